@@ -1,0 +1,1 @@
+"""remiss: a Swedish city's consultation-response workflow (remisshantering)."""

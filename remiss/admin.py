@@ -1,0 +1,125 @@
+"""The Django admin: for the registrar's and an administrator's corrections, with history.
+
+Statuses are read-only here: they change only through `remiss.workflow`. A justered decision
+and its statements are read-only here too, as everywhere.
+"""
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from remiss import models
+
+
+@admin.register(models.User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    fieldsets = DjangoUserAdmin.fieldsets + ((_("Remiss"), {"fields": ("role", "bodies")}),)
+    list_display = ("username", "first_name", "last_name", "role", "is_staff")
+    list_filter = ("role", "is_staff")
+    filter_horizontal = ("bodies", "groups", "user_permissions")
+
+
+@admin.register(models.Party)
+class PartyAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "abbreviation")
+
+
+@admin.register(models.Body)
+class BodyAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "kind", "administration")
+    list_filter = ("kind",)
+
+
+class SeatInline(admin.TabularInline):
+    model = models.Seat
+    extra = 0
+
+
+@admin.register(models.Politician)
+class PoliticianAdmin(SimpleHistoryAdmin):
+    list_display = ("full_name", "party")
+    list_filter = ("party",)
+    inlines = [SeatInline]
+
+
+class ProposalInline(admin.TabularInline):
+    model = models.Proposal
+    extra = 0
+
+
+@admin.register(models.Case)
+class CaseAdmin(SimpleHistoryAdmin):
+    list_display = ("reference", "title", "status", "deadline")
+    list_filter = ("status",)
+    readonly_fields = ("status",)
+    inlines = [ProposalInline]
+
+
+@admin.register(models.Referral)
+class ReferralAdmin(SimpleHistoryAdmin):
+    list_display = ("case", "body", "status", "deadline", "order")
+    list_filter = ("status", "body")
+    readonly_fields = ("status",)
+
+
+@admin.register(models.Opinion)
+class OpinionAdmin(SimpleHistoryAdmin):
+    list_display = ("referral", "date")
+
+
+class LockedWhenJustered:
+    """Admin mixin: nothing justered may be changed, not even by an administrator."""
+
+    def decision_of(self, obj):
+        raise NotImplementedError
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and self.decision_of(obj).justered:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self.decision_of(obj).justered:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class StatementAuthorInline(admin.TabularInline):
+    model = models.StatementAuthor
+    extra = 0
+
+
+@admin.register(models.Decision)
+class DecisionAdmin(LockedWhenJustered, SimpleHistoryAdmin):
+    list_display = ("case", "body", "meeting_date", "justered")
+    readonly_fields = ("justered",)
+
+    def decision_of(self, obj):
+        return obj
+
+
+@admin.register(models.Statement)
+class StatementAdmin(LockedWhenJustered, SimpleHistoryAdmin):
+    list_display = ("__str__", "kind", "decision")
+    list_filter = ("kind",)
+    inlines = [StatementAuthorInline]
+
+    def decision_of(self, obj):
+        return obj.decision
+
+
+@admin.register(models.CityProposal)
+class CityProposalAdmin(SimpleHistoryAdmin):
+    list_display = ("case", "signed_date")
+
+
+@admin.register(models.Memo)
+class MemoAdmin(admin.ModelAdmin):
+    list_display = ("case", "created_at", "created_by", "pages", "sha256")
+    readonly_fields = ("case", "pdf", "sha256", "pages", "created_at", "created_by", "sources")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

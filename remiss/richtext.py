@@ -1,0 +1,54 @@
+"""Rich text: the one allowlist every piece of user-written HTML passes through.
+
+Officers paste from Word; the browser sends whatever it likes. Only structure survives:
+paragraphs, two heading levels, lists, bold and italic. No attributes at all, so no links,
+images, styles or event handlers can reach a page or the PDF.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+import nh3
+
+ALLOWED_TAGS: frozenset[str] = frozenset({"p", "h3", "h4", "ul", "ol", "li", "strong", "em", "br"})
+# Word and browsers use other names for the same structure; they are renamed before cleaning.
+_RENAMES = {"b": "strong", "i": "em", "h1": "h3", "h2": "h3", "h5": "h4", "h6": "h4"}
+_RENAME_RE = re.compile(r"<(/?)(b|i|h1|h2|h5|h6)(\s[^>]*)?>", re.IGNORECASE)
+_DROP_WITH_CONTENT = {"script", "style", "title", "head", "template", "noscript", "iframe", "object", "textarea", "select"}
+
+
+def sanitize(value: str | None) -> str:
+    """Return `value` reduced to the allowlist; plain text becomes paragraphs."""
+    if not value:
+        return ""
+    value = value.strip()
+    if "<" not in value:
+        return plain_to_html(value)
+    value = _RENAME_RE.sub(lambda m: f"<{m.group(1)}{_RENAMES[m.group(2).lower()]}>", value)
+    cleaned = nh3.clean(
+        value,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=_DROP_WITH_CONTENT,
+        attributes={},
+        strip_comments=True,
+        url_schemes=set(),
+        link_rel=None,
+    )
+    # Empty paragraphs are what Word leaves between paragraphs; they carry nothing.
+    cleaned = re.sub(r"<p>(\s|&nbsp;|<br>)*</p>", "", cleaned)
+    return cleaned.strip()
+
+
+def plain_to_html(text: str) -> str:
+    """Plain text with blank lines between paragraphs becomes escaped <p> elements."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return "".join(f"<p>{html.escape(' '.join(p.split()))}</p>" for p in paragraphs)
+
+
+def to_plain(value: str | None) -> str:
+    """The words of a fragment, for search, diffs and length checks."""
+    if not value:
+        return ""
+    text = nh3.clean(re.sub(r"</(p|h3|h4|li)>", "\n", value), tags=set())
+    return html.unescape(re.sub(r"[ \t]+", " ", text)).strip()

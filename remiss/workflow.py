@@ -1,0 +1,604 @@
+"""Every state change of a case, a referral, a decision or a statement happens here.
+
+Each function checks its move against the transition table (`CASE_TABLE`, `REFERRAL_TABLE`),
+runs inside one transaction, saves with the acting user and a change reason that lands in the
+history row, and raises `WorkflowError` with a Swedish message when the move is not allowed,
+leaving the database as it was. Texts are sanitised here, so nothing unsanitised is ever saved.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, NamedTuple, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Max
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from remiss.models import (
+    MAX_AUTHORS,
+    Body,
+    Case,
+    CityProposal,
+    Decision,
+    Opinion,
+    Politician,
+    Proposal,
+    Referral,
+    Statement,
+    StatementAuthor,
+    User,
+)
+from remiss.richtext import sanitize
+
+M = TypeVar("M", bound=models.Model)
+
+
+class WorkflowError(Exception):
+    """A move the process does not allow. `str(error)` is a Swedish sentence for the user."""
+
+
+class LockedError(WorkflowError):
+    """The item is justered (or otherwise final) and can no longer change."""
+
+
+class ConflictError(WorkflowError):
+    """Someone else saved the same text first; `current` is what they saved."""
+
+    def __init__(self, message: str, current: models.Model):
+        super().__init__(message)
+        self.current = current
+
+
+class Row(NamedTuple):
+    event: str
+    source: str
+    target: str
+    offices: bool  # allowed for an office (stadsledningskontoret), which makes no decision
+    namnder: bool  # allowed for a body that decides at a meeting
+
+
+_C = Case.Status
+CASE_TABLE: tuple[Row, ...] = (
+    Row("refer", _C.REGISTERED, _C.REFERRED, True, True),
+    Row("refer", _C.REFERRED, _C.REFERRED, True, True),
+    Row("start_compiling", _C.REFERRED, _C.COMPILING, True, True),
+    Row("reopen_referrals", _C.COMPILING, _C.REFERRED, True, True),
+    Row("decide", _C.COMPILING, _C.DECIDED, True, True),
+    Row("answer", _C.DECIDED, _C.ANSWERED, True, True),
+)
+
+_R = Referral.Status
+REFERRAL_TABLE: tuple[Row, ...] = (
+    Row("start_drafting", _R.REFERRED, _R.DRAFTING, True, True),
+    Row("mark_opinion_ready", _R.DRAFTING, _R.OPINION_READY, True, True),
+    Row("reopen_opinion", _R.OPINION_READY, _R.DRAFTING, True, True),
+    Row("record_decision", _R.OPINION_READY, _R.DECIDED, False, True),
+    Row("justera", _R.DECIDED, _R.JUSTERED, False, True),
+    Row("decline", _R.REFERRED, _R.DECLINED, True, True),
+    Row("decline", _R.DRAFTING, _R.DECLINED, True, True),
+    Row("mark_no_answer", _R.REFERRED, _R.NO_ANSWER, True, True),
+    Row("mark_no_answer", _R.DRAFTING, _R.NO_ANSWER, True, True),
+    # An office's opinion is its answer, so only a nämnd can still fail to answer after it.
+    Row("mark_no_answer", _R.OPINION_READY, _R.NO_ANSWER, False, True),
+)
+
+EVENT_LABELS = {  # lazy: evaluated per request, in the user's language
+    "refer": gettext_lazy("remittera"),
+    "start_compiling": gettext_lazy("börja sammanställa"),
+    "reopen_referrals": gettext_lazy("återuppta remitteringen"),
+    "decide": gettext_lazy("registrera kommunstyrelsens beslut"),
+    "answer": gettext_lazy("markera som besvarat"),
+    "start_drafting": gettext_lazy("börja skriva"),
+    "mark_opinion_ready": gettext_lazy("markera tjänsteutlåtandet som klart"),
+    "reopen_opinion": gettext_lazy("öppna tjänsteutlåtandet igen"),
+    "record_decision": gettext_lazy("registrera nämndens beslut"),
+    "justera": gettext_lazy("justera beslutet"),
+    "decline": gettext_lazy("avstå från att svara"),
+    "mark_no_answer": gettext_lazy("markera som ej besvarad"),
+}
+
+
+def find_row(table: Sequence[Row], event: str, status: str, *, office: bool = False) -> Row | None:
+    for row in table:
+        if row.event == event and row.source == status and (row.offices if office else row.namnder):
+            return row
+    return None
+
+
+def allowed_events(obj: Case | Referral) -> list[str]:
+    """The events the table allows from `obj`'s current status, for showing buttons."""
+    if isinstance(obj, Case):
+        return [r.event for r in CASE_TABLE if r.source == obj.status]
+    office = not obj.body.makes_decisions
+    return [r.event for r in REFERRAL_TABLE if r.source == obj.status and (r.offices if office else r.namnder)]
+
+
+def _refuse(event: str, status_label: str) -> WorkflowError:
+    return WorkflowError(
+        _("Det går inte att %(action)s när statusen är ”%(status)s”.")
+        % {"action": EVENT_LABELS.get(event, event), "status": status_label}
+    )
+
+
+def _save(obj: M, by: User | None, reason: str, **kwargs: Any) -> M:
+    """Save with the history row's user and reason, after full model validation."""
+    obj.full_clean()
+    obj._history_user = by  # type: ignore[attr-defined]
+    obj._change_reason = reason  # type: ignore[attr-defined]
+    obj.save(**kwargs)
+    return obj
+
+
+def _move_case(case: Case, event: str, by: User | None, reason: str) -> Case:
+    row = find_row(CASE_TABLE, event, case.status)
+    if row is None:
+        raise _refuse(event, case.get_status_display())
+    case.status = row.target
+    return _save(case, by, reason)
+
+
+def _move_referral(referral: Referral, event: str, by: User | None, reason: str) -> Referral:
+    row = find_row(REFERRAL_TABLE, event, referral.status, office=not referral.body.makes_decisions)
+    if row is None:
+        if event in ("record_decision", "justera") and not referral.body.makes_decisions:
+            raise WorkflowError(_("%(body)s är ett kontor och fattar inga beslut.") % {"body": referral.body.name})
+        raise _refuse(event, referral.get_status_display())
+    referral.status = row.target
+    return _save(referral, by, reason)
+
+
+def _locked(model: type[models.Model], pk: int) -> Any:
+    """Re-read a row inside the transaction; on PostgreSQL this also takes its row lock."""
+    return model.objects.select_for_update().get(pk=pk)
+
+
+def _claim_version(obj: models.Model, expected_version: int | None) -> None:
+    """Optimistic locking: bump the version in one conditional UPDATE, or raise ConflictError.
+
+    The check and the increment are one statement, so two savers cannot both pass it; the
+    loser sees zero rows updated and gets the winner's text back to compare with their own.
+    Without `expected_version` (scripts, the demo loader) the version still moves on.
+    """
+    model = type(obj)
+    rows = model.objects.filter(pk=obj.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    if not rows.update(version=F("version") + 1):
+        raise ConflictError(
+            _("Någon annan har sparat texten medan du skrev. Jämför din version med den sparade."),
+            current=model.objects.get(pk=obj.pk),
+        )
+    obj.version = model.objects.values_list("version", flat=True).get(pk=obj.pk)  # type: ignore[attr-defined]
+
+
+# --- The case -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_case(
+    *, title: str, reference: str, sender: str, city_dnr: str, received: date, deadline: date,
+    ministry_dnr: str = "", commissioner: Politician | None = None, memo_title: str = "", by: User | None,
+) -> Case:
+    case = Case(
+        title=title.strip(), reference=reference.strip(), sender=sender.strip(), city_dnr=city_dnr.strip(),
+        ministry_dnr=ministry_dnr.strip(), received=received, deadline=deadline, commissioner=commissioner,
+        memo_title=memo_title.strip(),
+    )
+    _save(case, by, _("Ärendet registrerat"))
+    CityProposal.objects.create(case=case)
+    return case
+
+
+@transaction.atomic
+def update_case(case: Case, *, by: User | None, **fields: Any) -> Case:
+    """Change the case's registered facts (title, dnr, dates); its status is not among them."""
+    case = _locked(Case, case.pk)
+    if case.status == Case.Status.ANSWERED:
+        raise LockedError(_("Ärendet är besvarat och kan inte längre ändras."))
+    if "status" in fields:
+        raise WorkflowError(_("Statusen ändras bara genom arbetsflödet."))
+    for name, value in fields.items():
+        setattr(case, name, sanitize(value) if name == "background" else value)
+    return _save(case, by, _("Ärendets uppgifter ändrade"))
+
+
+@transaction.atomic
+def save_background(case: Case, *, text: str, by: User | None) -> Case:
+    return update_case(case, background=text, by=by)
+
+
+@transaction.atomic
+def add_proposal(case: Case, *, number: str, kind: str, title: str, summary: str = "", by: User | None) -> Proposal:
+    order = (case.proposals.aggregate(m=Max("order"))["m"] or 0) + 1
+    proposal = Proposal(case=case, number=number.strip(), kind=kind, title=title.strip(), summary=summary.strip(), order=order)
+    return _save(proposal, by, _("Förslag eller bedömning tillagd"))
+
+
+@dataclass(frozen=True)
+class ReferralSpec:
+    body: Body
+    deadline: date
+
+
+@transaction.atomic
+def refer(case: Case, *, bodies: Sequence[ReferralSpec], by: User | None) -> list[Referral]:
+    """Refer the case to bodies, in the given order, each with its internal deadline."""
+    case = _locked(Case, case.pk)
+    if not bodies:
+        raise WorkflowError(_("Välj minst en remissinstans."))
+    already = set(case.referrals.values_list("body_id", flat=True))
+    seen: set[int] = set()
+    for spec in bodies:
+        if spec.body.pk in already or spec.body.pk in seen:
+            raise WorkflowError(_("Ärendet är redan remitterat till %(body)s.") % {"body": spec.body.name_in_text})
+        seen.add(spec.body.pk)
+    _move_case(case, "refer", by, _("Remitterat till %(n)d instanser") % {"n": len(bodies)})
+    order = case.referrals.aggregate(m=Max("order"))["m"] or 0
+    created = []
+    for spec in bodies:
+        order += 1
+        referral = Referral(case=case, body=spec.body, deadline=spec.deadline, order=order)
+        _save(referral, by, _("Remitterat"))
+        _save(Opinion(referral=referral), by, _("Tomt tjänsteutlåtande skapat"))
+        created.append(referral)
+    return created
+
+
+@transaction.atomic
+def set_referral_deadline(referral: Referral, *, deadline: date, by: User | None) -> Referral:
+    referral = _locked(Referral, referral.pk)
+    if referral.is_closed:
+        raise LockedError(_("Remitteringen är avslutad; svarsdatumet kan inte ändras."))
+    referral.deadline = deadline
+    return _save(referral, by, _("Svarsdatum ändrat"))
+
+
+@transaction.atomic
+def assign_officers(referral: Referral, *, officers: Iterable[User], by: User | None) -> Referral:
+    officers = list(officers)
+    for officer in officers:
+        if not officer.bodies.filter(pk=referral.body_id).exists():
+            raise WorkflowError(
+                _("%(user)s arbetar inte för %(body)s.") % {"user": officer.get_full_name() or officer.username, "body": referral.body.name_in_text}
+            )
+    referral.officers.set(officers)
+    return _save(referral, by, _("Handläggare tilldelade"))
+
+
+@transaction.atomic
+def start_compiling(case: Case, *, by: User | None) -> Case:
+    return _move_case(_locked(Case, case.pk), "start_compiling", by, _("Sammanställningen påbörjad"))
+
+
+@transaction.atomic
+def reopen_referrals(case: Case, *, by: User | None) -> Case:
+    return _move_case(_locked(Case, case.pk), "reopen_referrals", by, _("Remitteringen återupptagen"))
+
+
+@transaction.atomic
+def mark_answered(case: Case, *, by: User | None) -> Case:
+    return _move_case(_locked(Case, case.pk), "answer", by, _("Svaret skickat till departementet"))
+
+
+# --- The referral and its opinion -------------------------------------------------------------
+
+
+@transaction.atomic
+def start_drafting(referral: Referral, *, by: User | None) -> Referral:
+    return _move_referral(_locked(Referral, referral.pk), "start_drafting", by, _("Arbetet med tjänsteutlåtandet påbörjat"))
+
+
+@transaction.atomic
+def save_opinion(
+    referral: Referral, *, text: str, proposed_decision: str = "", date: date | None = None,
+    by: User | None, expected_version: int | None = None,
+) -> Opinion:
+    """Save the tjänsteutlåtande's text; the first save also starts the drafting."""
+    referral = _locked(Referral, referral.pk)
+    if referral.status == Referral.Status.REFERRED:
+        _move_referral(referral, "start_drafting", by, _("Arbetet med tjänsteutlåtandet påbörjat"))
+    if referral.status != Referral.Status.DRAFTING:
+        raise LockedError(
+            _("Tjänsteutlåtandet kan inte ändras när remitteringen har statusen ”%(status)s”.")
+            % {"status": referral.get_status_display()}
+        )
+    opinion, _created = Opinion.objects.get_or_create(referral=referral)
+    _claim_version(opinion, expected_version)
+    opinion.text = sanitize(text)
+    opinion.proposed_decision = sanitize(proposed_decision)
+    opinion.date = date
+    _save(opinion, by, _("Tjänsteutlåtandet sparat"))
+    return opinion
+
+
+@transaction.atomic
+def mark_opinion_ready(referral: Referral, *, by: User | None) -> Referral:
+    referral = _locked(Referral, referral.pk)
+    opinion = Opinion.objects.filter(referral=referral).first()
+    if opinion is None or not opinion.text.strip():
+        raise WorkflowError(_("Tjänsteutlåtandet är tomt. Skriv texten innan det markeras som klart."))
+    if opinion.date is None:
+        raise WorkflowError(_("Ange tjänsteutlåtandets datum innan det markeras som klart."))
+    return _move_referral(referral, "mark_opinion_ready", by, _("Tjänsteutlåtandet klart"))
+
+
+@transaction.atomic
+def reopen_opinion(referral: Referral, *, by: User | None) -> Referral:
+    return _move_referral(_locked(Referral, referral.pk), "reopen_opinion", by, _("Tjänsteutlåtandet öppnat igen"))
+
+
+@transaction.atomic
+def decline(referral: Referral, *, by: User | None, reason: str = "") -> Referral:
+    text = _("Avstår från att svara")
+    return _move_referral(_locked(Referral, referral.pk), "decline", by, f"{text}: {reason}" if reason else text)
+
+
+@transaction.atomic
+def mark_no_answer(referral: Referral, *, by: User | None) -> Referral:
+    return _move_referral(_locked(Referral, referral.pk), "mark_no_answer", by, _("Inget svar kom in"))
+
+
+@transaction.atomic
+def set_position(referral: Referral, *, position: str, by: User | None) -> Referral:
+    referral = _locked(Referral, referral.pk)
+    decision = Decision.objects.filter(case_id=referral.case_id, body_id=referral.body_id).first()
+    if decision is not None and decision.justered:
+        raise LockedError(_("Beslutet är justerat och kan inte längre ändras."))
+    referral.position = " ".join(position.split())
+    return _save(referral, by, _("Ställningstagande sparat"))
+
+
+# --- Decisions --------------------------------------------------------------------------------
+
+
+def _clean_points(points: Sequence[str]) -> list[str]:
+    return [" ".join(p.split()) for p in points if p and p.strip()]
+
+
+def _check_meeting(case: Case, meeting_date: date | None) -> None:
+    if meeting_date and meeting_date > case.deadline:
+        raise WorkflowError(_("Sammanträdet kan inte ligga efter remisstiden (%(d)s).") % {"d": case.deadline})
+
+
+def ensure_editable(decision: Decision) -> None:
+    if decision.justered:
+        raise LockedError(_("Beslutet är justerat. Det och dess uttalanden kan inte längre ändras."))
+
+
+@transaction.atomic
+def record_decision(
+    referral: Referral, *, meeting_date: date, points: Sequence[str], added_text: str = "",
+    added_text_after_point: int = 1, immediate_justering: bool = False, position: str | None = None,
+    by: User | None,
+) -> Decision:
+    """Record the nämnd's decision on its administration's opinion."""
+    referral = _locked(Referral, referral.pk)
+    points = _clean_points(points)
+    if not points:
+        raise WorkflowError(_("Skriv minst en beslutspunkt."))
+    if meeting_date is None:
+        raise WorkflowError(_("Ange sammanträdets datum."))
+    _check_meeting(referral.case, meeting_date)
+    _move_referral(referral, "record_decision", by, _("Nämndens beslut registrerat"))
+    decision = Decision(
+        case_id=referral.case_id, body_id=referral.body_id, meeting_date=meeting_date, points=points,
+        added_text=sanitize(added_text), added_text_after_point=added_text_after_point,
+        immediate_justering=immediate_justering,
+    )
+    _save(decision, by, _("Beslut registrerat"))
+    if position is not None:
+        referral.position = " ".join(position.split())
+        _save(referral, by, _("Ställningstagande sparat"))
+    return decision
+
+
+@transaction.atomic
+def record_city_decision(
+    case: Case, *, body: Body, points: Sequence[str], meeting_date: date | None = None, by: User | None,
+) -> Decision:
+    """Borgarrådsberedningen's or kommunstyrelsen's decision. Kommunstyrelsen's decides the case."""
+    case = _locked(Case, case.pk)
+    if not body.is_city_level:
+        raise WorkflowError(_("Bara borgarrådsberedningens och kommunstyrelsens beslut registreras här."))
+    _check_meeting(case, meeting_date)
+    if Decision.objects.filter(case=case, body=body).exists():
+        raise WorkflowError(_("%(body)s beslut är redan registrerat.") % {"body": body.name})
+    if body.kind == Body.Kind.KOMMUNSTYRELSEN:
+        _move_case(case, "decide", by, _("Kommunstyrelsen har beslutat"))
+    decision = Decision(case=case, body=body, meeting_date=meeting_date, points=_clean_points(points))
+    return _save(decision, by, _("Beslut registrerat"))
+
+
+@transaction.atomic
+def edit_decision(decision: Decision, *, by: User | None, expected_version: int | None = None, **fields: Any) -> Decision:
+    decision = _locked(Decision, decision.pk)
+    ensure_editable(decision)
+    allowed = {"meeting_date", "points", "added_text", "added_text_after_point", "immediate_justering"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise WorkflowError(_("Fälten %(f)s ändras inte här.") % {"f": ", ".join(sorted(unknown))})
+    if "points" in fields:
+        fields["points"] = _clean_points(fields["points"])
+        if not fields["points"] and not decision.body.is_city_level:
+            raise WorkflowError(_("Skriv minst en beslutspunkt."))
+    if "added_text" in fields:
+        fields["added_text"] = sanitize(fields["added_text"])
+    if "meeting_date" in fields:
+        _check_meeting(decision.case, fields["meeting_date"])
+    _claim_version(decision, expected_version)
+    for name, value in fields.items():
+        setattr(decision, name, value)
+    _save(decision, by, _("Beslutet ändrat"))
+    return decision
+
+
+@transaction.atomic
+def justera(decision: Decision, *, by: User | None) -> Decision:
+    """Approve the minutes of this item: from now on the decision and its statements are final."""
+    decision = _locked(Decision, decision.pk)
+    ensure_editable(decision)
+    referral = Referral.objects.filter(case_id=decision.case_id, body_id=decision.body_id).select_related("body").first()
+    if referral is not None:
+        _move_referral(_locked(Referral, referral.pk), "justera", by, _("Beslutet justerat"))
+    pending = StatementAuthor.objects.filter(statement__decision=decision, accepted=False)
+    # An invitation nobody accepted before justering lapses; it must not appear later.
+    for author in pending:
+        author._history_user = by  # type: ignore[attr-defined]
+        author._change_reason = _("Inbjudan förföll vid justering")  # type: ignore[attr-defined]
+        author.delete()
+    decision.justered = True
+    return _save(decision, by, _("Beslutet justerat"))
+
+
+# --- Statements -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuthorSpec:
+    politician: Politician
+    and_others: bool = False
+    accepted: bool = True
+
+
+def _check_statement_refs(decision: Decision, endorses: Statement | None, identical_to: Statement | None) -> None:
+    if endorses is not None and endorses.decision_id != decision.pk:
+        raise WorkflowError(_("Man kan bara ställa sig bakom ett uttalande i samma beslut."))
+    if identical_to is not None and identical_to.decision.case_id != decision.case_id:
+        raise WorkflowError(_("Ett likalydande uttalande måste höra till samma ärende."))
+
+
+def _validated(obj: M) -> M:
+    try:
+        obj.full_clean()
+    except ValidationError as error:
+        raise WorkflowError(" ".join(error.messages)) from error
+    return obj
+
+
+@transaction.atomic
+def add_statement(
+    decision: Decision, *, kind: str, authors: Sequence[AuthorSpec], text: str = "", backed_proposal: str = "",
+    endorses: Statement | None = None, identical_to: Statement | None = None, author_title: str = "",
+    by: User | None,
+) -> Statement:
+    """Attach a statement. The first author is its owner; later ones are co-authors."""
+    decision = _locked(Decision, decision.pk)
+    ensure_editable(decision)
+    if not authors:
+        raise WorkflowError(_("Ett uttalande måste ha minst en författare."))
+    if len(authors) > MAX_AUTHORS:
+        raise WorkflowError(_("Ett uttalande kan ha högst %(n)d författare.") % {"n": MAX_AUTHORS})
+    if len({a.politician.pk for a in authors}) != len(authors):
+        raise WorkflowError(_("Samma person kan inte stå två gånger bland författarna."))
+    _check_statement_refs(decision, endorses, identical_to)
+    order = (decision.statements.aggregate(m=Max("order"))["m"] or 0) + 1
+    statement = Statement(
+        decision=decision, kind=kind, text=sanitize(text), backed_proposal=" ".join(backed_proposal.split()),
+        endorses=endorses, identical_to=identical_to, author_title=author_title.strip(), order=order, created_by=by,
+    )
+    _validated(statement)
+    _save(statement, by, _("Uttalande tillagt"))
+    for position, spec in enumerate(authors, start=1):
+        author = StatementAuthor(
+            statement=statement, politician=spec.politician, and_others=spec.and_others,
+            accepted=spec.accepted, order=position,
+        )
+        _validated(author)
+        _save(author, by, _("Författare tillagd") if spec.accepted else _("Medförfattare inbjuden"))
+    return statement
+
+
+@transaction.atomic
+def edit_statement(
+    statement: Statement, *, by: User | None, expected_version: int | None = None, **fields: Any,
+) -> Statement:
+    statement = _locked(Statement, statement.pk)
+    ensure_editable(statement.decision)
+    allowed = {"text", "backed_proposal", "endorses", "identical_to", "author_title"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise WorkflowError(_("Fälten %(f)s ändras inte här.") % {"f": ", ".join(sorted(unknown))})
+    if "text" in fields:
+        fields["text"] = sanitize(fields["text"])
+    _check_statement_refs(statement.decision, fields.get("endorses", statement.endorses), fields.get("identical_to", statement.identical_to))
+    _claim_version(statement, expected_version)
+    for name, value in fields.items():
+        setattr(statement, name, value)
+    _validated(statement)
+    _save(statement, by, _("Uttalandet ändrat"))
+    return statement
+
+
+@transaction.atomic
+def invite_coauthor(statement: Statement, *, politician: Politician, and_others: bool = False, by: User | None) -> StatementAuthor:
+    statement = _locked(Statement, statement.pk)
+    ensure_editable(statement.decision)
+    if statement.authors.count() >= MAX_AUTHORS:
+        raise WorkflowError(_("Ett uttalande kan ha högst %(n)d författare.") % {"n": MAX_AUTHORS})
+    if statement.authors.filter(politician=politician).exists():
+        raise WorkflowError(_("%(name)s står redan bland författarna.") % {"name": politician.full_name})
+    order = (statement.authors.aggregate(m=Max("order"))["m"] or 0) + 1
+    author = StatementAuthor(statement=statement, politician=politician, and_others=and_others, accepted=False, order=order)
+    _validated(author)
+    return _save(author, by, _("Medförfattare inbjuden"))
+
+
+@transaction.atomic
+def accept_coauthorship(author: StatementAuthor, *, by: User | None) -> StatementAuthor:
+    author = _locked(StatementAuthor, author.pk)
+    ensure_editable(author.statement.decision)
+    if author.accepted:
+        raise WorkflowError(_("Inbjudan är redan accepterad."))
+    author.accepted = True
+    return _save(author, by, _("Medförfattarskap accepterat"))
+
+
+@transaction.atomic
+def decline_coauthorship(author: StatementAuthor, *, by: User | None) -> None:
+    author = _locked(StatementAuthor, author.pk)
+    ensure_editable(author.statement.decision)
+    if author.accepted:
+        raise WorkflowError(_("En accepterad författare kan inte tacka nej i efterhand."))
+    author._history_user = by  # type: ignore[attr-defined]
+    author._change_reason = _("Inbjudan avböjd")  # type: ignore[attr-defined]
+    author.delete()
+
+
+# --- The city-level texts ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_city_proposal(
+    case: Case, *, by: User | None, expected_version: int | None = None, **fields: Any,
+) -> CityProposal:
+    """Edit the commissioner's förslag till beslut: points, summary, views, place and date."""
+    case = _locked(Case, case.pk)
+    if case.status in (Case.Status.DECIDED, Case.Status.ANSWERED):
+        raise LockedError(_("Kommunstyrelsen har beslutat; förslaget kan inte längre ändras."))
+    allowed = {"decision_points", "summary", "views", "signed_place", "signed_date"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise WorkflowError(_("Fälten %(f)s ändras inte här.") % {"f": ", ".join(sorted(unknown))})
+    proposal, _created = CityProposal.objects.get_or_create(case=case)
+    for name in ("summary", "views"):
+        if name in fields:
+            fields[name] = sanitize(fields[name])
+    if "decision_points" in fields:
+        fields["decision_points"] = _clean_points(fields["decision_points"])
+    _claim_version(proposal, expected_version)
+    for name, value in fields.items():
+        setattr(proposal, name, value)
+    _save(proposal, by, _("Förslag till beslut sparat"))
+    return proposal
+
+
+def draft_summary(case: Case) -> str:
+    """The summary's body paragraphs, one per answering body that has a position, in memo order."""
+    from remiss.richtext import plain_to_html
+
+    paragraphs = [r.position for r in case.referrals.select_related("body").order_by("order") if r.position.strip()]
+    return "".join(plain_to_html(p) for p in paragraphs)
