@@ -1,11 +1,14 @@
-"""URL routes."""
-from django.conf import settings
+"""URL routes: one list per kind of user, plus Django's auth and admin."""
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from remiss.views import common, officer, politician, registrar
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("django.contrib.auth.urls")),
-    path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
+    path("", common.home, name="home"),
+    *registrar.urlpatterns,
+    *officer.urlpatterns,
+    *politician.urlpatterns,
 ]

@@ -1,0 +1,66 @@
+"""Who may see and do what. Views ask these functions and answer 403 when they say no.
+
+The rules are the process's: an officer works only on their own body's referrals; politicians
+write statements only in bodies where they hold a seat, and never touch opinions or decisions;
+only the registrar registers, refers and compiles; nothing justered changes for anyone.
+"""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from remiss.models import Body, Decision, Politician, Referral, Seat, Statement, User
+
+
+def is_registrar(user: User) -> bool:
+    return user.is_authenticated and (user.role == User.Role.REGISTRAR or user.is_superuser)
+
+
+def politician_of(user: User) -> Politician | None:
+    if not user.is_authenticated:
+        return None
+    return Politician.objects.filter(user=user).select_related("party").first()
+
+
+def works_for(user: User, body: Body | int) -> bool:
+    body_id = body if isinstance(body, int) else body.pk
+    return user.is_authenticated and user.role == User.Role.OFFICER and user.bodies.filter(pk=body_id).exists()
+
+
+def can_view_opinion(user: User, referral: Referral) -> bool:
+    """Drafts are the body's own business until the opinion is ready; the registrar sees all."""
+    if is_registrar(user) or works_for(user, referral.body_id):
+        return True
+    return referral.status not in (Referral.Status.REFERRED, Referral.Status.DRAFTING) and user.is_authenticated
+
+
+def can_edit_opinion(user: User, referral: Referral) -> bool:
+    return works_for(user, referral.body_id)
+
+
+def can_record_decision(user: User, referral: Referral) -> bool:
+    return works_for(user, referral.body_id)
+
+
+def seat_in(user: User, body: Body | int) -> Seat | None:
+    politician = politician_of(user)
+    if politician is None:
+        return None
+    body_id = body if isinstance(body, int) else body.pk
+    return Seat.objects.filter(politician=politician, body_id=body_id).first()
+
+
+def can_add_statement(user: User, decision: Decision) -> bool:
+    return not decision.justered and seat_in(user, decision.body_id) is not None
+
+
+def can_edit_statement(user: User, statement: Statement) -> bool:
+    """Only an accepted author edits, and only until the decision is justered."""
+    politician = politician_of(user)
+    if politician is None or statement.decision.justered:
+        return False
+    return statement.authors.filter(politician=politician, accepted=True).exists()
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
