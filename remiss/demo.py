@@ -7,11 +7,13 @@ already there, nothing is touched.
 from __future__ import annotations
 
 import json
+from functools import cache
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.db import transaction
 
@@ -80,11 +82,17 @@ def _get_or_create(model, defaults=None, **lookup):
     return obj
 
 
+@cache
+def _demo_password_hash() -> str:
+    # One hash serves every demo user: a strong hasher takes most of a second per call.
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(username: str, first: str, last: str, role: str, **extra) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User(username=username, first_name=first, last_name=last, role=role, **extra)
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash()
         user._change_reason = "Demoanvändare"
         user.save()
     return user
@@ -174,7 +182,7 @@ def _load_case(data, bodies, politicians, users, registrar: User) -> Case:
             d = spec["decision"]
             decision = workflow.record_decision(
                 referral, meeting_date=_date(d["meeting_date"]), points=d["points"],
-                added_text=d.get("added_text_html", ""), added_text_after_point=d.get("added_text_after_point", 1),
+                added_text=d.get("added_text_html", ""), added_text_after_point=d.get("added_text_after_point") or 1,
                 immediate_justering=d.get("immediate_justering", False), by=officer,
             )
             _add_statements(decision, spec.get("statements", []), politicians, statements, officer)

@@ -42,12 +42,26 @@ def referred(case, namnd, office, registrar):
     return case, r_namnd, r_office
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def demo_db(django_db_setup, django_db_blocker):
-    """The demo case, loaded once for the whole session and shared read-only by tests."""
+    """The demo case, loaded once per test module and rolled back after it.
+
+    Tests in the module that also use `db` run in savepoints inside this transaction, so they
+    see the demo and cannot change it for each other; other modules never see it at all.
+    """
+    from django.db import transaction
+
     from remiss.demo import load_demo
 
     with django_db_blocker.unblock():
-        load_demo()
-    yield
+        with transaction.atomic():
+            load_demo()
+            yield
+            transaction.set_rollback(True)
 
+
+def pytest_configure(config):
+    """Tests log in many users; a fast hasher keeps that from dominating the run."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

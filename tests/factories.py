@@ -95,3 +95,99 @@ class CaseFactory(DjangoModelFactory):
     def city_proposal(self, create, extracted, **kwargs):
         if create:
             models.CityProposal.objects.get_or_create(case=self)
+
+
+class StadsdelsnamndFactory(BodyFactory):
+    name = factory.Sequence(lambda n: f"Stadsdel {n} stadsdelsnämnd")
+    name_in_text = factory.LazyAttribute(lambda o: o.name)
+    kind = models.Body.Kind.STADSDELSNAMND
+    administration = factory.LazyAttribute(lambda o: o.name.replace("stadsdelsnämnd", "stadsdelsförvaltning"))
+
+
+class BorgarradsberedningenFactory(BodyFactory):
+    class Meta:
+        django_get_or_create = ("name",)
+
+    name = "Borgarrådsberedningen"
+    name_in_text = "borgarrådsberedningen"
+    kind = models.Body.Kind.BORGARRADSBEREDNINGEN
+    administration = "Stadsledningskontoret"
+
+
+class KommunstyrelsenFactory(BodyFactory):
+    class Meta:
+        django_get_or_create = ("name",)
+
+    name = "Kommunstyrelsen"
+    name_in_text = "kommunstyrelsen"
+    kind = models.Body.Kind.KOMMUNSTYRELSEN
+    administration = "Stadsledningskontoret"
+
+
+class PoliticianUserFactory(UserFactory):
+    role = models.User.Role.POLITICIAN
+
+
+class ProposalFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Proposal
+
+    case = factory.SubFactory(CaseFactory)
+    number = factory.Sequence(lambda n: str(n + 1))
+    kind = models.Proposal.Kind.FORSLAG
+    title = factory.Sequence(lambda n: f"Ett förslag nummer {n}")
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class ReferralFactory(DjangoModelFactory):
+    """A referral saved directly, for model tests. Workflow tests refer through `workflow.refer`."""
+
+    class Meta:
+        model = models.Referral
+
+    case = factory.SubFactory(CaseFactory)
+    body = factory.SubFactory(BodyFactory)
+    deadline = factory.LazyAttribute(lambda o: o.case.deadline)
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class OpinionFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Opinion
+
+    referral = factory.SubFactory(ReferralFactory)
+    date = date(2030, 2, 1)
+    text = "<p>Förvaltningen ställer sig positiv till förslagen.</p>"
+
+
+class DecisionFactory(DjangoModelFactory):
+    """A nämnd's decision saved directly (not justered)."""
+
+    class Meta:
+        model = models.Decision
+
+    case = factory.SubFactory(CaseFactory)
+    body = factory.SubFactory(BodyFactory)
+    meeting_date = date(2030, 3, 20)
+    points = factory.LazyAttribute(lambda o: [f"{o.body.name} godkänner förvaltningens tjänsteutlåtande."])
+
+
+class StatementFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Statement
+
+    decision = factory.SubFactory(DecisionFactory)
+    kind = models.Statement.Kind.SARSKILT_UTTALANDE
+    text = "<p>Vi vill framhålla vikten av tidiga insatser.</p>"
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class StatementAuthorFactory(DjangoModelFactory):
+    class Meta:
+        model = models.StatementAuthor
+
+    statement = factory.SubFactory(StatementFactory)
+    politician = factory.SubFactory(PoliticianFactory)
+    and_others = False
+    accepted = True
+    order = factory.Sequence(lambda n: n + 1)

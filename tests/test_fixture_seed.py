@@ -301,6 +301,46 @@ def test_fixture_metadata_matches_the_seed():
         statements += [(holder["body"], s) for s in holder["statements"]]
     keys = {s["key"] for _b, s in statements}
     assert len(keys) == len(statements)
+    by_key = {s["key"]: (b, s) for b, s in statements}
+    genitive = {p["abbreviation"]: p["genitive"] for p in data["parties"]}
+
+    def joined(items):
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
+
+    def parties_of(statement):
+        out = []
+        for author in statement["authors"]:
+            party = people[author["politician"]]["party"]
+            if party not in out:
+                out.append(party)
+        return joined([genitive[p] for p in out])
+
+    kind_word = {"sarskilt_uttalande": "Särskilt uttalande", "reservation": "Reservation",
+                 "ersattaryttrande": "Ersättaryttrande"}
+    last_position = {}
+    for body_key, statement in statements:
+        if statement["identical_to"] is None:  # kommunstyrelsen's line groups names ("alla M")
+            names = []
+            for author in statement["authors"]:
+                person = people[author["politician"]]
+                others = " m.fl." if author["and_others"] else ""
+                names.append(f"{person['first_name']} {person['last_name']}{others} ({person['party']})")
+            title = f"{statement['author_title']} " if statement["author_title"] else ""
+            attribution = f"{kind_word[statement['kind']]} av {title}{joined(names)}"
+            assert attribution in seed, attribution
+            # statements are listed in the seed's order
+            assert seed.index(attribution) > last_position.get(body_key, -1), attribution
+            last_position[body_key] = seed.index(attribution)
+        if statement["backed_proposal"]:
+            assert f"{attribution} som yrkade bifall till {statement['backed_proposal']}" in seed
+        if statement["endorses"]:
+            endorsed_body, endorsed = by_key[statement["endorses"]]
+            assert endorsed_body == body_key
+            assert f"ställde sig bakom {parties_of(endorsed)} gemensamma särskilda uttalande" in seed
+        if statement["identical_to"]:
+            other_body, other = by_key[statement["identical_to"]]
+            assert f"likalydande med {parties_of(other)} gemensamma särskilda uttalande i " \
+                   f"{bodies[other_body]['name_in_text']}" in seed
     for body_key, statement in statements:
         for author in statement["authors"]:
             person = people[author["politician"]]
