@@ -47,6 +47,8 @@ class User(AbstractUser):
         "Body", blank=True, related_name="staff", verbose_name=_("arbetar för"),
         help_text=_("De nämnder eller kontor som handläggaren arbetar för."),
     )
+    # The secret in the address of the user's private calendar feed; made on first use.
+    calendar_token = models.CharField(_("kalendernyckel"), max_length=64, null=True, blank=True, unique=True, editable=False)
     history = history()
 
     class Meta:
@@ -542,3 +544,97 @@ class Memo(models.Model):
 
     def __str__(self) -> str:
         return _("Promemoria %(ref)s, %(when)s") % {"ref": self.case.reference, "when": self.created_at}
+
+
+class Position(models.Model):
+    """A body's stance on one of the betänkande's proposals or assessments."""
+
+    class Stance(models.TextChoices):
+        TILLSTYRKER = "tillstyrker", _("Tillstyrker")
+        TILLSTYRKER_MED_ANDRINGAR = "tillstyrker_med_andringar", _("Tillstyrker med ändringar")
+        AVSTYRKER = "avstyrker", _("Avstyrker")
+        INGA_SYNPUNKTER = "inga_synpunkter", _("Inga synpunkter")
+        EJ_BEHANDLAT = "ej_behandlat", _("Ej behandlat")
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="positions", verbose_name=_("remittering"))
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="positions", verbose_name=_("förslag"))
+    stance = models.CharField(_("ställningstagande"), max_length=30, choices=Stance.choices)
+    comment = models.TextField(_("kommentar"), blank=True, validators=[validate_text_length])
+    history = history()
+
+    class Meta:
+        verbose_name = _("ställningstagande per förslag")
+        verbose_name_plural = _("ställningstaganden per förslag")
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "proposal"], name="one_position_per_proposal"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral.body}: {self.proposal.number} – {self.get_stance_display()}"
+
+    def clean(self) -> None:
+        if self.referral_id and self.proposal_id and self.referral.case_id != self.proposal.case_id:
+            raise ValidationError(_("Förslaget hör till ett annat ärende än remitteringen."))
+
+
+class Meeting(models.Model):
+    """A date in a body's meeting calendar (sammanträde)."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("organ"))
+    date = models.DateField(_("datum"))
+    history = history()
+
+    class Meta:
+        verbose_name = _("sammanträde")
+        verbose_name_plural = _("sammanträden")
+        ordering = ["body", "date"]
+        constraints = [models.UniqueConstraint(fields=["body", "date"], name="one_meeting_per_body_and_day")]
+
+    def __str__(self) -> str:
+        return f"{self.body} {self.date:%Y-%m-%d}"
+
+
+class ReminderLog(models.Model):
+    """One reminder sent, so that running the reminder command again sends nothing twice."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("mottagare"))
+    key = models.CharField(_("nyckel"), max_length=200, help_text=_("Vad påminnelsen gällde, t.ex. referral:12:due:2023-03-31."))
+    sent_at = models.DateTimeField(_("skickad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("skickad påminnelse")
+        verbose_name_plural = _("skickade påminnelser")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="reminder_once_per_user_and_key")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.key}"
+
+
+class MemoJob(models.Model):
+    """A request to compile the memo in the background, and how it went."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("I kö")
+        RENDERING = "rendering", _("Sammanställs")
+        DONE = "done", _("Klar")
+        FAILED = "failed", _("Misslyckades")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memo_jobs", verbose_name=_("ärende"))
+    requested_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("beställd av"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED, editable=False)
+    error = models.TextField(_("felorsak"), blank=True)
+    memo = models.OneToOneField(Memo, null=True, blank=True, on_delete=models.SET_NULL, related_name="job", verbose_name=_("promemoria"))
+    task_id = models.CharField(_("uppgifts-id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("beställd"), auto_now_add=True)
+    started_at = models.DateTimeField(_("startad"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sammanställningsjobb")
+        verbose_name_plural = _("sammanställningsjobb")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference}: {self.get_status_display()}"

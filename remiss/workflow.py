@@ -24,8 +24,11 @@ from remiss.models import (
     Case,
     CityProposal,
     Decision,
+    Memo,
+    MemoJob,
     Opinion,
     Politician,
+    Position,
     Proposal,
     Referral,
     Statement,
@@ -602,3 +605,66 @@ def draft_summary(case: Case) -> str:
 
     paragraphs = [r.position for r in case.referrals.select_related("body").order_by("order") if r.position.strip()]
     return "".join(plain_to_html(p) for p in paragraphs)
+
+
+# --- Positions per proposal -------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_proposal_position(
+    referral: Referral, *, proposal: Proposal, stance: str, comment: str = "", by: User | None,
+) -> Position:
+    """Record (or change) the body's stance on one proposal, until its decision is justered."""
+    referral = _locked(Referral, referral.pk)
+    if proposal.case_id != referral.case_id:
+        raise WorkflowError(_("Förslaget hör till ett annat ärende."))
+    if referral.status in (Referral.Status.JUSTERED, Referral.Status.DECLINED, Referral.Status.NO_ANSWER):
+        raise LockedError(_("Remitteringen är avslutad; ställningstagandena kan inte längre ändras."))
+    position = Position.objects.filter(referral=referral, proposal=proposal).first() or Position(referral=referral, proposal=proposal)
+    position.stance = stance
+    position.comment = " ".join(comment.split())
+    return _save(position, by, _("Ställningstagande till förslag %(n)s sparat") % {"n": proposal.number})
+
+
+# --- Background compilation of the memo -------------------------------------------------------
+
+_J = MemoJob.Status
+MEMO_JOB_TABLE: tuple[Row, ...] = (
+    Row("start", _J.QUEUED, _J.RENDERING, True, True),
+    Row("finish", _J.RENDERING, _J.DONE, True, True),
+    Row("fail", _J.RENDERING, _J.FAILED, True, True),
+    # A job can also fail before it starts, e.g. when its task could not be queued.
+    Row("fail", _J.QUEUED, _J.FAILED, True, True),
+    Row("retry", _J.FAILED, _J.QUEUED, True, True),
+)
+
+
+def move_memo_job(job: MemoJob, event: str, *, memo: Memo | None = None, error: str = "", task_id: str = "") -> MemoJob:
+    """Move a compile job along MEMO_JOB_TABLE; the worker and the compile view call this."""
+    from django.utils import timezone
+
+    with transaction.atomic():
+        job = _locked(MemoJob, job.pk)
+        row = find_row(MEMO_JOB_TABLE, event, job.status)
+        if row is None:
+            raise WorkflowError(
+                _("Sammanställningen kan inte %(event)s när den har statusen ”%(status)s”.")
+                % {"event": {"start": _("starta"), "finish": _("bli klar"), "fail": _("misslyckas"), "retry": _("köas igen")}.get(event, event),
+                   "status": job.get_status_display()}
+            )
+        job.status = row.target
+        now = timezone.now()
+        if event == "start":
+            job.started_at, job.error = now, ""
+        elif event in ("finish", "fail"):
+            job.finished_at = now
+        elif event == "retry":
+            job.started_at = job.finished_at = None
+        if memo is not None:
+            job.memo = memo
+        if error:
+            job.error = error[:5000]
+        if task_id:
+            job.task_id = task_id
+        job.save()
+        return job
