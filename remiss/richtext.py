@@ -15,7 +15,12 @@ ALLOWED_TAGS: frozenset[str] = frozenset({"p", "h3", "h4", "ul", "ol", "li", "st
 # Word and browsers use other names for the same structure; they are renamed before cleaning.
 _RENAMES = {"b": "strong", "i": "em", "h1": "h3", "h2": "h3", "h5": "h4", "h6": "h4"}
 _RENAME_RE = re.compile(r"<(/?)(b|i|h1|h2|h5|h6)(\s[^>]*)?>", re.IGNORECASE)
+_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
 _DROP_WITH_CONTENT = {"script", "style", "title", "head", "template", "noscript", "iframe", "object", "textarea", "select"}
+
+
+def _no_attributes(_tag: str, _attribute: str, _value: str) -> None:
+    return None
 
 
 def sanitize(value: str | None) -> str:
@@ -23,7 +28,8 @@ def sanitize(value: str | None) -> str:
     if not value:
         return ""
     value = value.strip()
-    if "<" not in value:
+    # Plain text may well contain "<" ("barn < 15 år"); only something tag-like makes it HTML.
+    if not _TAG_RE.search(value):
         return plain_to_html(value)
     value = _RENAME_RE.sub(lambda m: f"<{m.group(1)}{_RENAMES[m.group(2).lower()]}>", value)
     cleaned = nh3.clean(
@@ -31,6 +37,8 @@ def sanitize(value: str | None) -> str:
         tags=set(ALLOWED_TAGS),
         clean_content_tags=_DROP_WITH_CONTENT,
         attributes={},
+        # nh3 keeps a few global attributes (lang, title) whatever `attributes` says; drop all.
+        attribute_filter=_no_attributes,
         strip_comments=True,
         url_schemes=set(),
         link_rel=None,
@@ -50,5 +58,5 @@ def to_plain(value: str | None) -> str:
     """The words of a fragment, for search, diffs and length checks."""
     if not value:
         return ""
-    text = nh3.clean(re.sub(r"</(p|h3|h4|li)>", "\n", value), tags=set())
+    text = nh3.clean(re.sub(r"</(p|h3|h4|li)>|<br\s*/?>", "\n", value), tags=set())
     return html.unescape(re.sub(r"[ \t]+", " ", text)).strip()
