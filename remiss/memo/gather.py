@@ -1,0 +1,412 @@
+"""Gather: read one case and turn it into the plain data the memo template renders.
+
+Everything the memo says is decided here, in Python, so the template only lays it out:
+the generated sentences ("Ärendet har remitterats till …", "Socialnämnden beslutade vid sitt
+sammanträde den 21 mars 2023 följande."), the attribution lines (from `remiss.attribution`),
+Swedish dates, and the user texts, sanitised once more. The read is a fixed number of queries
+whatever the number of bodies, and it notes the latest history row of every record it used,
+so a stored memo can say exactly which versions it was compiled from.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Max, Prefetch
+from django.utils.text import slugify
+
+from remiss import attribution
+from remiss.models import (
+    Body,
+    Case,
+    CityProposal,
+    Decision,
+    Opinion,
+    Party,
+    Politician,
+    Referral,
+    Statement,
+    StatementAuthor,
+)
+from remiss.richtext import sanitize
+
+MONTHS_SV = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)
+
+RESERVATIONS_HEADING = "Reservationer m.m."
+RESERVATIONS_ANCHOR = "reservationer"
+
+
+def swedish_date(value: date) -> str:
+    """'21 mars 2023', independent of the process locale."""
+    return f"{value.day} {MONTHS_SV[value.month - 1]} {value.year}"
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([3-5])>")
+
+
+def user_html(value: str | None, *, demote: int = 0) -> str:
+    """A stored rich-text field, sanitised again, its headings optionally moved `demote` levels down.
+
+    Texts are stored sanitised; cleaning them again here means a row written around the workflow
+    (a migration, the admin, a restore) still cannot bring markup or URLs into the PDF. Demoting
+    keeps the heading outline of the tagged PDF in order: an opinion's own subheadings sit below
+    the body's heading.
+    """
+    cleaned = sanitize(value)
+    if demote:
+        cleaned = _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + demote, 6)}>", cleaned)
+    return cleaned
+
+
+@dataclass(frozen=True)
+class Point:
+    number: int
+    text: str
+    added_html: str = ""  # the body's own text, set under the point it follows
+
+
+@dataclass(frozen=True)
+class StatementView:
+    attribution: str  # "Särskilt uttalande av Jan Jönsson (L), …"
+    line: str  # the sentence that stands in the body's section
+    text_html: str  # "" when the statement has no text of its own
+    author_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CityDecisionView:
+    name: str
+    anchor: str
+    show_heading: bool  # the seed names kommunstyrelsen but lets borgarrådsberedningen's points speak
+    points: tuple[Point, ...]
+    numbered: bool
+    statements: tuple[StatementView, ...]
+
+
+@dataclass(frozen=True)
+class BodySection:
+    name: str
+    anchor: str
+    state: str  # "answered", "declined", "no_answer", "pending"
+    notice: str  # the one honest line for a body that has not answered (or not yet decided)
+    decision_intro: str
+    points: tuple[Point, ...]
+    numbered: bool
+    statements: tuple[StatementView, ...]
+    opinion_intro: str
+    opinion_html: str
+    proposed_decision_html: str
+
+
+@dataclass(frozen=True)
+class ReservationGroup:
+    name: str
+    anchor: str
+    statements: tuple[StatementView, ...]
+
+
+@dataclass
+class MemoData:
+    case_pk: int
+    reference: str
+    full_title: str
+    city: str
+    sender_line: str
+    deadline_line: str
+    city_dnr: str
+    document_title: str
+    decision_points: tuple[Point, ...]
+    decision_points_numbered: bool
+    commissioner_line: str
+    summary_html: str
+    referred_to: str
+    views_html: str
+    signed_line: str
+    signed_name: str
+    appendix_title: str  # the memo title; the template adds ", dnr …"
+    city_decisions: tuple[CityDecisionView, ...]
+    background_html: str
+    bodies: tuple[BodySection, ...]
+    reservations: tuple[ReservationGroup, ...]
+    sources: list[dict[str, object]] = field(default_factory=list)
+
+    @property
+    def toc(self) -> list[tuple[str, str]]:
+        """(label, anchor) for each line of the Innehållsförteckning."""
+        return [(b.name, b.anchor) for b in self.bodies] + [(RESERVATIONS_HEADING, RESERVATIONS_ANCHOR)]
+
+
+# --- The read -----------------------------------------------------------------------------------
+
+
+def case_for_memo(reference: str) -> Case:
+    """The case with this reference (e.g. "SOU 2022:67"); raises Case.DoesNotExist."""
+    return Case.objects.get(reference=reference.strip())
+
+
+def _statements_prefetch() -> Prefetch:
+    authors = StatementAuthor.objects.select_related("politician__party").order_by("order", "pk")
+    return Prefetch(
+        "statements",
+        queryset=Statement.objects.order_by("order", "pk").prefetch_related(Prefetch("authors", queryset=authors)),
+    )
+
+
+@dataclass
+class _Loaded:
+    case: Case
+    proposal: CityProposal | None
+    referrals: list[Referral]
+    opinions: dict[int, Opinion]  # by referral pk
+    decisions: dict[int, Decision]  # by body pk
+
+
+def _load(case: Case) -> _Loaded:
+    case = Case.objects.select_related("commissioner__party", "city_proposal").get(pk=case.pk)
+    try:
+        proposal: CityProposal | None = case.city_proposal
+    except CityProposal.DoesNotExist:
+        proposal = None
+    referrals = list(
+        Referral.objects.filter(case=case).select_related("body", "opinion").order_by("order", "pk")
+    )
+    opinions: dict[int, Opinion] = {}
+    for referral in referrals:
+        try:
+            opinions[referral.pk] = referral.opinion
+        except Opinion.DoesNotExist:
+            pass
+    decisions = {
+        d.body_id: d
+        for d in Decision.objects.filter(case=case).select_related("body").prefetch_related(_statements_prefetch())
+    }
+    # identical_to may point into another decision of the same case, endorses into the same one:
+    # wire both from what is already loaded instead of one query per statement.
+    by_pk = {s.pk: s for d in decisions.values() for s in d.statements.all()}
+    for statement in by_pk.values():
+        if statement.identical_to_id in by_pk:
+            statement.identical_to = by_pk[statement.identical_to_id]
+        if statement.endorses_id in by_pk:
+            statement.endorses = by_pk[statement.endorses_id]
+    return _Loaded(case, proposal, referrals, opinions, decisions)
+
+
+# --- Sentences ----------------------------------------------------------------------------------
+
+
+def referred_to_sentence(referrals: Sequence[Referral]) -> str:
+    names = [r.body.name_in_text for r in referrals]
+    return f"Ärendet har remitterats till {attribution.join_swedish(names)}." if names else ""
+
+
+def _points(texts: Iterable[str], added_html: str = "", after: int = 1) -> tuple[Point, ...]:
+    texts = [t for t in texts if t and t.strip()]
+    if not texts:
+        return ()
+    # A tillägg said to follow a point that does not exist still belongs to the decision: after the last.
+    after = min(max(after, 1), len(texts))
+    return tuple(
+        Point(number=i, text=t, added_html=added_html if i == after else "") for i, t in enumerate(texts, start=1)
+    )
+
+
+def _statement_view(statement: Statement, *, in_appendix: bool = False) -> StatementView | None:
+    authors = attribution.listed_authors(statement)
+    if not authors:
+        return None  # nobody has put their name to it (yet): nothing to attribute
+    own_text = attribution.has_own_text(statement)
+    head = attribution.attribution(statement)
+    if own_text:
+        line = f"{head} enligt följande." if in_appendix else f"{head}, se {RESERVATIONS_HEADING}"
+    else:
+        line = f"{attribution.full_line(statement)}."
+    return StatementView(
+        attribution=head,
+        line=line,
+        # In Reservationer m.m. the text stands under the body's h4: its own h3 becomes h5.
+        text_html=user_html(statement.text, demote=2) if own_text else "",
+        author_names=tuple(a.politician.full_name for a in authors),
+    )
+
+
+def _statement_views(decision: Decision | None, *, in_appendix: bool = False) -> tuple[StatementView, ...]:
+    if decision is None:
+        return ()
+    views = (_statement_view(s, in_appendix=in_appendix) for s in decision.statements.all())
+    return tuple(v for v in views if v is not None)
+
+
+def _anchor(prefix: str, number: int, name: str) -> str:
+    return f"{prefix}-{number}-{slugify(name) or 'organ'}"
+
+
+def _body_section(number: int, referral: Referral, opinion: Opinion | None, decision: Decision | None) -> BodySection:
+    body = referral.body
+    status = referral.status
+    S = Referral.Status
+    notice = ""
+    state = "answered"
+    if status == S.DECLINED:
+        state, notice = "declined", f"{body.name} har avstått från att svara på remissen."
+    elif status == S.NO_ANSWER:
+        state, notice = "no_answer", f"Inget svar har kommit in från {body.name_in_text}."
+    elif status in (S.REFERRED, S.DRAFTING):
+        state, notice = "pending", f"Svar från {body.name_in_text} har ännu inte kommit in."
+    elif body.makes_decisions and decision is None:
+        notice = f"{body.name} har ännu inte fattat beslut i ärendet."
+
+    decision_intro = ""
+    points: tuple[Point, ...] = ()
+    numbered = False
+    statements: tuple[StatementView, ...] = ()
+    if state == "answered" and decision is not None:
+        when = f" vid sitt sammanträde den {swedish_date(decision.meeting_date)}" if decision.meeting_date else ""
+        decision_intro = f"{body.name} beslutade{when} följande."
+        points = _points(decision.points, user_html(decision.added_text, demote=1), decision.added_text_after_point)
+        numbered = decision.numbered
+        statements = _statement_views(decision)
+
+    opinion_intro = opinion_html = proposed_html = ""
+    if state == "answered" and opinion is not None and opinion.text.strip():
+        dated = f" daterat den {swedish_date(opinion.date)}" if opinion.date else ""
+        opinion_intro = f"{body.administration_genitive} tjänsteutlåtande{dated} har i huvudsak följande lydelse."
+        opinion_html = user_html(opinion.text, demote=1)
+        proposed_html = user_html(opinion.proposed_decision, demote=1)
+
+    return BodySection(
+        name=body.name, anchor=_anchor("remissinstans", number, body.name), state=state, notice=notice,
+        decision_intro=decision_intro, points=points, numbered=numbered, statements=statements,
+        opinion_intro=opinion_intro, opinion_html=opinion_html, proposed_decision_html=proposed_html,
+    )
+
+
+def _city_decisions(decisions: dict[int, Decision]) -> tuple[CityDecisionView, ...]:
+    order = {Body.Kind.BORGARRADSBEREDNINGEN: 0, Body.Kind.KOMMUNSTYRELSEN: 1}
+    city = sorted((d for d in decisions.values() if d.body.kind in order), key=lambda d: order[d.body.kind])
+    return tuple(
+        CityDecisionView(
+            name=d.body.name,
+            anchor=_anchor("beslut", i, d.body.name),
+            show_heading=d.body.kind == Body.Kind.KOMMUNSTYRELSEN,
+            points=_points(d.points),
+            numbered=d.numbered,
+            statements=_statement_views(d, in_appendix=True),
+        )
+        for i, d in enumerate(city, start=1)
+    )
+
+
+# --- Provenance ---------------------------------------------------------------------------------
+
+
+def _label(model: type[models.Model]) -> str:
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
+def latest_history_ids(records: dict[type[models.Model], set[int]]) -> list[dict[str, object]]:
+    """[{"model", "pk", "history_id"}] for each record: its newest history row, one query per model."""
+    sources: list[dict[str, object]] = []
+    for model, pks in records.items():
+        if not pks:
+            continue
+        rows = (
+            model.history.model.objects.filter(id__in=pks)  # type: ignore[attr-defined]
+            .order_by().values("id").annotate(latest=Max("history_id"))
+        )
+        latest = {row["id"]: row["latest"] for row in rows}
+        sources.extend(
+            {"model": _label(model), "pk": pk, "history_id": latest.get(pk)} for pk in sorted(pks)
+        )
+    return sources
+
+
+def _records(loaded: _Loaded) -> dict[type[models.Model], set[int]]:
+    """Every row whose text or name went into the memo, by model."""
+    records: dict[type[models.Model], set[int]] = {
+        m: set() for m in (Case, CityProposal, Referral, Body, Opinion, Decision, Statement, StatementAuthor, Politician, Party)
+    }
+    records[Case].add(loaded.case.pk)
+    if loaded.case.commissioner_id:
+        records[Politician].add(loaded.case.commissioner_id)
+        records[Party].add(loaded.case.commissioner.party_id)
+    if loaded.proposal is not None:
+        records[CityProposal].add(loaded.proposal.pk)
+    for referral in loaded.referrals:
+        records[Referral].add(referral.pk)
+        records[Body].add(referral.body_id)
+    records[Opinion].update(o.pk for o in loaded.opinions.values())
+    for decision in loaded.decisions.values():
+        records[Decision].add(decision.pk)
+        records[Body].add(decision.body_id)
+        for statement in decision.statements.all():
+            authors = attribution.listed_authors(statement)
+            if not authors:
+                continue  # not in the memo: see _statement_view
+            records[Statement].add(statement.pk)
+            for author in authors:
+                records[StatementAuthor].add(author.pk)
+                records[Politician].add(author.politician_id)
+                records[Party].add(author.politician.party_id)
+    return records
+
+
+# --- The whole memo -----------------------------------------------------------------------------
+
+
+def gather(case: Case) -> MemoData:
+    """Everything the memo template needs, read in a fixed number of queries."""
+    loaded = _load(case)
+    case = loaded.case
+    proposal = loaded.proposal or CityProposal(case=case)
+    referred_bodies = {r.body_id for r in loaded.referrals}
+
+    bodies = tuple(
+        _body_section(i, r, loaded.opinions.get(r.pk), loaded.decisions.get(r.body_id))
+        for i, r in enumerate(loaded.referrals, start=1)
+    )
+    reservations = tuple(
+        ReservationGroup(name=section.name, anchor=f"{section.anchor}-reservationer", statements=own)
+        for section in bodies
+        if (own := tuple(s for s in section.statements if s.text_html))
+    )
+    commissioner = case.commissioner.full_name if case.commissioner else ""
+    appendix_title = case.memo_title or case.title
+    points = _points(proposal.decision_points)
+    # Statements of bodies that were not referred (and are not city level) have no place in the memo.
+    decisions = {b: d for b, d in loaded.decisions.items() if b in referred_bodies or d.body.is_city_level}
+    loaded.decisions = decisions
+
+    data = MemoData(
+        case_pk=case.pk,
+        reference=case.reference,
+        full_title=case.full_title,
+        city=settings.REMISS_CITY,
+        sender_line=f"Remiss från {case.sender}" if case.sender else "",
+        deadline_line=f"Remisstid den {swedish_date(case.deadline)}",
+        city_dnr=case.city_dnr,
+        document_title=f"{case.full_title}, dnr {case.city_dnr}",
+        decision_points=points,
+        decision_points_numbered=len(points) > 1,
+        commissioner_line=f"Föredragande borgarrådet {commissioner}" if commissioner else "",
+        summary_html=user_html(proposal.summary),
+        referred_to=referred_to_sentence(loaded.referrals),
+        views_html=user_html(proposal.views),
+        signed_line=(
+            f"{proposal.signed_place} den {swedish_date(proposal.signed_date)}" if proposal.signed_date else ""
+        ),
+        signed_name=commissioner,
+        appendix_title=appendix_title,
+        city_decisions=_city_decisions(decisions),
+        background_html=user_html(case.background),
+        bodies=bodies,
+        reservations=reservations,
+    )
+    data.sources = latest_history_ids(_records(loaded))
+    return data
