@@ -123,3 +123,29 @@ class MemoAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(models.Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    """The bodies' meeting calendars, which the deadline planning reads."""
+
+    list_display = ("body", "date")
+    list_filter = ("body",)
+    date_hierarchy = "date"
+    ordering = ("-date", "body__name")
+
+
+@admin.register(models.ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    """What `send_reminders` has sent; read-only. Deleting a row lets that reminder go out again."""
+
+    list_display = ("sent_at", "user", "key")
+    search_fields = ("key", "user__username", "user__email")
+    readonly_fields = ("user", "key", "sent_at")
+    date_hierarchy = "sent_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -2,7 +2,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from remiss.views import common, officer, politician, registrar
+from remiss.views import common, officer, planning, politician, registrar
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,4 +11,5 @@ urlpatterns = [
     *registrar.urlpatterns,
     *officer.urlpatterns,
     *politician.urlpatterns,
+    *planning.urlpatterns,
 ]
