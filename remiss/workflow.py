@@ -34,6 +34,7 @@ from remiss.models import (
     Statement,
     StatementAuthor,
     User,
+    genitive,
 )
 from remiss.richtext import sanitize
 
@@ -409,7 +410,7 @@ def record_city_decision(
         raise WorkflowError(_("Bara borgarrådsberedningens och kommunstyrelsens beslut registreras här."))
     _check_meeting(case, meeting_date)
     if Decision.objects.filter(case=case, body=body).exists():
-        raise WorkflowError(_("%(body)s beslut är redan registrerat.") % {"body": body.name})
+        raise WorkflowError(_("%(body)s beslut är redan registrerat.") % {"body": genitive(body.name)})
     if body.kind == Body.Kind.KOMMUNSTYRELSEN:
         _move_case(case, "decide", by, _("Kommunstyrelsen har beslutat"))
     decision = Decision(case=case, body=body, meeting_date=meeting_date, points=_clean_points(points))
