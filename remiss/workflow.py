@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from remiss.models import (
     MAX_AUTHORS,
@@ -43,6 +43,17 @@ M = TypeVar("M", bound=models.Model)
 
 class WorkflowError(Exception):
     """A move the process does not allow. `str(error)` is a Swedish sentence for the user."""
+
+
+class InvalidError(WorkflowError, ValidationError):
+    """The model's own validation refused the values. Both a WorkflowError (the move failed,
+    nothing changed) and a ValidationError, so forms can still show it on the right field."""
+
+    def __init__(self, error: ValidationError):
+        ValidationError.__init__(self, error.error_dict if hasattr(error, "error_dict") else error.error_list)
+
+    def __str__(self) -> str:
+        return " ".join(self.messages)
 
 
 class LockedError(WorkflowError):
@@ -130,7 +141,10 @@ def _refuse(event: str, status_label: str) -> WorkflowError:
 
 def _save(obj: M, by: User | None, reason: str, **kwargs: Any) -> M:
     """Save with the history row's user and reason, after full model validation."""
-    obj.full_clean()
+    try:
+        obj.full_clean()
+    except ValidationError as error:
+        raise InvalidError(error) from error
     obj._history_user = by  # type: ignore[attr-defined]
     obj._change_reason = reason  # type: ignore[attr-defined]
     obj.save(**kwargs)
@@ -240,7 +254,7 @@ def refer(case: Case, *, bodies: Sequence[ReferralSpec], by: User | None) -> lis
         if spec.body.pk in already or spec.body.pk in seen:
             raise WorkflowError(_("Ärendet är redan remitterat till %(body)s.") % {"body": spec.body.name_in_text})
         seen.add(spec.body.pk)
-    _move_case(case, "refer", by, _("Remitterat till %(n)d instanser") % {"n": len(bodies)})
+    _move_case(case, "refer", by, ngettext("Remitterat till %(n)d instans", "Remitterat till %(n)d instanser", len(bodies)) % {"n": len(bodies)})
     order = case.referrals.aggregate(m=Max("order"))["m"] or 0
     created = []
     for spec in bodies:

@@ -50,7 +50,7 @@ BODY_KINDS = {"office": True, "namnd": False}
 
 # The change reason each successful move writes into the moved row's history.
 REASONS = {
-    "refer": "Remitterat till 1 instanser",
+    "refer": "Remitterat till 1 instans",
     "start_compiling": "Sammanställningen påbörjad",
     "reopen_referrals": "Remitteringen återupptagen",
     "decide": "Kommunstyrelsen har beslutat",
@@ -254,7 +254,7 @@ def test_a_case_from_registration_to_answer_writes_one_history_row_per_move():
 
     assert trail(case) == [
         ("registered", "Ärendet registrerat", registrar),
-        ("referred", "Remitterat till 1 instanser", registrar),
+        ("referred", "Remitterat till 1 instans", registrar),
         ("compiling", "Sammanställningen påbörjad", registrar),
         ("decided", "Kommunstyrelsen har beslutat", registrar),
         ("answered", "Svaret skickat till departementet", registrar),
