@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from remiss.models import Body, Decision, Politician, Referral, Seat, Statement, User
+from remiss.models import Body, Decision, Politician, Referral, Seat, Statement, StatementAuthor, User
 
 
 def is_registrar(user: User) -> bool:
@@ -64,3 +64,54 @@ def can_edit_statement(user: User, statement: Statement) -> bool:
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
+
+
+# --- The officer's and the politician's pages -------------------------------------------------
+
+
+def can_work_on_referral(user: User, referral: Referral) -> bool:
+    """The officer's pages of a referral (drafts included): only officers of that body."""
+    return works_for(user, referral.body_id)
+
+
+def can_act_on_decision(user: User, decision: Decision) -> bool:
+    """Edit or justera a nämnd's decision: its own officers. City-level decisions are the registrar's."""
+    return not decision.body.is_city_level and works_for(user, decision.body_id)
+
+
+def statement_kinds_for(seat: Seat | None) -> list[str]:
+    """The kinds a seat may make: a ledamot särskilt uttalande or reservation, an ersättare ersättaryttrande."""
+    if seat is None:
+        return []
+    if seat.role == Seat.Role.ERSATTARE:
+        return [Statement.Kind.ERSATTARYTTRANDE]
+    return [Statement.Kind.SARSKILT_UTTALANDE, Statement.Kind.RESERVATION]
+
+
+def can_view_statements(user: User, decision: Decision) -> bool:
+    """A politician sees a decision and its statements where they hold a seat."""
+    return seat_in(user, decision.body_id) is not None
+
+
+def is_statement_author(user: User, statement: Statement) -> bool:
+    """An accepted author; invited co-authors are not authors until they accept."""
+    politician = politician_of(user)
+    return politician is not None and statement.authors.filter(politician=politician, accepted=True).exists()
+
+
+def can_endorse(user: User, statement: Statement) -> bool:
+    """An ersättare of the body may stand behind a statement made in that decision (not their own).
+
+    Whether the decision is still open is the workflow's question: it answers with the Swedish
+    locked message rather than a bare 403.
+    """
+    seat = seat_in(user, statement.decision.body_id)
+    if seat is None or seat.role != Seat.Role.ERSATTARE:
+        return False
+    return not statement.authors.filter(politician_id=seat.politician_id).exists()
+
+
+def can_answer_invitation(user: User, author: StatementAuthor) -> bool:
+    """Only the invited politician accepts or declines their own invitation."""
+    politician = politician_of(user)
+    return politician is not None and author.politician_id == politician.pk

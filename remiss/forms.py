@@ -60,3 +60,681 @@ def validate_upload_size(upload) -> None:
             _("Filen är för stor: högst %(max)s MB är tillåtet."),
             params={"max": settings.REMISS_MAX_UPLOAD_BYTES // (1024 * 1024)},
         )
+
+
+# --- The registrar's forms: case, proposals, referrals, city texts and decisions ----------------
+
+import hashlib  # noqa: E402
+import re  # noqa: E402
+from datetime import date, timedelta  # noqa: E402
+
+from django.utils.formats import date_format  # noqa: E402
+
+from remiss.models import Body, Case, Decision, Politician, Proposal, Referral, Statement  # noqa: E402
+
+
+def sv_date(value: date) -> str:
+    """'28 april 2023' in the active (Swedish) locale."""
+    return date_format(value, "j F Y")
+
+
+_POINT_NUMBER = re.compile(r"^\s*\d+\s*[.)]\s*")
+
+
+def lines_to_points(value: str) -> list[str]:
+    """One decision point per line; blank lines and typed numbers ('1. ') are dropped."""
+    points = []
+    for line in (value or "").splitlines():
+        line = " ".join(_POINT_NUMBER.sub("", line).split())
+        if line:
+            points.append(line)
+    return points
+
+
+def text_fingerprint(text: str) -> str:
+    """A short stamp of a saved text, carried in a hidden field to notice someone else's save."""
+    return hashlib.sha256((text or "").encode("utf-8")).hexdigest()[:32]
+
+
+def commissioner_choices():
+    """Borgarråd: the politicians with a seat in borgarrådsberedningen (everyone, if none is registered)."""
+    qs = Politician.objects.select_related("party").order_by("last_name", "first_name")
+    commissioners = qs.filter(seats__body__kind=Body.Kind.BORGARRADSBEREDNINGEN).distinct()
+    return commissioners if commissioners.exists() else qs
+
+
+class PoliticianChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Politician) -> str:
+        return f"{obj.full_name} ({obj.party.abbreviation})"
+
+
+class CaseForm(AccessibleForm):
+    """Register a case, or correct its registered facts."""
+
+    title = forms.CharField(label=_("Titel"), max_length=300, error_messages={"required": _("Skriv betänkandets titel.")})
+    reference = forms.CharField(
+        label=_("Beteckning"), max_length=50, help_text=_("T.ex. SOU 2022:67 eller Ds 2023:4."),
+        error_messages={"required": _("Skriv betänkandets beteckning.")},
+    )
+    sender = forms.CharField(
+        label=_("Avsändare"), max_length=150, help_text=_("Departementet som remitterat, t.ex. Justitiedepartementet."),
+        error_messages={"required": _("Skriv vilket departement som skickat remissen.")},
+    )
+    ministry_dnr = forms.CharField(
+        label=_("Departementets diarienummer"), max_length=50, required=False, help_text=_("T.ex. Ju2022/03613."),
+    )
+    city_dnr = forms.CharField(
+        label=_("Stadens diarienummer"), max_length=50, help_text=_("T.ex. KS 2023/99-1.1."),
+        error_messages={"required": _("Skriv stadens diarienummer.")},
+    )
+    received = forms.DateField(
+        label=_("Inkom"), widget=DateInput(), error_messages={"required": _("Ange datumet då remissen kom in.")},
+    )
+    deadline = forms.DateField(
+        label=_("Remisstid"), widget=DateInput(), help_text=_("Sista dag för stadens svar till departementet."),
+        error_messages={"required": _("Ange remisstiden.")},
+    )
+    commissioner = PoliticianChoiceField(
+        label=_("Föredragande borgarråd"), queryset=Politician.objects.none(), required=False,
+        empty_label=_("Inte bestämt än"),
+    )
+    memo_title = forms.CharField(
+        label=_("Promemorians titel"), max_length=300, required=False,
+        help_text=_("Bara om titeln i bilagan skiljer sig från betänkandets titel."),
+    )
+
+    FIELDS = ("title", "reference", "sender", "ministry_dnr", "city_dnr", "received", "deadline", "commissioner", "memo_title")
+
+    def __init__(self, *args, instance: Case | None = None, **kwargs):
+        self.instance = instance
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {name: getattr(instance, name) for name in self.FIELDS}
+        super().__init__(*args, **kwargs)
+        self.fields["commissioner"].queryset = commissioner_choices()
+
+    def _check_unique(self, name: str, message: str) -> None:
+        value = (self.cleaned_data.get(name) or "").strip()
+        if not value:
+            return
+        others = Case.objects.filter(**{f"{name}__iexact": value})
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        other = others.first()
+        if other is not None:
+            self.add_error(name, message % {"value": value, "case": other.full_title})
+
+    def clean(self):
+        data = super().clean()
+        received, deadline = data.get("received"), data.get("deadline")
+        if received and deadline and deadline < received:
+            self.add_error("deadline", _("Remisstiden (%(deadline)s) kan inte vara före datumet då remissen kom in (%(received)s).")
+                           % {"deadline": sv_date(deadline), "received": sv_date(received)})
+        self._check_unique("reference", _("Det finns redan ett ärende med beteckningen %(value)s: %(case)s."))
+        self._check_unique("city_dnr", _("Stadens diarienummer %(value)s används redan av ärendet %(case)s."))
+        self._check_unique("ministry_dnr", _("Departementets diarienummer %(value)s används redan av ärendet %(case)s."))
+        if self.instance is not None and received and deadline and deadline >= received:
+            # The referrals' own deadlines must stay between the new dates.
+            for referral in self.instance.referrals.select_related("body"):
+                if referral.deadline > deadline:
+                    self.add_error("deadline", _("%(body)s har svarsdatum %(d)s, efter den nya remisstiden. Ändra svarsdatumet först.")
+                                   % {"body": referral.body.name, "d": sv_date(referral.deadline)})
+                    break
+                if referral.deadline < received:
+                    self.add_error("received", _("%(body)s har svarsdatum %(d)s, före det nya inkomstdatumet.")
+                                   % {"body": referral.body.name, "d": sv_date(referral.deadline)})
+                    break
+        return data
+
+
+class ProposalForm(AccessibleForm):
+    """One of the betänkande's numbered proposals or assessments."""
+
+    kind = forms.ChoiceField(label=_("Typ"), choices=Proposal.Kind.choices)
+    number = forms.CharField(
+        label=_("Nummer"), max_length=20, help_text=_("Numret i betänkandet, t.ex. 1 eller 5.2."),
+        error_messages={"required": _("Skriv förslagets eller bedömningens nummer.")},
+    )
+    title = forms.CharField(label=_("Rubrik"), max_length=300, error_messages={"required": _("Skriv en rubrik.")})
+    summary = forms.CharField(
+        label=_("Sammanfattning"), required=False, max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Vad betänkandet föreslår eller bedömer, i korthet."),
+    )
+
+    def __init__(self, *args, case: Case, **kwargs):
+        self.case = case
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        kind, number = data.get("kind"), (data.get("number") or "").strip()
+        if kind and number and Proposal.objects.filter(case=self.case, kind=kind, number=number).exists():
+            self.add_error("number", _("Det finns redan %(kind)s nummer %(n)s i ärendet.")
+                           % {"kind": Proposal.Kind(kind).label.lower(), "n": number})
+        return data
+
+
+def default_referral_deadline(case: Case, body: Body) -> date:
+    """Four weeks before the remisstid for a nämnd, two for an office; never before the case came in."""
+    proposed = case.deadline - timedelta(weeks=4 if body.makes_decisions else 2)
+    if proposed < case.received:
+        proposed = case.received + (case.deadline - case.received) / 2
+    return proposed
+
+
+def check_referral_deadline(case: Case, deadline: date) -> str | None:
+    """The Swedish message when an internal deadline falls outside the case's dates, else None."""
+    if deadline < case.received:
+        return _("Svarsdatumet (%(d)s) kan inte vara före datumet då remissen kom in (%(received)s).") % {
+            "d": sv_date(deadline), "received": sv_date(case.received)}
+    if deadline > case.deadline:
+        return _("Svarsdatumet (%(d)s) kan inte vara efter remisstiden (%(deadline)s).") % {
+            "d": sv_date(deadline), "deadline": sv_date(case.deadline)}
+    return None
+
+
+class ReferralChoiceForm(AccessibleForm):
+    """One body on the refer page: chosen or not, its internal deadline and its place in the memo."""
+
+    chosen = forms.BooleanField(required=False)
+    deadline = forms.DateField(required=False, widget=DateInput())
+    order = forms.IntegerField(required=False, min_value=1, max_value=999, widget=forms.NumberInput(attrs={"class": "narrow"}))
+
+    def __init__(self, *args, case: Case, body: Body, **kwargs):
+        self.case, self.body = case, body
+        super().__init__(*args, **kwargs)
+        self.fields["chosen"].label = body.name
+        self.fields["deadline"].label = _("Svarsdatum för %(body)s") % {"body": body.name_in_text}
+        self.fields["order"].label = _("Ordning i promemorian för %(body)s") % {"body": body.name_in_text}
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("chosen"):
+            return data
+        deadline = data.get("deadline")
+        if deadline is None:
+            if "deadline" not in self.errors:
+                self.add_error("deadline", _("Ange ett svarsdatum för %(body)s.") % {"body": self.body.name_in_text})
+        else:
+            message = check_referral_deadline(self.case, deadline)
+            if message:
+                self.add_error("deadline", message)
+        return data
+
+
+class ReferForm:
+    """All the bodies the case can still be referred to, one `ReferralChoiceForm` each."""
+
+    def __init__(self, data=None, *, case: Case, bodies: list[Body]):
+        self.case = case
+        self.is_bound = data is not None
+        self.rows = [
+            ReferralChoiceForm(
+                data, case=case, body=body, prefix=f"b{body.pk}",
+                initial={"deadline": default_referral_deadline(case, body), "order": position},
+            )
+            for position, body in enumerate(bodies, start=1)
+        ]
+        self.non_field_errors: list[str] = []
+
+    def is_valid(self) -> bool:
+        valid = all([row.is_valid() for row in self.rows])
+        if valid and not self.chosen_rows():
+            self.non_field_errors.append(_("Välj minst en remissinstans."))
+        return valid and not self.non_field_errors
+
+    @property
+    def errors(self) -> bool:
+        return bool(self.non_field_errors or any(row.errors for row in self.rows))
+
+    def chosen_rows(self) -> list[ReferralChoiceForm]:
+        chosen = [(i, row) for i, row in enumerate(self.rows) if row.cleaned_data.get("chosen")]
+        chosen.sort(key=lambda pair: (pair[1].cleaned_data.get("order") or 10_000, pair[0]))
+        return [row for _i, row in chosen]
+
+    def specs(self):
+        from remiss.workflow import ReferralSpec
+
+        return [ReferralSpec(row.body, row.cleaned_data["deadline"]) for row in self.chosen_rows()]
+
+
+class ReferralDeadlineForm(AccessibleForm):
+    deadline = forms.DateField(label=_("Nytt svarsdatum"), widget=DateInput(), error_messages={"required": _("Ange ett svarsdatum.")})
+
+    def __init__(self, *args, referral: Referral, **kwargs):
+        self.referral = referral
+        kwargs.setdefault("initial", {"deadline": referral.deadline})
+        super().__init__(*args, **kwargs)
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        message = check_referral_deadline(self.referral.case, deadline)
+        if message:
+            raise forms.ValidationError(message)
+        return deadline
+
+
+class BackgroundForm(AccessibleForm):
+    """The memo's Ärendet: background on the betänkande."""
+
+    text = RichTextField(
+        label=_("Ärendet"),
+        help_text=_("Bakgrunden till betänkandet och vad det handlar om, med mellanrubriker och punktlistor vid behov."),
+    )
+    base = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].error_messages["required"] = _("Skriv texten för Ärendet innan du sparar.")
+
+
+class CityProposalForm(AccessibleForm):
+    """The presenting commissioner's förslag till beslut."""
+
+    decision_points = forms.CharField(
+        label=_("Beslutspunkter"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("En beslutspunkt per rad. Numren sätts automatiskt."),
+    )
+    summary = RichTextField(
+        label=_("Sammanfattning av ärendet"), required=False,
+        help_text=_("Inled med betänkandet i korthet. Därefter ett stycke per remissinstans; "
+                    "de är förifyllda från instansernas ställningstaganden och kan ändras."),
+    )
+    views = RichTextField(label=_("Föredragande borgarrådets synpunkter"), required=False)
+    signed_place = forms.CharField(label=_("Ort"), max_length=100, error_messages={"required": _("Skriv orten, t.ex. Stockholm.")})
+    signed_date = forms.DateField(
+        label=_("Datum"), required=False, widget=DateInput(), help_text=_("Dagen då borgarrådet undertecknar förslaget."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, case: Case, **kwargs):
+        self.case = case
+        super().__init__(*args, **kwargs)
+
+    def clean_decision_points(self):
+        return lines_to_points(self.cleaned_data.get("decision_points", ""))
+
+    def clean_signed_date(self):
+        signed = self.cleaned_data.get("signed_date")
+        if signed and signed > self.case.deadline:
+            raise forms.ValidationError(_("Förslaget kan inte undertecknas efter remisstiden (%(d)s).") % {"d": sv_date(self.case.deadline)})
+        return signed
+
+
+def city_decision_initial(case: Case, body: Body) -> str:
+    if body.kind == Body.Kind.BORGARRADSBEREDNINGEN:
+        return _("Borgarrådsberedningen tillstyrker föredragande borgarrådets förslag.")
+    proposal = getattr(case, "city_proposal", None)
+    return "\n".join(proposal.decision_points) if proposal else ""
+
+
+class CityDecisionForm(AccessibleForm):
+    """Borgarrådsberedningen's or kommunstyrelsen's decision."""
+
+    meeting_date = forms.DateField(
+        label=_("Sammanträdesdatum"), required=False, widget=DateInput(), help_text=_("Lämna tomt om datumet inte ska stå i promemorian."),
+    )
+    points = forms.CharField(
+        label=_("Beslutspunkter"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("En beslutspunkt per rad."), error_messages={"required": _("Skriv minst en beslutspunkt.")},
+    )
+
+    def __init__(self, *args, case: Case, body: Body, **kwargs):
+        self.case, self.body = case, body
+        kwargs.setdefault("initial", {"points": city_decision_initial(case, body)})
+        super().__init__(*args, **kwargs)
+        self.fields["meeting_date"].label = _("%(body)s sammanträdesdatum") % {"body": genitive_name(body)}
+        self.fields["points"].label = _("%(body)s beslutspunkter") % {"body": genitive_name(body)}
+
+    def clean_meeting_date(self):
+        meeting = self.cleaned_data.get("meeting_date")
+        if meeting and meeting > self.case.deadline:
+            raise forms.ValidationError(_("Sammanträdet kan inte ligga efter remisstiden (%(d)s).") % {"d": sv_date(self.case.deadline)})
+        return meeting
+
+    def clean_points(self):
+        points = lines_to_points(self.cleaned_data.get("points", ""))
+        if not points:
+            raise forms.ValidationError(_("Skriv minst en beslutspunkt."))
+        return points
+
+
+def genitive_name(body: Body) -> str:
+    from remiss.models import genitive
+
+    return genitive(body.name)
+
+
+
+
+class StatementChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Statement) -> str:
+        from remiss.attribution import attribution
+
+        return f"{attribution(obj)} – {obj.decision.body.name}"
+
+
+class CityStatementForm(AccessibleForm):
+    """A statement on borgarrådsberedningen's or kommunstyrelsen's decision, entered by the registrar.
+
+    Authors are chosen one per numbered list, so the attribution's order is the registrar's.
+    """
+
+    AUTHOR_SLOTS = 6
+
+    kind = forms.ChoiceField(label=_("Typ av uttalande"), choices=Statement.Kind.choices)
+    author_title = forms.CharField(label=_("Titel före namnen"), max_length=50, required=False, help_text=_("T.ex. borgarråden."))
+    text = RichTextField(label=_("Text"), required=False)
+    backed_proposal = forms.CharField(
+        label=_("Yrkade bifall till"), max_length=300, required=False,
+        help_text=_("Bara för en reservation: förslaget reservanten yrkade bifall till."),
+    )
+    identical_to = StatementChoiceField(
+        label=_("Likalydande med"), queryset=Statement.objects.none(), required=False, empty_label=_("Inget"),
+        help_text=_("Om uttalandet är likalydande med ett som redan gjorts i ärendet står det bara som en hänvisning."),
+    )
+
+    def __init__(self, *args, decision: Decision, **kwargs):
+        self.decision = decision
+        super().__init__(*args, **kwargs)
+        seated = Politician.objects.filter(seats__body=decision.body).select_related("party").order_by("last_name", "first_name")
+        for slot in range(1, self.AUTHOR_SLOTS + 1):
+            self.fields[f"author_{slot}"] = PoliticianChoiceField(
+                label=_("Författare %(n)d") % {"n": slot}, queryset=seated, required=slot == 1,
+                empty_label=_("Välj en person") if slot == 1 else _("Ingen"),
+                error_messages={"required": _("Välj minst en författare.")},
+            )
+            self.fields[f"author_{slot}_mfl"] = forms.BooleanField(
+                label=_("”m.fl.” efter författare %(n)d") % {"n": slot}, required=False,
+            )
+        self.fields["identical_to"].queryset = (
+            Statement.objects.filter(decision__case_id=decision.case_id).select_related("decision__body")
+            .prefetch_related("authors__politician__party")
+        )
+
+    def author_rows(self):
+        """(person, m.fl.) bound fields, one pair per slot, for the template."""
+        return [(self[f"author_{n}"], self[f"author_{n}_mfl"]) for n in range(1, self.AUTHOR_SLOTS + 1)]
+
+    def first_fields(self):
+        return [self["kind"]]
+
+    def other_fields(self):
+        return [f for f in self.visible_fields() if f.name != "kind" and (not f.name.startswith("author_") or f.name == "author_title")]
+
+    def authors(self) -> list[tuple[Politician, bool]]:
+        """The chosen authors in slot order, each with whether "m.fl." follows the name."""
+        chosen = []
+        for n in range(1, self.AUTHOR_SLOTS + 1):
+            politician = self.cleaned_data.get(f"author_{n}")
+            if politician is not None:
+                chosen.append((politician, bool(self.cleaned_data.get(f"author_{n}_mfl"))))
+        return chosen
+
+    def clean(self):
+        data = super().clean()
+        seen = set()
+        for n in range(1, self.AUTHOR_SLOTS + 1):
+            politician = data.get(f"author_{n}")
+            if politician is None:
+                continue
+            if politician.pk in seen:
+                self.add_error(f"author_{n}", _("%(name)s står redan bland författarna.") % {"name": politician.full_name})
+            seen.add(politician.pk)
+        kind = data.get("kind")
+        if kind and kind != Statement.Kind.RESERVATION and data.get("backed_proposal"):
+            self.add_error("backed_proposal", _("Bara en reservation kan yrka bifall till ett förslag."))
+        if kind and kind != Statement.Kind.RESERVATION and not (data.get("text") or "").strip() and not data.get("identical_to"):
+            self.add_error("text", _("Skriv en text, eller ange vilket uttalande det är likalydande med."))
+        return data
+
+
+# --- The officer's and the politician's forms: opinion, nämnd decision, statements ---------------
+
+import re  # noqa: E402,F811
+
+from remiss.models import Seat  # noqa: E402
+from remiss.richtext import sanitize, to_plain  # noqa: E402
+
+
+def tie_error(form: forms.Form, name: str | None, message: str) -> None:
+    """Add an error after validation (a workflow refusal), tied to its field as `AccessibleMixin` does."""
+    form.add_error(name, message)
+    if name and name in form.fields:
+        bound = form[name]
+        widget = form.fields[name].widget
+        widget.attrs["aria-invalid"] = "true"
+        described = [d for d in widget.attrs.get("aria-describedby", "").split() if d]
+        if f"{bound.auto_id}_error" not in described:
+            described.append(f"{bound.auto_id}_error")
+        widget.attrs["aria-describedby"] = " ".join(described)
+
+
+_LOOKS_LIKE_TAG = re.compile(r"<[a-zA-Z/!]")
+
+
+def plain_or_html(value: str | None) -> str:
+    """Typed without the editor (no JavaScript), a text is plain: blank lines make paragraphs,
+    and a '<' in it is a character, not markup. The editor always sends markup."""
+    from remiss.richtext import plain_to_html
+
+    value = value or ""
+    return value if _LOOKS_LIKE_TAG.search(value) or not value.strip() else plain_to_html(value)
+
+
+class PlainTextFallbackMixin:
+    """For forms with `RichTextField`s: plain text from a bare textarea becomes paragraphs."""
+
+    def clean(self):
+        data = super().clean()  # type: ignore[misc]
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            if isinstance(field, RichTextField) and isinstance(data.get(name), str):
+                data[name] = plain_or_html(data[name])
+        return data
+
+
+def _has_words(html: str | None) -> bool:
+    """True when a rich-text value has words once sanitised (the editor may send '<p><br></p>')."""
+    return bool(to_plain(sanitize(html or "")).strip())
+
+
+class OpinionForm(PlainTextFallbackMixin, AccessibleForm):
+    """The tjänsteutlåtande: date, text and förslag till beslut. Drafts may be incomplete."""
+
+    date = forms.DateField(
+        label=_("Daterat"), required=False, widget=DateInput(),
+        help_text=_("Tjänsteutlåtandets datum. Krävs innan det markeras som klart."),
+    )
+    text = RichTextField(
+        label=_("Tjänsteutlåtandets text"), required=False,
+        help_text=_("Du kan klistra in från Word: stycken, rubriker, fet och kursiv stil och listor behålls."),
+    )
+    proposed_decision = RichTextField(
+        label=_("Förvaltningens förslag till beslut"), required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "data-richtext": "1"}),
+    )
+    position = forms.CharField(
+        label=_("Ställningstagande"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("En eller två meningar om kontorets hållning, till sammanfattningen i promemorian."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, with_position: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_position:  # a nämnd gives its position with its decision
+            del self.fields["position"]
+
+
+class NamndDecisionForm(PlainTextFallbackMixin, AccessibleForm):
+    """An answering nämnd's decision on its administration's opinion."""
+
+    meeting_date = forms.DateField(
+        label=_("Sammanträdesdatum"), widget=DateInput(), error_messages={"required": _("Ange sammanträdets datum.")},
+    )
+    points = forms.CharField(
+        label=_("Beslutspunkter"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("En beslutspunkt per rad, utan nummer; numren sätts automatiskt."),
+        error_messages={"required": _("Skriv minst en beslutspunkt.")},
+    )
+    added_text = RichTextField(
+        label=_("Därutöver anföra"), required=False, widget=forms.Textarea(attrs={"rows": 8, "data-richtext": "1"}),
+        help_text=_("Nämndens egen text, när nämnden ”därutöver anför” något utöver förvaltningens förslag."),
+    )
+    added_text_after_point = forms.IntegerField(
+        label=_("Tillägget står efter punkt"), min_value=1, max_value=99, initial=1,
+        widget=forms.NumberInput(attrs={"class": "narrow"}),
+        error_messages={"required": _("Ange efter vilken beslutspunkt tillägget står.")},
+    )
+    immediate_justering = forms.BooleanField(label=_("Beslutet justeras omedelbart"), required=False)
+    position = forms.CharField(
+        label=_("Ställningstagande"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("En eller två meningar om nämndens hållning, till sammanfattningen i promemorian, "
+                    "t.ex. ”Socialnämnden ställer sig överlag positiv till förslagen.”"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, case: Case, **kwargs):
+        self.case = case
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def initial_for(cls, decision: Decision, referral: Referral) -> dict:
+        return {
+            "meeting_date": decision.meeting_date, "points": "\n".join(decision.points),
+            "added_text": decision.added_text, "added_text_after_point": decision.added_text_after_point,
+            "immediate_justering": decision.immediate_justering, "position": referral.position,
+            "version": decision.version,
+        }
+
+    def clean_meeting_date(self):
+        meeting = self.cleaned_data.get("meeting_date")
+        if meeting and meeting > self.case.deadline:
+            raise forms.ValidationError(
+                _("Sammanträdet kan inte ligga efter remisstiden (%(d)s).") % {"d": sv_date(self.case.deadline)}
+            )
+        return meeting
+
+    def clean_points(self):
+        points = lines_to_points(self.cleaned_data.get("points", ""))
+        if not points:
+            raise forms.ValidationError(_("Skriv minst en beslutspunkt."))
+        return points
+
+    def clean(self):
+        data = super().clean()
+        points, after = data.get("points"), data.get("added_text_after_point")
+        if points and after and _has_words(data.get("added_text")) and after > len(points):
+            self.add_error("added_text_after_point", _(
+                "Beslutet har %(n)d beslutspunkter; tillägget kan inte stå efter punkt %(after)d."
+            ) % {"n": len(points), "after": after})
+        return data
+
+
+class SeatedPoliticiansField(forms.ModelMultipleChoiceField):
+    """Politicians with a seat in one body, labelled with party and seat ('ledamot', 'ersättare')."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *args, **kwargs):
+        self.roles: dict[int, str] = {}
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj: Politician) -> str:
+        role = self.roles.get(obj.pk)
+        label = f"{obj.full_name} ({obj.party.abbreviation})"
+        return f"{label}, {Seat.Role(role).label.lower()}" if role else label
+
+
+class SameCaseStatementField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Statement) -> str:
+        from remiss.attribution import full_line
+
+        return f"{obj.decision.body.name}: {full_line(obj)}"
+
+
+class PoliticianStatementForm(PlainTextFallbackMixin, AccessibleForm):
+    """A politician's own statement on a decision, with co-authors to invite.
+
+    `kind` validates against every kind, but offers only those the seat allows: a kind the seat
+    may not make reaches the workflow, which refuses it with the model's Swedish message.
+    """
+
+    kind = forms.ChoiceField(
+        label=_("Typ av uttalande"), choices=Statement.Kind.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("Välj vilken typ av uttalande det är.")},
+    )
+    text = RichTextField(
+        label=_("Text"), required=False,
+        help_text=_("Kan lämnas tom för en reservation på en rad, eller när uttalandet är likalydande med ett annat."),
+    )
+    backed_proposal = forms.CharField(
+        label=_("Yrkade bifall till"), max_length=300, required=False,
+        help_text=_("Bara för en reservation: det förslag du yrkade bifall till, t.ex. ”förvaltningens förslag till beslut”."),
+    )
+    and_others = forms.BooleanField(label=_("m.fl.: jag skriver för fler i min partigrupp"), required=False)
+    identical_to = SameCaseStatementField(
+        label=_("Likalydande med"), queryset=Statement.objects.none(), required=False, empty_label=_("Inte likalydande"),
+        help_text=_("Ett likalydande uttalande står bara som en hänvisning till det andra."),
+    )
+    coauthors = SeatedPoliticiansField(
+        label=_("Bjud in medförfattare"), queryset=Politician.objects.none(), required=False,
+        help_text=_("De står med först när de har accepterat inbjudan."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    editing = False
+
+    def __init__(self, *args, decision: Decision, politician: Politician, allowed_kinds: list[str],
+                 statement: Statement | None = None, **kwargs):
+        self.decision, self.politician, self.statement = decision, politician, statement
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        kind.widget.choices = [(k, label) for k, label in Statement.Kind.choices if k in allowed_kinds]
+        if len(allowed_kinds) == 1 and not self.is_bound:
+            self.initial.setdefault("kind", allowed_kinds[0])
+        coauthors = self.fields["coauthors"]
+        exclude = [politician.pk]
+        if statement is not None:
+            exclude += [a.politician_id for a in statement.authors.all()]
+        coauthors.queryset = (
+            Politician.objects.filter(seats__body_id=decision.body_id).exclude(pk__in=exclude)
+            .select_related("party").order_by("last_name", "first_name")
+        )
+        coauthors.roles = dict(Seat.objects.filter(body_id=decision.body_id).values_list("politician_id", "role"))
+        others = Statement.objects.filter(decision__case_id=decision.case_id)
+        if statement is not None:
+            others = others.exclude(pk=statement.pk)
+        self.fields["identical_to"].queryset = others.select_related("decision__body").prefetch_related(
+            "authors__politician__party",
+        ).order_by("decision__body__name", "order", "pk")
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind") or (self.statement.kind if self.statement is not None else None)
+        if kind and kind != Statement.Kind.RESERVATION:
+            if (data.get("backed_proposal") or "").strip():
+                self.add_error("backed_proposal", _("Bara en reservation kan yrka bifall till ett förslag."))
+            has_reference = data.get("identical_to") or (self.statement is not None and self.statement.endorses_id)
+            if "text" not in self.errors and not _has_words(data.get("text")) and not has_reference:
+                self.add_error("text", _("Skriv en text, eller ange vilket uttalande det ställer sig bakom eller är likalydande med."))
+        return data
+
+
+class PoliticianStatementEditForm(PoliticianStatementForm):
+    """Editing one's own statement: its kind and first author stay; more co-authors may be invited."""
+
+    editing = True
+
+    def __init__(self, *args, statement: Statement, **kwargs):
+        super().__init__(*args, statement=statement, allowed_kinds=[statement.kind], **kwargs)
+        del self.fields["kind"]
+        del self.fields["and_others"]
+        if statement.kind != Statement.Kind.RESERVATION:
+            del self.fields["backed_proposal"]
+        self.fields["coauthors"].label = _("Bjud in fler medförfattare")
+
+    @classmethod
+    def initial_for(cls, statement: Statement) -> dict:
+        return {
+            "text": statement.text, "backed_proposal": statement.backed_proposal,
+            "identical_to": statement.identical_to_id, "version": statement.version,
+        }

@@ -1,14 +1,269 @@
-"""An officer's pages: their body's referrals, the opinion editor, the nämnd's decision."""
+"""An officer's pages: their body's referrals, the opinion editor, the nämnd's decision.
+
+Only officers of the referral's body reach these pages, drafts or not (403 for everyone else).
+Every change goes through `remiss.workflow`; its refusals come back as Swedish messages on the
+page, with what the person typed still in the form.
+"""
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from remiss import queries, workflow
+from remiss.access import can_act_on_decision, can_work_on_referral, require
+from remiss.attribution import full_line, has_own_text
+from remiss.diff import build_conflict, points_html
+from remiss.forms import NamndDecisionForm, OpinionForm, tie_error
+from remiss.models import Decision, Opinion, Referral, User
+from remiss.richtext import sanitize
+from remiss.workflow import ConflictError, LockedError, WorkflowError
+
+_R = Referral.Status
+EDITABLE = (_R.REFERRED, _R.DRAFTING)
+
+
+def _require_officer(request: HttpRequest) -> None:
+    require(request.user.role == User.Role.OFFICER)
+
+
+def _load(request: HttpRequest, pk: int) -> tuple[Referral, Decision | None]:
+    _require_officer(request)
+    try:
+        referral, decision = queries.referral_for_officer(pk)
+    except Referral.DoesNotExist:
+        raise Http404 from None
+    require(can_work_on_referral(request.user, referral))
+    return referral, decision
+
+
+def _ensure_open(decision: Decision | None) -> None:
+    """Once the decision is justered, every change to the referral is refused with one message."""
+    if decision is not None:
+        workflow.ensure_editable(decision)
+
+
+def _status_for(error: WorkflowError) -> int:
+    return 409 if isinstance(error, (LockedError, ConflictError)) else 200
+
+
+def _with_version(data: QueryDict, version: int) -> QueryDict:
+    """The posted data with the saved version's number, so saving again overwrites knowingly."""
+    data = data.copy()
+    data["version"] = str(version)
+    return data
+
+
+def _opinion(referral: Referral) -> Opinion:
+    try:
+        return referral.opinion
+    except Opinion.DoesNotExist:
+        return Opinion(referral=referral)
+
+
+def _statement_lines(decision: Decision | None) -> list[dict]:
+    if decision is None:
+        return []
+    statements = queries.statements_with_attribution().filter(decision=decision)
+    return [{"statement": s, "line": full_line(s), "own_text": has_own_text(s)} for s in statements]
 
 
 @login_required
-def officer_home(request):
-    return render(request, "remiss/placeholder.html", {"nav": "officer"})
+def officer_home(request: HttpRequest) -> HttpResponse:
+    _require_officer(request)
+    open_rows, closed_rows = queries.officer_referrals(request.user)
+    return render(request, "remiss/officer/home.html", {
+        "nav": "officer", "open_rows": open_rows, "closed_rows": closed_rows,
+        "bodies": list(request.user.bodies.all()),
+    })
+
+
+def _opinion_form_initial(referral: Referral, opinion: Opinion) -> dict:
+    return {
+        "date": opinion.date, "text": opinion.text, "proposed_decision": opinion.proposed_decision,
+        "position": referral.position, "version": opinion.version,
+    }
+
+
+def _referral_page(request, referral, decision, form=None, *, conflict=None, error=None, status=200):
+    opinion = _opinion(referral)
+    editable = referral.status in EDITABLE and not (decision is not None and decision.justered)
+    if editable and form is None:
+        form = OpinionForm(initial=_opinion_form_initial(referral, opinion), with_position=not referral.body.makes_decisions)
+    unsaved = []
+    if not editable and request.method == "POST":
+        # Refused because the opinion is no longer open: show what was typed, so it can be copied.
+        for name, label in (("text", _("Din text")), ("proposed_decision", _("Ditt förslag till beslut"))):
+            value = sanitize(request.POST.get(name, ""))
+            if value:
+                unsaved.append({"label": label, "html": mark_safe(value)})
+    return render(request, "remiss/officer/referral.html", {
+        "nav": "officer", "referral": referral, "case": referral.case, "opinion": opinion, "decision": decision,
+        "form": form if editable else None, "editable": editable, "conflict": conflict, "error": error,
+        "unsaved": unsaved,
+        "can_reopen": "reopen_opinion" in workflow.allowed_events(referral) and not (decision and decision.justered),
+        "decides": referral.body.makes_decisions,
+        "overdue": not referral.is_closed and referral.deadline < timezone.localdate(),
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def officer_referral(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case's facts and the opinion editor. POST saves; with action=ready it also marks it ready."""
+    referral, decision = _load(request, pk)
+    if request.method != "POST":
+        return _referral_page(request, referral, decision)
+    try:
+        _ensure_open(decision)  # the lock speaks before any field does
+    except LockedError as error:
+        return _referral_page(request, referral, decision, error=str(error), status=409)
+    with_position = not referral.body.makes_decisions
+    form = OpinionForm(request.POST, with_position=with_position)
+    if not form.is_valid():
+        return _referral_page(request, referral, decision, form)
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            opinion = workflow.save_opinion(
+                referral, text=data["text"], proposed_decision=data["proposed_decision"], date=data["date"],
+                by=request.user, expected_version=data["version"],
+            )
+            if with_position and " ".join(data["position"].split()) != referral.position:
+                workflow.set_position(referral, position=data["position"], by=request.user)
+    except ConflictError as error:
+        current = error.current
+        conflict = build_conflict(error, current, [
+            (str(form.fields["text"].label), data["text"], current.text),
+            (str(form.fields["proposed_decision"].label), data["proposed_decision"], current.proposed_decision),
+        ])
+        form = OpinionForm(_with_version(request.POST, current.version), with_position=with_position)
+        form.is_valid()
+        return _referral_page(request, referral, decision, form, conflict=conflict, status=409)
+    except WorkflowError as error:
+        referral.refresh_from_db()
+        return _referral_page(request, referral, decision, form, error=str(error), status=_status_for(error))
+    if request.POST.get("action") == "ready":
+        try:
+            workflow.mark_opinion_ready(referral, by=request.user)
+        except WorkflowError as error:
+            referral.refresh_from_db()
+            form = OpinionForm(_with_version(request.POST, opinion.version), with_position=with_position)
+            form.is_valid()
+            field = "text" if not opinion.text.strip() else "date" if opinion.date is None else None
+            tie_error(form, field, str(error))
+            messages.info(request, _("Utkastet är sparat."))
+            return _referral_page(request, referral, decision, form)
+        messages.success(request, _("Tjänsteutlåtandet är sparat och markerat som klart."))
+    else:
+        messages.success(request, _("Tjänsteutlåtandet är sparat."))
+    return redirect("officer_referral", pk=referral.pk)
+
+
+@login_required
+@require_POST
+def officer_reopen_opinion(request: HttpRequest, pk: int) -> HttpResponse:
+    referral, decision = _load(request, pk)
+    try:
+        _ensure_open(decision)
+        workflow.reopen_opinion(referral, by=request.user)
+    except WorkflowError as error:
+        return _referral_page(request, referral, decision, error=str(error), status=_status_for(error))
+    messages.success(request, _("Tjänsteutlåtandet är öppnat igen och kan ändras."))
+    return redirect("officer_referral", pk=referral.pk)
+
+
+def _decision_page(request, referral, decision, form=None, *, conflict=None, error=None, status=200):
+    can_record = decision is None and referral.status == _R.OPINION_READY and referral.body.makes_decisions
+    can_edit = decision is not None and not decision.justered
+    if form is None and (can_record or can_edit):
+        initial = (
+            NamndDecisionForm.initial_for(decision, referral) if decision is not None
+            else {"added_text_after_point": 1, "position": referral.position}
+        )
+        form = NamndDecisionForm(initial=initial, case=referral.case)
+    return render(request, "remiss/officer/decision.html", {
+        "nav": "officer", "referral": referral, "case": referral.case, "decision": decision,
+        "form": form if (can_record or can_edit or form is not None) and not (decision and decision.justered) else None,
+        "can_record": can_record, "can_edit": can_edit, "decides": referral.body.makes_decisions,
+        "statements": _statement_lines(decision), "conflict": conflict, "error": error,
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def officer_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the nämnd's decision, or edit it until it is justered."""
+    referral, decision = _load(request, pk)
+    if request.method != "POST":
+        return _decision_page(request, referral, decision)
+    if decision is not None:
+        require(can_act_on_decision(request.user, decision))
+    try:
+        _ensure_open(decision)  # the lock speaks before any field does
+    except LockedError as error:
+        return _decision_page(request, referral, decision, error=str(error), status=409)
+    form = NamndDecisionForm(request.POST, case=referral.case)
+    if not form.is_valid():
+        return _decision_page(request, referral, decision, form)
+    data = form.cleaned_data
+    fields = {
+        "meeting_date": data["meeting_date"], "points": data["points"], "added_text": data["added_text"],
+        "added_text_after_point": data["added_text_after_point"], "immediate_justering": data["immediate_justering"],
+    }
+    try:
+        if decision is None:
+            workflow.record_decision(referral, position=data["position"], by=request.user, **fields)
+            messages.success(request, _("Nämndens beslut är registrerat."))
+        else:
+            with transaction.atomic():
+                workflow.edit_decision(decision, by=request.user, expected_version=data["version"], **fields)
+                if " ".join(data["position"].split()) != referral.position:
+                    workflow.set_position(referral, position=data["position"], by=request.user)
+            messages.success(request, _("Beslutet är ändrat."))
+    except ConflictError as error:
+        current = error.current
+        conflict = build_conflict(error, current, [
+            (str(form.fields["points"].label), points_html(data["points"]), points_html(current.points)),
+            (str(form.fields["added_text"].label), data["added_text"], current.added_text),
+        ])
+        form = NamndDecisionForm(_with_version(request.POST, current.version), case=referral.case)
+        form.is_valid()
+        return _decision_page(request, referral, decision, form, conflict=conflict, status=409)
+    except WorkflowError as error:
+        referral.refresh_from_db()
+        if decision is not None:
+            decision.refresh_from_db()
+        return _decision_page(request, referral, decision, form, error=str(error), status=_status_for(error))
+    return redirect("officer_decision", pk=referral.pk)
+
+
+@login_required
+@require_POST
+def officer_justera(request: HttpRequest, pk: int) -> HttpResponse:
+    referral, decision = _load(request, pk)
+    if decision is None:
+        return _decision_page(request, referral, decision, error=_("Det finns inget beslut att justera ännu."))
+    require(can_act_on_decision(request.user, decision))
+    try:
+        workflow.justera(decision, by=request.user)
+    except WorkflowError as error:
+        return _decision_page(request, referral, decision, error=str(error), status=_status_for(error))
+    messages.success(request, _("Beslutet är justerat. Det och dess uttalanden kan inte längre ändras."))
+    return redirect("officer_decision", pk=referral.pk)
 
 
 urlpatterns = [
     path("handlaggare/", officer_home, name="officer_home"),
+    path("handlaggare/remiss/<int:pk>/", officer_referral, name="officer_referral"),
+    path("handlaggare/remiss/<int:pk>/oppna-igen/", officer_reopen_opinion, name="officer_reopen_opinion"),
+    path("handlaggare/remiss/<int:pk>/beslut/", officer_decision, name="officer_decision"),
+    path("handlaggare/remiss/<int:pk>/beslut/justera/", officer_justera, name="officer_justera"),
 ]

@@ -1,14 +1,272 @@
-"""A politician's pages: their seats, open decisions, and their statements."""
+"""A politician's pages: their seats, open decisions, and their statements.
+
+A politician sees the decisions of the bodies where they hold a seat, writes statements there
+(the kinds their seat allows), invites co-authors, answers invitations, stands behind others'
+statements (an ersättare) and edits only what they author, until the decision is justered.
+Opinions and decisions are not theirs to touch: those pages answer 403.
+"""
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from remiss import queries, workflow
+from remiss.access import (
+    can_answer_invitation,
+    can_endorse,
+    can_view_statements,
+    is_statement_author,
+    politician_of,
+    require,
+    seat_in,
+    statement_kinds_for,
+)
+from remiss.attribution import full_line, has_own_text
+from remiss.diff import build_conflict
+from remiss.forms import PoliticianStatementEditForm, PoliticianStatementForm, tie_error
+from remiss.models import Decision, Politician, Seat, Statement, StatementAuthor
+from remiss.workflow import AuthorSpec, ConflictError, LockedError, WorkflowError
+
+
+def _politician(request: HttpRequest) -> Politician:
+    politician = politician_of(request.user)
+    require(politician is not None)
+    return politician
+
+
+def _status_for(error: WorkflowError) -> int:
+    return 409 if isinstance(error, (LockedError, ConflictError)) else 200
+
+
+def _is_author(statement: Statement, politician: Politician, *, accepted: bool = True) -> bool:
+    """From the prefetched authors, without another query."""
+    return any(a.politician_id == politician.pk and a.accepted == accepted for a in statement.authors.all())
 
 
 @login_required
-def politician_home(request):
-    return render(request, "remiss/placeholder.html", {"nav": "politician"})
+def politician_home(request: HttpRequest, *, error: str | None = None, status: int = 200) -> HttpResponse:
+    politician = _politician(request)
+    overview = queries.politician_overview(politician)
+    return render(request, "remiss/politician/home.html", {
+        "nav": "politician", "overview": overview, "error": error,
+        "invitations": [{"author": a, "line": full_line(a.statement)} for a in overview.invitations],
+        "statements": [{"statement": s, "line": full_line(s)} for s in overview.statements],
+    }, status=status)
+
+
+def _load_decision(request: HttpRequest, pk: int) -> tuple[Politician, Decision, Seat]:
+    politician = _politician(request)
+    try:
+        decision = queries.decision_for_politician(pk)
+    except Decision.DoesNotExist:
+        raise Http404 from None
+    require(can_view_statements(request.user, decision))
+    return politician, decision, seat_in(request.user, decision.body_id)
+
+
+def _decision_page(request, politician, decision, seat, *, error=None, status=200):
+    statements = list(decision.statements.all())
+    endorsed = {s.endorses_id for s in statements if s.endorses_id and _is_author(s, politician)}
+    items = []
+    for statement in statements:
+        mine = _is_author(statement, politician)
+        items.append({
+            "statement": statement, "line": full_line(statement), "own_text": has_own_text(statement), "mine": mine,
+            "invited": _is_author(statement, politician, accepted=False),
+            "pending": [a for a in statement.authors.all() if not a.accepted],
+            "invitation": next((a for a in statement.authors.all() if a.politician_id == politician.pk and not a.accepted), None),
+            "can_endorse": (seat.role == Seat.Role.ERSATTARE and not mine and statement.pk not in endorsed
+                            and not decision.justered),
+        })
+    return render(request, "remiss/politician/decision.html", {
+        "nav": "politician", "decision": decision, "case": decision.case, "seat": seat, "statements": items,
+        "error": error,
+    }, status=status)
+
+
+@login_required
+def politician_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    politician, decision, seat = _load_decision(request, pk)
+    return _decision_page(request, politician, decision, seat)
+
+
+def _statement_page(request, form, *, decision, statement=None, conflict=None, error=None, status=200):
+    return render(request, "remiss/politician/statement_form.html", {
+        "nav": "politician", "form": form, "decision": decision, "case": decision.case, "statement": statement,
+        "line": full_line(statement) if statement is not None else "",
+        "own_text": has_own_text(statement) if statement is not None else False,
+        "conflict": conflict, "error": error,
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def politician_statement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new statement on the decision, of a kind the seat allows, with co-authors to invite."""
+    politician, decision, seat = _load_decision(request, pk)
+    allowed = statement_kinds_for(seat)
+    kwargs = {"decision": decision, "politician": politician, "allowed_kinds": allowed}
+    if request.method != "POST":
+        if decision.justered:
+            return _statement_page(request, None, decision=decision)
+        return _statement_page(request, PoliticianStatementForm(**kwargs), decision=decision)
+    try:
+        workflow.ensure_editable(decision)  # the lock speaks before any field does
+    except LockedError as error:
+        return _statement_page(request, None, decision=decision, error=str(error), status=409)
+    form = PoliticianStatementForm(request.POST, **kwargs)
+    if not form.is_valid():
+        return _statement_page(request, form, decision=decision)
+    data = form.cleaned_data
+    invitees = list(data["coauthors"])
+    authors = [AuthorSpec(politician, and_others=data["and_others"])]
+    authors += [AuthorSpec(p, accepted=False) for p in invitees]
+    try:
+        workflow.add_statement(
+            decision, kind=data["kind"], authors=authors, text=data["text"], backed_proposal=data["backed_proposal"],
+            identical_to=data["identical_to"], by=request.user,
+        )
+    except WorkflowError as error:
+        # The seat's kind is the first thing the model checks; a co-author's seat the next.
+        field = "kind" if data["kind"] not in allowed else "coauthors" if invitees else None
+        tie_error(form, field, str(error))
+        return _statement_page(request, form, decision=decision, status=_status_for(error))
+    messages.success(request, _("Uttalandet är tillagt."))
+    if invitees:
+        messages.info(request, _("Inbjudan har skickats till %(names)s. De står med när de har accepterat.")
+                      % {"names": ", ".join(p.full_name for p in invitees)})
+    return redirect("politician_decision", pk=decision.pk)
+
+
+def _load_statement(request: HttpRequest, pk: int) -> tuple[Politician, Statement]:
+    politician = _politician(request)
+    try:
+        statement = queries.statements_with_attribution().get(pk=pk)
+    except Statement.DoesNotExist:
+        raise Http404 from None
+    return politician, statement
+
+
+def _with_version(data: QueryDict, version: int) -> QueryDict:
+    data = data.copy()
+    data["version"] = str(version)
+    return data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def politician_statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit one's own statement (text, backed proposal, likalydande) and invite more co-authors."""
+    politician, statement = _load_statement(request, pk)
+    require(is_statement_author(request.user, statement))
+    decision = statement.decision
+    kwargs = {"statement": statement, "decision": decision, "politician": politician}
+    if request.method != "POST":
+        if decision.justered:
+            return _statement_page(request, None, decision=decision, statement=statement)
+        form = PoliticianStatementEditForm(initial=PoliticianStatementEditForm.initial_for(statement), **kwargs)
+        return _statement_page(request, form, decision=decision, statement=statement)
+    try:
+        workflow.ensure_editable(decision)
+    except LockedError as error:
+        return _statement_page(request, None, decision=decision, statement=statement, error=str(error), status=409)
+    form = PoliticianStatementEditForm(request.POST, **kwargs)
+    if not form.is_valid():
+        return _statement_page(request, form, decision=decision, statement=statement)
+    data = form.cleaned_data
+    fields = {"text": data["text"], "identical_to": data["identical_to"]}
+    if "backed_proposal" in form.fields:
+        fields["backed_proposal"] = data["backed_proposal"]
+    invitees = list(data["coauthors"])
+    try:
+        with transaction.atomic():
+            workflow.edit_statement(statement, by=request.user, expected_version=data["version"], **fields)
+            for invitee in invitees:
+                workflow.invite_coauthor(statement, politician=invitee, by=request.user)
+    except ConflictError as error:
+        current = error.current
+        conflict = build_conflict(error, current, [(str(form.fields["text"].label), data["text"], current.text)])
+        form = PoliticianStatementEditForm(_with_version(request.POST, current.version), **kwargs)
+        form.is_valid()
+        return _statement_page(request, form, decision=decision, statement=statement, conflict=conflict, status=409)
+    except WorkflowError as error:
+        tie_error(form, "coauthors" if invitees else None, str(error))
+        return _statement_page(request, form, decision=decision, statement=statement, status=_status_for(error))
+    messages.success(request, _("Uttalandet är sparat."))
+    if invitees:
+        messages.info(request, _("Inbjudan har skickats till %(names)s. De står med när de har accepterat.")
+                      % {"names": ", ".join(p.full_name for p in invitees)})
+    return redirect("politician_decision", pk=decision.pk)
+
+
+@login_required
+@require_POST
+def politician_endorse(request: HttpRequest, pk: int) -> HttpResponse:
+    """An ersättare stands behind a statement: an ersättaryttrande 'som ställde sig bakom …'."""
+    politician, statement = _load_statement(request, pk)
+    require(can_endorse(request.user, statement))
+    decision = statement.decision
+    seat = seat_in(request.user, decision.body_id)
+    try:
+        if Statement.objects.filter(endorses=statement, authors__politician=politician).exists():
+            raise WorkflowError(_("Du står redan bakom det uttalandet."))
+        workflow.add_statement(
+            decision, kind=Statement.Kind.ERSATTARYTTRANDE, authors=[AuthorSpec(politician)], endorses=statement,
+            by=request.user,
+        )
+    except WorkflowError as error:
+        decision = queries.decision_for_politician(decision.pk)
+        return _decision_page(request, politician, decision, seat, error=str(error), status=_status_for(error))
+    messages.success(request, _("Ditt ersättaryttrande är tillagt: du ställer dig bakom uttalandet."))
+    return redirect("politician_decision", pk=decision.pk)
+
+
+def _load_invitation(request: HttpRequest, pk: int) -> StatementAuthor:
+    _politician(request)
+    try:
+        author = StatementAuthor.objects.select_related("statement__decision").get(pk=pk)
+    except StatementAuthor.DoesNotExist:
+        raise Http404 from None
+    require(can_answer_invitation(request.user, author))
+    return author
+
+
+@login_required
+@require_POST
+def politician_accept_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    author = _load_invitation(request, pk)
+    try:
+        workflow.accept_coauthorship(author, by=request.user)
+    except WorkflowError as error:
+        return politician_home(request, error=str(error), status=_status_for(error))
+    messages.success(request, _("Du står nu med som medförfattare."))
+    return redirect("politician_decision", pk=author.statement.decision_id)
+
+
+@login_required
+@require_POST
+def politician_decline_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    author = _load_invitation(request, pk)
+    try:
+        workflow.decline_coauthorship(author, by=request.user)
+    except WorkflowError as error:
+        return politician_home(request, error=str(error), status=_status_for(error))
+    messages.success(request, _("Du har tackat nej till inbjudan."))
+    return redirect("politician_home")
 
 
 urlpatterns = [
     path("politiker/", politician_home, name="politician_home"),
+    path("politiker/beslut/<int:pk>/", politician_decision, name="politician_decision"),
+    path("politiker/beslut/<int:pk>/nytt-uttalande/", politician_statement_add, name="politician_statement_add"),
+    path("politiker/uttalande/<int:pk>/", politician_statement_edit, name="politician_statement_edit"),
+    path("politiker/uttalande/<int:pk>/stall-dig-bakom/", politician_endorse, name="politician_endorse"),
+    path("politiker/inbjudan/<int:pk>/acceptera/", politician_accept_invitation, name="politician_accept_invitation"),
+    path("politiker/inbjudan/<int:pk>/avboj/", politician_decline_invitation, name="politician_decline_invitation"),
 ]

@@ -1,0 +1,103 @@
+"""Edit conflicts: the person's own version beside the saved one, with a word diff between them.
+
+When `remiss.workflow` raises `ConflictError`, the view builds a `Conflict` from what the person
+typed and what is stored now, and `templates/remiss/_conflict.html` shows it. Nothing typed is
+lost: the form is shown again with the person's text and the saved version's number.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from remiss.richtext import sanitize, to_plain
+
+_TOKEN = re.compile(r"\n|[^\s]+")
+
+
+def _tokens(html_or_text: str) -> list[str]:
+    return _TOKEN.findall(to_plain(html_or_text))
+
+
+def _render(tokens: list[str]) -> str:
+    out: list[str] = []
+    for token in tokens:
+        out.append("<br>" if token == "\n" else escape(token))
+    return " ".join(out).replace(" <br> ", "<br>")
+
+
+def word_diff(saved: str, mine: str) -> SafeString:
+    """Words only in the saved version are struck out (<del>), words only in mine are <ins>.
+
+    Both sides are reduced to their words first, so formatting alone does not count as a change.
+    Screen readers hear "borttaget"/"tillagt" before each change; colour is not the only sign.
+    """
+    a, b = _tokens(saved), _tokens(mine)
+    removed, added = _("borttaget:"), _("tillagt:")
+    parts: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(_render(a[i1:i2]))
+            continue
+        if op in ("delete", "replace"):
+            parts.append(f'<del><span class="visually-hidden">{escape(removed)} </span>{_render(a[i1:i2])}</del>')
+        if op in ("insert", "replace"):
+            parts.append(f'<ins><span class="visually-hidden">{escape(added)} </span>{_render(b[j1:j2])}</ins>')
+    return mark_safe(" ".join(p for p in parts if p))
+
+
+def points_html(points: list[str] | str) -> str:
+    """Decision points (a list, or lines as typed) as a fragment, one paragraph per point."""
+    lines = points.splitlines() if isinstance(points, str) else points
+    return "".join(f"<p>{escape(' '.join(p.split()))}</p>" for p in lines if p and p.strip())
+
+
+@dataclass
+class ConflictField:
+    label: str
+    mine: SafeString
+    saved: SafeString
+    diff: SafeString
+    changed: bool
+
+
+@dataclass
+class Conflict:
+    """What `_conflict.html` shows: the message, who saved, and each text field's two versions."""
+
+    message: str
+    saved_by: str = ""
+    saved_at: object = None
+    fields: list[ConflictField] = field(default_factory=list)
+
+
+def conflict_field(label: str, mine: str, saved: str) -> ConflictField:
+    """One field of a conflict. Both sides are sanitised before display; `mine` is what was typed."""
+    mine_clean, saved_clean = sanitize(mine), sanitize(saved)
+    return ConflictField(
+        label=label,
+        mine=mark_safe(mine_clean),
+        saved=mark_safe(saved_clean),
+        diff=word_diff(saved_clean, mine_clean),
+        changed=to_plain(mine_clean) != to_plain(saved_clean),
+    )
+
+
+def build_conflict(error: Exception, current: models.Model, pairs: list[tuple[str, str, str]]) -> Conflict:
+    """`pairs` is [(label, typed value, saved value)]; the saver is read from the history."""
+    latest = current.history.select_related("history_user").first()  # type: ignore[attr-defined]
+    saved_by = ""
+    saved_at = None
+    if latest is not None:
+        saved_at = latest.history_date
+        if latest.history_user is not None:
+            saved_by = latest.history_user.get_full_name() or latest.history_user.get_username()
+    return Conflict(
+        message=str(error), saved_by=saved_by, saved_at=saved_at,
+        fields=[conflict_field(label, mine, saved) for label, mine, saved in pairs],
+    )

@@ -1,0 +1,299 @@
+"""Reads for the pages: each one a fixed number of queries, however many cases or bodies.
+
+Views call these instead of walking relations in templates, so a page with fifty bodies costs
+what a page with five does.
+"""
+from __future__ import annotations
+
+# --- The registrar: case list and status board ------------------------------------------------
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from remiss.models import Body, Case, Decision, Memo, Referral, Statement, StatementAuthor
+
+_R = Referral.Status
+
+
+def _answered_q(prefix: str = "") -> Q:
+    """A referral that has answered: a nämnd's decision, or an office's finished opinion."""
+    return Q(**{f"{prefix}status__in": [_R.DECIDED, _R.JUSTERED]}) | (
+        Q(**{f"{prefix}status": _R.OPINION_READY}) & Q(**{f"{prefix}body__kind": Body.Kind.OFFICE})
+    )
+
+
+def _open_q(prefix: str = "") -> Q:
+    """A referral still expected to answer (the opposite of `Referral.is_closed`)."""
+    return Q(**{f"{prefix}status__in": [_R.REFERRED, _R.DRAFTING]}) | (
+        Q(**{f"{prefix}status": _R.OPINION_READY}) & ~Q(**{f"{prefix}body__kind": Body.Kind.OFFICE})
+    )
+
+
+def registrar_case_list(today: date | None = None) -> QuerySet[Case]:
+    """Every case with its referral counts: `referral_total`, `referral_answered`, `referral_overdue`."""
+    today = today or timezone.localdate()
+    return Case.objects.annotate(
+        referral_total=Count("referrals", distinct=True),
+        referral_answered=Count("referrals", filter=_answered_q("referrals__"), distinct=True),
+        referral_overdue=Count(
+            "referrals", filter=_open_q("referrals__") & Q(referrals__deadline__lt=today), distinct=True,
+        ),
+    ).order_by("-received", "reference")
+
+
+@dataclass
+class BoardRow:
+    """One referred body on the status board."""
+
+    referral: Referral
+    decision: Decision | None
+    overdue: bool
+    answer: str  # "answered", "declined", "no_answer" or "pending"
+    events: list[str]  # workflow events the registrar may trigger here
+
+    @property
+    def actions(self) -> list[tuple[str, str]]:
+        """(event, Swedish label) for each button."""
+        from remiss.workflow import EVENT_LABELS
+
+        return [(event, str(EVENT_LABELS[event])) for event in self.events]
+
+    @property
+    def statements(self) -> list[Statement]:
+        return self.decision.statement_list if self.decision else []
+
+
+# Referral moves the registrar makes; the officer's own moves are on the officer's pages.
+REGISTRAR_REFERRAL_EVENTS = ("mark_no_answer", "decline")
+
+
+@dataclass
+class StatusBoard:
+    case: Case
+    rows: list[BoardRow]
+    city_decisions: list[Decision]
+    memos: list[Memo]
+    today: date
+    by_answer: dict[str, list[BoardRow]] = field(default_factory=dict)
+
+    @property
+    def answered_count(self) -> int:
+        return len(self.by_answer.get("answered", []))
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for r in self.rows if r.overdue)
+
+
+def _authors() -> QuerySet[StatementAuthor]:
+    return StatementAuthor.objects.select_related("politician__party")
+
+
+def _statements_prefetch(prefix: str = "") -> Prefetch:
+    """A decision's statements with everything their attribution lines name, in a fixed number of queries."""
+    return Prefetch(
+        f"{prefix}statements",
+        queryset=Statement.objects.select_related("identical_to__decision__body", "endorses").prefetch_related(
+            Prefetch("authors", queryset=_authors()),
+            Prefetch("identical_to__authors", queryset=_authors()),
+            Prefetch("endorses__authors", queryset=_authors()),
+        ),
+    )
+
+
+def prepare_statements(decisions: list[Decision]) -> None:
+    """Give each prefetched statement its attribution `line` and its sanitised `html` for display."""
+    from remiss.attribution import full_line
+    from remiss.richtext import sanitize
+
+    for decision in decisions:
+        if decision is None:
+            continue
+        decision.statement_list = list(decision.statements.all())
+        for statement in decision.statement_list:
+            statement.line = full_line(statement)
+            statement.html = sanitize(statement.text) if not statement.identical_to_id else ""
+            statement.pending_authors = [a for a in statement.authors.all() if not a.accepted]
+
+
+def answer_of(referral: Referral) -> str:
+    if referral.is_answered:
+        return "answered"
+    if referral.status == _R.DECLINED:
+        return "declined"
+    if referral.status == _R.NO_ANSWER:
+        return "no_answer"
+    return "pending"
+
+
+def status_board(case_pk: int, today: date | None = None) -> StatusBoard:
+    """The case, every referral in memo order with its decision and state, the city's decisions."""
+    from remiss.workflow import allowed_events
+
+    today = today or timezone.localdate()
+    case = (
+        Case.objects.select_related("commissioner__party", "city_proposal")
+        .annotate(proposal_count=Count("proposals"))
+        .get(pk=case_pk)
+    )
+    referrals = list(
+        Referral.objects.filter(case=case).select_related("body", "opinion").prefetch_related("officers")
+        .order_by("order", "pk")
+    )
+    decisions = list(
+        Decision.objects.filter(case=case).select_related("body").prefetch_related(_statements_prefetch())
+    )
+    prepare_statements(decisions)
+    by_body = {d.body_id: d for d in decisions}
+    rows = []
+    for referral in referrals:
+        referral.case = case  # the case is already read; don't read it again per row
+        rows.append(BoardRow(
+            referral=referral,
+            decision=by_body.get(referral.body_id),
+            overdue=not referral.is_closed and referral.deadline < today,
+            answer=answer_of(referral),
+            events=[e for e in allowed_events(referral) if e in REGISTRAR_REFERRAL_EVENTS],
+        ))
+    by_answer: dict[str, list[BoardRow]] = {"answered": [], "declined": [], "no_answer": [], "pending": []}
+    for row in rows:
+        by_answer[row.answer].append(row)
+    city = sorted((d for d in decisions if d.body.is_city_level), key=lambda d: d.body.kind != Body.Kind.BORGARRADSBEREDNINGEN)
+    memos = list(Memo.objects.filter(case=case).select_related("created_by")[:5])
+    return StatusBoard(case=case, rows=rows, city_decisions=city, memos=memos, today=today, by_answer=by_answer)
+
+
+def city_decisions(case: Case) -> list[Decision]:
+    """Borgarrådsberedningen's and kommunstyrelsen's decisions with their statements, in that order."""
+    decisions = (
+        Decision.objects.filter(case=case, body__kind__in=[Body.Kind.BORGARRADSBEREDNINGEN, Body.Kind.KOMMUNSTYRELSEN])
+        .select_related("body").prefetch_related(_statements_prefetch())
+    )
+    decisions = sorted(decisions, key=lambda d: d.body.kind != Body.Kind.BORGARRADSBEREDNINGEN)
+    prepare_statements(decisions)
+    return decisions
+
+
+def referral_for_registrar(case_pk: int, referral_pk: int) -> tuple[Referral, Decision | None]:
+    """One referral with its opinion, and its body's decision with the statements."""
+    referral = Referral.objects.select_related("case", "body", "opinion").prefetch_related("officers").get(
+        pk=referral_pk, case_id=case_pk,
+    )
+    decision = (
+        Decision.objects.filter(case_id=case_pk, body_id=referral.body_id).select_related("body")
+        .prefetch_related(_statements_prefetch()).first()
+    )
+    prepare_statements([decision])
+    return referral, decision
+
+
+def memo_history(case: Case) -> QuerySet[Memo]:
+    return Memo.objects.filter(case=case).select_related("created_by")
+
+
+# --- The officer's and the politician's pages -------------------------------------------------
+
+from remiss.models import Politician, Seat, User  # noqa: E402
+
+
+@dataclass
+class OfficerRow:
+    referral: Referral
+    overdue: bool
+
+
+def officer_referrals(user: User, today: date | None = None) -> tuple[list[OfficerRow], list[OfficerRow]]:
+    """(open, closed) referrals of the bodies the officer works for, nearest deadline first."""
+    today = today or timezone.localdate()
+    referrals = (
+        Referral.objects.filter(body__in=user.bodies.all()).select_related("case", "body")
+        .order_by("deadline", "case__reference", "body__name")
+    )
+    open_rows, closed_rows = [], []
+    for referral in referrals:
+        closed = referral.is_closed
+        row = OfficerRow(referral=referral, overdue=not closed and referral.deadline < today)
+        (closed_rows if closed else open_rows).append(row)
+    return open_rows, closed_rows
+
+
+def referral_for_officer(referral_pk: int) -> tuple[Referral, Decision | None]:
+    """One referral with its case, body, opinion and proposals, and the body's decision if any."""
+    referral = (
+        Referral.objects.select_related("case", "body", "opinion")
+        .prefetch_related("case__proposals").get(pk=referral_pk)
+    )
+    decision = Decision.objects.filter(case_id=referral.case_id, body_id=referral.body_id).select_related("body").first()
+    if decision is not None:
+        decision.case = referral.case
+    return referral, decision
+
+
+def _authors_prefetch(prefix: str = "") -> Prefetch:
+    return Prefetch(f"{prefix}authors", queryset=StatementAuthor.objects.select_related("politician__party"))
+
+
+def statements_with_attribution() -> QuerySet[Statement]:
+    """Statements with everything `remiss.attribution.full_line` reads, in a fixed number of queries."""
+    return Statement.objects.select_related(
+        "decision__case", "decision__body", "endorses", "identical_to__decision__body",
+    ).prefetch_related(
+        _authors_prefetch(), _authors_prefetch("endorses__"), _authors_prefetch("identical_to__"),
+    )
+
+
+@dataclass
+class SeatOverview:
+    seat: Seat
+    open_decisions: list[Decision]
+
+
+@dataclass
+class PoliticianOverview:
+    politician: Politician
+    seats: list[SeatOverview]
+    invitations: list[StatementAuthor]
+    statements: list[Statement]
+
+
+def politician_overview(politician: Politician) -> PoliticianOverview:
+    """Seats with their open (not justered) decisions, pending invitations and own statements."""
+    seats = list(Seat.objects.filter(politician=politician).select_related("body").order_by("body__name"))
+    decisions = (
+        Decision.objects.filter(body__in=[s.body_id for s in seats], justered=False).select_related("case")
+        .order_by("case__deadline", "case__reference")
+    )
+    by_body: dict[int, list[Decision]] = {}
+    for decision in decisions:
+        by_body.setdefault(decision.body_id, []).append(decision)
+    invitations = list(
+        StatementAuthor.objects.filter(politician=politician, accepted=False, statement__decision__justered=False)
+        .select_related("statement__decision__case", "statement__decision__body")
+        .prefetch_related(
+            _authors_prefetch("statement__"), _authors_prefetch("statement__endorses__"),
+            _authors_prefetch("statement__identical_to__"),
+        )
+        .select_related("statement__endorses", "statement__identical_to__decision__body")
+        .order_by("statement__decision__case__deadline", "pk")
+    )
+    statements = list(
+        statements_with_attribution().filter(authors__politician=politician, authors__accepted=True)
+        .order_by("decision__case__deadline", "decision__body__name", "order", "pk")
+    )
+    return PoliticianOverview(
+        politician=politician,
+        seats=[SeatOverview(seat=s, open_decisions=by_body.get(s.body_id, [])) for s in seats],
+        invitations=invitations,
+        statements=statements,
+    )
+
+
+def decision_for_politician(decision_pk: int) -> Decision:
+    """A decision with its case, body and statements ready for attribution lines."""
+    return (
+        Decision.objects.select_related("case", "body")
+        .prefetch_related(Prefetch("statements", queryset=statements_with_attribution())).get(pk=decision_pk)
+    )

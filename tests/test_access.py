@@ -1,0 +1,205 @@
+"""Unit tests of remiss/access.py: who may see and do what, without going through a view."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+
+from remiss import access, workflow
+from remiss.models import Seat, Statement
+from remiss.workflow import AuthorSpec
+from tests.factories import (
+    BodyFactory,
+    BorgarradsberedningenFactory,
+    DecisionFactory,
+    OfficerFactory,
+    PoliticianFactory,
+    PoliticianUserFactory,
+    SeatFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def other_officer(db):
+    return OfficerFactory(username="annan", bodies=[BodyFactory()])
+
+
+@pytest.fixture
+def anonymous():
+    return AnonymousUser()
+
+
+def _politician(namnd, role=Seat.Role.LEDAMOT, username=None):
+    user = PoliticianUserFactory(username=username or f"pol-{role}-{namnd.pk}")
+    politician = PoliticianFactory(user=user)
+    SeatFactory(politician=politician, body=namnd, role=role)
+    return user
+
+
+@pytest.fixture
+def ledamot(namnd):
+    return _politician(namnd, username="ledamot")
+
+
+@pytest.fixture
+def ersattare(namnd):
+    return _politician(namnd, Seat.Role.ERSATTARE, username="ersattare")
+
+
+@pytest.fixture
+def decision(referred, officer):
+    _case, referral, _office = referred
+    workflow.save_opinion(referral, text="<p>T</p>", date=date(2030, 2, 1), by=officer)
+    workflow.mark_opinion_ready(referral, by=officer)
+    return workflow.record_decision(referral, meeting_date=date(2030, 3, 1), points=["Godkänner."], by=officer)
+
+
+@pytest.fixture
+def statement(decision, ledamot):
+    return workflow.add_statement(
+        decision, kind="sarskilt_uttalande", text="<p>T</p>", authors=[AuthorSpec(ledamot.politician)], by=ledamot,
+    )
+
+
+# --- Roles ------------------------------------------------------------------------------------
+
+
+def test_is_registrar(registrar, officer, anonymous, db):
+    assert access.is_registrar(registrar)
+    assert access.is_registrar(UserFactory(username="root", is_superuser=True))
+    assert not access.is_registrar(officer)
+    assert not access.is_registrar(anonymous)
+
+
+def test_politician_of(ledamot, officer, anonymous):
+    assert access.politician_of(ledamot) == ledamot.politician
+    assert access.politician_of(officer) is None
+    assert access.politician_of(anonymous) is None
+
+
+def test_works_for_only_own_bodies_and_only_as_officer(officer, namnd, other_officer, registrar, ledamot, anonymous):
+    assert access.works_for(officer, namnd)
+    assert access.works_for(officer, namnd.pk)
+    assert not access.works_for(other_officer, namnd)
+    assert not access.works_for(registrar, namnd)
+    assert not access.works_for(ledamot, namnd)
+    assert not access.works_for(anonymous, namnd)
+    registrar.bodies.add(namnd)  # a body on the account does not make the registrar its officer
+    assert not access.works_for(registrar, namnd)
+
+
+# --- Referrals, opinions, decisions -------------------------------------------------------------
+
+
+def test_can_work_on_referral(referred, officer, other_officer, registrar, ledamot, anonymous):
+    _case, referral, office_referral = referred
+    assert access.can_work_on_referral(officer, referral)
+    assert not access.can_work_on_referral(officer, office_referral)
+    for user in (other_officer, registrar, ledamot, anonymous):
+        assert not access.can_work_on_referral(user, referral)
+
+
+def test_drafts_are_seen_only_by_the_body_and_the_registrar(referred, officer, other_officer, registrar, anonymous):
+    _case, referral, _office = referred
+    workflow.save_opinion(referral, text="<p>Utkast</p>", by=officer)
+    referral.refresh_from_db()
+    assert access.can_view_opinion(officer, referral)
+    assert access.can_view_opinion(registrar, referral)
+    assert not access.can_view_opinion(other_officer, referral)
+    assert not access.can_view_opinion(anonymous, referral)
+    assert access.can_edit_opinion(officer, referral)
+    assert not access.can_edit_opinion(other_officer, referral)
+    assert not access.can_edit_opinion(registrar, referral)
+
+
+def test_can_act_on_decision_is_the_bodys_officer_and_never_city_level(decision, officer, other_officer, registrar, ledamot, db):
+    assert access.can_act_on_decision(officer, decision)
+    for user in (other_officer, registrar, ledamot):
+        assert not access.can_act_on_decision(user, decision)
+    brb = BorgarradsberedningenFactory()
+    city_officer = OfficerFactory(username="brb-officer", bodies=[brb])
+    city_decision = DecisionFactory(case=decision.case, body=brb)
+    assert not access.can_act_on_decision(city_officer, city_decision)
+
+
+def test_can_record_decision(referred, officer, other_officer, ledamot):
+    _case, referral, _office = referred
+    assert access.can_record_decision(officer, referral)
+    assert not access.can_record_decision(other_officer, referral)
+    assert not access.can_record_decision(ledamot, referral)
+
+
+# --- Seats and statements ------------------------------------------------------------------------
+
+
+def test_seat_in_and_statement_kinds(namnd, ledamot, ersattare, officer):
+    assert access.seat_in(ledamot, namnd).role == Seat.Role.LEDAMOT
+    assert access.seat_in(officer, namnd) is None
+    assert access.statement_kinds_for(access.seat_in(ledamot, namnd)) == [
+        Statement.Kind.SARSKILT_UTTALANDE, Statement.Kind.RESERVATION,
+    ]
+    assert access.statement_kinds_for(access.seat_in(ersattare, namnd)) == [Statement.Kind.ERSATTARYTTRANDE]
+    assert access.statement_kinds_for(None) == []
+
+
+def test_can_view_and_add_statements_needs_a_seat(decision, ledamot, ersattare, officer, registrar, db):
+    outsider = _politician(BodyFactory(), username="utanfor")
+    for user in (ledamot, ersattare):
+        assert access.can_view_statements(user, decision)
+        assert access.can_add_statement(user, decision)
+    for user in (outsider, officer, registrar):
+        assert not access.can_view_statements(user, decision)
+        assert not access.can_add_statement(user, decision)
+    workflow.justera(decision, by=None)
+    decision.refresh_from_db()
+    assert not access.can_add_statement(ledamot, decision)
+    assert access.can_view_statements(ledamot, decision)
+
+
+def test_authorship_counts_only_once_accepted(decision, ledamot, namnd):
+    invitee = _politician(namnd, username="inbjuden")
+    statement = workflow.add_statement(
+        decision, kind="sarskilt_uttalande", text="<p>T</p>",
+        authors=[AuthorSpec(ledamot.politician), AuthorSpec(invitee.politician, accepted=False)], by=ledamot,
+    )
+    assert access.is_statement_author(ledamot, statement)
+    assert access.can_edit_statement(ledamot, statement)
+    assert not access.is_statement_author(invitee, statement)
+    assert not access.can_edit_statement(invitee, statement)
+    author = statement.authors.get(politician=invitee.politician)
+    assert access.can_answer_invitation(invitee, author)
+    assert not access.can_answer_invitation(ledamot, author)
+    workflow.accept_coauthorship(author, by=invitee)
+    assert access.is_statement_author(invitee, statement)
+
+
+def test_justering_ends_editing_but_not_authorship(decision, statement, ledamot):
+    workflow.justera(decision, by=None)
+    statement.refresh_from_db()
+    assert access.is_statement_author(ledamot, statement)
+    assert not access.can_edit_statement(ledamot, statement)
+
+
+def test_can_endorse_only_an_ersattare_and_not_their_own(decision, statement, ledamot, ersattare, officer, namnd):
+    assert access.can_endorse(ersattare, statement)
+    assert not access.can_endorse(ledamot, statement)
+    assert not access.can_endorse(officer, statement)
+    own = workflow.add_statement(
+        decision, kind="ersattaryttrande", text="<p>Eget</p>", authors=[AuthorSpec(ersattare.politician)], by=ersattare,
+    )
+    assert not access.can_endorse(ersattare, own)
+
+
+def test_officers_and_the_registrar_are_no_authors(statement, officer, registrar, anonymous):
+    for user in (officer, registrar, anonymous):
+        assert not access.is_statement_author(user, statement)
+        assert not access.can_edit_statement(user, statement)
+
+
+def test_require():
+    access.require(True)
+    with pytest.raises(PermissionDenied):
+        access.require(False)
