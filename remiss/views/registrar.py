@@ -1,17 +1,547 @@
-"""The registrar's pages: cases, referrals, the status board, city texts and the memo."""
+"""The registrar's pages: cases, referrals, the status board, city texts and the memo.
+
+Every view here is the registrar's alone: anonymous visitors go to the login page, everyone
+else gets 403. Reads come from `remiss.queries`, validation from `remiss.forms`, and every change
+goes through `remiss.workflow`; when the workflow refuses, its Swedish message is shown (in the
+messages region) and the form is shown again with what the person typed.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from functools import wraps
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.urls import path
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Case as SqlCase
+from django.db.models import IntegerField, Value, When
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from remiss import diff, queries, workflow
 from remiss.access import is_registrar, require
+from remiss.forms import (
+    BackgroundForm,
+    CaseForm,
+    CityDecisionForm,
+    CityProposalForm,
+    CityStatementForm,
+    ProposalForm,
+    ReferForm,
+    ReferralDeadlineForm,
+    text_fingerprint,
+)
+from remiss.models import Body, Case, CityProposal, Decision, Memo, Referral, genitive
+from remiss.richtext import sanitize
+from remiss.workflow import AuthorSpec, ConflictError, WorkflowError
+
+logger = logging.getLogger(__name__)
+
+CASES_PER_PAGE = 25
 
 
-@login_required
+def registrar_only(view):
+    """Anonymous → login page; logged in but not the registrar → 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        require(is_registrar(request.user))
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+def _render(request, template: str, context: dict, status: int = 200):
+    context.setdefault("nav", "cases")
+    return render(request, f"remiss/registrar/{template}", context, status=status)
+
+
+def _refused(request, error: Exception) -> None:
+    """Show the workflow's (or the model's) Swedish reason in the messages region."""
+    if isinstance(error, ValidationError):
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.error(request, str(error))
+
+
+def _genitive(body: Body) -> str:
+    return genitive(body.name)
+
+
+def _case(pk: int) -> Case:
+    return get_object_or_404(Case.objects.select_related("commissioner__party"), pk=pk)
+
+
+# --- Cases ------------------------------------------------------------------------------------
+
+
+@registrar_only
 def case_list(request):
-    require(is_registrar(request.user))
-    return render(request, "remiss/placeholder.html", {"nav": "cases"})
+    paginator = Paginator(queries.registrar_case_list(), CASES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("sida"))
+    return _render(request, "case_list.html", {"page": page, "cases": list(page.object_list)})
+
+
+@registrar_only
+def case_create(request):
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = workflow.register_case(**form.cleaned_data, by=request.user)
+        except (WorkflowError, ValidationError) as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Ärendet %(ref)s är registrerat.") % {"ref": case.reference})
+            return redirect("case_detail", pk=case.pk)
+    return _render(request, "case_form.html", {"form": form, "case": None})
+
+
+@registrar_only
+def case_edit(request, pk: int):
+    case = _case(pk)
+    form = CaseForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.update_case(case, by=request.user, **form.cleaned_data)
+        except (WorkflowError, ValidationError) as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Ärendets uppgifter är sparade."))
+            return redirect("case_detail", pk=case.pk)
+    return _render(request, "case_form.html", {"form": form, "case": case})
+
+
+# The case's own moves the board offers as buttons; referring and deciding have their own pages.
+CASE_EVENTS = {
+    "start_compiling": workflow.start_compiling,
+    "reopen_referrals": workflow.reopen_referrals,
+    "answer": workflow.mark_answered,
+}
+
+
+def _case_event_done(event: str) -> str:
+    return {
+        "start_compiling": _("Sammanställningen är påbörjad."),
+        "reopen_referrals": _("Remitteringen är återupptagen."),
+        "answer": _("Ärendet är markerat som besvarat."),
+    }[event]
+
+
+@registrar_only
+def case_detail(request, pk: int):
+    try:
+        board = queries.status_board(pk)
+    except Case.DoesNotExist as error:
+        raise Http404 from error
+    allowed = workflow.allowed_events(board.case)
+    return _render(request, "case_detail.html", {
+        "board": board, "case": board.case, "can_refer": "refer" in allowed,
+        "case_events": [(e, str(workflow.EVENT_LABELS[e])) for e in allowed if e in CASE_EVENTS],
+    })
+
+
+@registrar_only
+@require_POST
+def case_event(request, pk: int):
+    case = _case(pk)
+    event = request.POST.get("event", "")
+    move = CASE_EVENTS.get(event)
+    if move is None:
+        messages.error(request, _("Okänd åtgärd."))
+    else:
+        try:
+            move(case, by=request.user)
+        except WorkflowError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _case_event_done(event))
+    return redirect("case_detail", pk=case.pk)
+
+
+# --- Proposals --------------------------------------------------------------------------------
+
+
+@registrar_only
+def case_proposals(request, pk: int):
+    case = _case(pk)
+    form = ProposalForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = workflow.add_proposal(case, by=request.user, **form.cleaned_data)
+        except (WorkflowError, ValidationError) as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("%(proposal)s är tillagd.") % {"proposal": f"{proposal.get_kind_display()} {proposal.number}"})
+            return redirect("case_proposals", pk=case.pk)
+    return _render(request, "proposals.html", {"case": case, "form": form, "proposals": list(case.proposals.all())})
+
+
+# --- Referring --------------------------------------------------------------------------------
+
+
+def _referable_bodies(case: Case) -> list[Body]:
+    """The register's answering bodies the case is not yet referred to: offices, facknämnder, stadsdelsnämnder."""
+    rank = SqlCase(
+        When(kind=Body.Kind.OFFICE, then=Value(0)), When(kind=Body.Kind.FACKNAMND, then=Value(1)),
+        default=Value(2), output_field=IntegerField(),
+    )
+    return list(
+        Body.objects.exclude(kind__in=[Body.Kind.BORGARRADSBEREDNINGEN, Body.Kind.KOMMUNSTYRELSEN])
+        .exclude(referrals__case=case).annotate(rank=rank).order_by("rank", "name")
+    )
+
+
+@registrar_only
+def case_refer(request, pk: int):
+    case = _case(pk)
+    bodies = _referable_bodies(case)
+    form = ReferForm(request.POST if request.method == "POST" else None, case=case, bodies=bodies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = workflow.refer(case, bodies=form.specs(), by=request.user)
+        except (WorkflowError, ValidationError) as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Ärendet är remitterat till %(n)d instanser.") % {"n": len(created)})
+            return redirect("case_detail", pk=case.pk)
+    referred = list(case.referrals.select_related("body").order_by("order"))
+    return _render(request, "refer.html", {
+        "case": case, "form": form, "referred": referred,
+        "can_refer": "refer" in workflow.allowed_events(case),
+    })
+
+
+# --- One referral -----------------------------------------------------------------------------
+
+
+def _referral(pk: int, rid: int) -> tuple[Referral, Decision | None]:
+    try:
+        return queries.referral_for_registrar(pk, rid)
+    except Referral.DoesNotExist as error:
+        raise Http404 from error
+
+
+REFERRAL_EVENTS = {
+    "mark_no_answer": workflow.mark_no_answer,
+    "decline": workflow.decline,
+}
+
+
+def _referral_event_done(event: str, referral: Referral) -> str:
+    return {
+        "mark_no_answer": _("%(body)s är markerad som ej besvarad."),
+        "decline": _("%(body)s avstår från att svara."),
+    }[event] % {"body": referral.body.name}
+
+
+@registrar_only
+def referral_detail(request, pk: int, rid: int):
+    return _referral_page(request, pk, rid)
+
+
+def _referral_page(request, pk: int, rid: int, deadline_form: ReferralDeadlineForm | None = None):
+    referral, decision = _referral(pk, rid)
+    opinion = getattr(referral, "opinion", None)
+    return _render(request, "referral_detail.html", {
+        "case": referral.case, "referral": referral, "decision": decision, "opinion": opinion,
+        "body_genitive": _genitive(referral.body),
+        "opinion_html": sanitize(opinion.text) if opinion else "",
+        "proposed_decision_html": sanitize(opinion.proposed_decision) if opinion else "",
+        "added_text_html": sanitize(decision.added_text) if decision else "",
+        "overdue": not referral.is_closed and referral.deadline < timezone.localdate(),
+        "actions": [(e, str(workflow.EVENT_LABELS[e])) for e in workflow.allowed_events(referral) if e in REFERRAL_EVENTS],
+        "deadline_form": deadline_form or (None if referral.is_closed else ReferralDeadlineForm(referral=referral)),
+    })
+
+
+@registrar_only
+@require_POST
+def referral_event(request, pk: int, rid: int):
+    referral, _decision = _referral(pk, rid)
+    event = request.POST.get("event", "")
+    move = REFERRAL_EVENTS.get(event)
+    if move is None:
+        messages.error(request, _("Okänd åtgärd."))
+    else:
+        try:
+            move(referral, by=request.user)
+        except WorkflowError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _referral_event_done(event, referral))
+    back = request.POST.get("back")
+    if back == "referral":
+        return redirect("case_referral", pk=pk, rid=rid)
+    return redirect("case_detail", pk=pk)
+
+
+@registrar_only
+@require_POST
+def referral_deadline(request, pk: int, rid: int):
+    referral, _decision = _referral(pk, rid)
+    form = ReferralDeadlineForm(request.POST, referral=referral)
+    if form.is_valid():
+        try:
+            workflow.set_referral_deadline(referral, deadline=form.cleaned_data["deadline"], by=request.user)
+        except (WorkflowError, ValidationError) as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Svarsdatumet för %(body)s är ändrat.") % {"body": referral.body.name_in_text})
+            return redirect("case_referral", pk=pk, rid=rid)
+    return _referral_page(request, pk, rid, deadline_form=form)
+
+
+# --- The city's texts -------------------------------------------------------------------------
+
+@registrar_only
+def case_background(request, pk: int):
+    case = _case(pk)
+    conflict = None
+    if request.method != "POST":
+        form = BackgroundForm(initial={"text": case.background, "base": text_fingerprint(case.background)})
+        return _render(request, "background.html", {"case": case, "form": form, "conflict": None})
+    form = BackgroundForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                current = Case.objects.select_for_update().get(pk=case.pk)
+                base = form.cleaned_data["base"]
+                if base and base != text_fingerprint(current.background):
+                    raise ConflictError(
+                        _("Någon annan har sparat texten medan du skrev. Jämför din version med den sparade."),
+                        current=current,
+                    )
+                workflow.save_background(current, text=form.cleaned_data["text"], by=request.user)
+        except ConflictError as error:
+            conflict = diff.build_conflict(error, error.current, [(_("Ärendet"), form.cleaned_data["text"], error.current.background)])
+            data = request.POST.copy()
+            data["base"] = text_fingerprint(error.current.background)  # saving again now overwrites, on purpose
+            form = BackgroundForm(data)
+            form.is_valid()
+        except (WorkflowError, ValidationError) as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Ärendet (bakgrunden) är sparat."))
+            return redirect("case_detail", pk=case.pk)
+    return _render(request, "background.html", {"case": case, "form": form, "conflict": conflict})
+
+
+def _proposal_initial(case: Case, proposal: CityProposal | None) -> tuple[dict, bool]:
+    """The form's starting values; an empty summary is drafted from the bodies' positions."""
+    if proposal is None:
+        return {"summary": workflow.draft_summary(case), "signed_place": "Stockholm"}, True
+    prefilled = not proposal.summary.strip()
+    return {
+        "decision_points": "\n".join(proposal.decision_points),
+        "summary": workflow.draft_summary(case) if prefilled else proposal.summary,
+        "views": proposal.views, "signed_place": proposal.signed_place, "signed_date": proposal.signed_date,
+        "version": proposal.version,
+    }, prefilled
+
+
+@registrar_only
+def case_city_proposal(request, pk: int):
+    case = _case(pk)
+    proposal = CityProposal.objects.filter(case=case).first()
+    initial, prefilled = _proposal_initial(case, proposal)
+    conflict = None
+    if request.method == "POST":
+        form = CityProposalForm(request.POST, case=case)
+        prefilled = False
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version")
+            try:
+                workflow.save_city_proposal(case, by=request.user, expected_version=version, **data)
+            except ConflictError as error:
+                saved = error.current
+                conflict = diff.build_conflict(error, saved, [
+                    (_("Beslutspunkter"), diff.points_html(data["decision_points"]), diff.points_html(saved.decision_points)),
+                    (_("Sammanfattning av ärendet"), data["summary"], saved.summary),
+                    (_("Föredragande borgarrådets synpunkter"), data["views"], saved.views),
+                ])
+                fresh = request.POST.copy()
+                fresh["version"] = str(saved.version)  # saving again now overwrites, on purpose
+                form = CityProposalForm(fresh, case=case)
+                form.is_valid()
+            except (WorkflowError, ValidationError) as error:
+                _refused(request, error)
+            else:
+                messages.success(request, _("Förslaget till beslut är sparat."))
+                return redirect("case_detail", pk=case.pk)
+    else:
+        form = CityProposalForm(initial=initial, case=case)
+    positions = list(case.referrals.select_related("body").exclude(position="").order_by("order"))
+    return _render(request, "city_proposal.html", {
+        "case": case, "form": form, "conflict": conflict, "prefilled": prefilled, "positions": positions,
+    })
+
+
+# --- Borgarrådsberedningen's and kommunstyrelsen's decisions -----------------------------------
+
+
+def _city_bodies() -> list[Body]:
+    bodies = Body.objects.filter(kind__in=[Body.Kind.BORGARRADSBEREDNINGEN, Body.Kind.KOMMUNSTYRELSEN])
+    return sorted(bodies, key=lambda b: b.kind != Body.Kind.BORGARRADSBEREDNINGEN)
+
+
+@registrar_only
+def case_city_decisions(request, pk: int):
+    case = get_object_or_404(Case.objects.select_related("city_proposal"), pk=pk)
+    decisions = queries.city_decisions(case)
+    decided = {d.body_id for d in decisions}
+    posted = request.POST.get("body") if request.method == "POST" else None
+    forms_ = []
+    for body in _city_bodies():
+        if body.pk in decided:
+            continue
+        bound = posted == str(body.pk)
+        forms_.append(CityDecisionForm(request.POST if bound else None, case=case, body=body, prefix=f"beslut{body.pk}"))
+    for form in forms_:
+        if not form.is_bound or not form.is_valid():
+            continue
+        try:
+            workflow.record_city_decision(
+                case, body=form.body, points=form.cleaned_data["points"],
+                meeting_date=form.cleaned_data["meeting_date"], by=request.user,
+            )
+        except (WorkflowError, ValidationError) as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("%(body)s beslut är registrerat.") % {"body": _genitive(form.body)})
+            return redirect("case_city_decisions", pk=case.pk)
+    return _render(request, "city_decisions.html", {"case": case, "decisions": decisions, "forms": forms_})
+
+
+def _city_decision(pk: int, did: int) -> Decision:
+    return get_object_or_404(
+        Decision.objects.select_related("case", "body"),
+        pk=did, case_id=pk, body__kind__in=[Body.Kind.BORGARRADSBEREDNINGEN, Body.Kind.KOMMUNSTYRELSEN],
+    )
+
+
+@registrar_only
+@require_POST
+def city_decision_justera(request, pk: int, did: int):
+    decision = _city_decision(pk, did)
+    try:
+        workflow.justera(decision, by=request.user)
+    except WorkflowError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("%(body)s beslut är justerat.") % {"body": _genitive(decision.body)})
+    return redirect("case_city_decisions", pk=pk)
+
+
+@registrar_only
+def city_statement(request, pk: int, did: int):
+    decision = _city_decision(pk, did)
+    form = CityStatementForm(request.POST or None, decision=decision)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        authors = [AuthorSpec(politician, and_others=and_others) for politician, and_others in form.authors()]
+        try:
+            workflow.add_statement(
+                decision, kind=data["kind"], authors=authors, text=data["text"] or "",
+                backed_proposal=data["backed_proposal"] or "", identical_to=data["identical_to"],
+                author_title=data["author_title"] or "", by=request.user,
+            )
+        except (WorkflowError, ValidationError) as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Uttalandet är tillagt i %(body)s beslut.") % {"body": _genitive(decision.body).lower()})
+            return redirect("case_city_decisions", pk=pk)
+    return _render(request, "city_statement.html", {"case": decision.case, "decision": decision, "form": form})
+
+
+# --- The memo ---------------------------------------------------------------------------------
+
+
+@registrar_only
+def memo_list(request, pk: int):
+    case = _case(pk)
+    return _render(request, "memo_list.html", {"case": case, "memos": list(queries.memo_history(case))})
+
+
+@registrar_only
+def memo_preview(request, pk: int):
+    """The memo as the PDF will have it, as its own HTML page with the memo's stylesheet."""
+    from remiss.memo import gather, render_html
+    from remiss.memo.render import STYLESHEET, static_url
+
+    case = _case(pk)
+    with transaction.atomic():
+        data = gather(case)
+    html = render_html(data).replace(static_url(STYLESHEET), static(STYLESHEET))
+    screen = format_html('<link rel="stylesheet" href="{}">', static("remiss/memo-preview.css"))
+    banner = format_html(
+        '<p class="preview-banner">{} <a href="{}">{}</a></p>',
+        _("Förhandsvisning av promemorian som den ser ut nu; sidnumren sätts först i PDF:en."),
+        reverse("memo_list", args=[case.pk]), _("Tillbaka till promemorian"),
+    )
+    html = html.replace("</head>", f"{screen}\n</head>", 1)
+    html = re.sub(r"<body[^>]*>", lambda m: f"{m.group(0)}\n{banner}", html, count=1)
+    return HttpResponse(html)
+
+
+@registrar_only
+@require_POST
+def memo_compile(request, pk: int):
+    from remiss.memo import compile_memo
+
+    case = _case(pk)
+    try:
+        memo = compile_memo(case, request.user)
+    except Exception:  # the reason is for the log; the person gets a plain sentence
+        logger.exception("Compiling the memo of case %s failed", case.pk)
+        messages.error(request, _("Promemorian kunde inte sammanställas. Försök igen, eller kontakta förvaltningen av systemet."))
+    else:
+        messages.success(request, _("Promemorian är sammanställd: %(pages)d sidor.") % {"pages": memo.pages})
+    return redirect("memo_list", pk=case.pk)
+
+
+@registrar_only
+def memo_download(request, pk: int, mid: int):
+    from remiss.memo.store import memo_filename
+
+    memo = get_object_or_404(Memo.objects.select_related("case"), pk=mid, case_id=pk)
+    try:
+        handle = memo.pdf.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(_("PDF-filen finns inte längre.")) from error
+    return FileResponse(
+        handle, as_attachment=True, filename=memo_filename(memo.case, memo.created_at), content_type="application/pdf",
+    )
 
 
 urlpatterns = [
     path("arenden/", case_list, name="case_list"),
+    path("arenden/ny/", case_create, name="case_create"),
+    path("arenden/<int:pk>/", case_detail, name="case_detail"),
+    path("arenden/<int:pk>/andra/", case_edit, name="case_edit"),
+    path("arenden/<int:pk>/handelse/", case_event, name="case_event"),
+    path("arenden/<int:pk>/forslag/", case_proposals, name="case_proposals"),
+    path("arenden/<int:pk>/remittera/", case_refer, name="case_refer"),
+    path("arenden/<int:pk>/remitteringar/<int:rid>/", referral_detail, name="case_referral"),
+    path("arenden/<int:pk>/remitteringar/<int:rid>/handelse/", referral_event, name="case_referral_event"),
+    path("arenden/<int:pk>/remitteringar/<int:rid>/svarsdatum/", referral_deadline, name="case_referral_deadline"),
+    path("arenden/<int:pk>/arendet/", case_background, name="case_background"),
+    path("arenden/<int:pk>/forslag-till-beslut/", case_city_proposal, name="case_city_proposal"),
+    path("arenden/<int:pk>/stadens-beslut/", case_city_decisions, name="case_city_decisions"),
+    path("arenden/<int:pk>/stadens-beslut/<int:did>/justera/", city_decision_justera, name="case_city_decision_justera"),
+    path("arenden/<int:pk>/stadens-beslut/<int:did>/uttalande/", city_statement, name="case_city_statement"),
+    path("arenden/<int:pk>/promemoria/", memo_list, name="memo_list"),
+    path("arenden/<int:pk>/promemoria/forhandsvisning/", memo_preview, name="memo_preview"),
+    path("arenden/<int:pk>/promemoria/sammanstall/", memo_compile, name="memo_compile"),
+    path("arenden/<int:pk>/promemoria/<int:mid>/pdf/", memo_download, name="memo_download"),
 ]

@@ -1,0 +1,747 @@
+"""The registrar's pages: each action allowed for the registrar (and its effect), refused for an
+officer, a politician and an anonymous visitor (and nothing changed); Swedish validation messages
+with the typed values kept; the status board; constant query counts; the memo PDF."""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from html import unescape
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from remiss import workflow
+from remiss.models import Body, Case, CityProposal, Decision, Memo, Proposal, Referral, Statement
+from remiss.workflow import AuthorSpec, ReferralSpec
+from tests.factories import (
+    BodyFactory,
+    BorgarradsberedningenFactory,
+    CaseFactory,
+    KommunstyrelsenFactory,
+    OfficeFactory,
+    OfficerFactory,
+    PartyFactory,
+    PoliticianFactory,
+    PoliticianUserFactory,
+    SeatFactory,
+    StadsdelsnamndFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The factories give every user a password; Argon2 would make each test seconds slower."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def text(response) -> str:
+    """The page as the person reads it: entities decoded."""
+    return unescape(response.content.decode())
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+# --- A world where every registrar action is possible ----------------------------------------
+
+
+@pytest.fixture
+def brb(db):
+    return BorgarradsberedningenFactory()
+
+
+@pytest.fixture
+def ks(db):
+    return KommunstyrelsenFactory()
+
+
+@pytest.fixture
+def borgarrad(brb, ks):
+    """Two commissioners with seats in borgarrådsberedningen and kommunstyrelsen."""
+    m = PoliticianFactory(first_name="Christofer", last_name="Fjellner", party=PartyFactory(abbreviation="M"))
+    l_ = PoliticianFactory(first_name="Jan", last_name="Jönsson", party=PartyFactory(abbreviation="L"))
+    for politician in (m, l_):
+        SeatFactory(politician=politician, body=brb)
+        SeatFactory(politician=politician, body=ks)
+    return m, l_
+
+
+@pytest.fixture
+def politician_user(brb, namnd):
+    """A politician with a login and seats in the nämnd and in borgarrådsberedningen."""
+    user = PoliticianUserFactory(username="politiker")
+    politician = PoliticianFactory(first_name="Anna", last_name="Politiker", user=user)
+    SeatFactory(politician=politician, body=namnd)
+    SeatFactory(politician=politician, body=brb)
+    return user
+
+
+@pytest.fixture
+def brb_decision(referred, brb, registrar):
+    case, _n, _o = referred
+    return workflow.record_city_decision(
+        case, body=brb, points=["Borgarrådsberedningen tillstyrker föredragande borgarrådets förslag."], by=registrar,
+    )
+
+
+@pytest.fixture
+def memo(referred, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    case = referred[0]
+    record = Memo(case=case, sha256=hashlib.sha256(b"%PDF-1.7 test").hexdigest(), pages=1)
+    record.pdf.save("test.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
+    record.save()
+    return record
+
+
+@pytest.fixture
+def world(referred, brb, ks, borgarrad, brb_decision, memo, officer, politician_user):
+    case, r_namnd, r_office = referred
+    return {"case": case, "r_namnd": r_namnd, "r_office": r_office, "brb": brb, "ks": ks,
+            "decision": brb_decision, "memo": memo, "borgarrad": borgarrad}
+
+
+def snapshot() -> tuple:
+    """Everything a registrar action could change."""
+    return (
+        list(Case.objects.order_by("pk").values_list("pk", "title", "status", "background", "deadline")),
+        list(Referral.objects.order_by("pk").values_list("pk", "status", "deadline", "order")),
+        list(Proposal.objects.order_by("pk").values_list("pk", "number")),
+        list(CityProposal.objects.order_by("pk").values_list("pk", "version", "summary")),
+        list(Decision.objects.order_by("pk").values_list("pk", "justered", "points")),
+        list(Statement.objects.order_by("pk").values_list("pk", "text")),
+        list(Memo.objects.order_by("pk").values_list("pk", "sha256")),
+    )
+
+
+# (name, method, url(world), data(world)). Each would succeed for the registrar.
+ACTIONS = [
+    ("case_list", "get", lambda w: reverse("case_list"), None),
+    ("case_create", "post", lambda w: reverse("case_create"), lambda w: {
+        "title": "Nytt betänkande", "reference": "SOU 2030:999", "sender": "Finansdepartementet",
+        "city_dnr": "KS 2030/999-1.1", "received": "2030-02-01", "deadline": "2030-05-01"}),
+    ("case_detail", "get", lambda w: reverse("case_detail", args=[w["case"].pk]), None),
+    ("case_edit", "post", lambda w: reverse("case_edit", args=[w["case"].pk]), lambda w: {
+        "title": "Ändrad titel", "reference": w["case"].reference, "sender": w["case"].sender,
+        "city_dnr": w["case"].city_dnr, "received": "2030-01-10", "deadline": "2030-04-28"}),
+    ("case_event", "post", lambda w: reverse("case_event", args=[w["case"].pk]), lambda w: {"event": "start_compiling"}),
+    ("case_proposals", "post", lambda w: reverse("case_proposals", args=[w["case"].pk]), lambda w: {
+        "kind": "forslag", "number": "7", "title": "Ett nytt förslag"}),
+    ("case_refer", "post", lambda w: reverse("case_refer", args=[w["case"].pk]), lambda w: {
+        f"b{w['extra'].pk}-chosen": "on", f"b{w['extra'].pk}-deadline": "2030-03-31", f"b{w['extra'].pk}-order": "1"}),
+    ("case_referral", "get", lambda w: reverse("case_referral", args=[w["case"].pk, w["r_namnd"].pk]), None),
+    ("case_referral_event", "post", lambda w: reverse("case_referral_event", args=[w["case"].pk, w["r_namnd"].pk]),
+     lambda w: {"event": "mark_no_answer"}),
+    ("case_referral_deadline", "post", lambda w: reverse("case_referral_deadline", args=[w["case"].pk, w["r_namnd"].pk]),
+     lambda w: {"deadline": "2030-03-20"}),
+    ("case_background", "post", lambda w: reverse("case_background", args=[w["case"].pk]), lambda w: {"text": "<p>Bakgrund.</p>"}),
+    ("case_city_proposal", "post", lambda w: reverse("case_city_proposal", args=[w["case"].pk]), lambda w: {
+        "decision_points": "Remissen besvaras.", "summary": "<p>Kort.</p>", "views": "", "signed_place": "Stockholm",
+        "signed_date": "", "version": str(w["case"].city_proposal.version)}),
+    ("case_city_decisions", "post", lambda w: reverse("case_city_decisions", args=[w["case"].pk]), lambda w: {
+        "body": str(w["ks"].pk), f"beslut{w['ks'].pk}-points": "Remissen besvaras.", f"beslut{w['ks'].pk}-meeting_date": ""}),
+    ("case_city_decision_justera", "post", lambda w: reverse("case_city_decision_justera", args=[w["case"].pk, w["decision"].pk]), lambda w: {}),
+    ("case_city_statement", "post", lambda w: reverse("case_city_statement", args=[w["case"].pk, w["decision"].pk]), lambda w: {
+        "kind": "sarskilt_uttalande", "author_1": str(w["borgarrad"][0].pk), "text": "<p>Vi tycker så.</p>"}),
+    ("memo_list", "get", lambda w: reverse("memo_list", args=[w["case"].pk]), None),
+    ("memo_preview", "get", lambda w: reverse("memo_preview", args=[w["case"].pk]), None),
+    ("memo_compile", "post", lambda w: reverse("memo_compile", args=[w["case"].pk]), lambda w: {}),
+    ("memo_download", "get", lambda w: reverse("memo_download", args=[w["case"].pk, w["memo"].pk]), None),
+]
+
+
+@pytest.fixture
+def full_world(world):
+    world["extra"] = BodyFactory(name="Kulturnämnden", name_in_text="kulturnämnden")
+    return world
+
+
+@pytest.mark.parametrize("who", ["officer", "politician", "anonymous"])
+@pytest.mark.parametrize("action", ACTIONS, ids=[a[0] for a in ACTIONS])
+def test_only_the_registrar_may(client, full_world, officer, politician_user, who, action):
+    _name, method, url, data = action
+    if who == "officer":
+        login(client, officer)
+    elif who == "politician":
+        login(client, politician_user)
+    before = snapshot()
+    address = url(full_world)
+    response = getattr(client, method)(address, data(full_world) if data else None)
+    if who == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == 403
+    assert snapshot() == before
+
+
+def test_registrar_in_the_menu_and_others_not(client, registrar, officer):
+    assert "Ärenden" in text(login(client, registrar).get(reverse("case_list")))
+    client.logout()
+    assert client.get(reverse("home")).status_code == 302
+
+
+# --- Each action, allowed for the registrar ---------------------------------------------------
+
+
+def test_registrar_lists_cases_with_counts(client, registrar, referred):
+    case, r_namnd, r_office = referred
+    workflow.save_opinion(r_office, text="<p>Klart.</p>", date=date(2030, 2, 1), by=registrar)
+    workflow.mark_opinion_ready(r_office, by=registrar)
+    response = login(client, registrar).get(reverse("case_list"))
+    assert response.status_code == 200
+    page = text(response)
+    assert case.reference in page and case.title in page
+    assert "1 av 2 har svarat" in page
+    assert reverse("case_detail", args=[case.pk]) in page
+    assert reverse("case_create") in page
+    assert "Remitterat" in page and "28 april 2030" in page
+
+
+def test_case_list_is_paginated(client, registrar):
+    for _ in range(27):
+        CaseFactory()
+    page1 = text(login(client, registrar).get(reverse("case_list")))
+    assert page1.count('<th scope="row">') == 25
+    assert "Sida 1 av 2" in page1
+    page2 = text(client.get(reverse("case_list") + "?sida=2"))
+    assert page2.count('<th scope="row">') == 2
+
+
+def test_registrar_registers_a_case(client, registrar, brb, borgarrad):
+    response = login(client, registrar).post(reverse("case_create"), {
+        "title": "Vägar framåt", "reference": "SOU 2031:1", "sender": "Justitiedepartementet",
+        "ministry_dnr": "Ju2031/1", "city_dnr": "KS 2031/1-1.1", "received": "2031-01-10", "deadline": "2031-04-28",
+        "commissioner": str(borgarrad[0].pk),
+    })
+    case = Case.objects.get(reference="SOU 2031:1")
+    assert response.status_code == 302 and response["Location"] == reverse("case_detail", args=[case.pk])
+    assert case.status == Case.Status.REGISTERED and case.commissioner == borgarrad[0]
+    assert case.history.first().history_user == registrar
+    assert "Ärendet SOU 2031:1 är registrerat." in text(client.get(response["Location"]))
+
+
+def test_register_form_offers_borgarrad_as_commissioner(client, registrar, borgarrad, politician_user):
+    page = text(login(client, registrar).get(reverse("case_create")))
+    assert "Christofer Fjellner (M)" in page
+    assert 'for="id_deadline"' in page and 'for="id_commissioner"' in page
+
+
+def test_registrar_edits_a_case(client, registrar, referred):
+    case = referred[0]
+    response = login(client, registrar).post(reverse("case_edit", args=[case.pk]), {
+        "title": "Ny titel", "reference": case.reference, "sender": case.sender, "city_dnr": case.city_dnr,
+        "received": "2030-01-10", "deadline": "2030-04-28",
+    })
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.title == "Ny titel"
+
+
+def test_registrar_sees_the_status_board(client, registrar, referred, officer):
+    case, r_namnd, r_office = referred
+    response = login(client, registrar).get(reverse("case_detail", args=[case.pk]))
+    assert response.status_code == 200
+    page = text(response)
+    assert page.index("Socialnämnden") < page.index("Stadsledningskontoret")  # memo order
+    assert "31 mars 2030" in page and "12 april 2030" in page
+    assert "Remitterad" in page and "Väntar på svar" in page
+    assert reverse("case_referral", args=[case.pk, r_namnd.pk]) in page
+    assert "Markera som ej besvarad" in page and "Börja sammanställa" in page
+    assert '<th scope="col">' in page and '<th scope="row">' in page
+
+
+def test_status_board_shows_overdue_and_who_answered(client, registrar):
+    case = CaseFactory(received=date(2020, 1, 10), deadline=date(2020, 4, 28))
+    late, declined, answered, gave_up = (BodyFactory(name=n) for n in ("Sen nämnd", "Avstående nämnd", "Svarande kontor", "Tyst nämnd"))
+    answered.kind = Body.Kind.OFFICE
+    answered.save()
+    referrals = workflow.refer(case, bodies=[ReferralSpec(b, date(2020, 3, 31)) for b in (late, declined, answered, gave_up)], by=registrar)
+    workflow.decline(referrals[1], by=registrar)
+    workflow.save_opinion(referrals[2], text="<p>Inga synpunkter.</p>", date=date(2020, 3, 1), by=registrar)
+    workflow.mark_opinion_ready(referrals[2], by=registrar)
+    workflow.mark_no_answer(referrals[3], by=registrar)
+    page = text(login(client, registrar).get(reverse("case_detail", args=[case.pk])))
+    assert page.count('<span class="badge overdue">Försenad</span>') == 1  # only the open one
+    assert 'class="answer-pending overdue"' in page  # row class, beside the text badge
+    assert "Har svarat (1)" in page and "Avstår (1)" in page and "Inget svar (1)" in page and "Har inte svarat än (1)" in page
+    assert "Sen nämnd – försenad" in page
+    assert "1 är försenad." in page
+
+
+def test_registrar_starts_compiling(client, registrar, referred):
+    case = referred[0]
+    response = login(client, registrar).post(reverse("case_event", args=[case.pk]), {"event": "start_compiling"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Case.Status.COMPILING
+    assert "Sammanställningen är påbörjad." in text(client.get(response["Location"]))
+
+
+def test_case_event_not_allowed_shows_the_workflow_message(client, registrar, case):
+    response = login(client, registrar).post(reverse("case_event", args=[case.pk]), {"event": "answer"}, follow=True)
+    assert "Det går inte att markera som besvarat när statusen är ”Registrerat”." in text(response)
+    case.refresh_from_db()
+    assert case.status == Case.Status.REGISTERED
+
+
+def test_registrar_marks_the_case_answered(client, registrar, referred, ks):
+    case = referred[0]
+    workflow.start_compiling(case, by=registrar)
+    workflow.record_city_decision(case, body=ks, points=["Remissen besvaras."], by=registrar)
+    login(client, registrar).post(reverse("case_event", args=[case.pk]), {"event": "answer"})
+    case.refresh_from_db()
+    assert case.status == Case.Status.ANSWERED
+
+
+def test_registrar_adds_and_lists_proposals(client, registrar, case):
+    login(client, registrar)
+    response = client.post(reverse("case_proposals", args=[case.pk]), {
+        "kind": "bedomning", "number": "2", "title": "Tidig upptäckt", "summary": "Beredningen bedömer att …"})
+    assert response.status_code == 302
+    assert Proposal.objects.get(case=case).title == "Tidig upptäckt"
+    page = text(client.get(response["Location"]))
+    assert "Bedömning 2" in page and "Tidig upptäckt" in page
+    duplicate = text(client.post(reverse("case_proposals", args=[case.pk]), {"kind": "bedomning", "number": "2", "title": "Igen"}))
+    assert "Det finns redan bedömning nummer 2 i ärendet." in duplicate
+    assert Proposal.objects.filter(case=case).count() == 1
+
+
+def test_registrar_refers_in_the_chosen_order(client, registrar, case, brb, ks):
+    soc = BodyFactory(name="Socialnämnden", name_in_text="socialnämnden")
+    utb = BodyFactory(name="Utbildningsnämnden", name_in_text="utbildningsnämnden")
+    slk = OfficeFactory(name="Stadsledningskontoret", name_in_text="stadsledningskontoret")
+    skip = StadsdelsnamndFactory()
+    login(client, registrar)
+    page = text(client.get(reverse("case_refer", args=[case.pk])))
+    assert "Socialnämnden" in page and "Borgarrådsberedningen" not in page and "Kommunstyrelsen" not in page
+    assert 'value="2030-03-31"' in page  # a nämnd's default: four weeks before the remisstid
+    assert 'value="2030-04-14"' in page  # an office's: two weeks before
+    response = client.post(reverse("case_refer", args=[case.pk]), {
+        f"b{slk.pk}-chosen": "on", f"b{slk.pk}-deadline": "2030-04-12", f"b{slk.pk}-order": "1",
+        f"b{utb.pk}-chosen": "on", f"b{utb.pk}-deadline": "2030-03-31", f"b{utb.pk}-order": "3",
+        f"b{soc.pk}-chosen": "on", f"b{soc.pk}-deadline": "2030-03-30", f"b{soc.pk}-order": "2",
+        f"b{skip.pk}-deadline": "2030-03-31", f"b{skip.pk}-order": "4",
+    })
+    assert response.status_code == 302
+    referrals = list(case.referrals.order_by("order").values_list("body__name", "deadline"))
+    assert referrals == [
+        ("Stadsledningskontoret", date(2030, 4, 12)), ("Socialnämnden", date(2030, 3, 30)), ("Utbildningsnämnden", date(2030, 3, 31)),
+    ]
+    case.refresh_from_db()
+    assert case.status == Case.Status.REFERRED
+    again = text(client.get(reverse("case_refer", args=[case.pk])))
+    assert f'name="b{soc.pk}-chosen"' not in again and f'name="b{skip.pk}-chosen"' in again
+
+
+def test_registrar_reads_a_draft_opinion(client, registrar, referred, officer):
+    case, r_namnd, _o = referred
+    workflow.save_opinion(r_namnd, text="<p>Ett utkast från förvaltningen.</p>", by=officer)
+    page = text(login(client, registrar).get(reverse("case_referral", args=[case.pk, r_namnd.pk])))
+    assert "Ett utkast från förvaltningen." in page
+    assert "Utkast: tjänsteutlåtandet är inte klart." in page
+
+
+def test_registrar_marks_no_answer(client, registrar, referred):
+    case, r_namnd, _o = referred
+    response = login(client, registrar).post(reverse("case_referral_event", args=[case.pk, r_namnd.pk]), {"event": "mark_no_answer"})
+    assert response.status_code == 302
+    r_namnd.refresh_from_db()
+    assert r_namnd.status == Referral.Status.NO_ANSWER
+    assert "Socialnämnden är markerad som ej besvarad." in text(client.get(response["Location"]))
+
+
+def test_registrar_records_a_decline(client, registrar, referred):
+    case, _n, r_office = referred
+    login(client, registrar).post(reverse("case_referral_event", args=[case.pk, r_office.pk]), {"event": "decline"})
+    r_office.refresh_from_db()
+    assert r_office.status == Referral.Status.DECLINED
+
+
+def test_registrar_changes_a_referral_deadline(client, registrar, referred):
+    case, r_namnd, _o = referred
+    login(client, registrar)
+    response = client.post(reverse("case_referral_deadline", args=[case.pk, r_namnd.pk]), {"deadline": "2030-03-20"})
+    assert response.status_code == 302
+    r_namnd.refresh_from_db()
+    assert r_namnd.deadline == date(2030, 3, 20)
+    bad = text(client.post(reverse("case_referral_deadline", args=[case.pk, r_namnd.pk]), {"deadline": "2030-05-20"}))
+    assert "Svarsdatumet (20 maj 2030) kan inte vara efter remisstiden (28 april 2030)." in bad
+    assert 'value="2030-05-20"' in bad
+    r_namnd.refresh_from_db()
+    assert r_namnd.deadline == date(2030, 3, 20)
+
+
+def test_registrar_writes_the_background(client, registrar, case):
+    login(client, registrar)
+    page = text(client.get(reverse("case_background", args=[case.pk])))
+    assert "data-richtext" in page and "remiss/editor.js" in page
+    response = client.post(reverse("case_background", args=[case.pk]), {
+        "text": "<h2>Bakgrund</h2><p>Regeringen <b>beslutade</b>.</p><script>alert(1)</script>"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.background == "<h3>Bakgrund</h3><p>Regeringen <strong>beslutade</strong>.</p>"
+
+
+def test_registrar_writes_the_city_proposal(client, registrar, referred):
+    case = referred[0]
+    version = case.city_proposal.version
+    response = login(client, registrar).post(reverse("case_city_proposal", args=[case.pk]), {
+        "decision_points": "1. Remissen besvaras med hänvisning till promemorian.\n\n2. Paragrafen justeras omedelbart.",
+        "summary": "<p>Sammanfattning.</p>", "views": "<p>Mina synpunkter.</p>", "signed_place": "Stockholm",
+        "signed_date": "2030-04-20", "version": str(version),
+    })
+    assert response.status_code == 302
+    proposal = CityProposal.objects.get(case=case)
+    assert proposal.decision_points == ["Remissen besvaras med hänvisning till promemorian.", "Paragrafen justeras omedelbart."]
+    assert proposal.summary == "<p>Sammanfattning.</p>" and proposal.signed_date == date(2030, 4, 20)
+    assert proposal.version == version + 1
+
+
+def test_summary_is_prefilled_from_positions(client, registrar, referred, officer):
+    case, r_namnd, r_office = referred
+    workflow.set_position(r_namnd, position="Socialnämnden ställer sig överlag positiv till förslagen.", by=officer)
+    workflow.set_position(r_office, position="Stadsledningskontoret har inga synpunkter.", by=registrar)
+    page = text(login(client, registrar).get(reverse("case_city_proposal", args=[case.pk])))
+    textarea = page[page.index('name="summary"'):]
+    textarea = textarea[:textarea.index("</textarea>")]
+    assert "<p>Socialnämnden ställer sig överlag positiv till förslagen.</p>" in textarea
+    assert textarea.index("Socialnämnden") < textarea.index("Stadsledningskontoret har inga synpunkter.")
+    assert "Sammanfattningen är förifylld" in page
+    # Once saved, the registrar's own text is what comes back, not the draft.
+    workflow.save_city_proposal(case, summary="<p>Min egen inledning.</p>", by=registrar)
+    page = text(client.get(reverse("case_city_proposal", args=[case.pk])))
+    textarea = page[page.index('name="summary"'):]
+    assert "Min egen inledning." in textarea[:textarea.index("</textarea>")]
+    assert "Sammanfattningen är förifylld" not in page
+
+
+def test_stale_city_proposal_shows_both_versions_and_keeps_the_text(client, registrar, referred):
+    case = referred[0]
+    stale = case.city_proposal.version
+    workflow.save_city_proposal(case, summary="<p>Kollegans text.</p>", by=registrar)
+    response = login(client, registrar).post(reverse("case_city_proposal", args=[case.pk]), {
+        "decision_points": "Remissen besvaras.", "summary": "<p>Min text som inte får försvinna.</p>", "views": "",
+        "signed_place": "Stockholm", "signed_date": "", "version": str(stale),
+    })
+    assert response.status_code == 200
+    page = text(response)
+    assert "Någon annan har sparat texten medan du skrev. Jämför din version med den sparade." in page
+    assert "Din version" in page and "Sparad version" in page and "Kollegans text." in page
+    assert "Min text som inte får försvinna." in page[page.index('name="summary"'):]
+    assert f'name="version" value="{stale + 1}"' in page  # saving again now overwrites, on purpose
+    assert CityProposal.objects.get(case=case).summary == "<p>Kollegans text.</p>"
+
+
+def test_stale_background_shows_both_versions(client, registrar, case):
+    login(client, registrar)
+    page = text(client.get(reverse("case_background", args=[case.pk])))
+    base = page.split('name="base" value="')[1].split('"')[0]
+    workflow.save_background(case, text="<p>Någon annans bakgrund.</p>", by=registrar)
+    response = client.post(reverse("case_background", args=[case.pk]), {"text": "<p>Min bakgrund.</p>", "base": base})
+    page = text(response)
+    assert "Någon annan har sparat texten medan du skrev." in page
+    assert "Någon annans bakgrund." in page and "Min bakgrund." in page
+    case.refresh_from_db()
+    assert case.background == "<p>Någon annans bakgrund.</p>"
+
+
+def test_city_proposal_locked_after_the_decision(client, registrar, referred, ks):
+    case = referred[0]
+    workflow.start_compiling(case, by=registrar)
+    workflow.record_city_decision(case, body=ks, points=["Remissen besvaras."], by=registrar)
+    before = snapshot()
+    page = text(login(client, registrar).post(reverse("case_city_proposal", args=[case.pk]), {
+        "decision_points": "x", "summary": "<p>Sent tillägg.</p>", "views": "", "signed_place": "Stockholm",
+        "signed_date": "", "version": str(case.city_proposal.version),
+    }))
+    assert "Kommunstyrelsen har beslutat; förslaget kan inte längre ändras." in page
+    assert "Sent tillägg." in page
+    assert snapshot() == before
+
+
+def test_registrar_records_the_city_decisions(client, registrar, referred, brb, ks):
+    case = referred[0]
+    login(client, registrar)
+    page = text(client.get(reverse("case_city_decisions", args=[case.pk])))
+    assert "Borgarrådsberedningen tillstyrker föredragande borgarrådets förslag." in page  # pre-filled
+    response = client.post(reverse("case_city_decisions", args=[case.pk]), {
+        "body": str(brb.pk), f"beslut{brb.pk}-points": "Borgarrådsberedningen tillstyrker föredragande borgarrådets förslag.",
+        f"beslut{brb.pk}-meeting_date": "2030-04-19"})
+    assert response.status_code == 302
+    decision = Decision.objects.get(case=case, body=brb)
+    assert decision.meeting_date == date(2030, 4, 19)
+    # Kommunstyrelsen decides the case; that needs the compilation to have started.
+    refused = text(client.post(reverse("case_city_decisions", args=[case.pk]), {
+        "body": str(ks.pk), f"beslut{ks.pk}-points": "Remissen besvaras."}))
+    assert "Det går inte att registrera kommunstyrelsens beslut när statusen är ”Remitterat”." in refused
+    assert "Remissen besvaras." in refused
+    workflow.start_compiling(case, by=registrar)
+    client.post(reverse("case_city_decisions", args=[case.pk]), {"body": str(ks.pk), f"beslut{ks.pk}-points": "Remissen besvaras."})
+    case.refresh_from_db()
+    assert case.status == Case.Status.DECIDED
+
+
+def test_city_decision_meeting_after_the_remisstid(client, registrar, referred, brb):
+    case = referred[0]
+    page = text(login(client, registrar).post(reverse("case_city_decisions", args=[case.pk]), {
+        "body": str(brb.pk), f"beslut{brb.pk}-points": "Tillstyrker.", f"beslut{brb.pk}-meeting_date": "2030-05-02"}))
+    assert "Sammanträdet kan inte ligga efter remisstiden (28 april 2030)." in page
+    assert 'value="2030-05-02"' in page
+    assert not Decision.objects.filter(body=brb).exists()
+
+
+def test_registrar_justerar_a_city_decision(client, registrar, brb_decision):
+    case = brb_decision.case
+    response = login(client, registrar).post(reverse("case_city_decision_justera", args=[case.pk, brb_decision.pk]))
+    assert response.status_code == 302
+    brb_decision.refresh_from_db()
+    assert brb_decision.justered
+
+
+def test_registrar_enters_a_statement_for_named_politicians(client, registrar, brb_decision, borgarrad):
+    case = brb_decision.case
+    fjellner, jonsson = borgarrad
+    login(client, registrar)
+    page = text(client.get(reverse("case_city_statement", args=[case.pk, brb_decision.pk])))
+    assert "<legend>Författare</legend>" in page and "Jan Jönsson (L)" in page
+    assert 'for="id_author_1"' in page and 'for="id_author_1_mfl"' in page
+    response = client.post(reverse("case_city_statement", args=[case.pk, brb_decision.pk]), {
+        "kind": "sarskilt_uttalande", "author_1": str(fjellner.pk), "author_2": str(jonsson.pk), "author_title": "borgarråden",
+        "text": "<p>Vi vill framhålla skolans roll.</p>",
+    })
+    assert response.status_code == 302
+    statement = Statement.objects.get(decision=brb_decision)
+    assert [a.politician for a in statement.authors.all()] == [fjellner, jonsson]
+    assert statement.created_by == registrar
+    listing = text(client.get(response["Location"]))
+    assert "Särskilt uttalande av borgarråden" in listing and "Vi vill framhålla skolans roll." in listing
+
+
+def test_statement_needs_text(client, registrar, brb_decision, borgarrad):
+    case = brb_decision.case
+    page = text(login(client, registrar).post(reverse("case_city_statement", args=[case.pk, brb_decision.pk]), {
+        "kind": "sarskilt_uttalande", "author_1": str(borgarrad[0].pk), "author_title": "borgarrådet", "text": ""}))
+    assert "Skriv en text, eller ange vilket uttalande det är likalydande med." in page
+    assert 'value="borgarrådet"' in page
+    assert not Statement.objects.exists()
+
+
+def test_statement_on_a_justered_decision_is_refused(client, registrar, brb_decision, borgarrad):
+    workflow.justera(brb_decision, by=registrar)
+    case = brb_decision.case
+    before = snapshot()
+    response = login(client, registrar).post(reverse("case_city_statement", args=[case.pk, brb_decision.pk]), {
+        "kind": "sarskilt_uttalande", "author_1": str(borgarrad[0].pk), "text": "<p>För sent.</p>"})
+    page = text(response)
+    assert "Beslutet är justerat. Det och dess uttalanden kan inte längre ändras." in page
+    assert 'role="status"' in page
+    assert snapshot() == before
+
+
+def test_acting_on_a_justered_referral_is_refused(client, registrar, referred, officer):
+    case, r_namnd, _o = referred
+    workflow.save_opinion(r_namnd, text="<p>Text.</p>", date=date(2030, 2, 1), by=officer)
+    workflow.mark_opinion_ready(r_namnd, by=officer)
+    decision = workflow.record_decision(r_namnd, meeting_date=date(2030, 3, 20), points=["Godkänner."], by=officer)
+    workflow.justera(decision, by=officer)
+    before = snapshot()
+    login(client, registrar)
+    response = client.post(reverse("case_referral_event", args=[case.pk, r_namnd.pk]), {"event": "mark_no_answer"}, follow=True)
+    assert "Det går inte att markera som ej besvarad när statusen är ”Justerad”." in text(response)
+    response = client.post(reverse("case_referral_deadline", args=[case.pk, r_namnd.pk]), {"deadline": "2030-03-01"})
+    assert "Remitteringen är avslutad; svarsdatumet kan inte ändras." in text(response)
+    assert snapshot() == before
+
+
+# --- Validation: Swedish messages, typed values kept -------------------------------------------
+
+
+CASE_INPUT = {
+    "title": "Mitt betänkande", "reference": "SOU 2031:5", "sender": "Justitiedepartementet",
+    "ministry_dnr": "Ju2031/5", "city_dnr": "KS 2031/5-1.1", "received": "2031-02-10", "deadline": "2031-01-31",
+}
+
+
+def test_remisstid_before_received_is_refused_on_the_field(client, registrar):
+    response = login(client, registrar).post(reverse("case_create"), CASE_INPUT)
+    assert response.status_code == 200
+    page = text(response)
+    assert "Remisstiden (31 januari 2031) kan inte vara före datumet då remissen kom in (10 februari 2031)." in page
+    assert 'id="id_deadline_error"' in page and 'aria-invalid="true"' in page
+    assert 'aria-describedby="id_deadline_helptext id_deadline_error"' in page
+    assert 'value="Mitt betänkande"' in page and 'value="2031-01-31"' in page and 'value="KS 2031/5-1.1"' in page
+    assert not Case.objects.filter(reference="SOU 2031:5").exists()
+
+
+def test_duplicate_reference_and_dnr_are_refused(client, registrar, case):
+    page = text(login(client, registrar).post(reverse("case_create"), {
+        **CASE_INPUT, "deadline": "2031-04-28", "reference": case.reference.lower(), "city_dnr": case.city_dnr,
+    }))
+    assert f"Det finns redan ett ärende med beteckningen {case.reference.lower()}: {case.full_title}." in page
+    assert f"Stadens diarienummer {case.city_dnr} används redan av ärendet {case.full_title}." in page
+    assert Case.objects.count() == 1
+
+
+def test_empty_required_fields(client, registrar):
+    page = text(login(client, registrar).post(reverse("case_create"), {**CASE_INPUT, "title": "", "deadline": "2031-04-28"}))
+    assert "Skriv betänkandets titel." in page
+    assert 'value="SOU 2031:5"' in page
+
+
+def test_empty_background_is_refused(client, registrar, case):
+    workflow.save_background(case, text="<p>Gammal text.</p>", by=registrar)
+    page = text(login(client, registrar).post(reverse("case_background", args=[case.pk]), {"text": "  "}))
+    assert "Skriv texten för Ärendet innan du sparar." in page
+    case.refresh_from_db()
+    assert case.background == "<p>Gammal text.</p>"
+
+
+@pytest.mark.parametrize("deadline, message", [
+    ("2030-01-05", "Svarsdatumet (5 januari 2030) kan inte vara före datumet då remissen kom in (10 januari 2030)."),
+    ("2030-05-05", "Svarsdatumet (5 maj 2030) kan inte vara efter remisstiden (28 april 2030)."),
+    ("", "Ange ett svarsdatum för socialnämnden."),
+])
+def test_referral_deadline_outside_the_case_dates(client, registrar, case, namnd, office, deadline, message):
+    response = login(client, registrar).post(reverse("case_refer", args=[case.pk]), {
+        f"b{namnd.pk}-chosen": "on", f"b{namnd.pk}-deadline": deadline, f"b{namnd.pk}-order": "1",
+        f"b{office.pk}-chosen": "on", f"b{office.pk}-deadline": "2030-04-12", f"b{office.pk}-order": "2",
+    })
+    assert response.status_code == 200
+    page = text(response)
+    error_id = f"id_b{namnd.pk}-deadline_error"
+    assert f'<p class="field-error" id="{error_id}">{message}' in page
+    assert f'aria-describedby="{error_id}"' in page
+    typed = f' value="{deadline}"'
+    assert f'<input type="date" name="b{namnd.pk}-deadline"{typed} aria-invalid="true" aria-describedby="{error_id}"' in page
+    assert f'<input type="checkbox" name="b{office.pk}-chosen" id="id_b{office.pk}-chosen" checked>' in page
+    assert f'name="b{office.pk}-deadline" value="2030-04-12"' in page
+    assert not Referral.objects.exists()
+
+
+def test_refer_needs_a_body(client, registrar, case, namnd):
+    page = text(login(client, registrar).post(reverse("case_refer", args=[case.pk]), {
+        f"b{namnd.pk}-deadline": "2030-03-31", f"b{namnd.pk}-order": "1"}))
+    assert "Välj minst en remissinstans." in page
+    assert not Referral.objects.exists()
+
+
+def test_refer_refused_while_compiling(client, registrar, referred):
+    case = referred[0]
+    workflow.start_compiling(case, by=registrar)
+    extra = BodyFactory()
+    page = text(login(client, registrar).post(reverse("case_refer", args=[case.pk]), {
+        f"b{extra.pk}-chosen": "on", f"b{extra.pk}-deadline": "2030-03-31", f"b{extra.pk}-order": "1"}))
+    assert "Det går inte att remittera när statusen är ”Sammanställs”." in page
+    assert case.referrals.count() == 2
+
+
+# --- Query counts: constant in the number of cases and bodies ----------------------------------
+
+
+def _politician_in(body):
+    politician = PoliticianFactory()
+    SeatFactory(politician=politician, body=body)
+    return politician
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_case_list_query_count_is_constant(client, registrar, django_assert_max_num_queries, n):
+    body = BodyFactory()
+    for _ in range(n):
+        case = CaseFactory()
+        workflow.refer(case, bodies=[ReferralSpec(body, date(2030, 3, 31))], by=registrar)
+    login(client, registrar)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("case_list"))
+    assert response.status_code == 200
+    assert text(response).count("0 av 1 har svarat") == min(n, 25)
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_status_board_query_count_is_constant(client, registrar, django_assert_max_num_queries, n, brb):
+    case = CaseFactory()
+    bodies = [BodyFactory() for _ in range(n)]
+    referrals = workflow.refer(case, bodies=[ReferralSpec(b, date(2030, 3, 31)) for b in bodies], by=registrar)
+    officer = OfficerFactory(bodies=bodies)
+    for referral in referrals[::2]:
+        workflow.save_opinion(referral, text="<p>Text.</p>", date=date(2030, 2, 1), by=officer)
+        workflow.mark_opinion_ready(referral, by=officer)
+        decision = workflow.record_decision(referral, meeting_date=date(2030, 3, 1), points=["Godkänner."], by=officer)
+        first = workflow.add_statement(decision, kind="sarskilt_uttalande", authors=[AuthorSpec(_politician_in(referral.body))],
+                                       text="<p>Uttalande.</p>", by=officer)
+        workflow.add_statement(decision, kind="sarskilt_uttalande", authors=[AuthorSpec(_politician_in(referral.body))],
+                               endorses=first, text="", by=officer)
+    politician = _politician_in(brb)
+    city = workflow.record_city_decision(case, body=brb, points=["Tillstyrker."], by=registrar)
+    workflow.add_statement(city, kind="sarskilt_uttalande", authors=[AuthorSpec(politician)],
+                           identical_to=Statement.objects.first(), by=registrar)
+    login(client, registrar)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("case_detail", args=[case.pk]))
+    assert response.status_code == 200
+    assert text(response).count("Beslut 1 mars 2030") == len(referrals[::2])
+
+
+# --- The memo ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def memo_case(referred, registrar, officer, brb, ks, borgarrad, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    case, r_namnd, r_office = referred
+    case.commissioner = borgarrad[0]
+    case.save()
+    workflow.save_background(case, text="<p>Regeringen beslutade att tillkalla en kommitté.</p>", by=registrar)
+    workflow.save_opinion(r_namnd, text="<p>Förvaltningen tillstyrker förslagen.</p>", date=date(2030, 2, 22), by=officer)
+    workflow.mark_opinion_ready(r_namnd, by=officer)
+    workflow.record_decision(r_namnd, meeting_date=date(2030, 3, 21), points=["Socialnämnden godkänner tjänsteutlåtandet."],
+                             position="Socialnämnden ställer sig positiv.", by=officer)
+    workflow.save_opinion(r_office, text="<p>Kontoret har inga synpunkter.</p>", date=date(2030, 3, 1), by=registrar)
+    workflow.mark_opinion_ready(r_office, by=registrar)
+    workflow.save_city_proposal(case, decision_points=["Remissen besvaras."], summary="<p>Kort sammanfattning.</p>",
+                                views="<p>Synpunkter.</p>", signed_date=date(2030, 4, 20), by=registrar)
+    return case
+
+
+def test_registrar_previews_the_memo(client, registrar, memo_case):
+    response = login(client, registrar).get(reverse("memo_preview", args=[memo_case.pk]))
+    assert response.status_code == 200
+    page = text(response)
+    assert "Förvaltningen tillstyrker förslagen." in page and "Kort sammanfattning." in page
+    assert "remiss-static:" not in page and "/static/remiss/memo.css" in page
+
+
+def test_registrar_compiles_and_downloads_the_memo(client, registrar, memo_case):
+    login(client, registrar)
+    response = client.post(reverse("memo_compile", args=[memo_case.pk]), follow=True)
+    memo = Memo.objects.get(case=memo_case)
+    page = text(response)
+    assert f"Promemorian är sammanställd: {memo.pages} sidor." in page
+    assert memo.sha256 in page and memo.created_by == registrar
+    download = client.get(reverse("memo_download", args=[memo_case.pk, memo.pk]))
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    disposition = download["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "SOU-2030-" in disposition and ".pdf" in disposition
+    body = b"".join(download.streaming_content)
+    assert body.startswith(b"%PDF")
+    assert hashlib.sha256(body).hexdigest() == memo.sha256
+
+
+def test_registrar_lists_earlier_compilations(client, registrar, memo):
+    memo.created_by = registrar
+    memo.save()
+    page = text(login(client, registrar).get(reverse("memo_list", args=[memo.case.pk])))
+    assert memo.sha256 in page and reverse("memo_download", args=[memo.case.pk, memo.pk]) in page
+    assert registrar.get_full_name() in page
+
+
+def test_download_of_another_cases_memo_is_404(client, registrar, memo):
+    other = CaseFactory()
+    assert login(client, registrar).get(reverse("memo_download", args=[other.pk, memo.pk])).status_code == 404
