@@ -4,8 +4,12 @@ The defaults suit one machine: SQLite beside the code, Swedish, Stockholm time. 
 variables override what a deployment must set (secret key, hosts, debug).
 """
 import os
+from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,10 +30,15 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    # Login throttling: counts failed logins and locks a username from one address for a while.
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every page, in development and tests too (see CONTENT_SECURITY_POLICY).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -40,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records request.user as history_user on every history row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the Swedish lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "remiss.urls"
@@ -62,19 +73,41 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "remiss.wsgi.application"
 
-DATABASES = {
-    "default": {
+
+def database_config(env: Mapping[str, str]) -> dict[str, Any]:
+    """The default database, from the environment `env` (os.environ in production).
+
+    Without DATABASE_URL it is SQLite at REMISS_SQLITE_PATH (db.sqlite3 beside the code). With it,
+    dj-database-url parses the URL, e.g. postgres://user:password@host:5432/remiss, which Django
+    serves through psycopg 3; DATABASE_CONN_MAX_AGE (seconds, default 60) keeps connections
+    open between requests, and a health check replaces one the server has dropped.
+    """
+    url = env.get("DATABASE_URL", "").strip()
+    if not url:
+        return _sqlite_config(env.get("REMISS_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")))
+    config = dj_database_url.parse(
+        url, conn_max_age=int(env.get("DATABASE_CONN_MAX_AGE", "60")), conn_health_checks=True,
+    )
+    if config["ENGINE"] == "django.db.backends.sqlite3":  # sqlite:///path gets the same tuning
+        return _sqlite_config(config["NAME"])
+    return config
+
+
+def _sqlite_config(name: str) -> dict[str, Any]:
+    return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("REMISS_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+        "NAME": name,
         "OPTIONS": {
             # IMMEDIATE takes the write lock when a transaction starts, so two writers queue on
             # the busy timeout instead of failing with "database is locked" mid-transaction.
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": 20,  # seconds: the busy timeout
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
     }
-}
+
+
+DATABASES = {"default": database_config(os.environ)}
 
 AUTH_USER_MODEL = "remiss.User"
 
@@ -105,6 +138,53 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# --- Security shared by every environment (production adds more in remiss/settings_production.py)
+
+# django-axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Argon2 for new passwords; the others stay so that older hashes still verify (and are upgraded
+# to Argon2 at the next login).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# A working day at most, sliding: each request renews it; closing the browser ends it.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+
+# No inline script or style anywhere: every script and stylesheet is a file under /static/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# Login throttling (django-axes): five failed logins for one username from one address lock that
+# pair out for 15 minutes; a successful login resets the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_COOLOFF_MESSAGE = _("För många misslyckade inloggningsförsök. Kontot är spärrat i 15 minuter; försök igen senare.")
+AXES_PERMALOCK_MESSAGE = _("För många misslyckade inloggningsförsök. Kontakta registratorn för att låsa upp kontot.")
+
 TASKS = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
@@ -116,3 +196,23 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = REMISS_MAX_UPLOAD_BYTES
 
 # The city whose memo this is; it stands in the memo's metadata and file names.
 REMISS_CITY = os.environ.get("REMISS_CITY", "Stockholms stad")
+
+# Deadline planning and reminders (`manage.py send_reminders`). Reminders go out this many days
+# before an internal deadline, on the day, and when overdue. E-mail is printed to the console
+# unless EMAIL_HOST is set, then it goes by SMTP.
+REMISS_REMINDER_DAYS_AHEAD = int(os.environ.get("REMISS_REMINDER_DAYS_AHEAD", "3"))
+REMISS_PLAN_COMPILE_WORKING_DAYS = int(os.environ.get("REMISS_PLAN_COMPILE_WORKING_DAYS", "5"))
+REMISS_PLAN_DRAFT_DAYS = int(os.environ.get("REMISS_PLAN_DRAFT_DAYS", "14"))
+REMISS_PLAN_JUSTERING_DAYS = int(os.environ.get("REMISS_PLAN_JUSTERING_DAYS", "7"))
+# The app's address as people reach it, for links in e-mails (no trailing slash).
+REMISS_BASE_URL = os.environ.get("REMISS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Remisshantering <remiss@localhost>")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "1") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

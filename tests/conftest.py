@@ -65,3 +65,6 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # django-axes refuses authenticate() without a request, and the test client's login() passes
+    # none. tests/test_production_settings.py turns it back on to test the lockout itself.
+    settings.AXES_ENABLED = False
