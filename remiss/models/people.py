@@ -1,0 +1,141 @@
+"""People and bodies: users, parties, answering and city-level bodies, politicians and seats."""
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.contrib.auth.models import AbstractUser
+
+from remiss.models.common import genitive, history
+
+class User(AbstractUser):
+    """A person who logs in: the registrar, an officer of one or more bodies, or a politician."""
+
+    class Role(models.TextChoices):
+        REGISTRAR = "registrar", _("Registrator")
+        OFFICER = "officer", _("Handläggare")
+        POLITICIAN = "politician", _("Politiker")
+        OTHER = "other", _("Övrig")
+
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.OTHER)
+    bodies = models.ManyToManyField(
+        "Body", blank=True, related_name="staff", verbose_name=_("arbetar för"),
+        help_text=_("De nämnder eller kontor som handläggaren arbetar för."),
+    )
+    # The secret in the address of the user's private calendar feed; made on first use.
+    calendar_token = models.CharField(_("kalendernyckel"), max_length=64, null=True, blank=True, unique=True, editable=False)
+    history = history()
+
+    class Meta:
+        verbose_name = _("användare")
+        verbose_name_plural = _("användare")
+
+    @property
+    def is_registrar(self) -> bool:
+        return self.role == self.Role.REGISTRAR
+
+    @property
+    def is_officer(self) -> bool:
+        return self.role == self.Role.OFFICER
+
+
+class Party(models.Model):
+    abbreviation = models.CharField(_("förkortning"), max_length=10, unique=True)
+    name = models.CharField(_("namn"), max_length=100, unique=True)
+    genitive = models.CharField(_("genitiv"), max_length=100, help_text=_("T.ex. Moderaternas."))
+    history = history()
+
+    class Meta:
+        verbose_name = _("parti")
+        verbose_name_plural = _("partier")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.abbreviation})"
+
+
+class Body(models.Model):
+    """An answering body or a city-level body: it has a name and an administration that writes."""
+
+    class Kind(models.TextChoices):
+        OFFICE = "office", _("Kontor")
+        FACKNAMND = "facknamnd", _("Facknämnd")
+        STADSDELSNAMND = "stadsdelsnamnd", _("Stadsdelsnämnd")
+        BORGARRADSBEREDNINGEN = "borgarradsberedningen", _("Borgarrådsberedningen")
+        KOMMUNSTYRELSEN = "kommunstyrelsen", _("Kommunstyrelsen")
+
+    name = models.CharField(_("namn"), max_length=150, unique=True)
+    name_in_text = models.CharField(
+        _("namn i löptext"), max_length=150, help_text=_("Som namnet skrivs mitt i en mening, t.ex. socialnämnden."),
+    )
+    kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices)
+    administration = models.CharField(
+        _("förvaltning"), max_length=150, help_text=_("T.ex. Socialförvaltningen eller Skarpnäcks stadsdelsförvaltning."),
+    )
+    history = history()
+
+    class Meta:
+        verbose_name = _("organ")
+        verbose_name_plural = _("organ")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def makes_decisions(self) -> bool:
+        """An office only writes; every other body decides at a meeting."""
+        return self.kind != self.Kind.OFFICE
+
+    @property
+    def is_city_level(self) -> bool:
+        return self.kind in (self.Kind.BORGARRADSBEREDNINGEN, self.Kind.KOMMUNSTYRELSEN)
+
+    @property
+    def administration_genitive(self) -> str:
+        return genitive(self.administration)
+
+
+class Politician(models.Model):
+    first_name = models.CharField(_("förnamn"), max_length=100)
+    last_name = models.CharField(_("efternamn"), max_length=100)
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="politicians", verbose_name=_("parti"))
+    user = models.OneToOneField(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="politician",
+        verbose_name=_("användarkonto"),
+    )
+    history = history()
+
+    class Meta:
+        verbose_name = _("politiker")
+        verbose_name_plural = _("politiker")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.party.abbreviation})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Seat(models.Model):
+    """A politician's seat in a body, as ledamot (member) or ersättare (substitute)."""
+
+    class Role(models.TextChoices):
+        LEDAMOT = "ledamot", _("Ledamot")
+        ERSATTARE = "ersattare", _("Ersättare")
+
+    politician = models.ForeignKey(Politician, on_delete=models.CASCADE, related_name="seats", verbose_name=_("politiker"))
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="seats", verbose_name=_("organ"))
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+    history = history()
+
+    class Meta:
+        verbose_name = _("plats")
+        verbose_name_plural = _("platser")
+        constraints = [
+            models.UniqueConstraint(fields=["politician", "body"], name="one_seat_per_body"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.politician} – {self.get_role_display()} i {self.body}"
