@@ -396,3 +396,145 @@ def api_statements(case_pk: int) -> QuerySet[Statement]:
 
 def api_bodies() -> QuerySet[Body]:
     return Body.objects.order_by("name", "pk")
+
+
+# --- History: every version of a text, what a nämnd changed, what a memo contains -------------
+
+from typing import Any  # noqa: E402
+
+from django.db import models as _models  # noqa: E402
+
+from remiss.models import CityProposal, Opinion  # noqa: E402
+
+# What the history pages' access rules and labels read of each text.
+_SUBJECT_RELATED: dict[type[_models.Model], tuple[str, ...]] = {
+    Opinion: ("referral__body", "referral__case"),
+    Decision: ("body", "case"),
+    Statement: ("decision__body", "decision__case"),
+    CityProposal: ("case",),
+}
+
+
+def text_history(model: type[_models.Model], pk: int) -> list[Any]:
+    """Every history row of one object, newest first, with its user: one query, however many."""
+    return list(
+        model.history.filter(id=pk).select_related("history_user").order_by("-history_id")  # type: ignore[attr-defined]
+    )
+
+
+def statement_labels(ids: set[int]) -> dict[int, str]:
+    """'Särskilt uttalande av Jan Jönsson (L) (Socialnämnden)' for each statement a version names."""
+    from remiss.attribution import attribution
+
+    if not ids:
+        return {}
+    statements = statements_with_attribution().filter(pk__in=ids)
+    return {s.pk: f"{attribution(s)} ({s.decision.body.name})" for s in statements}
+
+
+def history_subject(key: str, pk: int) -> _models.Model:
+    """The object a history page is about, with what its access rules read. The city's texts go
+    by the case's pk. Raises the model's DoesNotExist."""
+    model = {"opinion": Opinion, "decision": Decision, "statement": Statement, "city_proposal": CityProposal,
+             "background": Case}[key]
+    rows = model.objects.select_related(*_SUBJECT_RELATED.get(model, ()))
+    return rows.get(case_id=pk) if model is CityProposal else rows.get(pk=pk)
+
+
+def history_row(model: type[_models.Model], history_id: int) -> Any:
+    """One history row with its user; raises DoesNotExist."""
+    return model.history.select_related("history_user").get(history_id=history_id)  # type: ignore[attr-defined]
+
+
+def newest_history_id(model: type[_models.Model], pk: Any) -> int | None:
+    return (
+        model.history.filter(id=pk).order_by("-history_id")  # type: ignore[attr-defined]
+        .values_list("history_id", flat=True).first()
+    )
+
+
+def current_of(model: type[_models.Model], pk: Any) -> _models.Model | None:
+    """The object a history row belongs to, as it is now (None when it has been deleted)."""
+    return model.objects.select_related(*_SUBJECT_RELATED.get(model, ())).filter(pk=pk).first()
+
+
+def related_labels(row: Any, fields: list[_models.Field]) -> dict[str, str]:
+    """str() of each related object a history row points to, by field name (one query each)."""
+    labels: dict[str, str] = {}
+    for f in fields:
+        value = getattr(row, f.attname)
+        if value is None:
+            continue
+        target = f.related_model.objects.filter(pk=value).first()  # type: ignore[union-attr]
+        labels[f.name] = str(target) if target is not None else str(value)
+    return labels
+
+
+def referral_with_decision(referral_pk: int) -> tuple[Referral, Decision | None]:
+    """A referral with its case, body and opinion, and its body's decision (for "Vad nämnden ändrade")."""
+    referral = Referral.objects.select_related("case", "body", "opinion").get(pk=referral_pk)
+    decision = (
+        Decision.objects.filter(case_id=referral.case_id, body_id=referral.body_id).select_related("body").first()
+    )
+    if decision is not None:
+        decision.case = referral.case
+    return referral, decision
+
+
+def referral_pk_of_decision(decision_pk: int) -> int | None:
+    """The referral that a nämnd's decision answers (None for a city-level decision or none at all)."""
+    return (
+        Referral.objects.filter(
+            case__decisions__pk=decision_pk, body__decisions__pk=decision_pk,
+        ).values_list("pk", flat=True).first()
+    )
+
+
+# What str() of each source model reads, so a memo's source list is two queries per model.
+_SOURCE_RELATED: dict[str, tuple[str, ...]] = {
+    "remiss.opinion": ("referral__body",),
+    "remiss.decision": ("body", "case"),
+    "remiss.statement": ("decision__body",),
+    "remiss.statementauthor": ("politician__party",),
+    "remiss.politician": ("party",),
+    "remiss.referral": ("case", "body"),
+    "remiss.cityproposal": ("case",),
+    "remiss.position": ("referral__body", "proposal"),
+}
+
+
+def memo_source_rows(memo: Memo) -> list[tuple[dict, type[_models.Model] | None, Any, _models.Model | None]]:
+    """(source, model, its history row or None, the object now or None) for each of the memo's
+    sources, in the recorded order: two queries per model named, however many rows."""
+    from remiss.history import resolve_model
+
+    by_model: dict[str, list[dict]] = {}
+    for source in memo.sources:
+        by_model.setdefault(str(source.get("model")), []).append(source)
+    rows: dict[tuple[str, Any], Any] = {}
+    objects: dict[tuple[str, Any], _models.Model] = {}
+    models_by_label: dict[str, type[_models.Model] | None] = {}
+    for label, sources in by_model.items():
+        model = resolve_model(label)
+        models_by_label[label] = model
+        if model is None:
+            continue
+        history_ids = [s.get("history_id") for s in sources if s.get("history_id") is not None]
+        history_rows = model.history.filter(history_id__in=history_ids)  # type: ignore[attr-defined]
+        for row in history_rows.select_related("history_user"):
+            rows[(label, row.history_id)] = row
+        pks = [s.get("pk") for s in sources]
+        for obj in model.objects.filter(pk__in=pks).select_related(*_SOURCE_RELATED.get(label, ())):
+            objects[(label, obj.pk)] = obj
+    return [
+        (
+            source, models_by_label.get(str(source.get("model"))),
+            rows.get((str(source.get("model")), source.get("history_id"))),
+            objects.get((str(source.get("model")), source.get("pk"))),
+        )
+        for source in memo.sources
+    ]
+
+
+def memo_for_versions(memo_pk: int) -> Memo:
+    return Memo.objects.select_related("case", "created_by").get(pk=memo_pk)

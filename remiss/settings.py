@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "csp",
     # Login throttling: counts failed logins and locks a username from one address for a while.
     "axes",

@@ -7,9 +7,12 @@ from remiss.views import common, officer, planning, politician, registrar
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("django.contrib.auth.urls")),
+    path("api/", include("remiss.api", namespace="api")),
     path("", common.home, name="home"),
     *registrar.urlpatterns,
     *officer.urlpatterns,
     *politician.urlpatterns,
     *planning.urlpatterns,
+    path("", include("remiss.views.history")),
+    path("", include("remiss.views.exports")),
 ]
