@@ -7,7 +7,12 @@ PIP := $(VENV)/bin/pip
 # time), poppler-utils to look at PDF pages, chromium for the browser tests.
 DEB_RUN := fonts-dejavu-core fonts-dejavu-extra
 DEB_TEST := $(DEB_RUN) poppler-utils chromium
+# axe-core for the browser tests' accessibility checks: pinned in package.json/package-lock.json,
+# installed into node_modules by npm (Debian's `npm`, added only when no npm is on the PATH).
+AXE := node_modules/axe-core/axe.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The server for `make test-postgres`: the OS's initdb/pg_ctl, installed by the script when missing.
+DEB_PG := postgresql
 
 .PHONY: run test install system-deps system-deps-test migrate demo clean
 
@@ -26,6 +31,7 @@ system-deps:
 
 system-deps-test:
 	@missing=$$(for p in $(DEB_TEST); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
 migrate: install
@@ -33,12 +39,25 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py loaddemo
+	$(PY) manage.py loadmeetings
 
+# runserver and one task worker beside it (scripts/run-dev.sh); the worker compiles memos and is
+# replaced after every 20 tasks, and stops when runserver stops.
 run: system-deps demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	PY=$(PY) bash scripts/run-dev.sh
 
-test: system-deps-test install
+$(AXE): $(wildcard package-lock.json) | system-deps-test
+	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	touch $@
+
+test: system-deps-test install $(AXE)
 	$(PY) -m pytest -q
+
+# The whole suite again, on a throwaway PostgreSQL that scripts/with-postgres.sh starts on a free
+# port in a temp dir and removes afterwards.
+.PHONY: test-postgres
+test-postgres: system-deps-test install $(AXE)
+	PG_DEB_PACKAGES="$(DEB_PG)" bash scripts/with-postgres.sh $(PY) -m pytest -q
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

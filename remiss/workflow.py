@@ -139,14 +139,28 @@ def _refuse(event: str, status_label: str) -> WorkflowError:
     )
 
 
+def _without_nul(value: Any) -> Any:
+    """`value` without NUL characters: PostgreSQL cannot store them in text (or JSON), Django's
+    forms refuse them, and they carry nothing; so no database keeps one."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
+
+
 def _save(obj: M, by: User | None, reason: str, **kwargs: Any) -> M:
     """Save with the history row's user and reason, after full model validation."""
+    for field in obj._meta.concrete_fields:
+        value = getattr(obj, field.attname)
+        if isinstance(value, (str, list)):
+            setattr(obj, field.attname, _without_nul(value))
     try:
         obj.full_clean()
     except ValidationError as error:
         raise InvalidError(error) from error
     obj._history_user = by  # type: ignore[attr-defined]
-    obj._change_reason = reason  # type: ignore[attr-defined]
+    obj._change_reason = _without_nul(reason)  # type: ignore[attr-defined]
     obj.save(**kwargs)
     return obj
 
@@ -493,7 +507,7 @@ def _validated(obj: M) -> M:
     try:
         obj.full_clean()
     except ValidationError as error:
-        raise WorkflowError(" ".join(error.messages)) from error
+        raise InvalidError(error) from error  # a WorkflowError whose str() is the messages
     return obj
 
 
@@ -641,6 +655,25 @@ def set_proposal_position(
     return _save(position, by, _("Ställningstagande till förslag %(n)s sparat") % {"n": proposal.number})
 
 
+@transaction.atomic
+def clear_proposal_position(referral: Referral, *, proposal: Proposal, by: User | None) -> None:
+    """Remove the body's stance on one proposal (back to "not recorded"), until it is justered.
+
+    The deletion is a history row of its own, with the user and the reason.
+    """
+    referral = _locked(Referral, referral.pk)
+    if proposal.case_id != referral.case_id:
+        raise WorkflowError(_("Förslaget hör till ett annat ärende."))
+    if referral.status in (Referral.Status.JUSTERED, Referral.Status.DECLINED, Referral.Status.NO_ANSWER):
+        raise LockedError(_("Remitteringen är avslutad; ställningstagandena kan inte längre ändras."))
+    position = Position.objects.filter(referral=referral, proposal=proposal).first()
+    if position is None:
+        return
+    position._history_user = by  # type: ignore[attr-defined]
+    position._change_reason = _("Ställningstagande till förslag %(n)s borttaget") % {"n": proposal.number}  # type: ignore[attr-defined]
+    position.delete()
+
+
 # --- Background compilation of the memo -------------------------------------------------------
 
 _J = MemoJob.Status
@@ -683,3 +716,131 @@ def move_memo_job(job: MemoJob, event: str, *, memo: Memo | None = None, error: 
             job.task_id = task_id
         job.save()
         return job
+
+
+def create_memo_job(case: Case, *, by: User | None) -> MemoJob:
+    """A new compile job for `case`, queued; `remiss.tasks.request_memo` queues its task."""
+    return MemoJob.objects.create(case_id=case.pk, requested_by=by, status=_J.QUEUED)
+
+
+def note_memo_job_task(job: MemoJob | int, task_id: str) -> None:
+    """Remember the id of the task that runs `job`. Only that column is written (one UPDATE), so
+    this never undoes a status move a worker made meanwhile."""
+    MemoJob.objects.filter(pk=getattr(job, "pk", job)).update(task_id=str(task_id)[:64])
+
+
+# --- Restoring an earlier version of a text ---------------------------------------------------
+
+# The fields (attnames) a restore copies back from the old history row; everything else stays.
+RESTORED_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
+    Opinion: ("text", "proposed_decision", "date"),
+    Decision: ("points", "added_text", "added_text_after_point", "meeting_date", "immediate_justering"),
+    Statement: ("text", "backed_proposal", "endorses_id", "identical_to_id", "author_title"),
+    CityProposal: ("decision_points", "summary", "views", "signed_place", "signed_date"),
+    Case: ("background",),
+}
+
+
+def restore_refusal(obj: models.Model) -> LockedError | None:
+    """Why this text cannot be changed back now (it is final), or None. Reads `obj` as given;
+    `restore_text` asks again on the locked rows, and the history page asks to hide its buttons."""
+    if isinstance(obj, Opinion):
+        referral = obj.referral
+        if referral.status not in (Referral.Status.REFERRED, Referral.Status.DRAFTING):
+            return LockedError(
+                _("Tjänsteutlåtandet kan inte ändras när remitteringen har statusen ”%(status)s”.")
+                % {"status": referral.get_status_display()}
+            )
+    elif isinstance(obj, Decision):
+        if obj.justered:
+            return LockedError(_("Beslutet är justerat. Det och dess uttalanden kan inte längre ändras."))
+    elif isinstance(obj, Statement):
+        if obj.decision.justered:
+            return LockedError(_("Beslutet är justerat. Det och dess uttalanden kan inte längre ändras."))
+    elif isinstance(obj, (CityProposal, Case)):
+        case = obj if isinstance(obj, Case) else obj.case
+        if case.status in (Case.Status.DECIDED, Case.Status.ANSWERED):
+            return LockedError(_("Kommunstyrelsen har beslutat; stadens texter kan inte längre återställas."))
+    return None
+
+
+def _restored_values(current: models.Model, values: dict[str, Any]) -> dict[str, Any]:
+    """The old values cleaned as a save would clean them, and checked against the rules of now."""
+    if isinstance(current, Opinion):
+        values["text"] = sanitize(values["text"])
+        values["proposed_decision"] = sanitize(values["proposed_decision"])
+    elif isinstance(current, Decision):
+        values["points"] = _clean_points(values["points"] or [])
+        if not values["points"] and not current.body.is_city_level:
+            raise WorkflowError(_("Den versionen har inga beslutspunkter och kan inte återställas."))
+        values["added_text"] = sanitize(values["added_text"])
+        _check_meeting(current.case, values["meeting_date"])
+    elif isinstance(current, Statement):
+        values["text"] = sanitize(values["text"])
+        values["backed_proposal"] = " ".join((values["backed_proposal"] or "").split())
+        refs: dict[str, Statement | None] = {}
+        for name in ("endorses_id", "identical_to_id"):
+            pk = values[name]
+            refs[name] = Statement.objects.select_related("decision").filter(pk=pk).first() if pk else None
+            if pk and refs[name] is None:
+                raise WorkflowError(_("Uttalandet som versionen hänvisar till finns inte längre."))
+        _check_statement_refs(current.decision, refs["endorses_id"], refs["identical_to_id"])
+    elif isinstance(current, CityProposal):
+        values["decision_points"] = _clean_points(values["decision_points"] or [])
+        values["summary"] = sanitize(values["summary"])
+        values["views"] = sanitize(values["views"])
+    elif isinstance(current, Case):
+        values["background"] = sanitize(values["background"])
+    return values
+
+
+@transaction.atomic
+def restore_text(obj: M, history_id: int, *, by: User | None, expected_version: int | None = None) -> M:
+    """Make an earlier version of a text current again: an opinion, a decision, a statement, the
+    city's förslag till beslut or the case's Ärendet.
+
+    The old row's text fields are copied into the object, which is saved through `_save` with the
+    reason "Återställd till version från <date>": a new history row; nothing is deleted. Refused
+    with LockedError when the text is final (see `restore_refusal`), and with WorkflowError when
+    the version is not one of this text's or says what the text says now. Optimistic locking as
+    for any save: `expected_version` is the version counter the person saw; the case, which has
+    no counter, uses the id of its newest history row instead. A mismatch is a ConflictError.
+    """
+    from remiss.history import swedish_datetime
+
+    model = type(obj)
+    names = RESTORED_FIELDS.get(model)
+    if names is None:
+        raise WorkflowError(_("Den här sortens text kan inte återställas."))
+    old = model.history.filter(id=obj.pk, history_id=history_id).first()  # type: ignore[attr-defined]
+    if old is None:
+        raise WorkflowError(_("Versionen finns inte bland den här textens versioner."))
+    current = _locked(model, obj.pk)
+    if isinstance(current, Opinion):
+        current.referral = _locked(Referral, current.referral_id)
+    elif isinstance(current, CityProposal):
+        current.case = _locked(Case, current.case_id)
+    refusal = restore_refusal(current)
+    if refusal is not None:
+        raise refusal
+    values = _restored_values(current, {name: getattr(old, name) for name in names})
+    if all(getattr(current, name) == value for name, value in values.items()):
+        raise WorkflowError(_("Den versionen är likadan som den nuvarande; det finns inget att återställa."))
+    stale = _("Texten har ändrats sedan du öppnade historiken. Se den nya versionen överst och välj igen.")
+    if hasattr(current, "version"):
+        try:
+            _claim_version(current, expected_version)
+        except ConflictError as error:
+            raise ConflictError(stale, current=error.current) from error
+    elif expected_version is not None:
+        newest = model.history.filter(id=current.pk).aggregate(m=Max("history_id"))["m"]  # type: ignore[attr-defined]
+        if newest != expected_version:
+            raise ConflictError(stale, current=current)
+    if isinstance(current, Opinion) and current.referral.status == Referral.Status.REFERRED:
+        _move_referral(current.referral, "start_drafting", by, _("Arbetet med tjänsteutlåtandet påbörjat"))
+    for name, value in values.items():
+        setattr(current, name, value)
+    if isinstance(current, Statement):
+        _validated(current)
+    reason = _("Återställd till version från %(when)s") % {"when": swedish_datetime(old.history_date)}
+    return _save(current, by, reason)

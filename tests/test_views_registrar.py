@@ -717,7 +717,9 @@ def test_registrar_previews_the_memo(client, registrar, memo_case):
     assert "remiss-static:" not in page and "/static/remiss/memo.css" in page
 
 
-def test_registrar_compiles_and_downloads_the_memo(client, registrar, memo_case):
+@pytest.mark.django_db(transaction=True)  # the task is queued on commit; test_tasks.py covers the queue itself
+def test_registrar_compiles_and_downloads_the_memo(client, registrar, memo_case, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # renders in the request
     login(client, registrar)
     response = client.post(reverse("memo_compile", args=[memo_case.pk]), follow=True)
     memo = Memo.objects.get(case=memo_case)

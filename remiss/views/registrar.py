@@ -467,10 +467,16 @@ def city_statement(request, pk: int, did: int):
 # --- The memo ---------------------------------------------------------------------------------
 
 
+RECENT_MEMO_JOBS = 10
+
+
 @registrar_only
 def memo_list(request, pk: int):
+    from remiss.models import MemoJob
+
     case = _case(pk)
-    return _render(request, "memo_list.html", {"case": case, "memos": list(queries.memo_history(case))})
+    jobs = list(MemoJob.objects.filter(case=case).select_related("requested_by")[:RECENT_MEMO_JOBS])
+    return _render(request, "memo_list.html", {"case": case, "memos": list(queries.memo_history(case)), "jobs": jobs})
 
 
 @registrar_only
@@ -497,17 +503,92 @@ def memo_preview(request, pk: int):
 @registrar_only
 @require_POST
 def memo_compile(request, pk: int):
-    from remiss.memo import compile_memo
+    """Queue the memo's compilation (remiss.tasks) and show the job's page, which follows it."""
+    from remiss.tasks import request_memo
 
     case = _case(pk)
-    try:
-        memo = compile_memo(case, request.user)
-    except Exception:  # the reason is for the log; the person gets a plain sentence
-        logger.exception("Compiling the memo of case %s failed", case.pk)
-        messages.error(request, _("Promemorian kunde inte sammanställas. Försök igen, eller kontakta förvaltningen av systemet."))
+    job, created = request_memo(case, by=request.user)
+    _memo_job_queued_message(request, job, created)
+    return redirect("memo_job", pk=case.pk, job_id=job.pk)
+
+
+def _memo_job_queued_message(request, job, created: bool) -> None:
+    job.refresh_from_db()
+    if job.status == job.Status.DONE:  # a backend that runs tasks at once (the tests' immediate one)
+        messages.success(request, _("Promemorian är sammanställd: %(pages)d sidor.") % {"pages": job.memo.pages})
+    elif job.status == job.Status.FAILED:
+        messages.error(request, _("Promemorian kunde inte sammanställas."))
+    elif created:
+        messages.success(request, _("Promemorian står i kö för att sammanställas. Sidan visar när den är klar."))
     else:
-        messages.success(request, _("Promemorian är sammanställd: %(pages)d sidor.") % {"pages": memo.pages})
-    return redirect("memo_list", pk=case.pk)
+        messages.info(
+            request, _("Promemorian stod redan i kö; den sammanställs med texterna som de är när den startar."),
+        )
+
+
+def _memo_job(pk: int, job_id: int):
+    from remiss.models import MemoJob
+
+    return get_object_or_404(MemoJob.objects.select_related("case", "memo", "requested_by"), pk=job_id, case_id=pk)
+
+
+def _memo_job_state(job) -> dict:
+    """What the job page and its JSON say about a job (one sentence per status, in Swedish)."""
+    status = job.Status
+    sentence = {
+        status.QUEUED: _("Promemorian står i kö och sammanställs så snart en arbetsprocess är ledig."),
+        status.RENDERING: _("Promemorian sammanställs. En lång promemoria kan ta någon minut."),
+        status.DONE: _("Promemorian är klar."),
+        status.FAILED: _("Sammanställningen misslyckades."),
+    }[job.status]
+    done = job.status == status.DONE and job.memo is not None
+    if done:
+        sentence = _("Promemorian är klar: %(pages)d sidor.") % {"pages": job.memo.pages}
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "label": job.get_status_display(),
+        "final": job.status in (status.DONE, status.FAILED),
+        "message": sentence,
+        "error": job.error if job.status == status.FAILED else "",
+        "pages": job.memo.pages if done else None,
+        "sha256": job.memo.sha256 if done else None,
+        "download_url": reverse("memo_download", args=[job.case_id, job.memo_id]) if done else None,
+    }
+
+
+@registrar_only
+def memo_job(request, pk: int, job_id: int):
+    """One compilation: queued, rendering, done (download) or failed (reason, try again).
+
+    static/remiss/memo-status.js polls memo_job_status and updates the page in place; without
+    JavaScript the "Uppdatera" link reloads it."""
+    job = _memo_job(pk, job_id)
+    return _render(request, "memo_job.html", {"case": job.case, "job": job, "state": _memo_job_state(job)})
+
+
+@registrar_only
+def memo_job_status(request, pk: int, job_id: int):
+    from django.http import JsonResponse
+
+    response = JsonResponse(_memo_job_state(_memo_job(pk, job_id)))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@registrar_only
+@require_POST
+def memo_job_retry(request, pk: int, job_id: int):
+    from remiss.tasks import retry_memo
+
+    job = _memo_job(pk, job_id)
+    try:
+        job = retry_memo(job)
+    except WorkflowError as error:
+        _refused(request, error)
+    else:
+        _memo_job_queued_message(request, job, True)
+    return redirect("memo_job", pk=pk, job_id=job.pk)
 
 
 @registrar_only
@@ -543,5 +624,8 @@ urlpatterns = [
     path("arenden/<int:pk>/promemoria/", memo_list, name="memo_list"),
     path("arenden/<int:pk>/promemoria/forhandsvisning/", memo_preview, name="memo_preview"),
     path("arenden/<int:pk>/promemoria/sammanstall/", memo_compile, name="memo_compile"),
+    path("arenden/<int:pk>/promemoria/jobb/<int:job_id>/", memo_job, name="memo_job"),
+    path("arenden/<int:pk>/promemoria/jobb/<int:job_id>.json", memo_job_status, name="memo_job_status"),
+    path("arenden/<int:pk>/promemoria/jobb/<int:job_id>/forsok-igen/", memo_job_retry, name="memo_job_retry"),
     path("arenden/<int:pk>/promemoria/<int:mid>/pdf/", memo_download, name="memo_download"),
 ]
