@@ -18,6 +18,9 @@ from django.utils.translation import gettext as _
 from remiss.richtext import sanitize, to_plain
 
 _TOKEN = re.compile(r"\n|[^\s]+")
+# Comparing in substance: the number in front of a numbered point, punctuation at a word's ends.
+_NUMBERING = re.compile(r"^\d+[.)]$")
+_EDGE_PUNCTUATION = re.compile(r"^[^\w§]+|[^\w%§]+$")
 
 
 def _tokens(html_or_text: str) -> list[str]:
@@ -31,18 +34,26 @@ def _render(tokens: list[str]) -> str:
     return " ".join(out).replace(" <br> ", "<br>")
 
 
-def word_diff(saved: str, mine: str) -> SafeString:
+def _key(token: str) -> str:
+    """A word as compared in substance (see `normalised_words`); a line break stays itself."""
+    return token if token == "\n" else _EDGE_PUNCTUATION.sub("", token.lower())
+
+
+def word_diff(saved: str, mine: str, *, in_substance: bool = False) -> SafeString:
     """Words only in the saved version are struck out (<del>), words only in mine are <ins>.
 
     Both sides are reduced to their words first, so formatting alone does not count as a change.
     Screen readers hear "borttaget"/"tillagt" before each change; colour is not the only sign.
+    With `in_substance`, words that differ only in case or punctuation count as the same (and
+    are shown as in `mine`): for texts written apart, such as a proposal and the decision on it.
     """
     a, b = _tokens(saved), _tokens(mine)
     removed, added = _("borttaget:"), _("tillagt:")
     parts: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+    keys_a, keys_b = ([_key(t) for t in a], [_key(t) for t in b]) if in_substance else (a, b)
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=keys_a, b=keys_b, autojunk=False).get_opcodes():
         if op == "equal":
-            parts.append(_render(a[i1:i2]))
+            parts.append(_render(b[j1:j2]))
             continue
         if op in ("delete", "replace"):
             parts.append(f'<del><span class="visually-hidden">{escape(removed)} </span>{_render(a[i1:i2])}</del>')
@@ -101,3 +112,26 @@ def build_conflict(error: Exception, current: models.Model, pairs: list[tuple[st
         message=str(error), saved_by=saved_by, saved_at=saved_at,
         fields=[conflict_field(label, mine, saved) for label, mine, saved in pairs],
     )
+
+
+# --- Comparing in substance -------------------------------------------------------------------
+
+
+def normalised_words(html_or_text: str | None) -> list[str]:
+    """The words of a text as compared in substance: lower case, no punctuation at the ends of
+    words, no formatting, and without the number in front of a numbered point ("1.", "2)")."""
+    words: list[str] = []
+    for line in to_plain(html_or_text).split("\n"):
+        tokens = line.split()
+        if tokens and _NUMBERING.match(tokens[0]):
+            tokens = tokens[1:]
+        for token in tokens:
+            word = _EDGE_PUNCTUATION.sub("", token.lower())
+            if word:
+                words.append(word)
+    return words
+
+
+def same_words(a: str | None, b: str | None) -> bool:
+    """True when two texts say the same words, whatever their formatting, case and punctuation."""
+    return normalised_words(a) == normalised_words(b)
