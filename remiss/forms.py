@@ -42,23 +42,41 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+TOO_LONG = _("Texten är för lång: högst %(limit_value)d tecken är tillåtna (den har %(show_value)d).")
+
+
 class RichTextField(forms.CharField):
     """HTML from the editor (or plain text without JavaScript); sanitised by the workflow."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 14, "data-richtext": "1"}))
         kwargs.setdefault("max_length", MAX_TEXT_LENGTH)
-        kwargs.setdefault("error_messages", {
-            "max_length": _("Texten är för lång: högst %(limit_value)d tecken är tillåtna (den har %(show_value)d)."),
-        })
+        kwargs.setdefault("error_messages", {"max_length": TOO_LONG})
         super().__init__(*args, **kwargs)
 
 
+def _points_field(**kwargs) -> forms.CharField:
+    """Decision points, one per line: together one text, with the same limit as every text."""
+    kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
+    error_messages = {"max_length": TOO_LONG, **kwargs.pop("error_messages", {})}
+    return forms.CharField(max_length=MAX_TEXT_LENGTH, error_messages=error_messages, **kwargs)
+
+
+def readable_size(n: int) -> str:
+    """Bytes as a person reads them, in Swedish: '10 MB', '1,5 MB', '512 kB', '100 byte'."""
+    if n < 1024:
+        return f"{n} byte"
+    value, unit = (n / (1024 * 1024), "MB") if n >= 1024 * 1024 else (n / 1024, "kB")
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",") + f" {unit}"
+
+
 def validate_upload_size(upload) -> None:
-    if upload is not None and upload.size > settings.REMISS_MAX_UPLOAD_BYTES:
+    limit = settings.REMISS_MAX_UPLOAD_BYTES
+    if upload is not None and upload.size > limit:
         raise forms.ValidationError(
-            _("Filen är för stor: högst %(max)s MB är tillåtet."),
-            params={"max": settings.REMISS_MAX_UPLOAD_BYTES // (1024 * 1024)},
+            _("Filen är för stor: högst %(max)s är tillåtet, filen är %(size)s."),
+            params={"max": readable_size(limit), "size": readable_size(upload.size)},
+            code="too_big",
         )
 
 
@@ -330,9 +348,8 @@ class BackgroundForm(AccessibleForm):
 class CityProposalForm(AccessibleForm):
     """The presenting commissioner's förslag till beslut."""
 
-    decision_points = forms.CharField(
-        label=_("Beslutspunkter"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("En beslutspunkt per rad. Numren sätts automatiskt."),
+    decision_points = _points_field(
+        label=_("Beslutspunkter"), required=False, help_text=_("En beslutspunkt per rad. Numren sätts automatiskt."),
     )
     summary = RichTextField(
         label=_("Sammanfattning av ärendet"), required=False,
@@ -373,9 +390,9 @@ class CityDecisionForm(AccessibleForm):
     meeting_date = forms.DateField(
         label=_("Sammanträdesdatum"), required=False, widget=DateInput(), help_text=_("Lämna tomt om datumet inte ska stå i promemorian."),
     )
-    points = forms.CharField(
-        label=_("Beslutspunkter"), widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("En beslutspunkt per rad."), error_messages={"required": _("Skriv minst en beslutspunkt.")},
+    points = _points_field(
+        label=_("Beslutspunkter"), help_text=_("En beslutspunkt per rad."),
+        error_messages={"required": _("Skriv minst en beslutspunkt.")},
     )
 
     def __init__(self, *args, case: Case, body: Body, **kwargs):
@@ -570,7 +587,7 @@ class NamndDecisionForm(PlainTextFallbackMixin, AccessibleForm):
     meeting_date = forms.DateField(
         label=_("Sammanträdesdatum"), widget=DateInput(), error_messages={"required": _("Ange sammanträdets datum.")},
     )
-    points = forms.CharField(
+    points = _points_field(
         label=_("Beslutspunkter"), widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("En beslutspunkt per rad, utan nummer; numren sätts automatiskt."),
         error_messages={"required": _("Skriv minst en beslutspunkt.")},

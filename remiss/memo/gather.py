@@ -28,10 +28,13 @@ from remiss.models import (
     Opinion,
     Party,
     Politician,
+    Position,
+    Proposal,
     Referral,
     Statement,
     StatementAuthor,
 )
+from remiss.positions import PositionMatrix, build_matrix, publishes_positions
 from remiss.richtext import sanitize
 
 MONTHS_SV = (
@@ -136,11 +139,14 @@ class MemoData:
     bodies: tuple[BodySection, ...]
     reservations: tuple[ReservationGroup, ...]
     sources: list[dict[str, object]] = field(default_factory=list)
+    # Proposals × bodies, only when at least one answered body has recorded a position.
+    matrix: PositionMatrix | None = None
 
     @property
     def toc(self) -> list[tuple[str, str]]:
         """(label, anchor) for each line of the Innehållsförteckning."""
-        return [(b.name, b.anchor) for b in self.bodies] + [(RESERVATIONS_HEADING, RESERVATIONS_ANCHOR)]
+        matrix = [(self.matrix.heading, self.matrix.anchor)] if self.matrix is not None else []
+        return matrix + [(b.name, b.anchor) for b in self.bodies] + [(RESERVATIONS_HEADING, RESERVATIONS_ANCHOR)]
 
 
 # --- The read -----------------------------------------------------------------------------------
@@ -166,6 +172,8 @@ class _Loaded:
     referrals: list[Referral]
     opinions: dict[int, Opinion]  # by referral pk
     decisions: dict[int, Decision]  # by body pk
+    proposals: list[Proposal] = field(default_factory=list)
+    positions: list[Position] = field(default_factory=list)
 
 
 def _load(case: Case) -> _Loaded:
@@ -195,7 +203,9 @@ def _load(case: Case) -> _Loaded:
             statement.identical_to = by_pk[statement.identical_to_id]
         if statement.endorses_id in by_pk:
             statement.endorses = by_pk[statement.endorses_id]
-    return _Loaded(case, proposal, referrals, opinions, decisions)
+    proposals = list(Proposal.objects.filter(case=case).order_by("order", "pk"))
+    positions = list(Position.objects.filter(referral__case=case).order_by("pk"))
+    return _Loaded(case, proposal, referrals, opinions, decisions, proposals, positions)
 
 
 # --- Sentences ----------------------------------------------------------------------------------
@@ -327,11 +337,18 @@ def latest_history_ids(records: dict[type[models.Model], set[int]]) -> list[dict
     return sources
 
 
-def _records(loaded: _Loaded) -> dict[type[models.Model], set[int]]:
+def _records(loaded: _Loaded, matrix: PositionMatrix | None = None) -> dict[type[models.Model], set[int]]:
     """Every row whose text or name went into the memo, by model."""
     records: dict[type[models.Model], set[int]] = {
-        m: set() for m in (Case, CityProposal, Referral, Body, Opinion, Decision, Statement, StatementAuthor, Politician, Party)
+        m: set() for m in (
+            Case, CityProposal, Referral, Body, Opinion, Decision, Statement, StatementAuthor, Politician, Party,
+            Proposal, Position,
+        )
     }
+    if matrix is not None:
+        shown = {r.pk for r in loaded.referrals if publishes_positions(r)}
+        records[Proposal].update(p.pk for p in loaded.proposals)
+        records[Position].update(p.pk for p in loaded.positions if p.referral_id in shown)
     records[Case].add(loaded.case.pk)
     if loaded.case.commissioner_id:
         records[Politician].add(loaded.case.commissioner_id)
@@ -407,6 +424,7 @@ def gather(case: Case) -> MemoData:
         background_html=user_html(case.background),
         bodies=bodies,
         reservations=reservations,
+        matrix=build_matrix(loaded.proposals, loaded.referrals, loaded.positions),
     )
-    data.sources = latest_history_ids(_records(loaded))
+    data.sources = latest_history_ids(_records(loaded, data.matrix))
     return data

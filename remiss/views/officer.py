@@ -92,7 +92,8 @@ def _opinion_form_initial(referral: Referral, opinion: Opinion) -> dict:
     }
 
 
-def _referral_page(request, referral, decision, form=None, *, conflict=None, error=None, status=200):
+def _referral_page(request, referral, decision, form=None, *, conflict=None, error=None, status=200,
+                   positions_form=None, upload_form=None):
     opinion = _opinion(referral)
     editable = referral.status in EDITABLE and not (decision is not None and decision.justered)
     if editable and form is None:
@@ -111,6 +112,8 @@ def _referral_page(request, referral, decision, form=None, *, conflict=None, err
         "can_reopen": "reopen_opinion" in workflow.allowed_events(referral) and not (decision and decision.justered),
         "decides": referral.body.makes_decisions,
         "overdue": not referral.is_closed and referral.deadline < timezone.localdate(),
+        **_positions_context(referral, decision, positions_form),
+        "upload_form": (upload_form or DocxUploadForm()) if editable else None,
     }, status=status)
 
 
@@ -260,10 +263,174 @@ def officer_justera(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("officer_decision", pk=referral.pk)
 
 
+# --- Positions per proposal and Word in ---------------------------------------------------------
+
+import secrets  # noqa: E402
+
+from django.urls import reverse  # noqa: E402
+from django.utils.translation import ngettext  # noqa: E402
+
+from remiss import positions  # noqa: E402
+from remiss.diff import word_diff  # noqa: E402
+from remiss.docx_import import DocxUploadForm  # noqa: E402
+
+# The converted text of an uploaded .docx waits here, per referral, until the officer confirms it.
+WORD_SESSION_KEY = "remiss_word_import"
+
+
+def _positions_context(referral: Referral, decision: Decision | None, form: positions.PositionsForm | None) -> dict:
+    rows = positions.rows_for_referral(referral)
+    locked = positions.positions_locked(referral) or (decision is not None and decision.justered)
+    if form is None and not locked and rows:
+        form = positions.PositionsForm(rows=rows)
+    return {"position_rows": rows, "positions_form": None if locked else form, "positions_locked": locked}
+
+
+@login_required
+@require_POST
+def officer_positions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the body's stance on each proposal the officer changed, all in one transaction."""
+    referral, decision = _load(request, pk)
+    try:
+        _ensure_open(decision)
+        if positions.positions_locked(referral):
+            raise LockedError(_("Remitteringen är avslutad; ställningstagandena kan inte längre ändras."))
+    except LockedError as error:
+        return _referral_page(request, referral, decision, error=str(error), status=409)
+    form = positions.PositionsForm(request.POST, rows=positions.rows_for_referral(referral))
+    if not form.is_valid():
+        return _referral_page(request, referral, decision, positions_form=form)
+    changed = form.changed_rows()
+    try:
+        with transaction.atomic():
+            for row in changed:
+                proposal, stance = row.row.proposal, row.cleaned_data["stance"]
+                if stance:
+                    workflow.set_proposal_position(
+                        referral, proposal=proposal, stance=stance, comment=row.cleaned_data["comment"], by=request.user,
+                    )
+                else:
+                    workflow.clear_proposal_position(referral, proposal=proposal, by=request.user)
+    except WorkflowError as error:
+        referral.refresh_from_db()
+        return _referral_page(request, referral, decision, positions_form=form, error=str(error), status=_status_for(error))
+    if changed:
+        messages.success(request, ngettext(
+            "%(n)d ställningstagande är sparat.", "%(n)d ställningstaganden är sparade.", len(changed),
+        ) % {"n": len(changed)})
+    else:
+        messages.info(request, _("Inga ställningstaganden ändrades."))
+    return redirect(reverse("officer_referral", args=[referral.pk]) + "#positions-heading")
+
+
+def _opinion_open(referral: Referral, decision: Decision | None) -> None:
+    """Raise LockedError unless the opinion's text can still change (as save_opinion would)."""
+    _ensure_open(decision)
+    if referral.status not in EDITABLE:
+        raise LockedError(
+            _("Tjänsteutlåtandet kan inte ändras när remitteringen har statusen ”%(status)s”.")
+            % {"status": referral.get_status_display()}
+        )
+
+
+def _pending_import(request: HttpRequest, referral: Referral) -> dict | None:
+    return request.session.get(WORD_SESSION_KEY, {}).get(str(referral.pk))
+
+
+def _set_pending_import(request: HttpRequest, referral: Referral, pending: dict | None) -> None:
+    imports = dict(request.session.get(WORD_SESSION_KEY, {}))
+    if pending is None:
+        imports.pop(str(referral.pk), None)
+    else:
+        imports[str(referral.pk)] = pending
+    request.session[WORD_SESSION_KEY] = imports
+
+
+@login_required
+@require_POST
+def officer_word_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check and convert an uploaded .docx; the result waits in the session for review."""
+    referral, decision = _load(request, pk)
+    try:
+        _opinion_open(referral, decision)
+    except LockedError as error:
+        return _referral_page(request, referral, decision, error=str(error), status=409)
+    form = DocxUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _referral_page(request, referral, decision, upload_form=form)
+    converted = form.converted
+    assert converted is not None
+    _set_pending_import(request, referral, {
+        "token": secrets.token_urlsafe(16),
+        "html": converted.html,
+        "filename": (form.cleaned_data["file"].name or "")[:200],
+        "version": _opinion(referral).version,
+        "tables": converted.tables,
+        "images": converted.images,
+        "words": converted.words,
+    })
+    return redirect("officer_word_review", pk=referral.pk)
+
+
+def _word_review_page(request, referral, decision, pending, *, conflict=None, error=None, status=200):
+    opinion = _opinion(referral)
+    return render(request, "remiss/officer/word_review.html", {
+        "nav": "officer", "referral": referral, "case": referral.case, "decision": decision, "opinion": opinion,
+        "pending": pending, "new_html": mark_safe(sanitize(pending["html"])),
+        "diff": word_diff(opinion.text, pending["html"]) if opinion.text.strip() else None,
+        "conflict": conflict, "error": error, "referral_url": reverse("officer_referral", args=[referral.pk]),
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def officer_word_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the converted text; POST action=confirm replaces the opinion's text, action=cancel drops it."""
+    referral, decision = _load(request, pk)
+    pending = _pending_import(request, referral)
+    if pending is None:
+        messages.info(request, _("Det finns ingen uppladdad Word-fil att granska. Ladda upp filen på nytt."))
+        return redirect("officer_referral", pk=referral.pk)
+    if request.method != "POST":
+        return _word_review_page(request, referral, decision, pending)
+    action = request.POST.get("action")
+    if action == "cancel":
+        _set_pending_import(request, referral, None)
+        messages.info(request, _("Texten från Word-filen användes inte. Tjänsteutlåtandet är oförändrat."))
+        return redirect("officer_referral", pk=referral.pk)
+    if action != "confirm" or request.POST.get("token") != pending["token"]:
+        # Another upload (in another tab) replaced the one this page showed.
+        return _word_review_page(request, referral, decision, pending, status=409, error=_(
+            "Texten har bytts ut mot en senare uppladdning. Granska texten nedan och bekräfta igen."
+        ))
+    opinion = _opinion(referral)
+    try:
+        _opinion_open(referral, decision)
+        workflow.save_opinion(
+            referral, text=pending["html"], proposed_decision=opinion.proposed_decision, date=opinion.date,
+            by=request.user, expected_version=pending["version"],
+        )
+    except ConflictError as error:
+        current = error.current
+        pending = {**pending, "version": current.version}  # confirming again now replaces knowingly
+        _set_pending_import(request, referral, pending)
+        conflict = build_conflict(error, current, [(_("Tjänsteutlåtandets text"), pending["html"], current.text)])
+        return _word_review_page(request, referral, decision, pending, conflict=conflict, status=409)
+    except WorkflowError as error:
+        referral.refresh_from_db()
+        return _word_review_page(request, referral, decision, pending, error=str(error), status=_status_for(error))
+    _set_pending_import(request, referral, None)
+    messages.success(request, _("Texten från Word-filen har ersatt tjänsteutlåtandets text. Den tidigare versionen finns kvar i historiken."))
+    return redirect("officer_referral", pk=referral.pk)
+
+
 urlpatterns = [
     path("handlaggare/", officer_home, name="officer_home"),
     path("handlaggare/remiss/<int:pk>/", officer_referral, name="officer_referral"),
     path("handlaggare/remiss/<int:pk>/oppna-igen/", officer_reopen_opinion, name="officer_reopen_opinion"),
     path("handlaggare/remiss/<int:pk>/beslut/", officer_decision, name="officer_decision"),
     path("handlaggare/remiss/<int:pk>/beslut/justera/", officer_justera, name="officer_justera"),
+    path("handlaggare/remiss/<int:pk>/stallningstaganden/", officer_positions, name="officer_positions"),
+    path("handlaggare/remiss/<int:pk>/word/", officer_word_upload, name="officer_word_upload"),
+    path("handlaggare/remiss/<int:pk>/word/granska/", officer_word_review, name="officer_word_review"),
 ]

@@ -1,0 +1,368 @@
+"""Positions per proposal: each body's stance on each of the betänkande's proposals and assessments.
+
+Three readers share this module:
+- the memo's position matrix (proposals × bodies in referral order), built by `build_matrix`
+  from rows `remiss.memo.gather` has already read, so the memo costs no query per body;
+- the registrar's summary draft (`draft_summary_with_stances`): per body, its position sentence
+  followed by a generated sentence of its stances ("Socialnämnden tillstyrker förslag 1 och 3
+  och avstyrker förslag 5.");
+- the officer's positions form (`PositionsForm`), one row per proposal, saved row by row through
+  `remiss.workflow.set_proposal_position` / `clear_proposal_position`.
+
+Only answered referrals' positions reach the memo and the summary: what a body has recorded
+while still drafting is its own business until its opinion is ready (as in `remiss.access`).
+The memo's texts are always Swedish, as in `remiss.memo.gather`; the form's labels go through
+gettext.
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from remiss.attribution import join_swedish
+from remiss.forms import AccessibleForm
+from remiss.models import Case, Position, Proposal, Referral
+
+_S = Position.Stance
+_R = Referral.Status
+
+# What a cell shows: text, never colour alone, so the matrix reads the same in grey-scale print.
+STANCE_SYMBOLS: dict[str, str] = {
+    _S.TILLSTYRKER: "T",
+    _S.TILLSTYRKER_MED_ANDRINGAR: "T*",
+    _S.AVSTYRKER: "A",
+    _S.INGA_SYNPUNKTER: "–",
+    _S.EJ_BEHANDLAT: "Ej",
+}
+# The memo is Swedish whatever the reader's language: these are not translated.
+STANCE_LABELS_SV: dict[str, str] = {
+    _S.TILLSTYRKER: "Tillstyrker",
+    _S.TILLSTYRKER_MED_ANDRINGAR: "Tillstyrker med ändringar",
+    _S.AVSTYRKER: "Avstyrker",
+    _S.INGA_SYNPUNKTER: "Inga synpunkter",
+    _S.EJ_BEHANDLAT: "Ej behandlat",
+}
+MISSING_LABEL = "saknas"
+MISSING_EXPLANATION = "Tom ruta: inget ställningstagande registrerat (saknas)"
+KIND_LABELS_SV: dict[str, str] = {Proposal.Kind.FORSLAG: "Förslag", Proposal.Kind.BEDOMNING: "Bedömning"}
+
+MATRIX_HEADING = "Ställningstaganden per förslag"
+MATRIX_ANCHOR = "stallningstaganden"
+# With more bodies than this the matrix gets a landscape page of its own in the PDF.
+PORTRAIT_MAX_BODIES = 7
+
+# Referral statuses whose positions are final enough to publish in the memo and the summary.
+ANSWERED_STATUSES: frozenset[str] = frozenset({_R.OPINION_READY, _R.DECIDED, _R.JUSTERED})
+# Statuses in which positions can no longer change (workflow.set_proposal_position refuses them).
+CLOSED_STATUSES: frozenset[str] = frozenset({_R.JUSTERED, _R.DECLINED, _R.NO_ANSWER})
+
+
+_LONG_WORD = re.compile(r"\S{%d,}" % 31)
+
+
+def breakable(text: str, every: int = 30) -> str:
+    """`text` with a zero-width space every `every` characters of any longer run of non-spaces.
+
+    The text stays the same to the eye; the PDF renderer can then break a pasted address or a
+    run of characters at a line end, instead of spending minutes fitting one enormous word.
+    """
+    return _LONG_WORD.sub(lambda m: "\u200b".join(m.group(0)[i : i + every] for i in range(0, len(m.group(0)), every)), text)
+
+
+def proposal_label(proposal: Proposal) -> str:
+    """'Förslag 5', 'Bedömning 2'."""
+    return f"{KIND_LABELS_SV.get(proposal.kind, proposal.kind)} {proposal.number}"
+
+
+def publishes_positions(referral: Referral) -> bool:
+    """True when the referral's positions belong in the memo: the body has answered (or is about to)."""
+    return referral.status in ANSWERED_STATUSES
+
+
+def positions_locked(referral: Referral) -> bool:
+    return referral.status in CLOSED_STATUSES
+
+
+# --- The matrix ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    stance: str  # "" when the body has no position on the proposal: a gap
+    symbol: str  # "T", "T*", "A", "–", "Ej"; "" for a gap
+    label: str  # "Tillstyrker" … or "saknas"
+    note: int | None = None  # number of the body's comment in the notes under the matrix
+
+    @property
+    def missing(self) -> bool:
+        return not self.stance
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    label: str  # "Förslag 1"
+    title: str
+    cells: tuple[MatrixCell, ...]  # one per body, in the matrix's body order
+
+
+@dataclass(frozen=True)
+class MatrixNote:
+    number: int
+    body: str
+    proposal: str  # "Förslag 5"
+    text: str
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    symbol: str
+    label: str
+
+
+@dataclass(frozen=True)
+class PositionMatrix:
+    bodies: tuple[str, ...]  # column headings, in referral order
+    rows: tuple[MatrixRow, ...]
+    notes: tuple[MatrixNote, ...]
+    heading: str = MATRIX_HEADING
+    anchor: str = MATRIX_ANCHOR
+
+    @property
+    def legend(self) -> tuple[LegendEntry, ...]:
+        return tuple(LegendEntry(STANCE_SYMBOLS[s], STANCE_LABELS_SV[s]) for s in _S.values)
+
+    @property
+    def missing_explanation(self) -> str:
+        return MISSING_EXPLANATION
+
+    @property
+    def caption(self) -> str:
+        return (
+            "Remissinstansernas ställningstaganden till betänkandets förslag och bedömningar, "
+            "en rad per förslag och en kolumn per remissinstans."
+        )
+
+    @property
+    def landscape(self) -> bool:
+        return len(self.bodies) > PORTRAIT_MAX_BODIES
+
+    @property
+    def gap_count(self) -> int:
+        return sum(1 for row in self.rows for cell in row.cells if cell.missing)
+
+
+def build_matrix(
+    proposals: Sequence[Proposal], referrals: Sequence[Referral], positions: Iterable[Position],
+) -> PositionMatrix | None:
+    """The matrix of `proposals` (rows, in their order) × `referrals` (columns, in the given order).
+
+    Reads nothing from the database: `referrals` need their `body` loaded. Only positions of
+    answered referrals count; without any such position there is no matrix (None).
+    """
+    published = {r.pk for r in referrals if publishes_positions(r)}
+    by_key: dict[tuple[int, int], Position] = {
+        (p.proposal_id, p.referral_id): p for p in positions if p.referral_id in published
+    }
+    if not proposals or not by_key:
+        return None
+    notes: list[MatrixNote] = []
+    rows: list[MatrixRow] = []
+    for proposal in proposals:
+        cells: list[MatrixCell] = []
+        for referral in referrals:
+            position = by_key.get((proposal.pk, referral.pk))
+            if position is None:
+                cells.append(MatrixCell(stance="", symbol="", label=MISSING_LABEL))
+                continue
+            note = None
+            comment = breakable(" ".join(position.comment.split()))
+            if comment:
+                note = len(notes) + 1
+                notes.append(MatrixNote(note, referral.body.name, proposal_label(proposal), comment))
+            cells.append(MatrixCell(
+                stance=position.stance, symbol=STANCE_SYMBOLS.get(position.stance, "?"),
+                label=STANCE_LABELS_SV.get(position.stance, position.stance), note=note,
+            ))
+        rows.append(MatrixRow(label=proposal_label(proposal), title=breakable(proposal.title), cells=tuple(cells)))
+    return PositionMatrix(bodies=tuple(r.body.name for r in referrals), rows=tuple(rows), notes=tuple(notes))
+
+
+def load_positions(case: Case) -> tuple[list[Proposal], list[Position]]:
+    """The case's proposals in order and all its positions: two queries."""
+    proposals = list(Proposal.objects.filter(case=case).order_by("order", "pk"))
+    positions = list(Position.objects.filter(referral__case=case).order_by("pk"))
+    return proposals, positions
+
+
+def matrix_for_case(case: Case) -> PositionMatrix | None:
+    """The matrix read fresh (three queries); the memo builds it from what `gather` read instead."""
+    referrals = list(Referral.objects.filter(case=case).select_related("body").order_by("order", "pk"))
+    proposals, positions = load_positions(case)
+    return build_matrix(proposals, referrals, positions)
+
+
+# --- The summary draft --------------------------------------------------------------------------
+
+# The verb phrase of each stance that goes into the sentence; "ej behandlat" says nothing.
+_CLAUSES: tuple[tuple[str, str], ...] = (
+    (_S.TILLSTYRKER, "tillstyrker {}"),
+    (_S.TILLSTYRKER_MED_ANDRINGAR, "tillstyrker {} med ändringar"),
+    (_S.AVSTYRKER, "avstyrker {}"),
+    (_S.INGA_SYNPUNKTER, "har inga synpunkter på {}"),
+)
+
+
+def _numbers_phrase(proposals: Sequence[Proposal]) -> str:
+    """'förslag 1 och 3', 'bedömning 2', 'bedömningarna 1 och 4 samt förslag 2'."""
+    parts = []
+    for kind in (Proposal.Kind.BEDOMNING, Proposal.Kind.FORSLAG):
+        numbers = [p.number for p in proposals if p.kind == kind]
+        if not numbers:
+            continue
+        if kind == Proposal.Kind.FORSLAG:
+            noun = "förslag"
+        else:
+            noun = "bedömning" if len(numbers) == 1 else "bedömningarna"
+        parts.append(f"{noun} {join_swedish(numbers)}")
+    return " samt ".join(parts)
+
+
+def stance_sentence(subject: str, positions: Iterable[Position], proposals: dict[int, Proposal]) -> str:
+    """'Socialnämnden tillstyrker förslag 1 och 3 och avstyrker förslag 5.', or '' without stances.
+
+    `proposals` maps pk to proposal (in the order they should be named); positions on proposals
+    not in it are ignored.
+    """
+    order = {pk: i for i, pk in enumerate(proposals)}
+    by_stance: dict[str, list[Proposal]] = {}
+    for position in sorted((p for p in positions if p.proposal_id in proposals), key=lambda p: order[p.proposal_id]):
+        by_stance.setdefault(position.stance, []).append(proposals[position.proposal_id])
+    clauses = [template.format(_numbers_phrase(by_stance[stance])) for stance, template in _CLAUSES if by_stance.get(stance)]
+    if not clauses:
+        return ""
+    return f"{subject} {join_swedish(clauses)}."
+
+
+def draft_summary_with_stances(case: Case) -> str:
+    """The summary's body paragraphs: per answering body, in memo order, its position sentence
+    followed by a sentence of its stances per proposal. HTML paragraphs, ready for the editor.
+
+    Like `workflow.draft_summary` (which it extends), it is only a draft: the registrar edits it.
+    """
+    referrals = list(Referral.objects.filter(case=case).select_related("body").order_by("order", "pk"))
+    proposal_list, positions = load_positions(case)
+    proposals = {p.pk: p for p in proposal_list}
+    by_referral: dict[int, list[Position]] = {}
+    for position in positions:
+        by_referral.setdefault(position.referral_id, []).append(position)
+    paragraphs = []
+    for referral in referrals:
+        sentences = [" ".join(referral.position.split())]
+        if publishes_positions(referral):
+            sentences.append(stance_sentence(referral.body.name, by_referral.get(referral.pk, []), proposals))
+        text = " ".join(s for s in sentences if s)
+        if text:
+            paragraphs.append(f"<p>{html.escape(text, quote=False)}</p>")
+    return "".join(paragraphs)
+
+
+# --- The officer's form -------------------------------------------------------------------------
+
+
+@dataclass
+class PositionRow:
+    proposal: Proposal
+    position: Position | None
+
+    @property
+    def label(self) -> str:
+        return proposal_label(self.proposal)
+
+
+def rows_for_referral(referral: Referral) -> list[PositionRow]:
+    """Every proposal of the referral's case with the body's position on it, if any: two queries."""
+    proposals = Proposal.objects.filter(case_id=referral.case_id).order_by("order", "pk")
+    positions = {p.proposal_id: p for p in Position.objects.filter(referral=referral)}
+    return [PositionRow(proposal, positions.get(proposal.pk)) for proposal in proposals]
+
+
+COMMENT_MAX_LENGTH = 2000
+
+
+class PositionRowForm(AccessibleForm):
+    """One proposal: the stance (blank = not recorded) and an optional comment.
+
+    Both fields carry their initial value in a hidden input (`show_hidden_initial`), so only the
+    rows this person changed are saved, and a colleague's change to another row is not undone.
+    """
+
+    stance = forms.ChoiceField(required=False, show_hidden_initial=True)
+    comment = forms.CharField(
+        required=False, max_length=COMMENT_MAX_LENGTH, show_hidden_initial=True,
+        widget=forms.TextInput(),
+    )
+
+    def __init__(self, *args, row: PositionRow, **kwargs):
+        self.row = row
+        label = f"{row.proposal.get_kind_display().lower()} {row.proposal.number}"  # "förslag 1", "bedömning 2"
+        position = row.position
+        kwargs.setdefault("initial", {
+            "stance": position.stance if position else "", "comment": position.comment if position else "",
+        })
+        super().__init__(*args, **kwargs)
+        stance = self.fields["stance"]
+        stance.choices = [("", _("Inte angivet"))] + list(Position.Stance.choices)
+        stance.label = _("Ställningstagande till %(proposal)s") % {"proposal": label}
+        self.fields["comment"].label = _("Kommentar till %(proposal)s (valfri)") % {"proposal": label}
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("stance") and (data.get("comment") or "").strip():
+            self.add_error("comment", _("Välj ett ställningstagande för att kunna spara en kommentar."))
+        return data
+
+
+class PositionsForm:
+    """All the case's proposals, one `PositionRowForm` each (prefix p<proposal pk>)."""
+
+    def __init__(self, data=None, *, rows: list[PositionRow]):
+        self.rows = [PositionRowForm(data, row=row, prefix=f"p{row.proposal.pk}") for row in rows]
+        self.is_bound = data is not None
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def is_valid(self) -> bool:
+        return all([row.is_valid() for row in self.rows])
+
+    @property
+    def errors(self) -> bool:
+        return any(row.errors for row in self.rows)
+
+    def visible_fields(self):
+        """For the shared error summary: every row's fields."""
+        return [field for row in self.rows for field in row.visible_fields()]
+
+    def non_field_errors(self) -> list[str]:
+        return []
+
+    def changed_rows(self) -> list[PositionRowForm]:
+        """Rows whose stance or comment differs from what the page showed."""
+        changed = []
+        for row in self.rows:
+            stance = row.cleaned_data.get("stance") or ""
+            comment = " ".join((row.cleaned_data.get("comment") or "").split())
+            saved = row.row.position
+            if not row.has_changed():
+                continue
+            if saved is None and not stance:
+                continue  # still nothing recorded
+            if saved is not None and saved.stance == stance and saved.comment == comment:
+                continue
+            changed.append(row)
+        return changed
