@@ -9,6 +9,8 @@ case's id, so the real answers, not only 404s, are checked against the schema.
 """
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from remiss.models import Case
@@ -19,6 +21,19 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 # Bounded so the whole module stays well under a minute; derandomised so that CI is repeatable,
 # and without Hypothesis's example database, so a run leaves no .hypothesis/ directory behind.
 MAX_EXAMPLES = 10
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """The WSGI app is called directly, so each request fires request_started/request_finished,
+    whose close_old_connections closes the connection holding the test's transaction. Django
+    never closes SQLite's in-memory test database, so only PostgreSQL noticed. Django's own test
+    client disconnects the handler the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
