@@ -9,6 +9,22 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from remiss import models
+from remiss.richtext import sanitize
+
+
+class SanitizesRichText:
+    """Admin mixin: the rich-text fields pass the same allowlist as in the workflow before saving.
+
+    The pages show stored rich text as it is (it was sanitised when saved); the admin, and its
+    history "revert", are the one way to save a text around the workflow.
+    """
+
+    rich_text_fields: tuple[str, ...] = ()
+
+    def save_model(self, request, obj, form, change):
+        for name in self.rich_text_fields:
+            setattr(obj, name, sanitize(getattr(obj, name)))
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(models.User)
@@ -48,7 +64,8 @@ class ProposalInline(admin.TabularInline):
 
 
 @admin.register(models.Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(SanitizesRichText, SimpleHistoryAdmin):
+    rich_text_fields = ("background",)
     list_display = ("reference", "title", "status", "deadline")
     list_filter = ("status",)
     readonly_fields = ("status",)
@@ -63,7 +80,8 @@ class ReferralAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.Opinion)
-class OpinionAdmin(SimpleHistoryAdmin):
+class OpinionAdmin(SanitizesRichText, SimpleHistoryAdmin):
+    rich_text_fields = ("text", "proposed_decision")
     list_display = ("referral", "date")
 
 
@@ -90,7 +108,8 @@ class StatementAuthorInline(admin.TabularInline):
 
 
 @admin.register(models.Decision)
-class DecisionAdmin(LockedWhenJustered, SimpleHistoryAdmin):
+class DecisionAdmin(SanitizesRichText, LockedWhenJustered, SimpleHistoryAdmin):
+    rich_text_fields = ("added_text",)
     list_display = ("case", "body", "meeting_date", "justered")
     readonly_fields = ("justered",)
 
@@ -99,7 +118,8 @@ class DecisionAdmin(LockedWhenJustered, SimpleHistoryAdmin):
 
 
 @admin.register(models.Statement)
-class StatementAdmin(LockedWhenJustered, SimpleHistoryAdmin):
+class StatementAdmin(SanitizesRichText, LockedWhenJustered, SimpleHistoryAdmin):
+    rich_text_fields = ("text",)
     list_display = ("__str__", "kind", "decision")
     list_filter = ("kind",)
     inlines = [StatementAuthorInline]
@@ -109,7 +129,8 @@ class StatementAdmin(LockedWhenJustered, SimpleHistoryAdmin):
 
 
 @admin.register(models.CityProposal)
-class CityProposalAdmin(SimpleHistoryAdmin):
+class CityProposalAdmin(SanitizesRichText, SimpleHistoryAdmin):
+    rich_text_fields = ("summary", "views")
     list_display = ("case", "signed_date")
 
 

@@ -17,6 +17,11 @@ _RENAMES = {"b": "strong", "i": "em", "h1": "h3", "h2": "h3", "h5": "h4", "h6": 
 _RENAME_RE = re.compile(r"<(/?)(b|i|h1|h2|h5|h6)(\s[^>]*)?>", re.IGNORECASE)
 _TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
 _DROP_WITH_CONTENT = {"script", "style", "title", "head", "template", "noscript", "iframe", "object", "textarea", "select"}
+# Deepest nesting of elements kept. Word nests lists at most nine levels (18 elements with their
+# items) inside a paragraph's bold and italic; deeper markup is unwrapped, its words kept. Without
+# a limit, a paste of a few hundred nested lists makes WeasyPrint recurse too deep to render the memo.
+MAX_DEPTH = 24
+_CLEAN_TAG_RE = re.compile(r"<(/?)(p|h3|h4|ul|ol|li|strong|em)>")
 
 
 def _no_attributes(_tag: str, _attribute: str, _value: str) -> None:
@@ -45,7 +50,31 @@ def sanitize(value: str | None) -> str:
     )
     # Empty paragraphs are what Word leaves between paragraphs; they carry nothing.
     cleaned = re.sub(r"<p>(\s|&nbsp;|<br>)*</p>", "", cleaned)
-    return cleaned.strip()
+    return _limit_depth(cleaned).strip()
+
+
+def _limit_depth(cleaned: str) -> str:
+    """Unwrap elements nested deeper than MAX_DEPTH. `cleaned` is nh3's output: well-formed, only
+    allowlisted tags without attributes, and every '<' in text escaped, so the tags are exact."""
+    if cleaned.count("<") <= MAX_DEPTH:
+        return cleaned
+    out: list[str] = []
+    kept: list[bool] = []
+    depth = pos = 0
+    for match in _CLEAN_TAG_RE.finditer(cleaned):
+        out.append(cleaned[pos:match.start()])
+        pos = match.end()
+        if not match.group(1):
+            keep = depth < MAX_DEPTH
+            kept.append(keep)
+            depth += keep
+        else:
+            keep = kept.pop() if kept else False
+            depth -= keep
+        if keep:
+            out.append(match.group(0))
+    out.append(cleaned[pos:])
+    return "".join(out)
 
 
 def plain_to_html(text: str) -> str:

@@ -8,6 +8,7 @@ everything else, and a refusal stops the rendering instead of leaving a hole in 
 from __future__ import annotations
 
 import mimetypes
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -98,8 +99,29 @@ class RenderedPdf:
     pages: int
 
 
+# WeasyPrint's hyphenation of one word grows with the cube of its length: 1,000 letters take
+# seconds, 5,000 minutes, a pasted 100,000-character string (a base64 image, a long URL) hours. No
+# Swedish word is this long, so longer runs get a zero-width space (a break opportunity) every
+# LONG_WORD characters before layout; the words of ordinary text are left as they are.
+LONG_WORD = 60
+_TEXT_NODE = re.compile(r">([^<]+)<")
+_LONG_RUN = re.compile(r"(?:&#?\w+;|[^\s&<>]){%d,}" % (LONG_WORD + 1))
+_CHARACTER = re.compile(r"&#?\w+;|.", re.S)
+
+
+def _break_run(match: re.Match[str]) -> str:
+    characters = _CHARACTER.findall(match.group(0))  # an entity is one character and stays whole
+    return "\u200b".join("".join(characters[i:i + LONG_WORD]) for i in range(0, len(characters), LONG_WORD))
+
+
+def break_long_words(html: str) -> str:
+    """`html` with a zero-width space every LONG_WORD characters of any longer run in its text."""
+    return _TEXT_NODE.sub(lambda m: ">" + _LONG_RUN.sub(_break_run, m.group(1)) + "<", html)
+
+
 def render_pdf(html: str) -> RenderedPdf:
     """Lay out `html` and write it as a tagged PDF/UA-1 file."""
+    html = break_long_words(html)
     document = HTML(string=html, url_fetcher=StaticOnlyFetcher(), media_type="print").render(pdf_variant=PDF_VARIANT)
     pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
     return RenderedPdf(pdf=pdf, pages=len(document.pages))

@@ -1,6 +1,8 @@
 """A case, its betänkande's proposals, its referrals, the opinions and positions on them."""
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -8,6 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from remiss.models.common import history, validate_text_length
 from remiss.models.people import Body, Politician, User
+
+# A case's dates lie in this range. A year typed as 0023 would otherwise reach the planning, whose
+# working-day arithmetic runs off the calendar's end (OverflowError, a 500 on the case's pages).
+EARLIEST_CASE_DATE = date(1900, 1, 1)
+LATEST_CASE_DATE = date(2199, 12, 31)
+
 
 class Case(models.Model):
     """A remissärende: a ministry's report sent to the city for comment."""
@@ -50,6 +58,11 @@ class Case(models.Model):
         return f"{self.title} ({self.reference})"
 
     def clean(self) -> None:
+        for name in ("received", "deadline"):
+            value = getattr(self, name)
+            if value and not EARLIEST_CASE_DATE <= value <= LATEST_CASE_DATE:
+                raise ValidationError({name: _("Datumet måste ligga mellan år %(first)d och %(last)d.")
+                                       % {"first": EARLIEST_CASE_DATE.year, "last": LATEST_CASE_DATE.year}})
         if self.received and self.deadline and self.deadline < self.received:
             raise ValidationError({"deadline": _("Remisstiden kan inte vara före datumet då remissen kom in.")})
 

@@ -31,6 +31,10 @@ class CityProposal(models.Model):
     def clean(self) -> None:
         if not isinstance(self.decision_points, list) or not all(isinstance(p, str) and p.strip() for p in self.decision_points):
             raise ValidationError({"decision_points": _("Varje beslutspunkt måste vara en text som inte är tom.")})
+        try:  # the points together, one per line, are one text like any other
+            validate_text_length("\n".join(self.decision_points))
+        except ValidationError as error:
+            raise ValidationError({"decision_points": error.messages}) from error
         if self.signed_date and self.case_id and self.signed_date > self.case.deadline:
             raise ValidationError({"signed_date": _("Förslaget kan inte undertecknas efter remisstiden.")})
 

@@ -42,6 +42,11 @@ class Decision(models.Model):
         errors: dict[str, list] = {}
         if not isinstance(self.points, list) or not all(isinstance(p, str) and p.strip() for p in self.points):
             errors.setdefault("points", []).append(_("Varje beslutspunkt måste vara en text som inte är tom."))
+        else:
+            try:  # the points together, one per line, are one text like any other
+                validate_text_length("\n".join(self.points))
+            except ValidationError as error:
+                errors.setdefault("points", []).extend(error.messages)
         if self.body_id and self.body.kind == Body.Kind.OFFICE:
             errors.setdefault("body", []).append(_("Ett kontor fattar inga beslut; det lämnar bara ett tjänsteutlåtande."))
         if self.meeting_date and self.case_id and self.meeting_date > self.case.deadline:
