@@ -268,6 +268,22 @@ def test_matrix_as_a_word_table(matrix_case) -> None:
     assert len(links) == len(data.toc) == 4
 
 
+def test_many_bodies_get_a_landscape_section(db, registrar) -> None:
+    case = CaseFactory()
+    proposal = workflow.add_proposal(case, number="1", kind=Proposal.Kind.FORSLAG, title="Förslaget", by=registrar)
+    referrals = workflow.refer(case, bodies=[ReferralSpec(BodyFactory(), date(2030, 4, 1)) for _ in range(9)], by=registrar)
+    workflow.save_opinion(referrals[0], text="<p>Ja.</p>", date=date(2030, 2, 1), by=registrar)
+    workflow.set_proposal_position(referrals[0], proposal=proposal, stance=Position.Stance.TILLSTYRKER, by=registrar)
+    workflow.mark_opinion_ready(referrals[0], by=registrar)
+    document = docx.Document(io.BytesIO(build_docx(gather(case))))
+    wide = [section.page_width > section.page_height for section in document.sections]
+    assert wide == [False, True, False]
+    assert len(document.tables[0].columns) == 10
+    # the matrix's section break already starts the page: no extra page break before the first body
+    breaking = [p.text for p in document.paragraphs if p.paragraph_format.page_break_before]
+    assert referrals[0].body.name not in breaking and referrals[1].body.name in breaking
+
+
 # --- The registrar's download --------------------------------------------------------------------
 
 

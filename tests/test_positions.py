@@ -16,7 +16,7 @@ from remiss import positions, workflow
 from remiss.memo import gather, render_html, render_pdf
 from remiss.models import Body, Case, Position, Proposal, Referral
 from remiss.workflow import LockedError, ReferralSpec, WorkflowError
-from tests.factories import BodyFactory, CaseFactory, OfficeFactory, OfficerFactory, RegistrarFactory
+from tests.factories import BodyFactory, CaseFactory, OfficeFactory, OfficerFactory
 
 T, TMA, A, INGA, EJ = (
     Position.Stance.TILLSTYRKER,
@@ -278,6 +278,16 @@ def test_many_bodies_get_a_landscape_matrix_page(db, registrar) -> None:
     orientation = [(float(page.mediabox.width) > float(page.mediabox.height), "Teckenförklaring" in page.extract_text()) for page in reader.pages]
     assert (True, True) in orientation  # the matrix page is landscape
     assert sum(1 for wide, _ in orientation if wide) == 1  # and only it
+
+
+def test_long_runs_of_characters_get_break_opportunities() -> None:
+    """A pasted address or an endless string must not stall the PDF layout (minutes per long word)."""
+    text = "Se " + "x" * 95 + " och kort ord."
+    broken = positions.breakable(text)
+    assert broken.replace("\u200b", "") == text
+    assert broken.count("\u200b") == 3
+    assert max(len(part) for part in re.split(r"[\s\u200b]", broken)) == 30
+    assert positions.breakable("Inga långa ord här.") == "Inga långa ord här."
 
 
 # --- Clearing a position -------------------------------------------------------------------------
