@@ -44,6 +44,9 @@ class Case(models.Model):
         help_text=_("Titeln i bilagan, om den skiljer sig från ärendets titel."),
     )
     background = models.TextField(_("ärendet (bakgrund)"), blank=True, validators=[validate_text_length])
+    # Optimistic locking for the texts written on the case itself (Ärendet): bumped by
+    # workflow._claim_version in the same UPDATE that checks it.
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = history()
 
     class Meta:
