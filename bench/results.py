@@ -62,7 +62,8 @@ def _version(module: str) -> str:
 def _postgres_version() -> str:
     try:
         out = subprocess.run(["pg_ctl", "--version"], capture_output=True, text=True, timeout=10).stdout.strip()
-        return out.rsplit(" ", 1)[-1] if out else "saknas"
+        match = re.search(r"\d+(?:\.\d+)+", out)  # "pg_ctl (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)"
+        return match.group(0) if match else "saknas"
     except (OSError, subprocess.SubprocessError):
         return "saknas"
 
