@@ -233,14 +233,23 @@ def update_case(case: Case, *, by: User | None, **fields: Any) -> Case:
         raise LockedError(_("Ärendet är besvarat och kan inte längre ändras."))
     if "status" in fields:
         raise WorkflowError(_("Statusen ändras bara genom arbetsflödet."))
+    if "background" in fields:
+        # Ärendet has its own lock and version counter: see save_background.
+        raise WorkflowError(_("Texten Ärendet ändras på sin egen sida."))
     for name, value in fields.items():
-        setattr(case, name, sanitize(value) if name == "background" else value)
+        setattr(case, name, value)
     return _save(case, by, _("Ärendets uppgifter ändrade"))
 
 
 @transaction.atomic
-def save_background(case: Case, *, text: str, by: User | None) -> Case:
-    return update_case(case, background=text, by=by)
+def save_background(case: Case, *, text: str, by: User | None, expected_version: int | None = None) -> Case:
+    """Save the memo's Ärendet (the background), with optimistic locking on `Case.version`."""
+    case = _locked(Case, case.pk)
+    if case.status == Case.Status.ANSWERED:
+        raise LockedError(_("Ärendet är besvarat och kan inte längre ändras."))
+    _claim_version(case, expected_version)
+    case.background = sanitize(text)
+    return _save(case, by, _("Ärendet sparat"))
 
 
 @transaction.atomic
@@ -289,16 +298,48 @@ def set_referral_deadline(referral: Referral, *, deadline: date, by: User | None
     return _save(referral, by, _("Svarsdatum ändrat"))
 
 
+def officers_refusal(referral: Referral) -> LockedError | None:
+    """Why the referral's handläggare cannot change now, or None.
+
+    The rule: who writes the answer may change until the answer is there (a nämnd's decision, an
+    office's finished opinion) or the referral is declined or given up (`Referral.is_closed`).
+    After that the assignment is a record of who did the work, so it stays.
+    """
+    if referral.is_closed:
+        return LockedError(
+            _("Remitteringen har statusen ”%(status)s”; handläggarna kan inte längre ändras.")
+            % {"status": referral.get_status_display()}
+        )
+    return None
+
+
+def _officers_reason(officers: Sequence[User]) -> str:
+    """The history reason names who was assigned: simple-history keeps no M2M rows, and the
+    reason column holds at most 100 characters."""
+    if not officers:
+        return _("Handläggare borttagna")
+    reason = _("Handläggare tilldelade: %(names)s") % {"names": ", ".join(o.get_full_name() or o.username for o in officers)}
+    return reason if len(reason) <= 100 else reason[:99] + "…"
+
+
 @transaction.atomic
 def assign_officers(referral: Referral, *, officers: Iterable[User], by: User | None) -> Referral:
-    officers = list(officers)
+    """Set the referral's handläggare: officers of its body, until it is answered or closed."""
+    referral = _locked(Referral, referral.pk)
+    refusal = officers_refusal(referral)
+    if refusal is not None:
+        raise refusal
+    officers = list(dict.fromkeys(officers))
     for officer in officers:
+        name = officer.get_full_name() or officer.username
+        if officer.role != User.Role.OFFICER:
+            raise WorkflowError(_("%(user)s är inte handläggare och kan inte tilldelas en remittering.") % {"user": name})
         if not officer.bodies.filter(pk=referral.body_id).exists():
             raise WorkflowError(
-                _("%(user)s arbetar inte för %(body)s.") % {"user": officer.get_full_name() or officer.username, "body": referral.body.name_in_text}
+                _("%(user)s arbetar inte för %(body)s.") % {"user": name, "body": referral.body.name_in_text}
             )
     referral.officers.set(officers)
-    return _save(referral, by, _("Handläggare tilldelade"))
+    return _save(referral, by, _officers_reason(officers))
 
 
 @transaction.atomic
@@ -401,6 +442,52 @@ def ensure_editable(decision: Decision) -> None:
         raise LockedError(_("Beslutet är justerat. Det och dess uttalanden kan inte längre ändras."))
 
 
+class EditRow(NamedTuple):
+    event: str
+    case_statuses: tuple[str, ...]  # the case statuses in which the change is allowed
+    justered: bool  # allowed on a justered decision
+
+
+# Changing or removing what was recorded in a decision. Justering makes the decision and its
+# statements final (the minutes are approved); an answered case is final too, because the memo
+# the ministry got must stay what it was. In between, corrections are allowed, kommunstyrelsen's
+# decided case (DECIDED) included: that is when the registrar checks the texts before sending.
+_OPEN_CASE = (_C.REGISTERED, _C.REFERRED, _C.COMPILING, _C.DECIDED)
+DECISION_EDIT_TABLE: tuple[EditRow, ...] = (
+    EditRow("edit_decision", _OPEN_CASE, False),
+    EditRow("edit_statement", _OPEN_CASE, False),
+    EditRow("remove_statement", _OPEN_CASE, False),
+)
+
+
+def decision_edit_refusal(decision: Decision, event: str) -> LockedError | None:
+    """Why `event` (a row of DECISION_EDIT_TABLE) is not allowed on `decision` now, or None.
+    Reads `decision` and its case as given; the workflow functions ask on the locked rows, and
+    the pages ask to show a form or a read-only note."""
+    row = next(r for r in DECISION_EDIT_TABLE if r.event == event)
+    if decision.justered and not row.justered:
+        return LockedError(_("Beslutet är justerat. Det och dess uttalanden kan inte längre ändras."))
+    if decision.case.status not in row.case_statuses:
+        return LockedError(_("Ärendet är besvarat. Beslutet och dess uttalanden kan inte längre ändras."))
+    return None
+
+
+def _locked_decision(pk: int) -> Decision:
+    """The decision and its case, both re-read under lock (the case first, as record_city_decision
+    takes them), so a justering or the case's answer cannot slip in between the check and the save."""
+    case_id = Decision.objects.values_list("case_id", flat=True).get(pk=pk)
+    case = _locked(Case, case_id)
+    decision = _locked(Decision, pk)
+    decision.case = case
+    return decision
+
+
+def _ensure_decision_edit(decision: Decision, event: str) -> None:
+    refusal = decision_edit_refusal(decision, event)
+    if refusal is not None:
+        raise refusal
+
+
 @transaction.atomic
 def record_decision(
     referral: Referral, *, meeting_date: date, points: Sequence[str], added_text: str = "",
@@ -447,8 +534,9 @@ def record_city_decision(
 
 @transaction.atomic
 def edit_decision(decision: Decision, *, by: User | None, expected_version: int | None = None, **fields: Any) -> Decision:
-    decision = _locked(Decision, decision.pk)
-    ensure_editable(decision)
+    """Correct a decision's recorded texts, until it is justered or the case answered."""
+    decision = _locked_decision(decision.pk)
+    _ensure_decision_edit(decision, "edit_decision")
     allowed = {"meeting_date", "points", "added_text", "added_text_after_point", "immediate_justering"}
     unknown = set(fields) - allowed
     if unknown:
@@ -546,23 +634,144 @@ def add_statement(
 
 @transaction.atomic
 def edit_statement(
-    statement: Statement, *, by: User | None, expected_version: int | None = None, **fields: Any,
+    statement: Statement, *, by: User | None, expected_version: int | None = None,
+    authors: Sequence[AuthorSpec] | None = None, **fields: Any,
 ) -> Statement:
-    statement = _locked(Statement, statement.pk)
-    ensure_editable(statement.decision)
-    allowed = {"text", "backed_proposal", "endorses", "identical_to", "author_title"}
+    """Change a statement until its decision is justered or the case answered.
+
+    `fields` are the statement's own (text, kind, backed proposal, endorses, identical_to, title).
+    `authors`, when given, is the new ordered list of its authors (the registrar's edit, copying
+    the minutes): they are all accepted; authors left out are removed, each removal a history row;
+    invitations nobody has answered stay, after them, unless the list names the invitee.
+    """
+    decision = _locked_decision(Statement.objects.values_list("decision_id", flat=True).get(pk=statement.pk))
+    statement = _locked(Statement, statement.pk)  # case, decision, statement: one lock order
+    statement.decision = decision
+    _ensure_decision_edit(statement.decision, "edit_statement")
+    allowed = {"text", "kind", "backed_proposal", "endorses", "identical_to", "author_title"}
     unknown = set(fields) - allowed
     if unknown:
         raise WorkflowError(_("Fälten %(f)s ändras inte här.") % {"f": ", ".join(sorted(unknown))})
     if "text" in fields:
         fields["text"] = sanitize(fields["text"])
+    if "backed_proposal" in fields:
+        fields["backed_proposal"] = " ".join((fields["backed_proposal"] or "").split())
+    if "author_title" in fields:
+        fields["author_title"] = (fields["author_title"] or "").strip()
+    if authors is not None:
+        _check_authors(authors)
     _check_statement_refs(statement.decision, fields.get("endorses", statement.endorses), fields.get("identical_to", statement.identical_to))
     _claim_version(statement, expected_version)
     for name, value in fields.items():
         setattr(statement, name, value)
     _validated(statement)
     _save(statement, by, _("Uttalandet ändrat"))
+    if authors is not None:
+        _replace_authors(statement, authors, by)
+    elif "kind" in fields:
+        for author in statement.authors.all():  # the seat rules depend on the kind
+            author.statement = statement
+            _validated(author)
     return statement
+
+
+def _check_authors(authors: Sequence[AuthorSpec]) -> None:
+    if not authors:
+        raise WorkflowError(_("Ett uttalande måste ha minst en författare."))
+    if len(authors) > MAX_AUTHORS:
+        raise WorkflowError(_("Ett uttalande kan ha högst %(n)d författare.") % {"n": MAX_AUTHORS})
+    if len({a.politician.pk for a in authors}) != len(authors):
+        raise WorkflowError(_("Samma person kan inte stå två gånger bland författarna."))
+
+
+def _replace_authors(statement: Statement, authors: Sequence[AuthorSpec], by: User | None) -> None:
+    """Make the statement's accepted authors exactly `authors`, in that order (see edit_statement)."""
+    existing = {a.politician_id: a for a in statement.authors.select_related("politician")}
+    named = {spec.politician.pk for spec in authors}
+    for author in existing.values():
+        if author.politician_id not in named and author.accepted:
+            author._history_user = by  # type: ignore[attr-defined]
+            author._change_reason = _("Författare borttagen")  # type: ignore[attr-defined]
+            author.delete()
+    for position, spec in enumerate(authors, start=1):
+        author = existing.get(spec.politician.pk)
+        if author is None:
+            author = StatementAuthor(statement=statement, politician=spec.politician, accepted=True)
+            reason = _("Författare tillagd")
+        elif (author.order, author.and_others, author.accepted) != (position, spec.and_others, True):
+            reason = _("Författare ändrad")
+        else:
+            reason = ""
+        author.statement = statement  # validated against the statement's kind as it is now
+        author.order, author.and_others, author.accepted = position, spec.and_others, True
+        _validated(author)
+        if reason:
+            _save(author, by, reason)
+    pending = [a for a in existing.values() if not a.accepted and a.politician_id not in named]
+    for position, author in enumerate(sorted(pending, key=lambda a: (a.order, a.pk)), start=len(authors) + 1):
+        author.statement = statement
+        _validated(author)
+        if author.order != position:
+            author.order = position
+            _save(author, by, _("Författare ändrad"))
+
+
+@transaction.atomic
+def remove_statement(statement: Statement, *, by: User | None, expected_version: int | None = None) -> None:
+    """Delete a statement and its authors, until its decision is justered or the case answered.
+
+    Nothing is lost: django-simple-history writes a deletion row for the statement and for each
+    author, with the user and the reason. A statement that another one endorses or copies
+    (likalydande) cannot go while they point at it.
+    """
+    decision = _locked_decision(Statement.objects.values_list("decision_id", flat=True).get(pk=statement.pk))
+    statement = _locked(Statement, statement.pk)  # case, decision, statement: one lock order
+    statement.decision = decision
+    _ensure_decision_edit(statement.decision, "remove_statement")
+    referring = list(
+        Statement.objects.filter(models.Q(endorses=statement) | models.Q(identical_to=statement))
+        .select_related("decision__body").prefetch_related("authors__politician__party")
+    )
+    if referring:
+        from remiss.attribution import full_line
+
+        raise WorkflowError(
+            _("Uttalandet kan inte tas bort, eftersom andra uttalanden hänvisar till det: %(list)s. "
+              "Ändra eller ta bort dem först.") % {"list": "; ".join(full_line(s) for s in referring)}
+        )
+    _claim_version(statement, expected_version)
+    reason = _("Uttalandet borttaget")
+    for author in statement.authors.all():
+        author._history_user = by  # type: ignore[attr-defined]
+        author._change_reason = reason  # type: ignore[attr-defined]
+        author.delete()
+    statement._history_user = by  # type: ignore[attr-defined]
+    statement._change_reason = reason  # type: ignore[attr-defined]
+    statement.delete()
+
+
+@transaction.atomic
+def set_and_others(
+    statement: Statement, *, politician: Politician, and_others: bool, by: User | None,
+    expected_version: int | None = None,
+) -> StatementAuthor:
+    """Set or clear the "m.fl." mark of one accepted author of the statement, until justering.
+
+    Only that author's row changes, with its own history row. With `expected_version` the
+    statement's version is claimed as `edit_statement` does; the politician's edit form saves the
+    text first (which claims it) and then calls this in the same transaction, without it.
+    """
+    statement = _locked(Statement, statement.pk)
+    ensure_editable(statement.decision)
+    author = statement.authors.filter(politician=politician, accepted=True).first()
+    if author is None:
+        raise WorkflowError(_("%(name)s står inte bland uttalandets författare.") % {"name": politician.full_name})
+    if expected_version is not None:
+        _claim_version(statement, expected_version)
+    if author.and_others == and_others:
+        return author  # nothing changed: no empty history row
+    author.and_others = and_others
+    return _save(author, by, _("”m.fl.” tillagt") if and_others else _("”m.fl.” borttaget"))
 
 
 @transaction.atomic
@@ -803,8 +1012,8 @@ def restore_text(obj: M, history_id: int, *, by: User | None, expected_version: 
     reason "Återställd till version från <date>": a new history row; nothing is deleted. Refused
     with LockedError when the text is final (see `restore_refusal`), and with WorkflowError when
     the version is not one of this text's or says what the text says now. Optimistic locking as
-    for any save: `expected_version` is the version counter the person saw; the case, which has
-    no counter, uses the id of its newest history row instead. A mismatch is a ConflictError.
+    for any save: `expected_version` is the version counter the person saw (for the case's
+    Ärendet, `Case.version`). A mismatch is a ConflictError.
     """
     from remiss.history import swedish_datetime
 
@@ -827,15 +1036,10 @@ def restore_text(obj: M, history_id: int, *, by: User | None, expected_version: 
     if all(getattr(current, name) == value for name, value in values.items()):
         raise WorkflowError(_("Den versionen är likadan som den nuvarande; det finns inget att återställa."))
     stale = _("Texten har ändrats sedan du öppnade historiken. Se den nya versionen överst och välj igen.")
-    if hasattr(current, "version"):
-        try:
-            _claim_version(current, expected_version)
-        except ConflictError as error:
-            raise ConflictError(stale, current=error.current) from error
-    elif expected_version is not None:
-        newest = model.history.filter(id=current.pk).aggregate(m=Max("history_id"))["m"]  # type: ignore[attr-defined]
-        if newest != expected_version:
-            raise ConflictError(stale, current=current)
+    try:
+        _claim_version(current, expected_version)
+    except ConflictError as error:
+        raise ConflictError(stale, current=error.current) from error
     if isinstance(current, Opinion) and current.referral.status == Referral.Status.REFERRED:
         _move_referral(current.referral, "start_drafting", by, _("Arbetet med tjänsteutlåtandet påbörjat"))
     for name, value in values.items():

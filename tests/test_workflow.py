@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from remiss import workflow
-from remiss.attribution import listed_authors
+from remiss.attribution import attribution, listed_authors
 from remiss.models import MAX_AUTHORS, Body, Case, CityProposal, Decision, Opinion, Referral, Seat, Statement, StatementAuthor
 from remiss.workflow import (
     CASE_TABLE,
@@ -527,6 +527,52 @@ def test_declining_an_invitation_removes_it(soc_decision):
     assert statement.authors.count() == 1
 
 
+def test_an_author_sets_and_clears_their_own_and_others_mark(soc_decision):
+    body = soc_decision.body
+    kristin = _member(body, "Kristin", "Jacobsson", "C")
+    andrea = _member(body, "Andrea", "Hedin", "M")
+    statement = workflow.add_statement(
+        soc_decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(kristin), AuthorSpec(andrea)],
+        text="<p>Text.</p>", by=kristin.user,
+    )
+    author = workflow.set_and_others(statement, politician=andrea, and_others=True, by=andrea.user)
+    assert author.politician == andrea and StatementAuthor.objects.get(pk=author.pk).and_others is True
+    assert not statement.authors.get(politician=kristin).and_others  # only her own row
+    assert _latest(author).history_change_reason == "”m.fl.” tillagt"
+    assert _latest(author).history_user == andrea.user
+    assert attribution(Statement.objects.get(pk=statement.pk)) == (
+        "Särskilt uttalande av Kristin Jacobsson (C) och Andrea Hedin m.fl. (M)"
+    )
+    rows = StatementAuthor.history.filter(id=author.pk).count()
+    workflow.set_and_others(statement, politician=andrea, and_others=True, by=andrea.user)
+    assert StatementAuthor.history.filter(id=author.pk).count() == rows  # unchanged: no empty version
+
+    workflow.set_and_others(statement, politician=andrea, and_others=False, by=andrea.user)
+    assert StatementAuthor.objects.get(pk=author.pk).and_others is False
+    assert _latest(author).history_change_reason == "”m.fl.” borttaget"
+
+
+def test_and_others_only_for_an_accepted_author_and_with_optimistic_locking(soc_decision):
+    body = soc_decision.body
+    kristin = _member(body, "Kristin", "Jacobsson", "C")
+    andrea = _member(body, "Andrea", "Hedin", "M")
+    jan = _member(body, "Jan", "Jönsson", "L")
+    statement = workflow.add_statement(
+        soc_decision, kind=Statement.Kind.SARSKILT_UTTALANDE,
+        authors=[AuthorSpec(kristin), AuthorSpec(andrea, accepted=False)], text="<p>Text.</p>", by=kristin.user,
+    )
+    for politician in (andrea, jan):  # an invitee, and someone not on the statement at all
+        with pytest.raises(WorkflowError, match=f"{politician.full_name} står inte bland uttalandets författare"):
+            workflow.set_and_others(statement, politician=politician, and_others=True, by=politician.user)
+    assert not StatementAuthor.objects.filter(and_others=True).exists()
+
+    read = statement.version
+    workflow.edit_statement(statement, text="<p>Ny.</p>", by=kristin.user, expected_version=read)
+    with pytest.raises(ConflictError):
+        workflow.set_and_others(statement, politician=kristin, and_others=True, by=kristin.user, expected_version=read)
+    assert not statement.authors.get(politician=kristin).and_others
+
+
 def test_pending_invitations_are_removed_at_justering(soc_decision):
     body = soc_decision.body
     kristin = _member(body, "Kristin", "Jacobsson", "C")
@@ -634,7 +680,7 @@ def test_after_justering_the_decision_and_its_statements_are_locked(soc_decision
         return (
             d.points, d.meeting_date, d.added_text, d.version, d.justered,
             s.text, s.version, Statement.objects.count(),
-            list(StatementAuthor.objects.order_by("pk").values_list("pk", "accepted")),
+            list(StatementAuthor.objects.order_by("pk").values_list("pk", "accepted", "and_others")),
             Decision.history.count(), Statement.history.count(), StatementAuthor.history.count(),
         )
 
@@ -646,6 +692,7 @@ def test_after_justering_the_decision_and_its_statements_are_locked(soc_decision
             soc_decision, kind=Statement.Kind.RESERVATION, authors=[AuthorSpec(andrea)], by=andrea.user,
         ),
         "invite_coauthor": lambda: workflow.invite_coauthor(statement, politician=andrea, by=kristin.user),
+        "set_and_others": lambda: workflow.set_and_others(statement, politician=kristin, and_others=True, by=kristin.user),
         "accept_coauthorship": lambda: workflow.accept_coauthorship(stray, by=andrea.user),
         "decline_coauthorship": lambda: workflow.decline_coauthorship(stray, by=andrea.user),
         "justera": lambda: workflow.justera(soc_decision, by=None),
@@ -686,6 +733,9 @@ def test_before_justering_edits_go_through_with_optimistic_locking(soc_decision)
 def test_update_case_cannot_touch_the_status_or_an_answered_case(case, registrar):
     with pytest.raises(WorkflowError, match="Statusen ändras bara genom arbetsflödet"):
         workflow.update_case(case, status=Case.Status.ANSWERED, by=registrar)
+    with pytest.raises(WorkflowError, match="Texten Ärendet ändras på sin egen sida"):
+        workflow.update_case(case, background="<p>Förbi versionen.</p>", by=registrar)
+    assert Case.objects.get(pk=case.pk).background == ""
     workflow.save_background(case, text="<h1>Bakgrund</h1><p onclick='x'>Text</p>", by=registrar)
     case.refresh_from_db()
     assert case.background == "<h3>Bakgrund</h3><p>Text</p>"
@@ -695,6 +745,32 @@ def test_update_case_cannot_touch_the_status_or_an_answered_case(case, registrar
         workflow.update_case(case, title="Ny titel", by=registrar)
     case.refresh_from_db()
     assert case.title != "Ny titel"
+
+
+def test_save_background_counts_versions_and_refuses_a_stale_one(case, registrar):
+    read = Case.objects.get(pk=case.pk).version
+    saved = workflow.save_background(case, text="<p>Ett.</p>", by=registrar, expected_version=read)
+    assert saved.version == read + 1 == Case.objects.get(pk=case.pk).version
+    rows = Case.history.filter(id=case.pk).count()
+    with pytest.raises(ConflictError) as error:
+        workflow.save_background(case, text="<p>Två.</p>", by=registrar, expected_version=read)
+    assert error.value.current.background == "<p>Ett.</p>"
+    assert "Någon annan har sparat texten" in str(error.value)
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.background, stored.version, Case.history.filter(id=case.pk).count()) == ("<p>Ett.</p>", read + 1, rows)
+    workflow.save_background(case, text="<p>Två.</p>", by=registrar, expected_version=read + 1)
+    latest = Case.history.filter(id=case.pk).first()
+    assert (latest.background, latest.history_change_reason, latest.history_user) == ("<p>Två.</p>", "Ärendet sparat", registrar)
+
+
+def test_status_moves_do_not_move_the_background_version(referred, registrar):
+    """Only Ärendet's text counts: a status change while the registrar writes is no conflict."""
+    case = referred[0]
+    read = Case.objects.get(pk=case.pk).version
+    workflow.start_compiling(case, by=registrar)
+    workflow.update_case(case, title="Ny titel", by=registrar)
+    workflow.save_background(case, text="<p>Ändå sparad.</p>", by=registrar, expected_version=read)
+    assert Case.objects.get(pk=case.pk).background == "<p>Ändå sparad.</p>"
 
 
 def test_city_proposal_locked_once_kommunstyrelsen_has_decided(referred, registrar):
@@ -714,3 +790,234 @@ def test_assign_officers_only_from_the_body(referred, registrar, officer):
     with pytest.raises(WorkflowError, match="arbetar inte för stadsledningskontoret"):
         workflow.assign_officers(r_office, officers=[officer], by=registrar)
     assert not r_office.officers.exists()
+
+
+# --- Assigning the handläggare ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("is_office", [False, True], ids=["namnd", "office"])
+@pytest.mark.parametrize("status", Referral.Status.values)
+def test_assign_officers_until_the_referral_is_answered_or_closed(referred, registrar, status, is_office):
+    _, r_namnd, r_office = referred
+    referral = r_office if is_office else r_namnd
+    colleague = OfficerFactory(username="kollega", first_name="Ulla", last_name="Berg", bodies=[referral.body])
+    Referral.objects.filter(pk=referral.pk).update(status=status)  # arrange only
+    referral.refresh_from_db()
+    history_before = _history(referral)
+    if referral.is_closed:  # answered (a nämnd's decision, an office's ready opinion), declined, no answer
+        with pytest.raises(LockedError) as error:
+            workflow.assign_officers(referral, officers=[colleague], by=registrar)
+        assert str(error.value) == f"Remitteringen har statusen ”{referral.get_status_display()}”; handläggarna kan inte längre ändras."
+        assert not referral.officers.exists()
+        assert _history(referral) == history_before
+        assert workflow.officers_refusal(referral) is not None
+        return
+    assert workflow.officers_refusal(referral) is None
+    workflow.assign_officers(referral, officers=[colleague], by=registrar)
+    assert list(referral.officers.all()) == [colleague]
+    assert _history(referral) == history_before + 1
+    assert _latest(referral).history_change_reason == "Handläggare tilldelade: Ulla Berg"
+    assert _latest(referral).history_user == registrar
+    assert Referral.objects.get(pk=referral.pk).status == status
+
+
+def test_assign_officers_refuses_non_officers_and_records_removal(referred, registrar, officer):
+    _, r_namnd, _ = referred
+    politician = PoliticianUserFactory(username="politiker", first_name="Anna", last_name="Politiker")
+    politician.bodies.add(r_namnd.body)  # even when (wrongly) linked to the body
+    workflow.assign_officers(r_namnd, officers=[officer], by=registrar)
+    with pytest.raises(WorkflowError, match="Anna Politiker är inte handläggare"):
+        workflow.assign_officers(r_namnd, officers=[officer, politician], by=registrar)
+    assert list(r_namnd.officers.all()) == [officer]
+    workflow.assign_officers(r_namnd, officers=[], by=registrar)
+    assert not r_namnd.officers.exists()
+    assert _latest(r_namnd).history_change_reason == "Handläggare borttagna"
+
+
+def test_assign_officers_reason_fits_the_history_column(referred, registrar):
+    _, r_namnd, _ = referred
+    many = [OfficerFactory(username=f"h{i}", first_name=f"Förnamn{i}", last_name="Efternamnsson", bodies=[r_namnd.body]) for i in range(8)]
+    workflow.assign_officers(r_namnd, officers=many, by=registrar)
+    reason = _latest(r_namnd).history_change_reason
+    assert len(reason) <= 100 and reason.startswith("Handläggare tilldelade: Förnamn0 Efternamnsson") and reason.endswith("…")
+    assert r_namnd.officers.count() == 8
+
+
+# --- Correcting and removing what a decision records ------------------------------------------
+
+
+@pytest.fixture
+def brb_statement(referred, registrar):
+    """Borgarrådsberedningen's recorded decision with one särskilt uttalande of two ledamöter."""
+    case, *_ = referred
+    decision = workflow.record_city_decision(case, body=BorgarradsberedningenFactory(), points=["Tillstyrker."], by=registrar)
+    fjellner = _member(decision.body, "Christofer", "Fjellner", "M", user=False)
+    jonsson = _member(decision.body, "Jan", "Jönsson", "L", user=False)
+    statement = workflow.add_statement(
+        decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(fjellner), AuthorSpec(jonsson)],
+        text="<p>Vi vill framhålla skolan.</p>", by=registrar,
+    )
+    return decision, statement, fjellner, jonsson
+
+
+def _decision_edit_params():
+    for row in workflow.DECISION_EDIT_TABLE:
+        for status in Case.Status.values:
+            for justered in (False, True):
+                yield pytest.param(row.event, status, justered, id=f"{row.event}-case-{status}-{'justered' if justered else 'open'}")
+
+
+@pytest.mark.parametrize(("event", "status", "justered"), list(_decision_edit_params()))
+def test_decision_edit_table(brb_statement, registrar, event, status, justered):
+    decision, statement, fjellner, jonsson = brb_statement
+    # Arrange only: the case's status and the decision's justering under test.
+    Case.objects.filter(pk=decision.case_id).update(status=status)
+    Decision.objects.filter(pk=decision.pk).update(justered=justered)
+    decision.refresh_from_db()
+    statement.refresh_from_db()
+    acts = {
+        "edit_decision": lambda: workflow.edit_decision(
+            decision, points=["Borgarrådsberedningen tillstyrker med ändring."], by=registrar, expected_version=decision.version),
+        "edit_statement": lambda: workflow.edit_statement(
+            statement, text="<p>Ändrad.</p>", authors=[AuthorSpec(jonsson)], by=registrar, expected_version=statement.version),
+        "remove_statement": lambda: workflow.remove_statement(statement, by=registrar, expected_version=statement.version),
+    }
+
+    def snapshot():
+        return (
+            list(Decision.objects.values_list("pk", "points", "version")),
+            list(Statement.objects.values_list("pk", "text", "version")),
+            list(StatementAuthor.objects.order_by("pk").values_list("pk", "politician_id", "order")),
+            Decision.history.count(), Statement.history.count(), StatementAuthor.history.count(),
+        )
+
+    row = next(r for r in workflow.DECISION_EDIT_TABLE if r.event == event)
+    allowed = status in row.case_statuses and (row.justered or not justered)
+    assert (workflow.decision_edit_refusal(decision, event) is None) == allowed
+    if not allowed:
+        before = snapshot()
+        with pytest.raises(LockedError) as error:
+            acts[event]()
+        expected = "Beslutet är justerat." if justered else "Ärendet är besvarat."
+        assert str(error.value).startswith(expected)
+        assert snapshot() == before
+        return
+    acts[event]()
+    if event == "edit_decision":
+        assert Decision.objects.get(pk=decision.pk).points == ["Borgarrådsberedningen tillstyrker med ändring."]
+        assert _latest(decision).history_change_reason == "Beslutet ändrat"
+    elif event == "edit_statement":
+        statement.refresh_from_db()
+        assert statement.text == "<p>Ändrad.</p>"
+        assert [a.politician for a in statement.authors.all()] == [jonsson]
+        assert _latest(statement).history_change_reason == "Uttalandet ändrat"
+    else:
+        assert not Statement.objects.filter(pk=statement.pk).exists()
+
+
+def test_the_decision_edit_table_names_real_statuses():
+    assert {r.event for r in workflow.DECISION_EDIT_TABLE} == {"edit_decision", "edit_statement", "remove_statement"}
+    for row in workflow.DECISION_EDIT_TABLE:
+        assert set(row.case_statuses) <= set(Case.Status.values)
+        assert Case.Status.ANSWERED not in row.case_statuses and not row.justered
+
+
+def test_edit_statement_replaces_the_authors_in_order_with_history(brb_statement, registrar):
+    decision, statement, fjellner, jonsson = brb_statement
+    ekman = _member(decision.body, "Anna", "Ekman", "C", user=False)
+    invitee = _member(decision.body, "Olle", "Inbjuden", "KD", user=False)
+    pending = workflow.invite_coauthor(statement, politician=invitee, by=None)
+    old_fjellner = statement.authors.get(politician=fjellner)
+
+    workflow.edit_statement(
+        statement, authors=[AuthorSpec(ekman), AuthorSpec(jonsson, and_others=True)], author_title="borgarråden",
+        by=registrar, expected_version=statement.version,
+    )
+
+    authors = list(statement.authors.order_by("order"))
+    assert [(a.politician, a.accepted, a.and_others, a.order) for a in authors] == [
+        (ekman, True, False, 1), (jonsson, True, True, 2), (invitee, False, False, 3),
+    ]
+    assert pending.pk == authors[2].pk  # the unanswered invitation stays
+    removed = StatementAuthor.history.filter(id=old_fjellner.pk, history_type="-").get()
+    assert removed.history_change_reason == "Författare borttagen" and removed.history_user == registrar
+    added = StatementAuthor.history.filter(id=authors[0].pk).get()
+    assert added.history_change_reason == "Författare tillagd"
+    assert _latest(authors[1]).history_change_reason == "Författare ändrad"
+    assert Statement.objects.get(pk=statement.pk).author_title == "borgarråden"
+
+
+def test_edit_statement_refuses_bad_authors_and_kinds_and_keeps_everything(brb_statement, registrar):
+    decision, statement, fjellner, jonsson = brb_statement
+    outsider = PoliticianFactory(first_name="Ola", last_name="Utomstående")
+    substitute = _member(decision.body, "Michaela", "Hollis", "KD", role=Seat.Role.ERSATTARE, user=False)
+
+    def snapshot():
+        s = Statement.objects.get(pk=statement.pk)
+        return (s.kind, s.text, s.version, list(s.authors.values_list("politician_id", "order")), Statement.history.count())
+
+    before = snapshot()
+    attempts = [
+        ({"authors": []}, "minst en författare"),
+        ({"authors": [AuthorSpec(jonsson), AuthorSpec(jonsson)]}, "Samma person kan inte stå två gånger"),
+        ({"authors": [AuthorSpec(outsider)]}, "Ola Utomstående har ingen plats i borgarrådsberedningen"),
+        ({"kind": Statement.Kind.ERSATTARYTTRANDE}, "är inte ersättare i borgarrådsberedningen"),
+        ({"kind": Statement.Kind.ERSATTARYTTRANDE, "authors": [AuthorSpec(fjellner)]}, "är inte ersättare"),
+        ({"backed_proposal": "förvaltningens förslag"}, "Bara en reservation kan yrka bifall"),
+        ({"endorses": statement}, "kan inte ställa sig bakom sig självt"),
+        ({"created_by": registrar}, "Fälten created_by ändras inte här"),
+    ]
+    for fields, message in attempts:
+        with pytest.raises(WorkflowError, match=message):
+            workflow.edit_statement(statement, text="<p>Nytt.</p>", by=registrar, **fields)
+        assert snapshot() == before, fields
+    # The same kind change with a fitting author goes through.
+    workflow.edit_statement(
+        statement, kind=Statement.Kind.ERSATTARYTTRANDE, authors=[AuthorSpec(substitute)], by=registrar,
+    )
+    statement.refresh_from_db()
+    assert statement.kind == Statement.Kind.ERSATTARYTTRANDE
+    assert [a.politician for a in statement.authors.all()] == [substitute]
+    # A reservation backs a proposal and may endorse another statement in the same decision.
+    other = workflow.add_statement(decision, kind=Statement.Kind.RESERVATION, authors=[AuthorSpec(fjellner)], by=registrar)
+    workflow.edit_statement(
+        statement, kind=Statement.Kind.RESERVATION, authors=[AuthorSpec(jonsson)], backed_proposal="  Moderaternas   förslag ",
+        endorses=other, by=registrar,
+    )
+    statement.refresh_from_db()
+    assert (statement.backed_proposal, statement.endorses) == ("Moderaternas förslag", other)
+
+
+def test_remove_statement_keeps_the_deletion_in_history(brb_statement, registrar):
+    decision, statement, fjellner, jonsson = brb_statement
+    author_ids = list(statement.authors.values_list("pk", flat=True))
+    stale = statement.version
+    workflow.edit_statement(statement, text="<p>Någon annans ändring.</p>", by=registrar, expected_version=stale)
+    with pytest.raises(ConflictError) as error:
+        workflow.remove_statement(statement, by=registrar, expected_version=stale)
+    assert error.value.current.text == "<p>Någon annans ändring.</p>"
+    assert Statement.objects.filter(pk=statement.pk).exists() and statement.authors.count() == 2
+
+    workflow.remove_statement(statement, by=registrar, expected_version=stale + 1)
+
+    assert not Statement.objects.filter(pk=statement.pk).exists()
+    assert not StatementAuthor.objects.filter(pk__in=author_ids).exists()
+    gone = Statement.history.filter(id=statement.pk, history_type="-").get()
+    assert (gone.history_change_reason, gone.history_user, gone.text) == ("Uttalandet borttaget", registrar, "<p>Någon annans ändring.</p>")
+    for pk in author_ids:
+        row = StatementAuthor.history.filter(id=pk, history_type="-").get()
+        assert (row.history_change_reason, row.history_user) == ("Uttalandet borttaget", registrar)
+
+
+def test_remove_statement_refused_while_another_refers_to_it(brb_statement, registrar):
+    decision, statement, fjellner, jonsson = brb_statement
+    substitute = _member(decision.body, "Michaela", "Hollis", "KD", role=Seat.Role.ERSATTARE, user=False)
+    endorsing = workflow.add_statement(
+        decision, kind=Statement.Kind.ERSATTARYTTRANDE, authors=[AuthorSpec(substitute)], endorses=statement, by=registrar,
+    )
+    with pytest.raises(WorkflowError, match="Uttalandet kan inte tas bort, eftersom andra uttalanden hänvisar till det: Ersättaryttrande"):
+        workflow.remove_statement(statement, by=registrar)
+    assert Statement.objects.filter(pk=statement.pk).exists()
+    workflow.remove_statement(endorsing, by=registrar)
+    workflow.remove_statement(statement, by=registrar)
+    assert not Statement.objects.exists()
