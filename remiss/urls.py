@@ -9,6 +9,7 @@ urlpatterns = [
     path("konto/", include("django.contrib.auth.urls")),
     path("api/", include("remiss.api", namespace="api")),
     path("", common.home, name="home"),
+    path("halsa/", common.health, name="health"),
     *registrar.urlpatterns,
     *officer.urlpatterns,
     *politician.urlpatterns,
