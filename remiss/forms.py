@@ -82,7 +82,6 @@ def validate_upload_size(upload) -> None:
 
 # --- The registrar's forms: case, proposals, referrals, city texts and decisions ----------------
 
-import hashlib  # noqa: E402
 import re  # noqa: E402
 from datetime import date, timedelta  # noqa: E402
 
@@ -107,11 +106,6 @@ def lines_to_points(value: str) -> list[str]:
         if line:
             points.append(line)
     return points
-
-
-def text_fingerprint(text: str) -> str:
-    """A short stamp of a saved text, carried in a hidden field to notice someone else's save."""
-    return hashlib.sha256((text or "").encode("utf-8")).hexdigest()[:32]
 
 
 def commissioner_choices():
@@ -338,7 +332,7 @@ class BackgroundForm(AccessibleForm):
         label=_("Ärendet"),
         help_text=_("Bakgrunden till betänkandet och vad det handlar om, med mellanrubriker och punktlistor vid behov."),
     )
-    base = forms.CharField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -744,7 +738,11 @@ class PoliticianStatementEditForm(PoliticianStatementForm):
     def __init__(self, *args, statement: Statement, **kwargs):
         super().__init__(*args, statement=statement, allowed_kinds=[statement.kind], **kwargs)
         del self.fields["kind"]
-        del self.fields["and_others"]
+        # "m.fl." is each author's own mark: the form shows and sets the editing politician's.
+        own = next((a for a in statement.authors.all() if a.politician_id == self.politician.pk), None)
+        if own is not None and not self.is_bound:
+            self.initial.setdefault("and_others", own.and_others)
+        self.fields["and_others"].help_text = _("Gäller bara ditt namn i raden; varje medförfattare väljer själv.")
         if statement.kind != Statement.Kind.RESERVATION:
             del self.fields["backed_proposal"]
         self.fields["coauthors"].label = _("Bjud in fler medförfattare")

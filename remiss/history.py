@@ -316,13 +316,10 @@ def load_subject(kind: TextKind, pk: int) -> models.Model:
     return queries.history_subject(kind.key, pk)
 
 
-def expected_version(history: History) -> int | None:
-    """What a restore form carries for optimistic locking: the version counter, or for the case
-    (which has none) the newest history row's id."""
-    if hasattr(history.obj, "version"):
-        return history.obj.version  # type: ignore[attr-defined]
-    current = history.current
-    return current.history_id if current else None
+def expected_version(history: History) -> int:
+    """What a restore form carries for optimistic locking: the text's version counter (for the
+    case's Ärendet, `Case.version`)."""
+    return history.obj.version  # type: ignore[attr-defined]
 
 
 # --- Who may see and restore ----------------------------------------------------------------------

@@ -446,13 +446,6 @@ def history_row(model: type[_models.Model], history_id: int) -> Any:
     return model.history.select_related("history_user").get(history_id=history_id)  # type: ignore[attr-defined]
 
 
-def newest_history_id(model: type[_models.Model], pk: Any) -> int | None:
-    return (
-        model.history.filter(id=pk).order_by("-history_id")  # type: ignore[attr-defined]
-        .values_list("history_id", flat=True).first()
-    )
-
-
 def current_of(model: type[_models.Model], pk: Any) -> _models.Model | None:
     """The object a history row belongs to, as it is now (None when it has been deleted)."""
     return model.objects.select_related(*_SUBJECT_RELATED.get(model, ())).filter(pk=pk).first()

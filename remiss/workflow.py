@@ -755,14 +755,17 @@ def set_and_others(
     statement: Statement, *, politician: Politician, and_others: bool, by: User | None,
     expected_version: int | None = None,
 ) -> StatementAuthor:
-    """Set or clear the "m.fl." mark of one accepted author of the statement, until justering.
+    """Set or clear the "m.fl." mark of one accepted author of the statement, under the same
+    rule as `edit_statement` (until the decision is justered or the case answered).
 
     Only that author's row changes, with its own history row. With `expected_version` the
     statement's version is claimed as `edit_statement` does; the politician's edit form saves the
     text first (which claims it) and then calls this in the same transaction, without it.
     """
-    statement = _locked(Statement, statement.pk)
-    ensure_editable(statement.decision)
+    decision = _locked_decision(Statement.objects.values_list("decision_id", flat=True).get(pk=statement.pk))
+    statement = _locked(Statement, statement.pk)  # case, decision, statement: one lock order
+    statement.decision = decision
+    _ensure_decision_edit(decision, "edit_statement")
     author = statement.authors.filter(politician=politician, accepted=True).first()
     if author is None:
         raise WorkflowError(_("%(name)s står inte bland uttalandets författare.") % {"name": politician.full_name})

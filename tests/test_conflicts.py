@@ -270,25 +270,26 @@ def test_the_registrar_in_two_browsers_edits_the_city_proposal(referred, registr
 
 
 def test_the_registrar_in_two_browsers_edits_the_background(case, registrar) -> None:
-    """The background has no version column; the page carries a fingerprint of the text it showed."""
+    """Ärendet's page carries Case.version, like every other text's."""
     registrar.first_name, registrar.last_name = "Rut", "Registrator"
     registrar.save()
     first, second = _login(registrar), _login(registrar)
     url = reverse("case_background", args=[case.pk])
-    base = input_value(first.get(url).content.decode(), "base")
-    assert input_value(second.get(url).content.decode(), "base") == base
+    version = input_value(first.get(url).content.decode(), "version")
+    assert input_value(second.get(url).content.decode(), "version") == version == str(case.version)
     text_first = "<p>Utredningen föreslår kortare väntetider.</p>"
     text_second = "<p>Utredningen föreslår längre öppettider.</p>"
-    assert first.post(url, {"text": text_first, "base": base}).status_code == 302
+    assert first.post(url, {"text": text_first, "version": version}).status_code == 302
 
-    response = second.post(url, {"text": text_second, "base": base})
+    response = second.post(url, {"text": text_second, "version": version})
     page = assert_conflict_page(response, mine_words="längre öppettider.", saved_words="kortare väntetider.", saved_by="Rut Registrator")
     assert textarea_value(page, "text") == text_second
     assert Case.objects.get(pk=case.pk).background == text_first
 
-    response = second.post(url, {"text": text_second, "base": input_value(page, "base")})
+    response = second.post(url, {"text": text_second, "version": input_value(page, "version")})
     assert response.status_code == 302
     assert Case.objects.get(pk=case.pk).background == text_second
+    assert Case.objects.get(pk=case.pk).version == int(version) + 2
 
 
 def test_the_workflow_refuses_a_stale_version_in_the_same_update(referred, officer) -> None:

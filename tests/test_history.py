@@ -121,7 +121,7 @@ def test_background_versions_are_only_the_text_changes(case, registrar):
     workflow.update_case(case, title="En ny titel", by=registrar)  # not a version of the text
     workflow.save_background(case, text="<p>Bakgrund två.</p>", by=registrar)
     hist = history.load_history(history.BACKGROUND, case)
-    assert [v.reason for v in hist.versions][:2] == ["Ärendets uppgifter ändrade"] * 2
+    assert [v.reason for v in hist.versions][:2] == ["Ärendet sparat"] * 2
     assert len(hist.versions) == 3  # created, ett, två
     assert all(v.changed for v in hist.versions[:-1])
 
@@ -257,19 +257,26 @@ def test_restore_city_proposal_and_refused_once_decided(referred, registrar):
         workflow.restore_text(proposal, _rows(proposal)[2].history_id, by=registrar)
 
 
-def test_restore_background_uses_the_newest_history_row_as_its_version(referred, registrar):
+def test_restore_background_checks_and_bumps_the_case_version(referred, registrar):
     case = referred[0]
     workflow.save_background(case, text="<p>Ett.</p>", by=registrar)
-    workflow.save_background(case, text="<p>Två.</p>", by=registrar)
+    case = workflow.save_background(case, text="<p>Två.</p>", by=registrar)
     hist = history.load_history(history.BACKGROUND, case)
+    assert history.expected_version(hist) == case.version
     target = hist.versions[1].history_id
-    stale = hist.versions[1].history_id  # not the newest row
-    with pytest.raises(ConflictError):
-        workflow.restore_text(case, target, by=registrar, expected_version=stale)
-    newest = Case.history.filter(id=case.pk).order_by("-history_id").first().history_id
-    workflow.restore_text(case, target, by=registrar, expected_version=newest)
+    rows = Case.history.filter(id=case.pk).count()
+    with pytest.raises(ConflictError, match="Texten har ändrats sedan du öppnade historiken"):
+        workflow.restore_text(case, target, by=registrar, expected_version=case.version - 1)
+    assert Case.history.filter(id=case.pk).count() == rows
+    assert Case.objects.get(pk=case.pk).background == "<p>Två.</p>"
+    seen = case.version
+    workflow.restore_text(case, target, by=registrar, expected_version=seen)
     case.refresh_from_db()
     assert case.background == "<p>Ett.</p>"
+    assert case.version == seen + 1
+    # A save that still carries the version from before the restore is now a conflict.
+    with pytest.raises(ConflictError):
+        workflow.save_background(case, text="<p>Gammal flik.</p>", by=registrar, expected_version=seen)
     _decide_case(case, registrar)
     with pytest.raises(LockedError):
         workflow.restore_text(case, hist.versions[0].history_id, by=registrar)

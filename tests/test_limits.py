@@ -269,7 +269,7 @@ def form_posts(w: dict, officer, office_officer, registrar, ledamot) -> list[tup
          {"text": long, "identical_to": "", "version": str(statement.version)},
          "text", lambda: Statement.objects.get(pk=statement.pk).text),
         ("ärendet (bakgrund)", registrar, reverse("case_background", args=[case.pk]),
-         {"text": long, "base": ""}, "text", lambda: Case.objects.get(pk=case.pk).background),
+         {"text": long, "version": str(case.version)}, "text", lambda: Case.objects.get(pk=case.pk).background),
         ("sammanfattning", registrar, reverse("case_city_proposal", args=[case.pk]),
          {"decision_points": "Remissen besvaras.", "summary": long, "views": "", "signed_place": "Stockholm", "signed_date": "",
           "version": city_version},

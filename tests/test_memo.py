@@ -495,6 +495,17 @@ def test_pending_coauthor_is_not_named(db) -> None:
     assert "Hemlig" not in html
 
 
+def test_and_others_set_after_the_statement_changes_the_memos_attribution(db) -> None:
+    case = answered_case(2, statements_per_body=1)
+    statement = Statement.objects.get(decision__case=case, decision__body__kind=Body.Kind.BORGARRADSBEREDNINGEN)
+    author = statement.authors.get()
+    name, party = author.politician.full_name, author.politician.party.abbreviation
+    assert f"av {name} ({party})" in render_html(gather(case))
+    workflow.set_and_others(statement, politician=author.politician, and_others=True, by=None)
+    html = render_html(gather(case))
+    assert f"av {name} m.fl. ({party})" in html and f"av {name} ({party})" not in html
+
+
 # --- Safety -------------------------------------------------------------------------------------
 
 HOSTILE = (

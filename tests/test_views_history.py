@@ -276,10 +276,19 @@ def test_restore_background_through_the_page(client, background, registrar):
     client.force_login(registrar)
     rows = _rows(background)
     old = next(r for r in rows if r.background == "<p>Betänkandet i korthet.</p>")
-    response = client.post(_url("background", background, "_restore"), {"history_id": old.history_id, "version": rows[-1].history_id})
+    page = client.get(_url("background", background)).content.decode()
+    assert f'name="version" value="{background.version}"' in page
+    stale = {"history_id": old.history_id, "version": background.version - 1}
+    response = client.post(_url("background", background, "_restore"), stale)
+    assert response.status_code == 409
+    assert "Texten har ändrats sedan du öppnade historiken." in response.content.decode()
+    assert Case.objects.get(pk=background.pk).background == "<p>Betänkandet i längre form.</p>"
+    response = client.post(_url("background", background, "_restore"), {"history_id": old.history_id, "version": background.version})
     assert response.status_code == 302
+    version = background.version
     background.refresh_from_db()
     assert background.background == "<p>Betänkandet i korthet.</p>"
+    assert background.version == version + 1
 
 
 # --- The page's markup ------------------------------------------------------------------------
@@ -406,7 +415,7 @@ def test_an_old_background_version_can_be_restored_from_its_page(client, backgro
     page = client.get(reverse("history_version", args=["remiss.case", old.history_id])).content.decode()
     assert "Betänkandet i korthet." in page and "Titel" in page and "Återställ denna version" in page
     token = re.search(r'name="version" value="(\d+)"', page).group(1)
-    assert int(token) == rows[-1].history_id
+    assert int(token) == background.version
     response = client.post(reverse("history_background_restore", args=[background.pk]),
                            {"history_id": old.history_id, "version": token})
     assert response.status_code == 302

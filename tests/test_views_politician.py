@@ -493,6 +493,53 @@ def test_editing_after_justering_is_refused_with_the_locked_message(client, deci
     assert own_statement.text == "<p>Vi vill framhålla tidiga insatser.</p>"
 
 
+def test_author_sets_and_clears_their_own_and_others_mark(client, decision, own_statement, ledamot):
+    url = reverse("politician_statement_edit", args=[own_statement.pk])
+    page = _as(client, ledamot).get(url).content.decode()
+    assert re.search(r'<input type="checkbox" name="and_others"(?![^>]*checked)[^>]*>', page)
+    assert client.post(url, _edit_post(own_statement, and_others="on")).status_code == 302
+    author = own_statement.authors.get()
+    assert author.and_others is True
+    assert author.history.first().history_user == ledamot
+    assert author.history.first().history_change_reason == "”m.fl.” tillagt"
+    page = client.get(reverse("politician_decision", args=[decision.pk])).content.decode()
+    assert "Särskilt uttalande av Jan Jönsson m.fl. (L)" in page
+    assert re.search(r'<input type="checkbox" name="and_others"[^>]*checked', client.get(url).content.decode())
+
+    assert client.post(url, _edit_post(own_statement)).status_code == 302  # the box left unticked
+    author.refresh_from_db()
+    assert author.and_others is False
+    assert "Särskilt uttalande av Jan Jönsson (L)" in client.get(reverse("politician_decision", args=[decision.pk])).content.decode()
+
+
+def test_a_coauthor_sets_only_their_own_and_others_mark(client, decision, ledamot, ledamot2):
+    statement = workflow.add_statement(
+        decision, kind="sarskilt_uttalande", text="<p>T</p>",
+        authors=[AuthorSpec(ledamot.politician), AuthorSpec(ledamot2.politician)], by=ledamot,
+    )
+    url = reverse("politician_statement_edit", args=[statement.pk])
+    assert _as(client, ledamot2).post(url, _edit_post(statement, and_others="on")).status_code == 302
+    flags = dict(statement.authors.values_list("politician__last_name", "and_others"))
+    assert flags == {"Jönsson": False, "Hedin": True}
+
+
+@pytest.mark.parametrize("who", ["ledamot", "politiker utan plats", "handläggare", "registrator", "anonym"])
+def test_others_cannot_set_an_authors_and_others_mark(client, wrong_users, own_statement, ledamot2, who):
+    user = ledamot2 if who == "ledamot" else wrong_users[who]
+    _refused(_as(client, user).post(
+        reverse("politician_statement_edit", args=[own_statement.pk]), _edit_post(own_statement, and_others="on"),
+    ))
+    assert not StatementAuthor.objects.filter(and_others=True).exists()
+
+
+def test_and_others_after_justering_is_refused_with_the_locked_message(client, decision, own_statement, ledamot):
+    workflow.justera(decision, by=None)
+    url = reverse("politician_statement_edit", args=[own_statement.pk])
+    response = _as(client, ledamot).post(url, _edit_post(own_statement, and_others="on"))
+    assert response.status_code == 409 and LOCKED in response.content.decode()
+    assert own_statement.authors.get().and_others is False
+
+
 def test_statement_edit_conflict_shows_both_versions_and_keeps_typed_text(client, decision, ledamot, ledamot2):
     statement = workflow.add_statement(
         decision, kind="sarskilt_uttalande", text="<p>Början.</p>",

@@ -441,12 +441,14 @@ def test_stale_city_proposal_shows_both_versions_and_keeps_the_text(client, regi
 def test_stale_background_shows_both_versions(client, registrar, case):
     login(client, registrar)
     page = text(client.get(reverse("case_background", args=[case.pk])))
-    base = page.split('name="base" value="')[1].split('"')[0]
+    version = int(page.split('name="version" value="')[1].split('"')[0])
+    assert version == Case.objects.get(pk=case.pk).version
     workflow.save_background(case, text="<p>Någon annans bakgrund.</p>", by=registrar)
-    response = client.post(reverse("case_background", args=[case.pk]), {"text": "<p>Min bakgrund.</p>", "base": base})
+    response = client.post(reverse("case_background", args=[case.pk]), {"text": "<p>Min bakgrund.</p>", "version": str(version)})
     page = text(response)
     assert "Någon annan har sparat texten medan du skrev." in page
     assert "Någon annans bakgrund." in page and "Min bakgrund." in page
+    assert f'name="version" value="{version + 1}"' in page  # saving again now overwrites, on purpose
     case.refresh_from_db()
     assert case.background == "<p>Någon annans bakgrund.</p>"
 

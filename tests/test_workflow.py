@@ -572,6 +572,11 @@ def test_and_others_only_for_an_accepted_author_and_with_optimistic_locking(soc_
         workflow.set_and_others(statement, politician=kristin, and_others=True, by=kristin.user, expected_version=read)
     assert not statement.authors.get(politician=kristin).and_others
 
+    Case.objects.filter(pk=soc_decision.case_id).update(status=Case.Status.ANSWERED)  # the edit table's other lock
+    with pytest.raises(LockedError, match="Ärendet är besvarat"):
+        workflow.set_and_others(statement, politician=kristin, and_others=True, by=kristin.user)
+    assert not statement.authors.get(politician=kristin).and_others
+
 
 def test_pending_invitations_are_removed_at_justering(soc_decision):
     body = soc_decision.body

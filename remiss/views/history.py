@@ -182,8 +182,7 @@ def version_page(request: HttpRequest, model: str, history_id: int) -> HttpRespo
     if kind is not None and obj is not None and history.can_restore(request.user, kind, obj):
         differs = any(f.value(kind.model, row) != f.value(kind.model, obj) for f in kind.fields)
         if differs and workflow.restore_refusal(obj) is None:
-            token = obj.version if hasattr(obj, "version") else queries.newest_history_id(model_cls, obj.pk)
-            restore = {"url": reverse(f"history_{kind.key}_restore", args=[_url_pk(kind, obj)]), "version": token}
+            restore = {"url": reverse(f"history_{kind.key}_restore", args=[_url_pk(kind, obj)]), "version": obj.version}
     values = history.row_values(model_cls, row)
     return render(request, "remiss/history/version.html", {
         "nav": _nav(request.user), "row": row, "model_name": str(model_cls._meta.verbose_name), "obj": obj,

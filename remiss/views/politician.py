@@ -162,7 +162,8 @@ def _with_version(data: QueryDict, version: int) -> QueryDict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def politician_statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Edit one's own statement (text, backed proposal, likalydande) and invite more co-authors."""
+    """Edit one's own statement (text, backed proposal, likalydande, one's own "m.fl.") and invite
+    more co-authors."""
     politician, statement = _load_statement(request, pk)
     require(is_statement_author(request.user, statement))
     decision = statement.decision
@@ -187,6 +188,8 @@ def politician_statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         with transaction.atomic():
             workflow.edit_statement(statement, by=request.user, expected_version=data["version"], **fields)
+            # Only the editing politician's own "m.fl."; the version was claimed just above.
+            workflow.set_and_others(statement, politician=politician, and_others=data["and_others"], by=request.user)
             for invitee in invitees:
                 workflow.invite_coauthor(statement, politician=invitee, by=request.user)
     except ConflictError as error:
@@ -239,24 +242,18 @@ def _load_invitation(request: HttpRequest, pk: int) -> StatementAuthor:
 
 @login_required
 @require_POST
-def politician_accept_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+def politician_answer_invitation(request: HttpRequest, pk: int, *, accept: bool) -> HttpResponse:
+    """Accept or decline one's own invitation (two URLs, `accept` set by each). Accepting leads to
+    the decision, whose statement now lists them; declining leads home, as the invitation is gone."""
     author = _load_invitation(request, pk)
+    answer = workflow.accept_coauthorship if accept else workflow.decline_coauthorship
     try:
-        workflow.accept_coauthorship(author, by=request.user)
+        answer(author, by=request.user)
     except WorkflowError as error:
         return politician_home(request, error=str(error), status=_status_for(error))
-    messages.success(request, _("Du står nu med som medförfattare."))
-    return redirect("politician_decision", pk=author.statement.decision_id)
-
-
-@login_required
-@require_POST
-def politician_decline_invitation(request: HttpRequest, pk: int) -> HttpResponse:
-    author = _load_invitation(request, pk)
-    try:
-        workflow.decline_coauthorship(author, by=request.user)
-    except WorkflowError as error:
-        return politician_home(request, error=str(error), status=_status_for(error))
+    if accept:
+        messages.success(request, _("Du står nu med som medförfattare."))
+        return redirect("politician_decision", pk=author.statement.decision_id)
     messages.success(request, _("Du har tackat nej till inbjudan."))
     return redirect("politician_home")
 
@@ -267,6 +264,8 @@ urlpatterns = [
     path("politiker/beslut/<int:pk>/nytt-uttalande/", politician_statement_add, name="politician_statement_add"),
     path("politiker/uttalande/<int:pk>/", politician_statement_edit, name="politician_statement_edit"),
     path("politiker/uttalande/<int:pk>/stall-dig-bakom/", politician_endorse, name="politician_endorse"),
-    path("politiker/inbjudan/<int:pk>/acceptera/", politician_accept_invitation, name="politician_accept_invitation"),
-    path("politiker/inbjudan/<int:pk>/avboj/", politician_decline_invitation, name="politician_decline_invitation"),
+    path("politiker/inbjudan/<int:pk>/acceptera/", politician_answer_invitation, {"accept": True},
+         name="politician_accept_invitation"),
+    path("politiker/inbjudan/<int:pk>/avboj/", politician_answer_invitation, {"accept": False},
+         name="politician_decline_invitation"),
 ]

@@ -18,7 +18,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, Value, When
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import path, reverse
@@ -38,7 +38,6 @@ from remiss.forms import (
     ProposalForm,
     ReferForm,
     ReferralDeadlineForm,
-    text_fingerprint,
 )
 from remiss.models import Body, Case, CityProposal, Decision, Memo, Referral, genitive
 from remiss.richtext import sanitize
@@ -303,30 +302,29 @@ def referral_deadline(request, pk: int, rid: int):
 
 # --- The city's texts -------------------------------------------------------------------------
 
+def _with_version(data: QueryDict, version: int) -> QueryDict:
+    """The posted data with the saved version's number, so saving again overwrites knowingly."""
+    data = data.copy()
+    data["version"] = str(version)
+    return data
+
+
 @registrar_only
 def case_background(request, pk: int):
     case = _case(pk)
     conflict = None
     if request.method != "POST":
-        form = BackgroundForm(initial={"text": case.background, "base": text_fingerprint(case.background)})
+        form = BackgroundForm(initial={"text": case.background, "version": case.version})
         return _render(request, "background.html", {"case": case, "form": form, "conflict": None})
     form = BackgroundForm(request.POST)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                current = Case.objects.select_for_update().get(pk=case.pk)
-                base = form.cleaned_data["base"]
-                if base and base != text_fingerprint(current.background):
-                    raise ConflictError(
-                        _("Någon annan har sparat texten medan du skrev. Jämför din version med den sparade."),
-                        current=current,
-                    )
-                workflow.save_background(current, text=form.cleaned_data["text"], by=request.user)
+            workflow.save_background(
+                case, text=form.cleaned_data["text"], expected_version=form.cleaned_data["version"], by=request.user,
+            )
         except ConflictError as error:
             conflict = diff.build_conflict(error, error.current, [(_("Ärendet"), form.cleaned_data["text"], error.current.background)])
-            data = request.POST.copy()
-            data["base"] = text_fingerprint(error.current.background)  # saving again now overwrites, on purpose
-            form = BackgroundForm(data)
+            form = BackgroundForm(_with_version(request.POST, error.current.version))
             form.is_valid()
         except (WorkflowError, ValidationError) as error:
             _refused(request, error)
