@@ -494,14 +494,126 @@ class CityStatementForm(AccessibleForm):
         kind = data.get("kind")
         if kind and kind != Statement.Kind.RESERVATION and data.get("backed_proposal"):
             self.add_error("backed_proposal", _("Bara en reservation kan yrka bifall till ett förslag."))
-        if kind and kind != Statement.Kind.RESERVATION and not (data.get("text") or "").strip() and not data.get("identical_to"):
+        if kind and kind != Statement.Kind.RESERVATION and not (data.get("text") or "").strip() and not data.get("identical_to") \
+                and not data.get("endorses"):
             self.add_error("text", _("Skriv en text, eller ange vilket uttalande det är likalydande med."))
         return data
 
 
-# --- The officer's and the politician's forms: opinion, nämnd decision, statements ---------------
+class CityDecisionEditForm(CityDecisionForm):
+    """Correcting a recorded city decision: the same fields, and the version the registrar read."""
 
-import re  # noqa: E402,F811
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @staticmethod
+    def initial_for(decision: Decision) -> dict:
+        return {"meeting_date": decision.meeting_date, "points": "\n".join(decision.points), "version": decision.version}
+
+
+class CityStatementEditForm(CityStatementForm):
+    """Correcting a statement on a city decision: kind, authors in order, texts and references.
+
+    Six author slots as when adding, or as many as the statement already has, so that saving the
+    form never drops an author nobody chose to remove.
+    """
+
+    endorses = StatementChoiceField(
+        label=_("Ställer sig bakom"), queryset=Statement.objects.none(), required=False, empty_label=_("Inget"),
+        help_text=_("Ett annat uttalande i samma beslut som detta ställer sig bakom."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, statement: Statement, **kwargs):
+        self.statement = statement
+        accepted = [a for a in statement.authors.all() if a.accepted]
+        self.AUTHOR_SLOTS = max(CityStatementForm.AUTHOR_SLOTS, len(accepted))
+        super().__init__(*args, decision=statement.decision, **kwargs)
+        self.fields["identical_to"].queryset = self.fields["identical_to"].queryset.exclude(pk=statement.pk)
+        self.fields["endorses"].queryset = (
+            Statement.objects.filter(decision_id=statement.decision_id).exclude(pk=statement.pk)
+            .select_related("decision__body").prefetch_related("authors__politician__party")
+        )
+        if not self.is_bound:
+            self.initial.update(self.initial_for(statement, accepted))
+
+    @staticmethod
+    def initial_for(statement: Statement, accepted) -> dict:
+        initial = {
+            "kind": statement.kind, "author_title": statement.author_title, "text": statement.text,
+            "backed_proposal": statement.backed_proposal, "identical_to": statement.identical_to_id,
+            "endorses": statement.endorses_id, "version": statement.version,
+        }
+        for n, author in enumerate(sorted(accepted, key=lambda a: (a.order, a.pk)), start=1):
+            initial[f"author_{n}"] = author.politician_id
+            initial[f"author_{n}_mfl"] = author.and_others
+        return initial
+
+
+class StatementRemoveForm(AccessibleForm):
+    """Confirming a statement's removal; the version the registrar saw guards against a late edit."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+from django.db.models import Q  # noqa: E402
+
+from remiss.models import User  # noqa: E402
+
+
+class OfficersField(forms.ModelMultipleChoiceField):
+    """The referral's handläggare: checkboxes, one per officer of the body, labelled by name."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *args, **kwargs):
+        self.body: Body | None = None
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        name = obj.get_full_name() or obj.username
+        return name if obj.is_active else _("%(name)s (inaktiverad)") % {"name": name}
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except forms.ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            ids = [v for v in value if str(v).isdigit()]
+            strangers = User.objects.filter(pk__in=ids).exclude(pk__in=self.queryset.values("pk"))
+            names = ", ".join(u.get_full_name() or u.username for u in strangers)
+            if names and self.body is not None:
+                raise forms.ValidationError(
+                    _("%(names)s är inte handläggare för %(body)s och kan inte tilldelas den här remitteringen."),
+                    params={"names": names, "body": self.body.name_in_text}, code="invalid_choice",
+                ) from error
+            raise forms.ValidationError(_("Välj bland handläggarna i listan."), code="invalid_choice") from error
+
+
+class ReferralOfficersForm(AccessibleForm):
+    """Choose the handläggare of one referral among the officers who work for its body."""
+
+    officers = OfficersField(
+        label=_("Handläggare"), queryset=User.objects.none(), required=False,
+        help_text=_("De som skriver tjänsteutlåtandet. Bara handläggare som arbetar för remissinstansen kan väljas. "
+                    "Utan vald handläggare går påminnelserna till alla instansens handläggare."),
+    )
+
+    def __init__(self, *args, referral: Referral, **kwargs):
+        self.referral = referral
+        assigned = [o.pk for o in referral.officers.all()]
+        kwargs.setdefault("initial", {"officers": assigned})
+        super().__init__(*args, **kwargs)
+        field = self.fields["officers"]
+        field.body = referral.body
+        # The body's active officers, and whoever is assigned now (so that they show, ticked).
+        field.queryset = (
+            User.objects.filter(Q(role=User.Role.OFFICER, bodies=referral.body, is_active=True) | Q(pk__in=assigned))
+            .distinct().order_by("first_name", "last_name", "username")
+        )
+
+
+# --- The officer's and the politician's forms: opinion, nämnd decision, statements ---------------
 
 from remiss.models import Seat  # noqa: E402
 from remiss.richtext import sanitize, to_plain  # noqa: E402
@@ -520,35 +632,12 @@ def tie_error(form: forms.Form, name: str | None, message: str) -> None:
         widget.attrs["aria-describedby"] = " ".join(described)
 
 
-_LOOKS_LIKE_TAG = re.compile(r"<[a-zA-Z/!]")
-
-
-def plain_or_html(value: str | None) -> str:
-    """Typed without the editor (no JavaScript), a text is plain: blank lines make paragraphs,
-    and a '<' in it is a character, not markup. The editor always sends markup."""
-    from remiss.richtext import plain_to_html
-
-    value = value or ""
-    return value if _LOOKS_LIKE_TAG.search(value) or not value.strip() else plain_to_html(value)
-
-
-class PlainTextFallbackMixin:
-    """For forms with `RichTextField`s: plain text from a bare textarea becomes paragraphs."""
-
-    def clean(self):
-        data = super().clean()  # type: ignore[misc]
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
-            if isinstance(field, RichTextField) and isinstance(data.get(name), str):
-                data[name] = plain_or_html(data[name])
-        return data
-
-
 def _has_words(html: str | None) -> bool:
     """True when a rich-text value has words once sanitised (the editor may send '<p><br></p>')."""
     return bool(to_plain(sanitize(html or "")).strip())
 
 
-class OpinionForm(PlainTextFallbackMixin, AccessibleForm):
+class OpinionForm(AccessibleForm):
     """The tjänsteutlåtande: date, text and förslag till beslut. Drafts may be incomplete."""
 
     date = forms.DateField(
@@ -575,7 +664,7 @@ class OpinionForm(PlainTextFallbackMixin, AccessibleForm):
             del self.fields["position"]
 
 
-class NamndDecisionForm(PlainTextFallbackMixin, AccessibleForm):
+class NamndDecisionForm(AccessibleForm):
     """An answering nämnd's decision on its administration's opinion."""
 
     meeting_date = forms.DateField(
@@ -662,7 +751,7 @@ class SameCaseStatementField(forms.ModelChoiceField):
         return f"{obj.decision.body.name}: {full_line(obj)}"
 
 
-class PoliticianStatementForm(PlainTextFallbackMixin, AccessibleForm):
+class PoliticianStatementForm(AccessibleForm):
     """A politician's own statement on a decision, with co-authors to invite.
 
     `kind` validates against every kind, but offers only those the seat allows: a kind the seat

@@ -15,7 +15,9 @@ ALLOWED_TAGS: frozenset[str] = frozenset({"p", "h3", "h4", "ul", "ol", "li", "st
 # Word and browsers use other names for the same structure; they are renamed before cleaning.
 _RENAMES = {"b": "strong", "i": "em", "h1": "h3", "h2": "h3", "h5": "h4", "h6": "h4"}
 _RENAME_RE = re.compile(r"<(/?)(b|i|h1|h2|h5|h6)(\s[^>]*)?>", re.IGNORECASE)
-_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
+# What an HTML parser reads as markup: "<" directly followed by a letter, "/", "!" or "?". A "<"
+# followed by anything else ("a < b", "barn <15 år") is text, so such input is still plain text.
+_TAG_RE = re.compile(r"<[a-zA-Z!?/]")
 _DROP_WITH_CONTENT = {"script", "style", "title", "head", "template", "noscript", "iframe", "object", "textarea", "select"}
 # Deepest nesting of elements kept. Word nests lists at most nine levels (18 elements with their
 # items) inside a paragraph's bold and italic; deeper markup is unwrapped, its words kept. Without

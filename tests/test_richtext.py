@@ -104,6 +104,39 @@ def test_nothing_stays_nothing(empty):
     assert sanitize(empty) == ""
 
 
+# Typed without the editor (no JavaScript), a text arrives as plain text: `sanitize` alone must
+# turn it into paragraphs and keep every "<" that is not markup as a character.
+@pytest.mark.parametrize(
+    ("plain", "clean"),
+    [
+        ("Rad ett\nrad två\n\nStycke två", "<p>Rad ett rad två</p><p>Stycke två</p>"),
+        ("Stycke ett\r\n\r\nStycke två", "<p>Stycke ett</p><p>Stycke två</p>"),
+        ("a < b", "<p>a &lt; b</p>"),
+        ("<", "<p>&lt;</p>"),
+        ("barn <15 år", "<p>barn &lt;15 år</p>"),
+        ("a <= b och c > d", "<p>a &lt;= b och c &gt; d</p>"),
+        ("Första: a < b & c.\n\nAndra: x < y", "<p>Första: a &lt; b &amp; c.</p><p>Andra: x &lt; y</p>"),
+        ("a <\n\n< b", "<p>a &lt;</p><p>&lt; b</p>"),
+        ("pil <- här", "<p>pil &lt;- här</p>"),
+    ],
+)
+def test_plain_text_with_a_bare_less_than_becomes_paragraphs(plain, clean):
+    assert sanitize(plain) == clean
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        ("a </ b", "a"),  # "</" and a space opens a comment in HTML: markup, dropped
+        ("före <!-- dold --> efter", "före  efter"),
+        ("x <?php echo 1 ?> y", "x  y"),
+        ("<p>a < b</p>", "<p>a &lt; b</p>"),
+    ],
+)
+def test_what_a_parser_reads_as_markup_is_still_cleaned_as_markup(text, clean):
+    assert sanitize(text) == clean
+
+
 @pytest.mark.parametrize(
     ("word", "clean"),
     [
