@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from weasyprint.urls import FatalURLFetchingError
 
 from remiss import attribution, workflow
-from remiss.memo import gather, render_html, render_pdf, swedish_date
+from remiss.memo import RenderedPdf, gather, render_html, render_pdf, swedish_date
 from remiss.memo.render import STYLESHEET, RefusedURL, StaticOnlyFetcher, static_url
 from remiss.memo.store import CompiledMemo, build_memo, compile_memo, memo_filename, store_memo
 from remiss.models import (
@@ -438,6 +438,22 @@ def test_gather_query_count_does_not_grow_with_bodies(db) -> None:
     assert Referral.objects.filter(case=large).count() == 6
     assert _gather_queries(small) == _gather_queries(large)
     assert _gather_queries(large) <= 20
+
+
+def stub_weasyprint(monkeypatch) -> None:
+    """Replace the layout by a one-page stub: the query-count tests count reads, not render time."""
+    monkeypatch.setattr("remiss.memo.store.render_pdf", lambda html: RenderedPdf(pdf=b"%PDF-1.7\n% stub\n", pages=1))
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_build_memo_query_count_is_constant(db, monkeypatch, django_assert_max_num_queries, n) -> None:
+    case = answered_case(n)
+    stub_weasyprint(monkeypatch)
+    with django_assert_max_num_queries(19):
+        compiled = build_memo(case)
+    assert len(compiled.data.bodies) == n
+    assert compiled.html.count("Vi har en egen mening.") == n - 1  # every nämnd's statement made it in
+    assert sum(s["model"] == "remiss.statementauthor" for s in compiled.data.sources) == 3 * (n - 1) + 2
 
 
 def test_sources_cover_every_record_of_a_small_case(db) -> None:

@@ -25,6 +25,7 @@ from remiss.models import Memo, MemoJob
 from remiss.tasks import compile_memo_job
 from remiss.workflow import MEMO_JOB_TABLE, WorkflowError, move_memo_job
 from tests.factories import CaseFactory, PoliticianFactory, PoliticianUserFactory, SeatFactory
+from tests.test_memo import answered_case, stub_weasyprint
 
 pytestmark = [
     pytest.mark.django_db,
@@ -279,6 +280,19 @@ def test_a_task_for_a_job_no_longer_queued_does_nothing(memo_case, media):
     assert compile_memo_job.call(job.pk) is None
     assert MemoJob.objects.get().status == MemoJob.Status.RENDERING and not Memo.objects.exists()
     assert compile_memo_job.call(job.pk + 1000) is None  # gone
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_the_task_reads_and_stores_in_a_constant_number_of_queries(media, monkeypatch, django_assert_max_num_queries, n):
+    case = answered_case(n)
+    stub_weasyprint(monkeypatch)
+    job = workflow.create_memo_job(case, by=None)
+    with django_assert_max_num_queries(33):
+        memo_pk = compile_memo_job.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == MemoJob.Status.DONE and job.memo_id == memo_pk
+    assert sum(s["model"] == "remiss.referral" for s in job.memo.sources) == n
+    assert Path(job.memo.pdf.path).read_bytes().startswith(b"%PDF")
 
 
 # --- The job table ------------------------------------------------------------------------------

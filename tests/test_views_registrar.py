@@ -27,6 +27,7 @@ from tests.factories import (
     SeatFactory,
     StadsdelsnamndFactory,
 )
+from tests.test_memo import answered_case
 
 pytestmark = pytest.mark.django_db
 
@@ -709,6 +710,16 @@ def memo_case(referred, registrar, officer, brb, ks, borgarrad, settings, tmp_pa
     workflow.save_city_proposal(case, decision_points=["Remissen besvaras."], summary="<p>Kort sammanfattning.</p>",
                                 views="<p>Synpunkter.</p>", signed_date=date(2030, 4, 20), by=registrar)
     return case
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_memo_preview_query_count_is_constant(client, registrar, django_assert_max_num_queries, n):
+    case = answered_case(n)
+    login(client, registrar)
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("memo_preview", args=[case.pk]))
+    assert response.status_code == 200
+    assert text(response).count("Vi har en egen mening.") == n - 1  # every nämnd's statement is shown
 
 
 def test_registrar_previews_the_memo(client, registrar, memo_case):
