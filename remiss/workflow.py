@@ -241,12 +241,27 @@ def update_case(case: Case, *, by: User | None, **fields: Any) -> Case:
     return _save(case, by, _("Ärendets uppgifter ändrade"))
 
 
+def city_texts_refusal(case: Case) -> LockedError | None:
+    """Why the city's own texts (Ärendet and the förslag till beslut) can no longer change, or None.
+
+    Both are what kommunstyrelsen decides on, so once it has decided (and after the answer has
+    gone to the ministry) they are final: editing and restoring alike. The one rule for both
+    the workflow's refusals and the pages that show the texts read-only instead of a form.
+    """
+    if case.status in (Case.Status.DECIDED, Case.Status.ANSWERED):
+        return LockedError(
+            _("Kommunstyrelsen har beslutat i ärendet. Ärendet och förslaget till beslut kan inte längre ändras.")
+        )
+    return None
+
+
 @transaction.atomic
 def save_background(case: Case, *, text: str, by: User | None, expected_version: int | None = None) -> Case:
     """Save the memo's Ärendet (the background), with optimistic locking on `Case.version`."""
     case = _locked(Case, case.pk)
-    if case.status == Case.Status.ANSWERED:
-        raise LockedError(_("Ärendet är besvarat och kan inte längre ändras."))
+    refusal = city_texts_refusal(case)
+    if refusal is not None:
+        raise refusal
     _claim_version(case, expected_version)
     case.background = sanitize(text)
     return _save(case, by, _("Ärendet sparat"))
@@ -821,8 +836,9 @@ def save_city_proposal(
 ) -> CityProposal:
     """Edit the commissioner's förslag till beslut: points, summary, views, place and date."""
     case = _locked(Case, case.pk)
-    if case.status in (Case.Status.DECIDED, Case.Status.ANSWERED):
-        raise LockedError(_("Kommunstyrelsen har beslutat; förslaget kan inte längre ändras."))
+    refusal = city_texts_refusal(case)
+    if refusal is not None:
+        raise refusal
     allowed = {"decision_points", "summary", "views", "signed_place", "signed_date"}
     unknown = set(fields) - allowed
     if unknown:
@@ -970,9 +986,7 @@ def restore_refusal(obj: models.Model) -> LockedError | None:
         if obj.decision.justered:
             return LockedError(_("Beslutet är justerat. Det och dess uttalanden kan inte längre ändras."))
     elif isinstance(obj, (CityProposal, Case)):
-        case = obj if isinstance(obj, Case) else obj.case
-        if case.status in (Case.Status.DECIDED, Case.Status.ANSWERED):
-            return LockedError(_("Kommunstyrelsen har beslutat; stadens texter kan inte längre återställas."))
+        return city_texts_refusal(obj if isinstance(obj, Case) else obj.case)
     return None
 
 

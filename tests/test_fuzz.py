@@ -224,7 +224,7 @@ def test_city_proposal_save(world, data) -> None:
 
 
 @FUZZ
-@given(data=form(text=texts, base=texts))
+@given(data=form(text=texts, version=numbers))
 def test_background_save(world, data) -> None:
     case = world["case"]
     post_once(world["clients"]["registrar"], url("case_background", case.pk), data, then_get=[url("memo_preview", case.pk)])

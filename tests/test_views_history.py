@@ -201,6 +201,23 @@ def test_city_texts_are_readable_by_everyone_once_the_case_is_decided(client, ci
     assert len(_rows(city_proposal)) == before
 
 
+def test_background_restore_refused_once_decided_with_the_edit_pages_message(client, background, registrar):
+    old = next(r for r in _rows(background) if r.background == "<p>Betänkandet i korthet.</p>")
+    workflow.start_compiling(background, by=registrar)
+    workflow.record_city_decision(background, body=KommunstyrelsenFactory(), points=["Remissen besvaras."], by=registrar)
+    locked = "Kommunstyrelsen har beslutat i ärendet. Ärendet och förslaget till beslut kan inte längre ändras."
+    client.force_login(registrar)
+    page = client.get(_url("background", background)).content.decode()
+    assert locked in page and "Återställ denna version" not in page
+    edit_page = client.get(reverse("case_background", args=[background.pk])).content.decode()
+    assert locked in edit_page
+    version = Case.objects.get(pk=background.pk).version
+    response = client.post(_url("background", background, "_restore"), {"history_id": old.history_id, "version": version})
+    assert response.status_code == 409 and locked in response.content.decode()
+    stored = Case.objects.get(pk=background.pk)
+    assert (stored.background, stored.version) == ("<p>Betänkandet i längre form.</p>", version)
+
+
 def test_a_justered_decision_and_its_statements_refuse_restore_with_a_swedish_message(client, statement, decision, officer, users):
     workflow.justera(decision, by=officer)
     decision.refresh_from_db()

@@ -463,9 +463,64 @@ def test_city_proposal_locked_after_the_decision(client, registrar, referred, ks
         "decision_points": "x", "summary": "<p>Sent tillägg.</p>", "views": "", "signed_place": "Stockholm",
         "signed_date": "", "version": str(case.city_proposal.version),
     }))
-    assert "Kommunstyrelsen har beslutat; förslaget kan inte längre ändras." in page
+    assert "Kommunstyrelsen har beslutat i ärendet. Ärendet och förslaget till beslut kan inte längre ändras." in page
     assert "Sent tillägg." in page
     assert snapshot() == before
+
+
+def test_city_proposal_page_is_read_only_after_the_decision(client, registrar, referred, ks):
+    case = referred[0]
+    workflow.save_city_proposal(case, decision_points=["Remissen besvaras."], summary="<p>Beslutad text.</p>", by=registrar)
+    workflow.start_compiling(case, by=registrar)
+    workflow.record_city_decision(case, body=ks, points=["Remissen besvaras."], by=registrar)
+    url = reverse("case_city_proposal", args=[case.pk])
+    response = login(client, registrar).get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="summary"' not in page and "remiss/editor.js" not in page
+    assert "Ärendet och förslaget till beslut kan inte längre ändras." in page
+    assert "Beslutad text." in page and "Remissen besvaras." in page
+    response = client.post(url, {
+        "decision_points": "x", "summary": "<p>Sent tillägg.</p>", "views": "", "signed_place": "Stockholm",
+        "signed_date": "", "version": str(CityProposal.objects.get(case=case).version),
+    })
+    assert response.status_code == 409
+    assert "Det du skrev (inte sparat)" in text(response) and "Sent tillägg." in text(response)
+    assert CityProposal.objects.get(case=case).summary == "<p>Beslutad text.</p>"
+
+
+def test_background_is_editable_while_compiling(client, registrar, referred):
+    case = referred[0]
+    workflow.start_compiling(case, by=registrar)
+    url = reverse("case_background", args=[case.pk])
+    page = text(login(client, registrar).get(url))
+    assert 'name="text"' in page and "kan inte längre ändras" not in page
+    response = client.post(url, {"text": "<p>Rättat stavfel.</p>", "version": str(Case.objects.get(pk=case.pk).version)})
+    assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).background == "<p>Rättat stavfel.</p>"
+
+
+def test_background_page_is_read_only_once_kommunstyrelsen_has_decided(client, registrar, referred, ks):
+    case = referred[0]
+    workflow.save_background(case, text="<p>Betänkandet i korthet.</p>", by=registrar)
+    workflow.start_compiling(case, by=registrar)
+    workflow.record_city_decision(case, body=ks, points=["Remissen besvaras."], by=registrar)
+    url = reverse("case_background", args=[case.pk])
+    response = login(client, registrar).get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="text"' not in page and "remiss/editor.js" not in page
+    assert "Kommunstyrelsen har beslutat i ärendet. Ärendet och förslaget till beslut kan inte längre ändras." in text(response)
+    assert "Betänkandet i korthet." in page
+    before = snapshot()
+    version = Case.objects.get(pk=case.pk).version
+    response = client.post(url, {"text": "<p>Sen ändring <b>efter</b> beslutet.</p>", "version": str(version)})
+    assert response.status_code == 409
+    page = text(response)
+    assert "Det gick inte att spara" in page and "Ärendet och förslaget till beslut kan inte längre ändras." in page
+    assert "Det du skrev (inte sparat)" in page and "Sen ändring <strong>efter</strong> beslutet." in page
+    assert snapshot() == before
+    assert Case.objects.get(pk=case.pk).version == version
 
 
 def test_registrar_records_the_city_decisions(client, registrar, referred, brb, ks):

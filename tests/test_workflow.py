@@ -778,6 +778,34 @@ def test_status_moves_do_not_move_the_background_version(referred, registrar):
     assert Case.objects.get(pk=case.pk).background == "<p>Ändå sparad.</p>"
 
 
+CITY_TEXTS_LOCKED = "Kommunstyrelsen har beslutat i ärendet. Ärendet och förslaget till beslut kan inte längre ändras."
+
+
+def test_background_editable_until_kommunstyrelsen_decides_then_locked_for_edit_and_restore_alike(referred, registrar):
+    case = referred[0]
+    workflow.save_background(case, text="<p>Ett.</p>", by=registrar)
+    workflow.start_compiling(case, by=registrar)
+    case = workflow.save_background(case, text="<p>Två.</p>", by=registrar, expected_version=case.version + 1)
+    assert Case.objects.get(pk=case.pk).background == "<p>Två.</p>"  # compiling: still open
+    old = Case.history.filter(id=case.pk, background="<p>Ett.</p>").first().history_id
+    workflow.record_city_decision(case, body=KommunstyrelsenFactory(), points=["Remissen besvaras."], by=registrar)
+    case.refresh_from_db()
+    assert workflow.city_texts_refusal(case) is not None
+    before = (Case.objects.get(pk=case.pk).background, Case.objects.get(pk=case.pk).version, Case.history.count())
+    with pytest.raises(LockedError) as edit:
+        workflow.save_background(case, text="<p>Tre.</p>", by=registrar, expected_version=case.version)
+    with pytest.raises(LockedError) as restore:
+        workflow.restore_text(case, old, by=registrar, expected_version=case.version)
+    with pytest.raises(LockedError) as proposal:
+        workflow.save_city_proposal(case, summary="<p>Sent.</p>", by=registrar)
+    assert str(edit.value) == str(restore.value) == str(proposal.value) == CITY_TEXTS_LOCKED
+    assert str(workflow.restore_refusal(case)) == CITY_TEXTS_LOCKED
+    assert (Case.objects.get(pk=case.pk).background, Case.objects.get(pk=case.pk).version, Case.history.count()) == before
+    workflow.mark_answered(case, by=registrar)
+    with pytest.raises(LockedError, match="Kommunstyrelsen har beslutat i ärendet"):
+        workflow.save_background(case, text="<p>Tre.</p>", by=registrar)
+
+
 def test_city_proposal_locked_once_kommunstyrelsen_has_decided(referred, registrar):
     case, *_ = referred
     proposal = workflow.save_city_proposal(case, summary="<p>Sammanfattning.</p>", decision_points=["Besvaras.", ""], by=registrar)

@@ -24,6 +24,7 @@ from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -309,29 +310,59 @@ def _with_version(data: QueryDict, version: int) -> QueryDict:
     return data
 
 
+def _unsaved(request, fields: list[tuple[str, str]]) -> list[dict]:
+    """What the person typed into a page whose text has since become final, shown (sanitised)
+    so it can be copied: a refused save must not make their text vanish."""
+    unsaved = []
+    for name, label in fields:
+        value = sanitize(request.POST.get(name, ""))
+        if value.strip():
+            unsaved.append({"label": label, "html": mark_safe(value)})  # sanitised just above
+    return unsaved
+
+
+def _background_page(request, case: Case, form: BackgroundForm | None = None, *, conflict=None, status: int = 200):
+    """Ärendet's page: the editor, or once the text is final (`workflow.city_texts_refusal`) the
+    text read-only with the reason, and on a refused POST what the person typed."""
+    refusal = workflow.city_texts_refusal(case)
+    if refusal is None and form is None:
+        form = BackgroundForm(initial={"text": case.background, "version": case.version})
+    refused_post = refusal is not None and request.method == "POST"
+    return _render(request, "background.html", {
+        "case": case, "form": None if refusal else form, "conflict": conflict,
+        "locked": str(refusal) if refusal else "", "error": str(refusal) if refused_post else None,
+        "background_html": mark_safe(sanitize(case.background)),
+        "unsaved": _unsaved(request, [("text", _("Din text"))]) if refused_post else [],
+    }, status=status)
+
+
 @registrar_only
 def case_background(request, pk: int):
     case = _case(pk)
-    conflict = None
     if request.method != "POST":
-        form = BackgroundForm(initial={"text": case.background, "version": case.version})
-        return _render(request, "background.html", {"case": case, "form": form, "conflict": None})
+        return _background_page(request, case)
+    if workflow.city_texts_refusal(case) is not None:  # the lock speaks before any field does
+        return _background_page(request, case, status=409)
     form = BackgroundForm(request.POST)
-    if form.is_valid():
-        try:
-            workflow.save_background(
-                case, text=form.cleaned_data["text"], expected_version=form.cleaned_data["version"], by=request.user,
-            )
-        except ConflictError as error:
-            conflict = diff.build_conflict(error, error.current, [(_("Ärendet"), form.cleaned_data["text"], error.current.background)])
-            form = BackgroundForm(_with_version(request.POST, error.current.version))
-            form.is_valid()
-        except (WorkflowError, ValidationError) as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("Ärendet (bakgrunden) är sparat."))
-            return redirect("case_detail", pk=case.pk)
-    return _render(request, "background.html", {"case": case, "form": form, "conflict": conflict})
+    if not form.is_valid():
+        return _background_page(request, case, form)
+    try:
+        workflow.save_background(
+            case, text=form.cleaned_data["text"], expected_version=form.cleaned_data["version"], by=request.user,
+        )
+    except ConflictError as error:
+        conflict = diff.build_conflict(error, error.current, [(_("Ärendet"), form.cleaned_data["text"], error.current.background)])
+        form = BackgroundForm(_with_version(request.POST, error.current.version))
+        form.is_valid()
+        return _background_page(request, case, form, conflict=conflict, status=409)
+    except LockedError:  # kommunstyrelsen decided between the page's load and this save
+        case.refresh_from_db()
+        return _background_page(request, case, status=409)
+    except (WorkflowError, ValidationError) as error:
+        _refused(request, error)
+        return _background_page(request, case, form)
+    messages.success(request, _("Ärendet (bakgrunden) är sparat."))
+    return redirect("case_detail", pk=case.pk)
 
 
 def _proposal_initial(case: Case, proposal: CityProposal | None) -> tuple[dict, bool]:
@@ -347,10 +378,29 @@ def _proposal_initial(case: Case, proposal: CityProposal | None) -> tuple[dict, 
     }, prefilled
 
 
+def _locked_city_proposal_page(request, case: Case, proposal: CityProposal | None, refusal: WorkflowError):
+    """The förslag till beslut read-only, with why it is final (and, on a refused POST, a 409
+    with what the person typed, to copy)."""
+    refused_post = request.method == "POST"
+    return _render(request, "city_proposal.html", {
+        "case": case, "form": None, "proposal": proposal, "locked": str(refusal),
+        "error": str(refusal) if refused_post else None,
+        "summary_html": mark_safe(sanitize(proposal.summary)) if proposal else "",
+        "views_html": mark_safe(sanitize(proposal.views)) if proposal else "",
+        "unsaved": _unsaved(request, [
+            ("summary", _("Din sammanfattning av ärendet")), ("views", _("Dina föredragande borgarrådets synpunkter")),
+        ]) if refused_post else [],
+        "positions": [],
+    }, status=409 if refused_post else 200)
+
+
 @registrar_only
 def case_city_proposal(request, pk: int):
     case = _case(pk)
     proposal = CityProposal.objects.filter(case=case).first()
+    refusal = workflow.city_texts_refusal(case)
+    if refusal is not None:  # the lock speaks before any field does
+        return _locked_city_proposal_page(request, case, proposal, refusal)
     initial, prefilled = _proposal_initial(case, proposal)
     conflict = None
     if request.method == "POST":
@@ -372,6 +422,9 @@ def case_city_proposal(request, pk: int):
                 fresh["version"] = str(saved.version)  # saving again now overwrites, on purpose
                 form = CityProposalForm(fresh, case=case)
                 form.is_valid()
+            except LockedError as error:  # kommunstyrelsen decided between the page's load and this save
+                case.refresh_from_db()
+                return _locked_city_proposal_page(request, case, CityProposal.objects.filter(case=case).first(), error)
             except (WorkflowError, ValidationError) as error:
                 _refused(request, error)
             else:
