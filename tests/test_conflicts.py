@@ -75,8 +75,9 @@ def versions(section: str) -> tuple[str, str]:
 
 
 def assert_conflict_page(response, *, mine_words: str, saved_words: str, saved_by: str) -> str:
-    """The conflict page: the message, who saved, both versions and a diff naming the changed words."""
-    assert response.status_code in (200, 409), response.status_code
+    """The conflict page, answered 409 Conflict on every role's pages: the message, who saved,
+    both versions and a diff naming the changed words."""
+    assert response.status_code == 409, response.status_code
     page = response.content.decode()
     section = conflict_section(page)
     assert CONFLICT_MESSAGE in section

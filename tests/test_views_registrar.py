@@ -430,7 +430,7 @@ def test_stale_city_proposal_shows_both_versions_and_keeps_the_text(client, regi
         "decision_points": "Remissen besvaras.", "summary": "<p>Min text som inte får försvinna.</p>", "views": "",
         "signed_place": "Stockholm", "signed_date": "", "version": str(stale),
     })
-    assert response.status_code == 200
+    assert response.status_code == 409
     page = text(response)
     assert "Någon annan har sparat texten medan du skrev. Jämför din version med den sparade." in page
     assert "Din version" in page and "Sparad version" in page and "Kollegans text." in page
@@ -446,9 +446,11 @@ def test_stale_background_shows_both_versions(client, registrar, case):
     assert version == Case.objects.get(pk=case.pk).version
     workflow.save_background(case, text="<p>Någon annans bakgrund.</p>", by=registrar)
     response = client.post(reverse("case_background", args=[case.pk]), {"text": "<p>Min bakgrund.</p>", "version": str(version)})
+    assert response.status_code == 409
     page = text(response)
     assert "Någon annan har sparat texten medan du skrev." in page
     assert "Någon annans bakgrund." in page and "Min bakgrund." in page
+    assert "Min bakgrund." in page[page.index('name="text"'):]  # still in the editor, to save again
     assert f'name="version" value="{version + 1}"' in page  # saving again now overwrites, on purpose
     case.refresh_from_db()
     assert case.background == "<p>Någon annans bakgrund.</p>"

@@ -402,7 +402,7 @@ def case_city_proposal(request, pk: int):
     if refusal is not None:  # the lock speaks before any field does
         return _locked_city_proposal_page(request, case, proposal, refusal)
     initial, prefilled = _proposal_initial(case, proposal)
-    conflict = None
+    conflict, status = None, 200
     if request.method == "POST":
         form = CityProposalForm(request.POST, case=case)
         prefilled = False
@@ -418,10 +418,10 @@ def case_city_proposal(request, pk: int):
                     (_("Sammanfattning av ärendet"), data["summary"], saved.summary),
                     (_("Föredragande borgarrådets synpunkter"), data["views"], saved.views),
                 ])
-                fresh = request.POST.copy()
-                fresh["version"] = str(saved.version)  # saving again now overwrites, on purpose
-                form = CityProposalForm(fresh, case=case)
+                # saving again now overwrites, on purpose
+                form = CityProposalForm(_with_version(request.POST, saved.version), case=case)
                 form.is_valid()
+                status = 409
             except LockedError as error:  # kommunstyrelsen decided between the page's load and this save
                 case.refresh_from_db()
                 return _locked_city_proposal_page(request, case, CityProposal.objects.filter(case=case).first(), error)
@@ -435,7 +435,7 @@ def case_city_proposal(request, pk: int):
     positions = list(case.referrals.select_related("body").exclude(position="").order_by("order"))
     return _render(request, "city_proposal.html", {
         "case": case, "form": form, "conflict": conflict, "prefilled": prefilled, "positions": positions,
-    })
+    }, status=status)
 
 
 # --- Borgarrådsberedningen's and kommunstyrelsen's decisions -----------------------------------
