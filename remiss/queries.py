@@ -203,6 +203,7 @@ from remiss.models import Politician, Seat, User  # noqa: E402
 class OfficerRow:
     referral: Referral
     overdue: bool
+    assigned: bool = False  # the officer is one of the referral's named handläggare
 
 
 def officer_referrals(user: User, today: date | None = None) -> tuple[list[OfficerRow], list[OfficerRow]]:
@@ -210,12 +211,13 @@ def officer_referrals(user: User, today: date | None = None) -> tuple[list[Offic
     today = today or timezone.localdate()
     referrals = (
         Referral.objects.filter(body__in=user.bodies.all()).select_related("case", "body")
-        .order_by("deadline", "case__reference", "body__name")
+        .prefetch_related("officers").order_by("deadline", "case__reference", "body__name")
     )
     open_rows, closed_rows = [], []
     for referral in referrals:
         closed = referral.is_closed
-        row = OfficerRow(referral=referral, overdue=not closed and referral.deadline < today)
+        assigned = any(o.pk == user.pk for o in referral.officers.all())
+        row = OfficerRow(referral=referral, overdue=not closed and referral.deadline < today, assigned=assigned)
         (closed_rows if closed else open_rows).append(row)
     return open_rows, closed_rows
 

@@ -817,3 +817,306 @@ def test_registrar_lists_earlier_compilations(client, registrar, memo):
 def test_download_of_another_cases_memo_is_404(client, registrar, memo):
     other = CaseFactory()
     assert login(client, registrar).get(reverse("memo_download", args=[other.pk, memo.pk])).status_code == 404
+
+
+# --- The referral's handläggare ------------------------------------------------------------------
+
+
+def test_registrar_assigns_officers_of_the_body(client, registrar, referred, officer):
+    case, r_namnd, _o = referred
+    colleague = OfficerFactory(username="kollega", first_name="Ulla", last_name="Berg", bodies=[r_namnd.body])
+    elsewhere = OfficerFactory(username="annan", first_name="Per", last_name="Annan", bodies=[OfficeFactory()])
+    url = reverse("case_referral", args=[case.pk, r_namnd.pk])
+    page = text(login(client, registrar).get(url))
+    form = page[page.index('id="officers-heading"'):]
+    assert "<legend" in form and "Handläggare" in form
+    assert f'value="{colleague.pk}"' in form and '<label for="id_officers_' in form and "Ulla Berg" in form
+    assert "Per Annan" not in form and f'value="{elsewhere.pk}"' not in form
+    response = client.post(reverse("case_referral_officers", args=[case.pk, r_namnd.pk]), {"officers": [str(colleague.pk)]})
+    assert response.status_code == 302
+    assert list(r_namnd.officers.all()) == [colleague]
+    latest = Referral.history.filter(id=r_namnd.pk).order_by("-history_id").first()
+    assert (latest.history_change_reason, latest.history_user) == ("Handläggare tilldelade: Ulla Berg", registrar)
+    page = text(client.get(url))
+    assert "Handläggarna för socialnämnden är sparade." in page
+    import re
+
+    boxes = {m.group(1): "checked" in m.group(0) for m in re.finditer(r'<input type="checkbox" name="officers" value="(\d+)"[^>]*>', page)}
+    assert boxes == {str(officer.pk): False, str(colleague.pk): True}
+    # The officers' dashboards: both see the referral (it is their body's); the assigned one sees it is theirs.
+    client.force_login(colleague)
+    mine = text(client.get(reverse("officer_home")))
+    assert case.title in mine and "Du är handläggare" in mine
+    client.force_login(officer)
+    theirs = text(client.get(reverse("officer_home")))
+    assert case.title in theirs and "Du är handläggare" not in theirs
+
+
+def test_officer_of_another_body_is_refused_in_swedish(client, registrar, referred, officer):
+    case, r_namnd, _o = referred
+    workflow.assign_officers(r_namnd, officers=[officer], by=registrar)
+    elsewhere = OfficerFactory(username="annan", first_name="Per", last_name="Annan", bodies=[OfficeFactory()])
+    before = list(Referral.history.filter(id=r_namnd.pk).values_list("history_id", flat=True))
+    response = login(client, registrar).post(
+        reverse("case_referral_officers", args=[case.pk, r_namnd.pk]), {"officers": [str(officer.pk), str(elsewhere.pk)]},
+    )
+    assert response.status_code == 200
+    page = text(response)
+    assert "Per Annan är inte handläggare för socialnämnden och kan inte tilldelas den här remitteringen." in page
+    assert 'aria-invalid="true"' in page
+    assert list(r_namnd.officers.all()) == [officer]
+    assert list(Referral.history.filter(id=r_namnd.pk).values_list("history_id", flat=True)) == before
+
+
+def test_officers_cannot_change_once_the_referral_is_closed(client, registrar, referred, officer):
+    case, r_namnd, _o = referred
+    workflow.assign_officers(r_namnd, officers=[officer], by=registrar)
+    workflow.decline(r_namnd, by=registrar)
+    colleague = OfficerFactory(username="kollega", bodies=[r_namnd.body])
+    login(client, registrar)
+    page = text(client.get(reverse("case_referral", args=[case.pk, r_namnd.pk])))
+    assert "Remitteringen har statusen ”Avstår”; handläggarna kan inte längre ändras." in page
+    assert reverse("case_referral_officers", args=[case.pk, r_namnd.pk]) not in page
+    response = client.post(reverse("case_referral_officers", args=[case.pk, r_namnd.pk]), {"officers": [str(colleague.pk)]})
+    assert response.status_code == 409
+    assert "handläggarna kan inte längre ändras" in text(response)
+    assert list(r_namnd.officers.all()) == [officer]
+
+
+# --- Correcting a city decision -----------------------------------------------------------------
+
+
+def _answered(case):
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.ANSWERED)  # arrange only
+
+
+def test_registrar_edits_a_city_decision(client, registrar, brb_decision):
+    case = brb_decision.case
+    url = reverse("case_city_decision_edit", args=[case.pk, brb_decision.pk])
+    page = text(login(client, registrar).get(url))
+    assert "Borgarrådsberedningen tillstyrker föredragande borgarrådets förslag." in page
+    assert f'name="version" value="{brb_decision.version}"' in page
+    response = client.post(url, {
+        f"points": "Borgarrådsberedningen tillstyrker förslaget.\nDärutöver en punkt.", "meeting_date": "2030-04-19",
+        "version": str(brb_decision.version),
+    })
+    assert response.status_code == 302
+    brb_decision.refresh_from_db()
+    assert brb_decision.points == ["Borgarrådsberedningen tillstyrker förslaget.", "Därutöver en punkt."]
+    assert brb_decision.meeting_date == date(2030, 4, 19)
+    latest = Decision.history.filter(id=brb_decision.pk).order_by("-history_id").first()
+    assert (latest.history_change_reason, latest.history_user) == ("Beslutet ändrat", registrar)
+    assert "Ändra beslutet i borgarrådsberedningen" in text(client.get(reverse("case_city_decisions", args=[case.pk])))
+
+
+def test_stale_city_decision_gives_409_and_keeps_the_typed_points(client, registrar, brb_decision):
+    case = brb_decision.case
+    stale = brb_decision.version
+    workflow.edit_decision(brb_decision, points=["Kollegans punkt."], by=registrar, expected_version=stale)
+    response = login(client, registrar).post(reverse("case_city_decision_edit", args=[case.pk, brb_decision.pk]), {
+        "points": "Min punkt som inte får försvinna.", "meeting_date": "", "version": str(stale),
+    })
+    assert response.status_code == 409
+    page = text(response)
+    assert "Någon annan har sparat texten medan du skrev." in page and "Kollegans punkt." in page
+    assert "Min punkt som inte får försvinna." in page[page.index('name="points"'):]
+    assert f'name="version" value="{stale + 1}"' in page
+    assert Decision.objects.get(pk=brb_decision.pk).points == ["Kollegans punkt."]
+
+
+@pytest.mark.parametrize("lock", ["justered", "answered"])
+def test_city_decision_edit_refused_when_locked(client, registrar, brb_decision, lock):
+    case = brb_decision.case
+    if lock == "justered":
+        workflow.justera(brb_decision, by=registrar)
+        message = "Beslutet är justerat. Det och dess uttalanden kan inte längre ändras."
+    else:
+        _answered(case)
+        message = "Ärendet är besvarat. Beslutet och dess uttalanden kan inte längre ändras."
+    url = reverse("case_city_decision_edit", args=[case.pk, brb_decision.pk])
+    login(client, registrar)
+    page = text(client.get(url))
+    assert message in page and "disabled" in page and "Spara ändringarna" not in page
+    listing = text(client.get(reverse("case_city_decisions", args=[case.pk])))
+    assert url not in listing and message in listing
+    before = snapshot()
+    response = client.post(url, {"points": "Sent ändrad punkt.", "meeting_date": "", "version": str(brb_decision.version)})
+    assert response.status_code == 409
+    page = text(response)
+    assert message in page and "Sent ändrad punkt." in page
+    assert snapshot() == before
+
+
+# --- Correcting and removing a statement on a city decision --------------------------------------
+
+
+@pytest.fixture
+def brb_statement(brb_decision, borgarrad, registrar):
+    fjellner, jonsson = borgarrad
+    return workflow.add_statement(
+        brb_decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(fjellner), AuthorSpec(jonsson)],
+        author_title="borgarråden", text="<p>Vi vill framhålla skolans roll.</p>", by=registrar,
+    )
+
+
+def _statement_post(statement, **changes):
+    data = {
+        "kind": "sarskilt_uttalande", "author_title": "borgarråden", "text": "<p>Vi vill framhålla skolans roll.</p>",
+        "backed_proposal": "", "identical_to": "", "endorses": "", "version": str(statement.version),
+    }
+    data.update(changes)
+    return data
+
+
+def test_registrar_edits_a_statement(client, registrar, brb_statement, borgarrad):
+    fjellner, jonsson = borgarrad
+    decision = brb_statement.decision
+    url = reverse("case_city_statement_edit", args=[decision.case_id, decision.pk, brb_statement.pk])
+    page = text(login(client, registrar).get(url))
+    assert "Vi vill framhålla skolans roll." in page and 'value="borgarråden"' in page
+    first = page[page.index('name="author_1"'):page.index("</select>", page.index('name="author_1"'))]
+    second = page[page.index('name="author_2"'):page.index("</select>", page.index('name="author_2"'))]
+    assert f'value="{fjellner.pk}" selected' in first and f'value="{jonsson.pk}" selected' in second
+    assert 'name="author_6"' in page and 'name="author_7"' not in page  # six slots, as when adding
+    response = client.post(url, _statement_post(
+        brb_statement, kind="reservation", author_1=str(jonsson.pk), author_1_mfl="on", author_2=str(fjellner.pk),
+        text="<p>Vi reserverar oss.</p>", backed_proposal="Liberalernas förslag",
+    ))
+    assert response.status_code == 302
+    brb_statement.refresh_from_db()
+    assert (brb_statement.kind, brb_statement.text, brb_statement.backed_proposal) == (
+        "reservation", "<p>Vi reserverar oss.</p>", "Liberalernas förslag")
+    assert [(a.politician, a.and_others) for a in brb_statement.authors.order_by("order")] == [(jonsson, True), (fjellner, False)]
+    listing = text(client.get(response["Location"]))
+    assert "Uttalandet i borgarrådsberedningens beslut är ändrat." in listing and "Vi reserverar oss." in listing
+
+
+def test_statement_edit_keeps_more_than_six_authors(client, registrar, brb_statement, brb):
+    more = [PoliticianFactory(first_name=f"Ledamot{i}", last_name="Testsson") for i in range(6)]
+    for politician in more:
+        SeatFactory(politician=politician, body=brb)
+    authors = [AuthorSpec(a.politician) for a in brb_statement.authors.all()] + [AuthorSpec(p) for p in more]
+    workflow.edit_statement(brb_statement, authors=authors, by=registrar)
+    brb_statement.refresh_from_db()
+    decision = brb_statement.decision
+    url = reverse("case_city_statement_edit", args=[decision.case_id, decision.pk, brb_statement.pk])
+    page = text(login(client, registrar).get(url))
+    assert 'name="author_8"' in page and 'name="author_9"' not in page
+    data = _statement_post(brb_statement, text="<p>Bara texten ändras.</p>")
+    data.update({f"author_{n}": str(spec.politician.pk) for n, spec in enumerate(authors, start=1)})
+    assert client.post(url, data).status_code == 302
+    assert [a.politician for a in brb_statement.authors.order_by("order")] == [spec.politician for spec in authors]
+
+
+def test_stale_statement_gives_409_and_keeps_the_typed_text(client, registrar, brb_statement, borgarrad):
+    decision = brb_statement.decision
+    stale = brb_statement.version
+    workflow.edit_statement(brb_statement, text="<p>Kollegans rättelse.</p>", by=registrar, expected_version=stale)
+    url = reverse("case_city_statement_edit", args=[decision.case_id, decision.pk, brb_statement.pk])
+    response = login(client, registrar).post(url, _statement_post(
+        brb_statement, version=str(stale), author_1=str(borgarrad[0].pk), text="<p>Min text som inte får försvinna.</p>",
+    ))
+    assert response.status_code == 409
+    page = text(response)
+    assert "Någon annan har sparat texten medan du skrev." in page and "Kollegans rättelse." in page
+    assert "Min text som inte får försvinna." in page[page.index('name="text"'):]
+    assert f'name="version" value="{stale + 1}"' in page
+    assert Statement.objects.get(pk=brb_statement.pk).text == "<p>Kollegans rättelse.</p>"
+    assert brb_statement.authors.count() == 2
+
+
+def test_statement_edit_refused_in_swedish_on_the_field(client, registrar, brb_statement, borgarrad, politician_user):
+    decision = brb_statement.decision
+    url = reverse("case_city_statement_edit", args=[decision.case_id, decision.pk, brb_statement.pk])
+    before = snapshot()
+    page = text(login(client, registrar).post(url, _statement_post(
+        brb_statement, author_1=str(borgarrad[0].pk), author_2=str(borgarrad[0].pk), text="<p>Dubbel.</p>")))
+    assert "Christofer Fjellner står redan bland författarna." in page and "Dubbel." in page
+    page = text(client.post(url, _statement_post(brb_statement, kind="ersattaryttrande", author_1=str(borgarrad[0].pk))))
+    assert "Christofer Fjellner är inte ersättare i borgarrådsberedningen" in page
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("lock", ["justered", "answered"])
+def test_statement_edit_and_removal_refused_when_locked(client, registrar, brb_statement, borgarrad, lock):
+    decision = brb_statement.decision
+    if lock == "justered":
+        workflow.justera(decision, by=registrar)
+        message = "Beslutet är justerat. Det och dess uttalanden kan inte längre ändras."
+    else:
+        _answered(decision.case)
+        message = "Ärendet är besvarat. Beslutet och dess uttalanden kan inte längre ändras."
+    edit = reverse("case_city_statement_edit", args=[decision.case_id, decision.pk, brb_statement.pk])
+    remove = reverse("case_city_statement_remove", args=[decision.case_id, decision.pk, brb_statement.pk])
+    login(client, registrar)
+    listing = text(client.get(reverse("case_city_decisions", args=[decision.case_id])))
+    assert edit not in listing and remove not in listing
+    page = text(client.get(edit))
+    assert message in page and "Spara ändringarna" not in page and "Vi vill framhålla skolans roll." in page
+    assert message in text(client.get(remove)) and "Ta bort uttalandet</button>" not in text(client.get(remove))
+    before = snapshot()
+    response = client.post(edit, _statement_post(brb_statement, author_1=str(borgarrad[0].pk), text="<p>För sent.</p>"))
+    assert response.status_code == 409
+    assert message in text(response) and "För sent." in text(response)
+    response = client.post(remove, {"version": str(brb_statement.version)})
+    assert response.status_code == 409 and message in text(response)
+    assert snapshot() == before
+
+
+def test_registrar_removes_a_statement_after_confirming(client, registrar, brb_statement):
+    decision = brb_statement.decision
+    url = reverse("case_city_statement_remove", args=[decision.case_id, decision.pk, brb_statement.pk])
+    login(client, registrar)
+    listing = text(client.get(reverse("case_city_decisions", args=[decision.case_id])))
+    assert url in listing
+    page = text(client.get(url))
+    assert "Ta bort uttalandet?" in page and "Särskilt uttalande av borgarråden" in page and "Vi vill framhålla skolans roll." in page
+    assert Statement.objects.filter(pk=brb_statement.pk).exists()  # asking removes nothing
+    response = client.post(url, {"version": str(brb_statement.version)})
+    assert response.status_code == 302
+    assert not Statement.objects.filter(pk=brb_statement.pk).exists()
+    gone = Statement.history.filter(id=brb_statement.pk, history_type="-").get()
+    assert (gone.history_change_reason, gone.history_user) == ("Uttalandet borttaget", registrar)
+    assert "Uttalandet är borttaget ur borgarrådsberedningens beslut." in text(client.get(response["Location"]))
+
+
+def test_removing_a_statement_changed_meanwhile_asks_again(client, registrar, brb_statement):
+    decision = brb_statement.decision
+    url = reverse("case_city_statement_remove", args=[decision.case_id, decision.pk, brb_statement.pk])
+    stale = brb_statement.version
+    workflow.edit_statement(brb_statement, text="<p>Nyss ändrad.</p>", by=registrar, expected_version=stale)
+    response = login(client, registrar).post(url, {"version": str(stale)})
+    assert response.status_code == 409
+    page = text(response)
+    assert "Uttalandet har ändrats sedan du öppnade sidan." in page and "Nyss ändrad." in page
+    assert f'name="version" value="{stale + 1}"' in page
+    assert Statement.objects.filter(pk=brb_statement.pk).exists()
+
+
+NEW_PAGES = [
+    ("case_referral_officers", lambda w: [w["case"].pk, w["r_namnd"].pk], lambda w: {"officers": []}),
+    ("case_city_decision_edit", lambda w: [w["case"].pk, w["decision"].pk],
+     lambda w: {"points": "Ändrad.", "meeting_date": "", "version": str(w["decision"].version)}),
+    ("case_city_statement_edit", lambda w: [w["case"].pk, w["decision"].pk, w["statement"].pk],
+     lambda w: _statement_post(w["statement"], author_1=str(w["borgarrad"][0].pk), text="<p>Ändrad.</p>")),
+    ("case_city_statement_remove", lambda w: [w["case"].pk, w["decision"].pk, w["statement"].pk],
+     lambda w: {"version": str(w["statement"].version)}),
+]
+
+
+@pytest.mark.parametrize("who", ["officer", "politician", "anonymous"])
+@pytest.mark.parametrize("page", NEW_PAGES, ids=[p[0] for p in NEW_PAGES])
+def test_only_the_registrar_may_assign_edit_and_remove(client, world, brb_statement, officer, politician_user, who, page):
+    name, args, data = page
+    world["statement"] = brb_statement
+    workflow.assign_officers(world["r_namnd"], officers=[officer], by=None)
+    if who != "anonymous":
+        login(client, officer if who == "officer" else politician_user)
+    before = (snapshot(), list(world["r_namnd"].officers.all()))
+    url = reverse(name, args=args(world))
+    for response in (client.get(url), client.post(url, data(world))):
+        if who == "anonymous":
+            assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+        else:
+            assert response.status_code in (403, 405)
+    assert (snapshot(), list(world["r_namnd"].officers.all())) == before

@@ -33,16 +33,20 @@ from remiss.access import is_registrar, require
 from remiss.forms import (
     BackgroundForm,
     CaseForm,
+    CityDecisionEditForm,
     CityDecisionForm,
     CityProposalForm,
+    CityStatementEditForm,
     CityStatementForm,
     ProposalForm,
     ReferForm,
     ReferralDeadlineForm,
+    ReferralOfficersForm,
+    StatementRemoveForm,
 )
-from remiss.models import Body, Case, CityProposal, Decision, Memo, Referral, genitive
+from remiss.models import Body, Case, CityProposal, Decision, Memo, Referral, Statement, genitive
 from remiss.richtext import sanitize
-from remiss.workflow import AuthorSpec, ConflictError, WorkflowError
+from remiss.workflow import AuthorSpec, ConflictError, LockedError, WorkflowError
 
 logger = logging.getLogger(__name__)
 
@@ -249,10 +253,14 @@ def referral_detail(request, pk: int, rid: int):
     return _referral_page(request, pk, rid)
 
 
-def _referral_page(request, pk: int, rid: int, deadline_form: ReferralDeadlineForm | None = None):
+def _referral_page(request, pk: int, rid: int, deadline_form: ReferralDeadlineForm | None = None,
+                   officers_form: ReferralOfficersForm | None = None, status: int = 200):
     referral, decision = _referral(pk, rid)
     opinion = getattr(referral, "opinion", None)
+    officers_refusal = workflow.officers_refusal(referral)
     return _render(request, "referral_detail.html", {
+        "officers_form": officers_form or (None if officers_refusal else ReferralOfficersForm(referral=referral)),
+        "officers_refusal": officers_refusal,
         "case": referral.case, "referral": referral, "decision": decision, "opinion": opinion,
         "body_genitive": _genitive(referral.body),
         "opinion_html": sanitize(opinion.text) if opinion else "",
@@ -261,7 +269,7 @@ def _referral_page(request, pk: int, rid: int, deadline_form: ReferralDeadlineFo
         "overdue": not referral.is_closed and referral.deadline < timezone.localdate(),
         "actions": [(e, str(workflow.EVENT_LABELS[e])) for e in workflow.allowed_events(referral) if e in REFERRAL_EVENTS],
         "deadline_form": deadline_form or (None if referral.is_closed else ReferralDeadlineForm(referral=referral)),
-    })
+    }, status=status)
 
 
 @registrar_only
@@ -299,6 +307,23 @@ def referral_deadline(request, pk: int, rid: int):
             messages.success(request, _("Svarsdatumet för %(body)s är ändrat.") % {"body": referral.body.name_in_text})
             return redirect("case_referral", pk=pk, rid=rid)
     return _referral_page(request, pk, rid, deadline_form=form)
+
+
+@registrar_only
+@require_POST
+def referral_officers(request, pk: int, rid: int):
+    """Choose the referral's handläggare among its body's officers (workflow.assign_officers)."""
+    referral, _decision = _referral(pk, rid)
+    form = ReferralOfficersForm(request.POST, referral=referral)
+    if form.is_valid():
+        try:
+            workflow.assign_officers(referral, officers=form.cleaned_data["officers"], by=request.user)
+        except (WorkflowError, ValidationError) as error:
+            _refused(request, error)
+            return _referral_page(request, pk, rid, officers_form=form, status=409 if isinstance(error, LockedError) else 200)
+        messages.success(request, _("Handläggarna för %(body)s är sparade.") % {"body": referral.body.name_in_text})
+        return redirect("case_referral", pk=pk, rid=rid)
+    return _referral_page(request, pk, rid, officers_form=form)
 
 
 # --- The city's texts -------------------------------------------------------------------------
@@ -471,6 +496,11 @@ def case_city_decisions(request, pk: int):
         else:
             messages.success(request, _("%(body)s beslut är registrerat.") % {"body": _genitive(form.body)})
             return redirect("case_city_decisions", pk=case.pk)
+    for decision in decisions:  # what the page offers; the workflow asks again on saving
+        decision.case = case
+        decision.editable = workflow.decision_edit_refusal(decision, "edit_decision") is None
+        decision.statements_editable = workflow.decision_edit_refusal(decision, "edit_statement") is None
+        decision.statements_removable = workflow.decision_edit_refusal(decision, "remove_statement") is None
     return _render(request, "city_decisions.html", {"case": case, "decisions": decisions, "forms": forms_})
 
 
@@ -513,6 +543,144 @@ def city_statement(request, pk: int, did: int):
             messages.success(request, _("Uttalandet är tillagt i %(body)s beslut.") % {"body": _genitive(decision.body).lower()})
             return redirect("case_city_decisions", pk=pk)
     return _render(request, "city_statement.html", {"case": decision.case, "decision": decision, "form": form})
+
+
+def _conflict_status(error: Exception) -> int:
+    """409 when the text is final or someone saved first, as on the officer's pages."""
+    return 409 if isinstance(error, (LockedError, ConflictError)) else 200
+
+
+@registrar_only
+def city_decision_edit(request, pk: int, did: int):
+    """Correct a recorded city decision's meeting date and points, until justering or the answer."""
+    decision = _city_decision(pk, did)
+    case = decision.case
+    refusal = workflow.decision_edit_refusal(decision, "edit_decision")
+    conflict, status = None, 200
+    if request.method != "POST":
+        form = CityDecisionEditForm(initial=CityDecisionEditForm.initial_for(decision), case=case, body=decision.body)
+    else:
+        form = CityDecisionEditForm(request.POST, case=case, body=decision.body)
+        if refusal is not None:  # the lock speaks before any field does; what was typed stays shown
+            _refused(request, refusal)
+            status = 409
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                workflow.edit_decision(
+                    decision, points=data["points"], meeting_date=data["meeting_date"],
+                    expected_version=data["version"], by=request.user,
+                )
+            except ConflictError as error:
+                saved = error.current
+                conflict = diff.build_conflict(error, saved, [
+                    (str(form.fields["points"].label), diff.points_html(data["points"]), diff.points_html(saved.points)),
+                ])
+                fresh = request.POST.copy()
+                fresh["version"] = str(saved.version)  # saving again now overwrites, on purpose
+                form = CityDecisionEditForm(fresh, case=case, body=decision.body)
+                form.is_valid()
+                status = 409
+            except (WorkflowError, ValidationError) as error:
+                _refused(request, error)
+                status = _conflict_status(error)
+                refusal = refusal or (error if isinstance(error, LockedError) else None)
+            else:
+                messages.success(request, _("%(body)s beslut är ändrat.") % {"body": _genitive(decision.body)})
+                return redirect("case_city_decisions", pk=pk)
+    return _render(request, "city_decision_edit.html", {
+        "case": case, "decision": decision, "form": form, "conflict": conflict, "refusal": refusal,
+    }, status=status)
+
+
+def _city_statement(pk: int, did: int, sid: int) -> Statement:
+    statement = get_object_or_404(
+        Statement.objects.select_related("decision__case", "decision__body").prefetch_related("authors__politician__party"),
+        pk=sid, decision_id=did, decision__case_id=pk,
+        decision__body__kind__in=[Body.Kind.BORGARRADSBEREDNINGEN, Body.Kind.KOMMUNSTYRELSEN],
+    )
+    return statement
+
+
+@registrar_only
+def city_statement_edit(request, pk: int, did: int, sid: int):
+    """Correct a statement on a city decision: kind, authors in order, text and references."""
+    from remiss.attribution import full_line
+
+    statement = _city_statement(pk, did, sid)
+    decision = statement.decision
+    refusal = workflow.decision_edit_refusal(decision, "edit_statement")
+    conflict, status = None, 200
+    form = CityStatementEditForm(request.POST if request.method == "POST" else None, statement=statement)
+    if request.method == "POST" and refusal is not None:  # the lock speaks before any field does
+        _refused(request, refusal)
+        status = 409
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        authors = [AuthorSpec(politician, and_others=and_others) for politician, and_others in form.authors()]
+        try:
+            workflow.edit_statement(
+                statement, kind=data["kind"], authors=authors, text=data["text"] or "",
+                backed_proposal=data["backed_proposal"] or "", endorses=data["endorses"], identical_to=data["identical_to"],
+                author_title=data["author_title"] or "", expected_version=data["version"], by=request.user,
+            )
+        except ConflictError as error:
+            saved = error.current
+            conflict = diff.build_conflict(error, saved, [
+                (_("Text"), data["text"] or "", saved.text),
+                (_("Yrkade bifall till"), data["backed_proposal"] or "", saved.backed_proposal),
+            ])
+            fresh = request.POST.copy()
+            fresh["version"] = str(saved.version)  # saving again now overwrites, on purpose
+            form = CityStatementEditForm(fresh, statement=statement)
+            form.is_valid()
+            status = 409
+        except (WorkflowError, ValidationError) as error:
+            _refused(request, error)
+            status = _conflict_status(error)
+            refusal = refusal or (error if isinstance(error, LockedError) else None)
+        else:
+            messages.success(request, _("Uttalandet i %(body)s beslut är ändrat.") % {"body": _genitive(decision.body).lower()})
+            return redirect("case_city_decisions", pk=pk)
+    return _render(request, "city_statement.html", {
+        "case": decision.case, "decision": decision, "form": form, "statement": statement, "line": full_line(statement),
+        "conflict": conflict, "refusal": refusal,
+        "pending": [a for a in statement.authors.all() if not a.accepted],
+    }, status=status)
+
+
+@registrar_only
+def city_statement_remove(request, pk: int, did: int, sid: int):
+    """Ask "Ta bort …?", then remove the statement (workflow.remove_statement; history keeps it)."""
+    from remiss.attribution import full_line
+
+    statement = _city_statement(pk, did, sid)
+    decision = statement.decision
+    refusal = workflow.decision_edit_refusal(decision, "remove_statement")
+    status = 200
+    form = StatementRemoveForm(initial={"version": statement.version})
+    if request.method == "POST":
+        posted = StatementRemoveForm(request.POST)
+        version = posted.cleaned_data["version"] if posted.is_valid() else None
+        try:
+            workflow.remove_statement(statement, expected_version=version, by=request.user)
+        except ConflictError as error:
+            # Someone changed it after the page was read: show what it says now and ask again.
+            messages.error(request, _("Uttalandet har ändrats sedan du öppnade sidan. Läs det som det är nu och bekräfta igen."))
+            statement = _city_statement(pk, did, sid)
+            form = StatementRemoveForm(initial={"version": error.current.version})
+            status = 409
+        except WorkflowError as error:
+            _refused(request, error)
+            status = _conflict_status(error)
+            refusal = refusal or (error if isinstance(error, LockedError) else None)
+        else:
+            messages.success(request, _("Uttalandet är borttaget ur %(body)s beslut.") % {"body": _genitive(decision.body).lower()})
+            return redirect("case_city_decisions", pk=pk)
+    return _render(request, "city_statement_remove.html", {
+        "case": decision.case, "decision": decision, "statement": statement, "line": full_line(statement),
+        "html": sanitize(statement.text) if not statement.identical_to_id else "", "form": form, "refusal": refusal,
+    }, status=status)
 
 
 # --- The memo ---------------------------------------------------------------------------------
@@ -667,11 +835,17 @@ urlpatterns = [
     path("arenden/<int:pk>/remitteringar/<int:rid>/", referral_detail, name="case_referral"),
     path("arenden/<int:pk>/remitteringar/<int:rid>/handelse/", referral_event, name="case_referral_event"),
     path("arenden/<int:pk>/remitteringar/<int:rid>/svarsdatum/", referral_deadline, name="case_referral_deadline"),
+    path("arenden/<int:pk>/remitteringar/<int:rid>/handlaggare/", referral_officers, name="case_referral_officers"),
     path("arenden/<int:pk>/arendet/", case_background, name="case_background"),
     path("arenden/<int:pk>/forslag-till-beslut/", case_city_proposal, name="case_city_proposal"),
     path("arenden/<int:pk>/stadens-beslut/", case_city_decisions, name="case_city_decisions"),
     path("arenden/<int:pk>/stadens-beslut/<int:did>/justera/", city_decision_justera, name="case_city_decision_justera"),
     path("arenden/<int:pk>/stadens-beslut/<int:did>/uttalande/", city_statement, name="case_city_statement"),
+    path("arenden/<int:pk>/stadens-beslut/<int:did>/andra/", city_decision_edit, name="case_city_decision_edit"),
+    path("arenden/<int:pk>/stadens-beslut/<int:did>/uttalanden/<int:sid>/andra/", city_statement_edit,
+         name="case_city_statement_edit"),
+    path("arenden/<int:pk>/stadens-beslut/<int:did>/uttalanden/<int:sid>/ta-bort/", city_statement_remove,
+         name="case_city_statement_remove"),
     path("arenden/<int:pk>/promemoria/", memo_list, name="memo_list"),
     path("arenden/<int:pk>/promemoria/forhandsvisning/", memo_preview, name="memo_preview"),
     path("arenden/<int:pk>/promemoria/sammanstall/", memo_compile, name="memo_compile"),
