@@ -252,7 +252,8 @@ def draft_summary_with_stances(case: Case) -> str:
     """The summary's body paragraphs: per answering body, in memo order, its position sentence
     followed by a sentence of its stances per proposal. HTML paragraphs, ready for the editor.
 
-    Like `workflow.draft_summary` (which it extends), it is only a draft: the registrar edits it.
+    It is only a draft, the city proposal page's starting text for an empty summary: the
+    registrar writes the introduction and edits the rest.
     """
     referrals = list(Referral.objects.filter(case=case).select_related("body").order_by("order", "pk"))
     proposal_list, positions = load_positions(case)

@@ -856,14 +856,6 @@ def save_city_proposal(
     return proposal
 
 
-def draft_summary(case: Case) -> str:
-    """The summary's body paragraphs, one per answering body that has a position, in memo order."""
-    from remiss.richtext import plain_to_html
-
-    paragraphs = [r.position for r in case.referrals.select_related("body").order_by("order") if r.position.strip()]
-    return "".join(plain_to_html(p) for p in paragraphs)
-
-
 # --- Positions per proposal -------------------------------------------------------------------
 
 

@@ -120,14 +120,57 @@ def test_summary_draft_per_body_in_referral_order_without_drafts(positioned) -> 
         "tillstyrker förslag 5 med ändringar och avstyrker förslag 4.",
         "Kulturnämnden är positiv. Kulturnämnden tillstyrker förslag 1 och 3, avstyrker förslag 5 och har inga "
         "synpunkter på förslag 2.",
-        # still drafting: its sentence (as draft_summary has it) but not its stances
+        # still drafting: its position sentence, but not yet its stances
         "Idrottsnämnden funderar.",
     ]
-    # The existing draft stays as it was: the position sentences alone.
-    assert workflow.draft_summary(case) == (
-        "<p>Exploateringskontoret ställer sig i huvudsak positivt.</p><p>Kulturnämnden är positiv.</p>"
-        "<p>Idrottsnämnden funderar.</p>"
+
+
+def test_summary_draft_follows_the_referral_order_and_skips_bodies_without_anything(db, registrar) -> None:
+    """(Moved here with workflow.draft_summary, which this draft replaced.)"""
+    case = CaseFactory()
+    named = [BodyFactory(name=f"Nämnd {letter}") for letter in "ABCD"]
+    referrals = workflow.refer(case, bodies=[ReferralSpec(b, date(2030, 4, 1)) for b in named], by=registrar)
+    sentences = ["A tillstyrker.", "B & C avstyrker <delvis>.", "", "D  ställer sig\npositiv."]
+    for referral, sentence in zip(referrals, sentences, strict=True):
+        workflow.set_position(referral, position=sentence, by=registrar)
+    # Arrange only: the memo order is not the creation order.
+    for referral, order in zip(referrals, [3, 1, 4, 2], strict=True):
+        Referral.objects.filter(pk=referral.pk).update(order=order)
+    assert positions.draft_summary_with_stances(case) == (
+        "<p>B &amp; C avstyrker &lt;delvis&gt;.</p><p>D ställer sig positiv.</p><p>A tillstyrker.</p>"
     )
+
+
+@pytest.fixture
+def demo(db) -> Case:
+    """The demo case in this test's own transaction: the module-wide `demo_db` would stay loaded
+    for the rest of this module, where the `registrar` fixture's username would collide with it."""
+    from remiss.demo import load_demo
+
+    load_demo()
+    return Case.objects.get(reference="SOU 2022:67")
+
+
+def test_demo_summary_draft_names_the_bodies_stances_after_their_sentences(demo) -> None:
+    referrals = {r.body.name: r for r in demo.referrals.select_related("body")}
+    proposal = {p.number: p for p in demo.proposals.filter(kind=Proposal.Kind.FORSLAG)}
+    # Arrange only (the demo records no stances, and its referrals are justered): stances that
+    # follow the seed's own sentences: a kraftsamling yes (förslag 3), a committee no (förslag 4).
+    for body, number, stance in (
+        ("Stadsledningskontoret", "3", TMA), ("Stadsledningskontoret", "4", A),
+        ("Utbildningsnämnden", "3", T), ("Södermalms stadsdelsnämnd", "3", T),
+    ):
+        Position.objects.create(referral=referrals[body], proposal=proposal[number], stance=stance)
+    paragraphs = re.findall(r"<p>(.*?)</p>", positions.draft_summary_with_stances(demo))
+    assert len(paragraphs) == 6  # one per body, in the memo's order
+    office, social, education, _skarpnack, _spanga, sodermalm = paragraphs
+    assert office.startswith("Stadsledningskontoret ställer sig i huvudsak positiv till beredningens bedömningar")
+    assert office.endswith(
+        "kraftsamlingen. Stadsledningskontoret tillstyrker förslag 3 med ändringar och avstyrker förslag 4."
+    )
+    assert education.endswith("arbetet. Utbildningsnämnden tillstyrker förslag 3.")
+    assert sodermalm.endswith("gängkriminalitet. Södermalms stadsdelsnämnd tillstyrker förslag 3.")
+    assert "tillstyrker" not in social and "avstyrker" not in social  # no stances recorded: its sentence alone
 
 
 def test_summary_draft_escapes_text(db, registrar, bodies) -> None:

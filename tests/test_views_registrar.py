@@ -414,6 +414,15 @@ def test_summary_is_prefilled_from_positions(client, registrar, referred, office
     assert "<p>Socialnämnden ställer sig överlag positiv till förslagen.</p>" in textarea
     assert textarea.index("Socialnämnden") < textarea.index("Stadsledningskontoret har inga synpunkter.")
     assert "Sammanfattningen är förifylld" in page
+    # The stances per proposal follow the body's sentence once its answer is ready.
+    committee = workflow.add_proposal(case, number="4", kind=Proposal.Kind.FORSLAG, title="En kommitté", by=registrar)
+    workflow.save_opinion(r_office, text="<p>Svar.</p>", date=date(2030, 2, 1), by=registrar)
+    workflow.set_proposal_position(r_office, proposal=committee, stance="avstyrker", by=registrar)
+    workflow.mark_opinion_ready(r_office, by=registrar)
+    page = text(client.get(reverse("case_city_proposal", args=[case.pk])))
+    textarea = page[page.index('name="summary"'):]
+    textarea = textarea[:textarea.index("</textarea>")]
+    assert "<p>Stadsledningskontoret har inga synpunkter. Stadsledningskontoret avstyrker förslag 4.</p>" in textarea
     # Once saved, the registrar's own text is what comes back, not the draft.
     workflow.save_city_proposal(case, summary="<p>Min egen inledning.</p>", by=registrar)
     page = text(client.get(reverse("case_city_proposal", args=[case.pk])))

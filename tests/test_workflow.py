@@ -437,20 +437,6 @@ def test_refer_creates_the_referrals_in_order_with_an_empty_opinion(referred):
         assert referral.opinion.date is None
 
 
-def test_draft_summary_joins_positions_in_referral_order(case, registrar):
-    bodies = [BodyFactory(name=f"Nämnd {letter}") for letter in "ABCD"]
-    referrals = workflow.refer(case, bodies=[ReferralSpec(b, DEADLINE) for b in bodies], by=registrar)
-    positions = ["A tillstyrker.", "B & C avstyrker <delvis>.", "", "D  ställer sig\npositiv."]
-    for referral, position in zip(referrals, positions, strict=True):
-        workflow.set_position(referral, position=position, by=registrar)
-    # Arrange only: the memo order is not the creation order.
-    for referral, order in zip(referrals, [3, 1, 4, 2], strict=True):
-        Referral.objects.filter(pk=referral.pk).update(order=order)
-    assert workflow.draft_summary(case) == (
-        "<p>B &amp; C avstyrker &lt;delvis&gt;.</p><p>D ställer sig positiv.</p><p>A tillstyrker.</p>"
-    )
-
-
 # --- Statements and co-authors ----------------------------------------------------------------
 
 

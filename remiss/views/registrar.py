@@ -28,7 +28,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from remiss import diff, queries, workflow
+from remiss import diff, positions, queries, workflow
 from remiss.access import is_registrar, require
 from remiss.forms import (
     BackgroundForm,
@@ -391,13 +391,14 @@ def case_background(request, pk: int):
 
 
 def _proposal_initial(case: Case, proposal: CityProposal | None) -> tuple[dict, bool]:
-    """The form's starting values; an empty summary is drafted from the bodies' positions."""
+    """The form's starting values; an empty summary is drafted from the bodies' positions and
+    their stances per proposal (`positions.draft_summary_with_stances`)."""
     if proposal is None:
-        return {"summary": workflow.draft_summary(case), "signed_place": "Stockholm"}, True
+        return {"summary": positions.draft_summary_with_stances(case), "signed_place": "Stockholm"}, True
     prefilled = not proposal.summary.strip()
     return {
         "decision_points": "\n".join(proposal.decision_points),
-        "summary": workflow.draft_summary(case) if prefilled else proposal.summary,
+        "summary": positions.draft_summary_with_stances(case) if prefilled else proposal.summary,
         "views": proposal.views, "signed_place": proposal.signed_place, "signed_date": proposal.signed_date,
         "version": proposal.version,
     }, prefilled
@@ -457,9 +458,9 @@ def case_city_proposal(request, pk: int):
                 return redirect("case_detail", pk=case.pk)
     else:
         form = CityProposalForm(initial=initial, case=case)
-    positions = list(case.referrals.select_related("body").exclude(position="").order_by("order"))
+    sentences = list(case.referrals.select_related("body").exclude(position="").order_by("order"))
     return _render(request, "city_proposal.html", {
-        "case": case, "form": form, "conflict": conflict, "prefilled": prefilled, "positions": positions,
+        "case": case, "form": form, "conflict": conflict, "prefilled": prefilled, "positions": sentences,
     }, status=status)
 
 
