@@ -550,3 +550,35 @@ def test_decision_page_lists_statements_with_attribution(client, officer, decide
     )
     html = _login(client, officer).get(reverse("officer_decision", args=[referral.pk])).content.decode()
     assert "Reservation av Henrietta Ludwig (C) som yrkade bifall till förvaltningens förslag till beslut" in html
+
+
+# --- Stored text is sanitised again when shown ----------------------------------------------------
+
+# Written around the workflow (a restore, a script, an old version): the page must not trust it.
+STORED_PAYLOAD = '<p>Behållen text</p><script>alert("lagrat")</script><img src=x onerror="alert(2)"><p style="x">stil</p>'
+
+
+def _assert_inert(html: str) -> None:
+    assert "Behållen text" in html
+    # An editable form shows the stored text escaped in its textarea; that is text, not markup.
+    for forbidden in ("<script>alert", "<img", 'onerror="', '<p style="x">'):
+        assert forbidden not in html, forbidden
+
+
+def test_opinion_written_around_the_workflow_is_shown_sanitised(client, officer, ready):
+    Opinion.objects.filter(referral=ready).update(text=STORED_PAYLOAD, proposed_decision=STORED_PAYLOAD)
+    html = _login(client, officer).get(reverse("officer_referral", args=[ready.pk])).content.decode()
+    _assert_inert(html)
+    assert html.count("<p>Behållen text</p>") == 2  # the text and the förslag till beslut
+
+
+def test_decision_and_statement_written_around_the_workflow_are_shown_sanitised(client, officer, decided, referral, namnd):
+    seat = SeatFactory(body=namnd)
+    statement = workflow.add_statement(
+        decided, kind="sarskilt_uttalande", authors=[workflow.AuthorSpec(seat.politician)], text="<p>Ren.</p>", by=None,
+    )
+    Decision.objects.filter(pk=decided.pk).update(added_text=STORED_PAYLOAD)
+    type(statement).objects.filter(pk=statement.pk).update(text=STORED_PAYLOAD.replace("Behållen", "Uttalandets"))
+    html = _login(client, officer).get(reverse("officer_decision", args=[referral.pk])).content.decode()
+    _assert_inert(html)
+    assert "<p>Uttalandets text</p>" in html

@@ -584,3 +584,31 @@ def test_officer_of_the_body_cannot_write_statements(client, decision, namnd):
     client.force_login(officer)
     assert _add(client, decision, _statement_post()).status_code == 403
     assert not Statement.objects.exists()
+
+
+# --- Stored text is sanitised again when shown ----------------------------------------------------
+
+# Written around the workflow (a restore, a script, an old version): the page must not trust it.
+STORED_PAYLOAD = '<p>Behållen text</p><script>alert("lagrat")</script><img src=x onerror="alert(2)"><p style="x">stil</p>'
+
+
+def _assert_inert(html: str) -> None:
+    # An editable form shows the stored text escaped in its textarea; that is text, not markup.
+    for forbidden in ("<script>alert", "<img", 'onerror="', '<p style="x">'):
+        assert forbidden not in html, forbidden
+
+
+def test_statement_and_decision_written_around_the_workflow_are_shown_sanitised(client, decision, own_statement, ledamot):
+    Statement.objects.filter(pk=own_statement.pk).update(text=STORED_PAYLOAD)
+    type(decision).objects.filter(pk=decision.pk).update(added_text=STORED_PAYLOAD.replace("Behållen", "Nämndens"))
+    html = _as(client, ledamot).get(reverse("politician_decision", args=[decision.pk])).content.decode()
+    _assert_inert(html)
+    assert "<p>Behållen text</p>" in html and "<p>Nämndens text</p>" in html
+
+
+def test_justered_statement_written_around_the_workflow_is_shown_sanitised(client, decision, own_statement, ledamot):
+    workflow.justera(decision, by=None)
+    Statement.objects.filter(pk=own_statement.pk).update(text=STORED_PAYLOAD)
+    html = _as(client, ledamot).get(reverse("politician_statement_edit", args=[own_statement.pk])).content.decode()
+    _assert_inert(html)
+    assert "<p>Behållen text</p>" in html
