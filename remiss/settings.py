@@ -189,6 +189,8 @@ AXES_PERMALOCK_MESSAGE = _("För många misslyckade inloggningsförsök. Kontakt
 TASKS = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
+# Seconds a memo job may render before it counts as left by a stopped worker (remiss.tasks).
+REMISS_MEMO_JOB_TIMEOUT = int(os.environ.get("REMISS_MEMO_JOB_TIMEOUT", "1800"))
 
 # Largest accepted upload (a .docx opinion, say), in bytes.
 REMISS_MAX_UPLOAD_BYTES = int(os.environ.get("REMISS_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))

@@ -20,15 +20,27 @@ carries the traceback (admin: "Task results"; the worker logs it). Both backends
 database worker records it, and the immediate backend (tests) does the same, so `enqueue` never
 raises because a render failed. A task for a job that is no longer queued (delivered twice, or
 the job was moved meanwhile) does nothing and succeeds.
+
+A worker killed outright (out of memory, a deploy's kill, power loss) cannot mark its job failed,
+so a job can be left rendering for ever. `fail_stale_memo_jobs` finds such jobs and fails them
+with a Swedish reason, so the usual retry works. A rendering job is stale when its task has ended
+since the job started (nothing will move the job any more), when it has rendered for longer than
+`REMISS_MEMO_JOB_TIMEOUT` seconds (a 200-page memo takes about a minute), or when the worker that
+claimed its task is starting again (so that worker is gone). It runs where it is cheap: when the
+registrar reads a job (`fail_if_stale`), asks for a new compilation, and from
+`manage.py fail_stale_memo_jobs` (cron, or a worker's start).
 """
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import TaskResultStatus, task
+from django_tasks import TaskResult, TaskResultStatus, task
 
 from remiss import workflow
 from remiss.memo.store import build_memo, store_memo
@@ -108,6 +120,7 @@ def request_memo(case: Case, *, by: User | None) -> tuple[MemoJob, bool]:
     )
     if waiting is not None and _task_waiting(waiting.task_id):
         return waiting, False
+    fail_stale_memo_jobs(case=case)  # so the case's list no longer shows a dead render as running
     with transaction.atomic():
         job = workflow.create_memo_job(case, by=by)
         transaction.on_commit(partial(_enqueue, job.pk))
@@ -140,3 +153,88 @@ def _task_waiting(task_id: str) -> bool:
         return compile_memo_job.get_result(task_id).status == TaskResultStatus.READY
     except Exception:  # unknown id, or a backend that keeps no results
         return False
+
+
+# --- Stale jobs: a worker that died mid-render -------------------------------------------------
+
+def job_timeout() -> timedelta:
+    """How long a job may render before it counts as abandoned: `REMISS_MEMO_JOB_TIMEOUT` seconds,
+    30 minutes by default. Generous on purpose, as a 200-page memo renders in about a minute and a
+    job failed too early loses a render that would have finished."""
+    return timedelta(seconds=settings.REMISS_MEMO_JOB_TIMEOUT)
+
+
+def stale_reason() -> str:
+    return _("Sammanställningen avbröts (arbetsprocessen stannade). Försök igen.")
+
+
+def _task_result(task_id: str) -> TaskResult | None:
+    if not task_id:
+        return None
+    try:
+        return compile_memo_job.get_result(task_id)
+    except Exception:  # unknown (or pruned) id, or a backend that keeps no results
+        return None
+
+
+def _is_stale(job: MemoJob, *, now: datetime, timeout: timedelta, restarting_worker: str | None = None) -> bool:
+    """Will nothing ever move this rendering job on? See the module docstring for the rules."""
+    if job.status != MemoJob.Status.RENDERING:
+        return False
+    started = job.started_at or job.created_at
+    if started <= now - timeout:
+        return True
+    result = _task_result(job.task_id)
+    if result is None:
+        return False  # no word from the task: only the timeout can tell
+    # The task's end is committed after the job's move, so an ended task with the job still
+    # rendering means the move to failed itself failed. A task that ended before this run began
+    # is an earlier attempt's (the job was retried), and says nothing about this one.
+    if result.is_finished and result.finished_at is not None and result.finished_at >= started:
+        return True
+    # A worker id is unique to one worker process slot; when it starts again, its old process
+    # is gone, and so is any task it still shows as running.
+    return bool(
+        restarting_worker and result.status == TaskResultStatus.RUNNING
+        and result.worker_ids and result.worker_ids[-1] == restarting_worker
+    )
+
+
+def _fail_if_stale(job: MemoJob, *, now: datetime, timeout: timedelta, restarting_worker: str | None = None) -> bool:
+    """Fail the job if it is stale; True if this call failed it."""
+    if not _is_stale(job, now=now, timeout=timeout, restarting_worker=restarting_worker):
+        return False  # the common case, decided without a lock
+    with transaction.atomic():
+        # Decide again on the locked row: a worker may have finished it, or a retry started it anew.
+        current = MemoJob.objects.select_for_update().get(pk=job.pk)
+        if not _is_stale(current, now=now, timeout=timeout, restarting_worker=restarting_worker):
+            return False
+        workflow.move_memo_job(current, "fail", error=stale_reason())
+    job.refresh_from_db(fields=["status", "error", "finished_at"])
+    logger.warning("Memo job %s (case %s) was left rendering by a stopped worker; marked failed", job.pk, job.case_id)
+    return True
+
+
+def fail_if_stale(job: MemoJob) -> MemoJob:
+    """`job`, moved to failed first if it is stale; for the job page and its JSON, which then
+    show the reason and the retry button. Costs nothing unless the job is rendering."""
+    if job.status == MemoJob.Status.RENDERING:
+        _fail_if_stale(job, now=timezone.now(), timeout=job_timeout())
+    return job
+
+
+def fail_stale_memo_jobs(
+    *, case: Case | None = None, timeout: timedelta | None = None, restarting_worker: str | None = None,
+    now: datetime | None = None,
+) -> list[MemoJob]:
+    """Fail every stale rendering job (of `case`, or all); returns the jobs it failed.
+    Running it again fails nothing more: a failed job is no longer rendering."""
+    now = now or timezone.now()
+    timeout = job_timeout() if timeout is None else timeout
+    rendering = MemoJob.objects.filter(status=MemoJob.Status.RENDERING).select_related("case").order_by("pk")
+    if case is not None:
+        rendering = rendering.filter(case_id=case.pk)
+    return [
+        job for job in rendering
+        if _fail_if_stale(job, now=now, timeout=timeout, restarting_worker=restarting_worker)
+    ]

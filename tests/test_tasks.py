@@ -7,16 +7,18 @@ calling it directly or by the real `db_worker` command."""
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import re
 import signal
-from datetime import date
+from datetime import date, timedelta
 from html import unescape
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -483,3 +485,143 @@ def test_a_worker_started_for_n_tasks_exits_after_n(
     run_db_worker("--max-tasks", "1")  # the replacement takes the last one
     assert sorted(MemoJob.objects.values_list("status", flat=True)) == ["done", "done", "done"]
     assert Memo.objects.count() == 3 == len(files_under(media))
+
+
+# --- Stale jobs: a worker that died mid-render --------------------------------------------------
+
+STALE = "Sammanställningen avbröts (arbetsprocessen stannade). Försök igen."
+
+
+def rendering_job(case, *, minutes_ago: float, task: DBTaskResult | None = None) -> MemoJob:
+    """A job a worker started `minutes_ago` (and, with `task`, runs under that task)."""
+    job = job_in(case, "rendering")
+    fields = {"started_at": timezone.now() - timedelta(minutes=minutes_ago)}
+    if task is not None:
+        fields["task_id"] = str(task.id)
+    MemoJob.objects.filter(pk=job.pk).update(**fields)  # arrange only: the render began earlier
+    job.refresh_from_db()
+    return job
+
+
+def claimed_task(job: MemoJob, worker_id: str) -> DBTaskResult:
+    """The job's task in the database backend, claimed by `worker_id` as db_worker does."""
+    result = compile_memo_job.using(backend="default").enqueue(job.pk)
+    task = DBTaskResult.objects.get(id=result.id)
+    task.claim(worker_id)
+    return task
+
+
+def status_of(client, job) -> dict:
+    return client.get(reverse("memo_job_status", args=[job.case_id, job.pk])).json()
+
+
+def run_command(*args: str) -> str:
+    out = io.StringIO()
+    call_command("fail_stale_memo_jobs", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_a_job_rendering_past_the_timeout_is_failed_with_the_reason_and_can_be_retried(
+    registrar_client, memo_case, media, database_backend, django_capture_on_commit_callbacks,
+):
+    job = rendering_job(memo_case, minutes_ago=31)  # the default timeout is 30 minutes
+    state = status_of(registrar_client, job)
+    assert state["status"] == "failed" and state["final"] is True and state["error"] == STALE
+    job.refresh_from_db()
+    assert job.status == MemoJob.Status.FAILED and job.error == STALE and job.finished_at is not None
+    page = text(registrar_client.get(reverse("memo_job", args=[memo_case.pk, job.pk])))
+    assert STALE in page and reverse("memo_job_retry", args=[memo_case.pk, job.pk]) in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registrar_client.post(reverse("memo_job_retry", args=[memo_case.pk, job.pk]))
+    job.refresh_from_db()
+    assert job.status == MemoJob.Status.QUEUED and job.task_id == str(DBTaskResult.objects.get().id)
+    compile_memo_job.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == MemoJob.Status.DONE and job.error == "" and job.memo is not None
+
+
+def test_a_fresh_rendering_job_is_left_alone_until_the_timeout_setting(registrar_client, memo_case, settings):
+    job = rendering_job(memo_case, minutes_ago=5)
+    assert status_of(registrar_client, job)["status"] == "rendering"
+    assert "Inga avbrutna sammanställningsjobb." in run_command()
+    assert MemoJob.objects.get(pk=job.pk).status == MemoJob.Status.RENDERING
+
+    settings.REMISS_MEMO_JOB_TIMEOUT = 4 * 60
+    assert status_of(registrar_client, job)["error"] == STALE
+
+
+def test_the_command_is_idempotent(memo_case):
+    stale = [rendering_job(memo_case, minutes_ago=m) for m in (45, 300)]
+    fresh = rendering_job(memo_case, minutes_ago=1)
+    done = job_in(memo_case, "done")
+
+    first = run_command()
+    for job in stale:
+        assert f"Jobb {job.pk} ({memo_case.reference}, startat " in first
+    assert "Markerade 2 avbrutna sammanställningsjobb som misslyckade." in first
+    after_first = list(MemoJob.objects.order_by("pk").values("pk", "status", "error", "finished_at"))
+    assert [j["status"] for j in after_first] == ["failed", "failed", "rendering", "done"]
+    assert [j["pk"] for j in after_first] == [stale[0].pk, stale[1].pk, fresh.pk, done.pk]
+
+    assert "Inga avbrutna sammanställningsjobb." in run_command()
+    assert list(MemoJob.objects.order_by("pk").values("pk", "status", "error", "finished_at")) == after_first
+
+    assert f"Jobb {fresh.pk} " in run_command("--timeout", "30")  # a shorter limit, for this run only
+    assert MemoJob.objects.get(pk=fresh.pk).error == STALE
+
+
+def test_a_job_whose_task_is_still_running_within_the_timeout_is_untouched(registrar_client, memo_case):
+    job = rendering_job(memo_case, minutes_ago=10)
+    task = claimed_task(job, "worker-a")
+    MemoJob.objects.filter(pk=job.pk).update(task_id=str(task.id))
+    assert status_of(registrar_client, job)["status"] == "rendering"
+    assert "Inga avbrutna" in run_command()
+    assert "Inga avbrutna" in run_command("--restarting-worker", "worker-b")  # another worker's restart
+    assert MemoJob.objects.get(pk=job.pk).status == MemoJob.Status.RENDERING
+
+    # The worker that claimed it starts again (systemd restarted it): the render died with it.
+    assert "Markerade 1 avbrutet sammanställningsjobb som misslyckat." in run_command("--restarting-worker", "worker-a")
+    job.refresh_from_db()
+    assert job.status == MemoJob.Status.FAILED and job.error == STALE
+
+
+def test_a_job_whose_task_ended_without_moving_it_is_failed_at_once(registrar_client, memo_case):
+    job = rendering_job(memo_case, minutes_ago=1)
+    task = claimed_task(job, "worker-a")
+    MemoJob.objects.filter(pk=job.pk).update(task_id=str(task.id))
+    task.set_failed(OSError("databasen svarade inte"))  # the job's own move to failed never landed
+    assert status_of(registrar_client, job)["error"] == STALE
+
+
+def test_an_earlier_attempts_ended_task_does_not_fail_a_new_render(registrar_client, memo_case):
+    job = job_in(memo_case, "queued")
+    task = claimed_task(job, "worker-a")
+    MemoJob.objects.filter(pk=job.pk).update(task_id=str(task.id))
+    move_memo_job(job, "start")
+    move_memo_job(job, "fail", error="Promemorian kunde inte sammanställas: OSError: x")
+    task.set_failed(OSError("x"))
+    move_memo_job(job, "retry")
+    # The retry's task has been taken by a worker before its id was noted on the job: the job
+    # still names the first attempt's task, which ended before this render began.
+    move_memo_job(job, "start")
+    assert status_of(registrar_client, job)["status"] == "rendering"
+    assert "Inga avbrutna" in run_command()
+
+
+def test_compiling_again_fails_the_stale_job_and_queues_a_new_one(
+    registrar_client, memo_case, database_backend, django_capture_on_commit_callbacks,
+):
+    stale = rendering_job(memo_case, minutes_ago=60)
+    compile_via_view(registrar_client, memo_case, django_capture_on_commit_callbacks)
+    stale.refresh_from_db()
+    assert stale.status == MemoJob.Status.FAILED and stale.error == STALE
+    assert MemoJob.objects.filter(status=MemoJob.Status.QUEUED).count() == 1
+
+
+def test_the_memo_list_shows_a_stale_job_as_failed(registrar_client, memo_case):
+    stale = rendering_job(memo_case, minutes_ago=60)
+    page = text(registrar_client.get(reverse("memo_list", args=[memo_case.pk])))
+    assert reverse("memo_job", args=[memo_case.pk, stale.pk]) in page
+    assert "Misslyckades" in page and "Sammanställs" not in page
+    assert MemoJob.objects.get(pk=stale.pk).error == STALE

@@ -693,8 +693,10 @@ RECENT_MEMO_JOBS = 10
 @registrar_only
 def memo_list(request, pk: int):
     from remiss.models import MemoJob
+    from remiss.tasks import fail_stale_memo_jobs
 
     case = _case(pk)
+    fail_stale_memo_jobs(case=case)  # a render a stopped worker left is listed as failed, not running
     jobs = list(MemoJob.objects.filter(case=case).select_related("requested_by")[:RECENT_MEMO_JOBS])
     return _render(request, "memo_list.html", {"case": case, "memos": list(queries.memo_history(case)), "jobs": jobs})
 
@@ -747,9 +749,11 @@ def _memo_job_queued_message(request, job, created: bool) -> None:
 
 
 def _memo_job(pk: int, job_id: int):
+    """The job; one a stopped worker left rendering is failed first, so it can be retried."""
     from remiss.models import MemoJob
+    from remiss.tasks import fail_if_stale
 
-    return get_object_or_404(MemoJob.objects.select_related("case", "memo", "requested_by"), pk=job_id, case_id=pk)
+    return fail_if_stale(get_object_or_404(MemoJob.objects.select_related("case", "memo", "requested_by"), pk=job_id, case_id=pk))
 
 
 def _memo_job_state(job) -> dict:

@@ -1,0 +1,60 @@
+"""`manage.py fail_stale_memo_jobs`: fail memo jobs that a stopped worker left rendering.
+
+A worker killed in the middle of a render (out of memory, power loss) leaves its job
+"Sammanställs" for ever. This command moves such jobs to failed with a Swedish reason, so the
+registrar's "Försök igen" works (the rules are in `remiss.tasks`). Running it again changes
+nothing more, so it suits cron (every few minutes) and a worker's start:
+`--restarting-worker ID` also fails, at once, the jobs whose task that worker id still shows
+as running, since a worker starting under that id means the earlier one is gone.
+"""
+from argparse import ArgumentTypeError
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from remiss.tasks import fail_stale_memo_jobs, job_timeout
+
+
+def _seconds(value: str) -> int:
+    try:
+        seconds = int(value)
+    except ValueError as error:
+        raise ArgumentTypeError(f"ogiltig tidsgräns {value!r}; ange ett antal sekunder") from error
+    if seconds <= 0:
+        raise ArgumentTypeError("tidsgränsen måste vara minst en sekund")
+    return seconds
+
+
+class Command(BaseCommand):
+    help = (
+        "Markerar sammanställningsjobb som misslyckade när arbetsprocessen som sammanställde dem har "
+        "stannat: jobbet har sammanställts längre än tidsgränsen, eller dess uppgift har avslutats utan att "
+        "jobbet flyttades vidare. Registratorn kan sedan försöka igen. Kan köras hur ofta som helst."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--timeout", type=_seconds, default=None, metavar="SEKUNDER",
+            help=f"Hur länge ett jobb får sammanställas innan det räknas som avbrutet. Standard: "
+                 f"{int(job_timeout().total_seconds())} (REMISS_MEMO_JOB_TIMEOUT).",
+        )
+        parser.add_argument(
+            "--restarting-worker", default=None, metavar="ID",
+            help="Arbetsprocessen med detta id (db_worker --worker-id) startar om: jobb vars uppgift den "
+                 "fortfarande står som körande av markeras som misslyckade direkt.",
+        )
+
+    def handle(self, *args, timeout=None, restarting_worker=None, **options):
+        failed = fail_stale_memo_jobs(
+            timeout=None if timeout is None else timedelta(seconds=timeout), restarting_worker=restarting_worker,
+        )
+        for job in failed:
+            started = timezone.localtime(job.started_at).strftime("%Y-%m-%d %H:%M") if job.started_at else "–"
+            self.stdout.write(f"Jobb {job.pk} ({job.case.reference}, startat {started}) markerat som misslyckat.")
+        if failed:
+            what = "avbrutet sammanställningsjobb som misslyckat" if len(failed) == 1 else (
+                "avbrutna sammanställningsjobb som misslyckade")
+            self.stdout.write(self.style.SUCCESS(f"Markerade {len(failed)} {what}."))
+        else:
+            self.stdout.write(self.style.SUCCESS("Inga avbrutna sammanställningsjobb."))
