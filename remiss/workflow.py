@@ -971,12 +971,10 @@ def restore_refusal(obj: models.Model) -> LockedError | None:
                 _("Tjänsteutlåtandet kan inte ändras när remitteringen har statusen ”%(status)s”.")
                 % {"status": referral.get_status_display()}
             )
-    elif isinstance(obj, Decision):
-        if obj.justered:
-            return LockedError(_("Beslutet är justerat. Det och dess uttalanden kan inte längre ändras."))
+    elif isinstance(obj, Decision):  # the same rule as editing: DECISION_EDIT_TABLE
+        return decision_edit_refusal(obj, "edit_decision")
     elif isinstance(obj, Statement):
-        if obj.decision.justered:
-            return LockedError(_("Beslutet är justerat. Det och dess uttalanden kan inte längre ändras."))
+        return decision_edit_refusal(obj.decision, "edit_statement")
     elif isinstance(obj, (CityProposal, Case)):
         return city_texts_refusal(obj if isinstance(obj, Case) else obj.case)
     return None

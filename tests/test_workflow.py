@@ -1040,3 +1040,17 @@ def test_remove_statement_refused_while_another_refers_to_it(brb_statement, regi
     workflow.remove_statement(endorsing, by=registrar)
     workflow.remove_statement(statement, by=registrar)
     assert not Statement.objects.exists()
+
+
+def test_restore_follows_the_decision_edit_table(brb_statement, registrar):
+    decision, statement, fjellner, jonsson = brb_statement
+    first = Statement.history.filter(id=statement.pk).order_by("history_id").first()
+    workflow.edit_statement(statement, text="<p>Andra versionen.</p>", by=registrar)
+    Case.objects.filter(pk=decision.case_id).update(status=Case.Status.ANSWERED)  # arrange only
+    statement = Statement.objects.select_related("decision__case").get(pk=statement.pk)
+    with pytest.raises(LockedError, match="Ärendet är besvarat. Beslutet och dess uttalanden kan inte längre ändras."):
+        workflow.restore_text(statement, first.history_id, by=registrar)
+    assert Statement.objects.get(pk=statement.pk).text == "<p>Andra versionen.</p>"
+    Case.objects.filter(pk=decision.case_id).update(status=Case.Status.DECIDED)
+    workflow.restore_text(Statement.objects.get(pk=statement.pk), first.history_id, by=registrar)
+    assert Statement.objects.get(pk=statement.pk).text == "<p>Vi vill framhålla skolan.</p>"
