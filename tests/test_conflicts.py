@@ -7,6 +7,8 @@
     the city proposal and the case's background (the registrar in two browsers).
 (b) Eight threads post the same save at once to a live server: exactly one wins, seven get the
     conflict page, one history row is written and the stored text is the winner's.
+(c) Two threads, each with its own database connection, call the workflow to save the same
+    Ärendet with the version both read: one wins, the other gets ConflictError.
 """
 from __future__ import annotations
 
@@ -346,21 +348,20 @@ class Browser:
 
 
 @contextmanager
-def own_connections_per_request(live_server, tmp_path):
-    """Give every request thread of the live server its own connection to a file database.
+def thread_connections(tmp_path):
+    """Yield `connect()`, which gives the calling thread its own connection to the test database,
+    or None when every thread has one anyway.
 
-    With SQLite, the test database is in memory and pytest-django's live server hands its one
-    connection to every request thread: concurrent requests would then share a transaction, which
-    is no test of anything. Here the database (as the test built it) is copied to a file, each
-    request opens its own connection to it with the project's settings (BEGIN IMMEDIATE, busy
-    timeout, WAL), as in production, and afterwards the file is copied back for the assertions.
-    Other databases (PostgreSQL) already give each thread its own connection.
+    With SQLite the test database is in memory, where threads cannot each have a connection of
+    their own that locks like production's. So it is copied to a file, `connect()` opens a
+    connection to that file with the project's settings (BEGIN IMMEDIATE, busy timeout, WAL),
+    and afterwards the file is copied back for the assertions. Other databases (PostgreSQL)
+    already give each thread its own connection.
     """
     if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
-        yield
+        yield None
         return
-    httpd = live_server.thread.httpd
-    database = tmp_path / "live.sqlite3"
+    database = tmp_path / "threads.sqlite3"
     main = connections["default"]  # the wrapper itself (django.db.connection is a proxy to it)
     main.ensure_connection()
     target = sqlite3.connect(database)
@@ -368,23 +369,44 @@ def own_connections_per_request(live_server, tmp_path):
     target.close()
     settings_dict = {**main.settings_dict, "NAME": str(database)}
     wrapper_class = type(main)
-    saved_override = httpd.connections_override
-    serve = httpd.process_request_thread  # the server class's, bound
 
-    def per_request(request, client_address):
-        connections["default"] = wrapper_class(dict(settings_dict), "default")
-        serve(request, client_address)  # closes the thread's connections when the request is done
+    def connect() -> None:
+        connections["default"] = wrapper_class(dict(settings_dict), "default")  # `connections` is per thread
 
-    httpd.connections_override = {}
-    httpd.process_request_thread = per_request
     try:
-        yield
+        yield connect
     finally:
-        httpd.connections_override = saved_override
-        del httpd.process_request_thread
         source = sqlite3.connect(database)
         source.backup(main.connection)
         source.close()
+
+
+@contextmanager
+def own_connections_per_request(live_server, tmp_path):
+    """Give every request thread of the live server its own connection (see `thread_connections`).
+
+    pytest-django's live server hands the test's one in-memory SQLite connection to every request
+    thread: concurrent requests would then share a transaction, which is no test of anything.
+    """
+    with thread_connections(tmp_path) as connect:
+        if connect is None:
+            yield
+            return
+        httpd = live_server.thread.httpd
+        saved_override = httpd.connections_override
+        serve = httpd.process_request_thread  # the server class's, bound
+
+        def per_request(request, client_address):
+            connect()
+            serve(request, client_address)  # closes the thread's connections when the request is done
+
+        httpd.connections_override = {}
+        httpd.process_request_thread = per_request
+        try:
+            yield
+        finally:
+            httpd.connections_override = saved_override
+            del httpd.process_request_thread
 
 
 @pytest.mark.django_db(transaction=True)
@@ -447,3 +469,56 @@ def test_eight_threads_save_the_same_opinion_at_once(live_server, tmp_path) -> N
     assert _reasons(opinion, "Tjänsteutlåtandet sparat") == saves_before + 1
     assert opinion.history.first().history_user_id == officers[winner].pk
     assert Referral.objects.get(pk=referral.pk).status == Referral.Status.DRAFTING
+
+
+# --- (c) Two connections through the workflow -------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_connections_save_the_same_background_with_the_same_version(tmp_path) -> None:
+    """Both threads read Ärendet and its version, wait for each other, then save: the conditional
+    UPDATE in `_claim_version` lets exactly one through, whichever connection commits first."""
+    users = [RegistrarFactory(username="registrator"), RegistrarFactory(username="registrator2")]
+    case = CaseFactory()
+    workflow.save_background(case, text="<p>Utgångsläget.</p>", by=users[0])
+    start_version = Case.objects.get(pk=case.pk).version
+    rows_before = Case.history.filter(id=case.pk).count()
+    texts = ["<p>Ärendet enligt den första.</p>", "<p>Ärendet enligt den andra.</p>"]
+    outcomes: list[object] = [None, None]
+    barrier = threading.Barrier(2, timeout=60)
+
+    def worker(n: int, connect) -> None:
+        try:
+            if connect is not None:
+                connect()
+            seen = Case.objects.get(pk=case.pk)  # on this thread's own connection
+            assert seen.version == start_version
+            barrier.wait()  # both have read before either writes
+            workflow.save_background(seen, text=texts[n], by=users[n], expected_version=seen.version)
+            outcomes[n] = "saved"
+        except workflow.ConflictError as error:
+            outcomes[n] = error
+        except Exception as error:  # reported below, with the thread's number
+            outcomes[n] = f"thread {n}: {error!r}"
+            barrier.abort()
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    with thread_connections(tmp_path) as connect:
+        threads = [threading.Thread(target=worker, args=(n, connect)) for n in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert not any(thread.is_alive() for thread in threads)
+    assert outcomes.count("saved") == 1, outcomes
+    (winner,) = [n for n, outcome in enumerate(outcomes) if outcome == "saved"]
+    loser = outcomes[1 - winner]
+    assert isinstance(loser, workflow.ConflictError), loser
+    assert loser.current.background == texts[winner]  # the loser is shown what won
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.background == texts[winner]
+    assert stored.version == start_version + 1
+    assert Case.history.filter(id=case.pk).count() == rows_before + 1
+    newest = Case.history.filter(id=case.pk).first()
+    assert (newest.background, newest.history_user_id) == (texts[winner], users[winner].pk)
