@@ -203,3 +203,71 @@ def test_require():
     access.require(True)
     with pytest.raises(PermissionDenied):
         access.require(False)
+
+
+# --- Swedish error pages (pytest-django runs with DEBUG off, as production does) ------------------
+
+
+def test_a_missing_page_gives_404_in_swedish(client, officer):
+    from django.conf import settings
+
+    assert not settings.DEBUG
+    client.force_login(officer)
+    response = client.get("/finns-inte-har/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "<h1>Sidan finns inte</h1>" in html
+    assert 'lang="sv"' in html and "remiss/app.css" in html  # the app's own look
+    assert "Not Found" not in html
+
+
+def test_a_missing_object_gives_the_same_swedish_404(client, officer):
+    from django.urls import reverse
+
+    client.force_login(officer)
+    response = client.get(reverse("officer_referral", args=[999_999]))
+    assert response.status_code == 404
+    assert "<h1>Sidan finns inte</h1>" in response.content.decode()
+
+
+def test_another_bodys_referral_gives_403_in_swedish(client, referred, other_officer):
+    from django.urls import reverse
+
+    client.force_login(other_officer)
+    response = client.get(reverse("officer_referral", args=[referred[1].pk]))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "<h1>Du har inte behörighet till sidan</h1>" in html
+    assert "Inget har ändrats." in html
+    assert "403 Forbidden" not in html
+
+
+def test_a_politician_on_a_registrar_page_gets_403_in_swedish(client, namnd):
+    from django.urls import reverse
+
+    client.force_login(_politician(namnd))
+    response = client.get(reverse("case_list"))
+    assert response.status_code == 403
+    assert "<h1>Du har inte behörighet till sidan</h1>" in response.content.decode()
+
+
+def test_the_500_page_is_swedish_and_needs_neither_database_nor_context(db, django_assert_num_queries):
+    from django.test import RequestFactory
+    from django.views.defaults import server_error
+
+    with django_assert_num_queries(0):
+        response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "<h1>Ett fel uppstod</h1>" in html
+    assert "Det som redan var sparat finns kvar." in html
+    assert 'lang="sv"' in html and "remiss/app.css" in html
+
+
+def test_the_500_template_extends_nothing():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    source = (Path(settings.BASE_DIR) / "templates" / "500.html").read_text()
+    assert "{% extends" not in source and "{% url" not in source and "user." not in source

@@ -797,3 +797,22 @@ def test_admin_check_catches_an_unescaped_value(db, admin_baseline, monkeypatch)
     html = client.get(url).content.decode().replace("</form>", '<img src=x onerror="alert(1)"></form>', 1)
     counts = Counter(re.sub(r"^line \d+:\d+: ", "", p) for p in inert_problems(html, allow_inline_json=True))
     assert counts - admin_baseline[label]
+
+
+# --- CSRF: a form sent without a valid token gets a Swedish page, and nothing is saved ---------
+
+
+def test_a_post_without_csrf_token_gets_the_swedish_page_and_saves_nothing(referred, officer):
+    referral = referred[1]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer)
+    response = client.post(
+        reverse("officer_referral", args=[referral.pk]), {"text": "<p>Utan token</p>", "proposed_decision": "", "date": ""},
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "<h1>Formuläret kunde inte tas emot</h1>" in html
+    assert "Inget har sparats" in html
+    assert 'lang="sv"' in html and "remiss/app.css" in html
+    assert "CSRF verification failed" not in html
+    assert not Opinion.objects.filter(referral=referral, text__contains="Utan token").exists()
