@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from remiss.models import Body, Case, Decision, Memo, Referral, Statement, StatementAuthor
@@ -42,6 +44,21 @@ def registrar_case_list(today: date | None = None) -> QuerySet[Case]:
             "referrals", filter=_open_q("referrals__") & Q(referrals__deadline__lt=today), distinct=True,
         ),
     ).order_by("-received", "reference")
+
+
+def registrar_case_page(number: str | int | None, per_page: int, today: date | None = None) -> Page:
+    """One page of the case list; its `object_list` holds the cases annotated as in `registrar_case_list`.
+
+    The page's cases are chosen first, on the case table alone (it walks the `case_received_order`
+    index and stops after the page), and only those are counted. Counting inside the paged query
+    would make the database count the referrals of all 10,000 cases before it could sort them.
+    """
+    paginator = Paginator(Case.objects.order_by("-received", "reference").values_list("pk", flat=True), per_page)
+    page = paginator.get_page(number)
+    ids = list(page.object_list)
+    counted = {case.pk: case for case in registrar_case_list(today).filter(pk__in=ids)}
+    page.object_list = [counted[pk] for pk in ids]
+    return page
 
 
 @dataclass
@@ -206,19 +223,32 @@ class OfficerRow:
     assigned: bool = False  # the officer is one of the referral's named handläggare
 
 
-def officer_referrals(user: User, today: date | None = None) -> tuple[list[OfficerRow], list[OfficerRow]]:
-    """(open, closed) referrals of the bodies the officer works for, nearest deadline first."""
+def officer_referrals(user: User, today: date | None = None, *, body_ids: list[int] | None = None,
+                      open_page: str | int | None = None, closed_page: str | int | None = None,
+                      per_page: int = 25) -> tuple[Page, Page]:
+    """(open, closed) pages of the referrals of the bodies the officer works for; each page's
+    `object_list` holds `OfficerRow`s. Open ones nearest deadline first, closed ones latest first.
+    A body answers thousands of referrals over the years, so neither list is ever read whole:
+    the split is made in SQL (`_open_q`, the opposite of `Referral.is_closed`), "assigned" is an
+    EXISTS on the page's rows, and the order uses the referral's own columns only, so that the
+    `referral_body_deadline` index gives it without sorting every referral the body ever had.
+    `body_ids` are the user's bodies when the caller has read them already; they go in as values,
+    not as a subquery, so that for one body the database walks that index in order."""
     today = today or timezone.localdate()
+    if body_ids is None:
+        body_ids = list(user.bodies.values_list("pk", flat=True))
     referrals = (
-        Referral.objects.filter(body__in=user.bodies.all()).select_related("case", "body")
-        .prefetch_related("officers").order_by("deadline", "case__reference", "body__name")
+        Referral.objects.filter(body_id__in=body_ids).select_related("case", "body")
+        .annotate(assigned=Exists(Referral.officers.through.objects.filter(referral_id=OuterRef("pk"), user_id=user.pk)))
     )
-    open_rows, closed_rows = [], []
-    for referral in referrals:
-        closed = referral.is_closed
-        assigned = any(o.pk == user.pk for o in referral.officers.all())
-        row = OfficerRow(referral=referral, overdue=not closed and referral.deadline < today, assigned=assigned)
-        (closed_rows if closed else open_rows).append(row)
+    open_rows = Paginator(
+        referrals.filter(_open_q()).order_by("deadline", "case_id", "body_id"), per_page,
+    ).get_page(open_page)
+    closed_rows = Paginator(
+        referrals.exclude(_open_q()).order_by("-deadline", "-case_id", "body_id"), per_page,
+    ).get_page(closed_page)
+    open_rows.object_list = [OfficerRow(r, overdue=r.deadline < today, assigned=r.assigned) for r in open_rows.object_list]
+    closed_rows.object_list = [OfficerRow(r, overdue=False, assigned=r.assigned) for r in closed_rows.object_list]
     return open_rows, closed_rows
 
 
@@ -250,7 +280,8 @@ def statements_with_attribution() -> QuerySet[Statement]:
 @dataclass
 class SeatOverview:
     seat: Seat
-    open_decisions: list[Decision]
+    open_decisions: list[Decision]  # at most OPEN_DECISIONS_PER_SEAT, nearest remisstid first
+    open_total: int = 0
 
 
 @dataclass
@@ -258,14 +289,29 @@ class PoliticianOverview:
     politician: Politician
     seats: list[SeatOverview]
     invitations: list[StatementAuthor]
-    statements: list[Statement]
+    statements: Page  # of Statement, the newest first
 
 
-def politician_overview(politician: Politician) -> PoliticianOverview:
-    """Seats with their open (not justered) decisions, pending invitations and own statements."""
+# A seat shows this many of its open decisions; the rest wait until the first are justered.
+OPEN_DECISIONS_PER_SEAT = 5
+
+
+def politician_overview(politician: Politician, *, statements_page: str | int | None = None,
+                        per_page: int = 25) -> PoliticianOverview:
+    """Seats with their open (not justered) decisions, pending invitations and a page of own statements.
+
+    A politician may sit in many nämnder for many years, so nothing here grows without bound: each
+    seat lists its OPEN_DECISIONS_PER_SEAT nearest decisions (one query for all seats, numbered
+    per body with ROW_NUMBER) with the total beside them, and the statements come a page at a time.
+    """
     seats = list(Seat.objects.filter(politician=politician).select_related("body").order_by("body__name"))
+    open_decisions = Decision.objects.filter(body__in=[s.body_id for s in seats], justered=False)
+    totals = dict(open_decisions.order_by().values_list("body_id").annotate(n=Count("pk")))
     decisions = (
-        Decision.objects.filter(body__in=[s.body_id for s in seats], justered=False).select_related("case")
+        open_decisions.annotate(rank=Window(
+            RowNumber(), partition_by=[F("body_id")], order_by=[F("case__deadline").asc(), F("case__reference").asc()],
+        ))
+        .filter(rank__lte=OPEN_DECISIONS_PER_SEAT).select_related("case")
         .order_by("case__deadline", "case__reference")
     )
     by_body: dict[int, list[Decision]] = {}
@@ -281,13 +327,20 @@ def politician_overview(politician: Politician) -> PoliticianOverview:
         .select_related("statement__endorses", "statement__identical_to__decision__body")
         .order_by("statement__decision__case__deadline", "pk")
     )
-    statements = list(
-        statements_with_attribution().filter(authors__politician=politician, authors__accepted=True)
-        .order_by("decision__case__deadline", "decision__body__name", "order", "pk")
-    )
+    # The page is chosen on the author table alone, newest statement first, along the
+    # `author_politician_statements` index; only the page's statements are then read in full.
+    statements = Paginator(
+        StatementAuthor.objects.filter(politician=politician, accepted=True).order_by("-statement_id")
+        .values_list("statement_id", flat=True),
+        per_page,
+    ).get_page(statements_page)
+    ids = list(statements.object_list)
+    by_pk = {s.pk: s for s in statements_with_attribution().filter(pk__in=ids)}
+    statements.object_list = [by_pk[pk] for pk in ids]
     return PoliticianOverview(
         politician=politician,
-        seats=[SeatOverview(seat=s, open_decisions=by_body.get(s.body_id, [])) for s in seats],
+        seats=[SeatOverview(seat=s, open_decisions=by_body.get(s.body_id, []), open_total=totals.get(s.body_id, 0))
+               for s in seats],
         invitations=invitations,
         statements=statements,
     )

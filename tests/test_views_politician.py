@@ -172,12 +172,40 @@ def _build_politician_world(n):
 def test_home_query_count_is_constant(client, db, django_assert_max_num_queries, n):
     user = _build_politician_world(n)
     client.force_login(user)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):  # incl. the counts for the open decisions and the statement pages
         response = client.get(reverse("politician_home"))
     html = response.content.decode()
-    assert html.count("som ställde sig bakom") == n
-    assert html.count("som är likalydande med") == n
+    own = html.count("som ställde sig bakom") + html.count("som är likalydande med")
+    assert own == min(2 * n, 25)  # own statements come a page at a time
     assert html.count("Tacka nej") == n
+
+
+def test_home_pages_own_statements_newest_first(client, db):
+    user = _build_politician_world(20)  # 40 own statements: two pages
+    client.force_login(user)
+    pages = [client.get(reverse("politician_home") + f"?sida={n}").content.decode() for n in (1, 2)]
+    ids = [[int(pk) for pk in re.findall(r'href="/politiker/uttalande/(\d+)/"', page)] for page in pages]
+    assert len(ids[0]) == 25 and len(ids[1]) == 15
+    assert ids[0] + ids[1] == sorted(ids[0] + ids[1], reverse=True)  # newest first, none twice
+    assert "Du står bakom 40 uttalanden." in pages[0] and "Sida 2 av 2" in pages[1]
+
+
+def test_home_shows_the_nearest_open_decisions_of_a_seat(client, db):
+    from remiss.queries import OPEN_DECISIONS_PER_SEAT
+
+    user = PoliticianUserFactory(username="busy")
+    me = PoliticianFactory(user=user, party=PartyFactory(abbreviation="L"))
+    body = BodyFactory()
+    SeatFactory(politician=me, body=body)
+    total = OPEN_DECISIONS_PER_SEAT + 3
+    for i in range(total):
+        DecisionFactory(case=CaseFactory(title=f"Beslutsärende {i:02d}", received=date(2030, 1, 1),
+                                         deadline=date(2030, 2, 1 + i)), body=body)
+    client.force_login(user)
+    html = client.get(reverse("politician_home")).content.decode()
+    shown = re.findall(r"Beslutsärende (\d\d)", html)
+    assert shown == [f"{i:02d}" for i in range(OPEN_DECISIONS_PER_SEAT)]  # nearest remisstid first
+    assert f"Visar de {OPEN_DECISIONS_PER_SEAT} med närmast remisstid av {total} öppna beslut." in html
 
 
 # --- The decision page --------------------------------------------------------------------------

@@ -53,6 +53,8 @@ class Case(models.Model):
         verbose_name = _("remissärende")
         verbose_name_plural = _("remissärenden")
         ordering = ["-received", "reference"]
+        # The case list pages in this order: with the index the database reads one page, not all cases.
+        indexes = [models.Index(fields=["-received", "reference"], name="case_received_order")]
         constraints = [
             models.CheckConstraint(condition=Q(deadline__gte=F("received")), name="case_deadline_after_received"),
         ]
@@ -130,6 +132,9 @@ class Referral(models.Model):
         verbose_name = _("remittering")
         verbose_name_plural = _("remitteringar")
         ordering = ["case", "order", "pk"]
+        # The officer's lists: one body's referrals in deadline order, a page at a time (a body gets
+        # thousands over the years); the case makes the order total, as (case, body) is unique.
+        indexes = [models.Index(fields=["body", "deadline", "case"], name="referral_body_deadline")]
         constraints = [
             models.UniqueConstraint(fields=["case", "body"], name="one_referral_per_body"),
         ]

@@ -30,6 +30,8 @@ class Decision(models.Model):
     class Meta:
         verbose_name = _("beslut")
         verbose_name_plural = _("beslut")
+        # The politician's open decisions: a few unjustered ones among each body's thousands.
+        indexes = [models.Index(fields=["body", "justered"], name="decision_body_justered")]
         constraints = [
             models.UniqueConstraint(fields=["case", "body"], name="one_decision_per_body"),
             models.CheckConstraint(condition=Q(added_text_after_point__gte=1), name="decision_added_text_point_positive"),
@@ -154,6 +156,8 @@ class StatementAuthor(models.Model):
         verbose_name = _("författare")
         verbose_name_plural = _("författare")
         ordering = ["statement", "order", "pk"]
+        # A politician's own statements, newest first, a page at a time.
+        indexes = [models.Index(fields=["politician", "accepted", "-statement"], name="author_politician_statements")]
         constraints = [
             models.UniqueConstraint(fields=["statement", "politician"], name="author_once_per_statement"),
         ]

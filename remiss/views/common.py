@@ -1,5 +1,6 @@
 """The start page sends each person to their own way through the app, and the health check."""
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
@@ -17,6 +18,23 @@ def home(request):
     if request.user.role == User.Role.POLITICIAN:
         return redirect("politician_home")
     return redirect("admin:index")
+
+
+def page_links(request: HttpRequest, page: Page, param: str = "sida") -> dict:
+    """What templates/remiss/_pagination.html needs: the page and the links to its neighbours.
+
+    The links keep the request's other parameters, so two lists on one page (each with its own
+    parameter) page independently."""
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return "?" + query.urlencode()
+
+    return {
+        "page": page,
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+    }
 
 
 @never_cache

@@ -24,6 +24,7 @@ from remiss.diff import build_conflict, points_html
 from remiss.forms import NamndDecisionForm, OpinionForm, tie_error
 from remiss.models import Decision, Opinion, Referral, User
 from remiss.richtext import sanitize
+from remiss.views.common import page_links
 from remiss.workflow import ConflictError, LockedError, WorkflowError
 
 _R = Referral.Status
@@ -78,10 +79,15 @@ def _statement_lines(decision: Decision | None) -> list[dict]:
 @login_required
 def officer_home(request: HttpRequest) -> HttpResponse:
     _require_officer(request)
-    open_rows, closed_rows = queries.officer_referrals(request.user)
+    bodies = list(request.user.bodies.all())
+    open_page, closed_page = queries.officer_referrals(
+        request.user, body_ids=[b.pk for b in bodies], open_page=request.GET.get("sida"),
+        closed_page=request.GET.get("sida_avslutade"),
+    )
     return render(request, "remiss/officer/home.html", {
-        "nav": "officer", "open_rows": open_rows, "closed_rows": closed_rows,
-        "bodies": list(request.user.bodies.all()),
+        "nav": "officer", "open_rows": open_page.object_list, "closed_rows": closed_page.object_list,
+        "open_nav": page_links(request, open_page, "sida"), "closed_nav": page_links(request, closed_page, "sida_avslutade"),
+        "bodies": bodies,
     })
 
 

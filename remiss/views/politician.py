@@ -28,6 +28,7 @@ from remiss.access import (
     statement_kinds_for,
 )
 from remiss.attribution import full_line, has_own_text
+from remiss.views.common import page_links
 from remiss.diff import build_conflict
 from remiss.forms import PoliticianStatementEditForm, PoliticianStatementForm, tie_error
 from remiss.models import Decision, Politician, Seat, Statement, StatementAuthor
@@ -52,11 +53,12 @@ def _is_author(statement: Statement, politician: Politician, *, accepted: bool =
 @login_required
 def politician_home(request: HttpRequest, *, error: str | None = None, status: int = 200) -> HttpResponse:
     politician = _politician(request)
-    overview = queries.politician_overview(politician)
+    overview = queries.politician_overview(politician, statements_page=request.GET.get("sida"))
     return render(request, "remiss/politician/home.html", {
         "nav": "politician", "overview": overview, "error": error,
         "invitations": [{"author": a, "line": full_line(a.statement)} for a in overview.invitations],
-        "statements": [{"statement": s, "line": full_line(s)} for s in overview.statements],
+        "statements": [{"statement": s, "line": full_line(s)} for s in overview.statements.object_list],
+        "statements_nav": page_links(request, overview.statements),
     }, status=status)
 
 

@@ -14,7 +14,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, Value, When
@@ -91,9 +90,8 @@ def _case(pk: int) -> Case:
 
 @registrar_only
 def case_list(request):
-    paginator = Paginator(queries.registrar_case_list(), CASES_PER_PAGE)
-    page = paginator.get_page(request.GET.get("sida"))
-    return _render(request, "case_list.html", {"page": page, "cases": list(page.object_list)})
+    page = queries.registrar_case_page(request.GET.get("sida"), CASES_PER_PAGE)
+    return _render(request, "case_list.html", {"page": page, "cases": page.object_list})
 
 
 @registrar_only
