@@ -59,5 +59,17 @@ test: system-deps-test install $(AXE)
 test-postgres: system-deps-test install $(AXE)
 	PG_DEB_PACKAGES="$(DEB_PG)" bash scripts/with-postgres.sh $(PY) -m pytest -q
 
+# Benchmarks (never in CI): the memo and the web under load. They print their figures and write
+# bench/RESULTS.md; bench/web.py needs wrk, and starts its own PostgreSQL like test-postgres.
+DEB_BENCH := wrk
+.PHONY: bench bench-deps
+bench-deps:
+	@missing=$$(for p in $(DEB_BENCH); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+bench: system-deps bench-deps install
+	$(PY) bench/memo.py
+	PG_DEB_PACKAGES="$(DEB_PG)" $(PY) bench/web.py
+
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
