@@ -1,6 +1,7 @@
 """The app's static files (remiss/static/remiss/) and how the pages link them."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -38,3 +39,20 @@ def test_error_pages_link_the_favicon_too(client, db):
     icon = f'<link rel="icon" href="{static(FAVICON)}"'
     assert icon in client.get("/finns-inte-har/").content.decode()
     assert icon in server_error(RequestFactory().get("/")).content.decode()
+
+
+def _css_rules(name: str) -> list[tuple[list[str], str]]:
+    """(selectors, declarations) of each rule in a static stylesheet, comments removed."""
+    source = re.sub(r"/\*.*?\*/", "", open(finders.find(name), encoding="utf-8").read(), flags=re.S)
+    return [([s.strip() for s in sel.split(",")], body) for sel, body in re.findall(r"([^{}]+)\{([^{}]*)\}", source)]
+
+
+def test_date_inputs_have_a_visible_focus_ring_like_the_other_inputs():
+    # Focus in a date input sits in its day/month/year part (the browser's shadow tree), where
+    # Chromium matches neither :focus-visible nor :focus on the input: only :focus-within.
+    rules = _css_rules("remiss/app.css")
+    ring = [body for selectors, body in rules if ":focus-visible" in selectors][0]
+    date_rules = [body for selectors, body in rules if "input[type=date]:focus-within" in selectors]
+    assert date_rules, "no focus rule for input[type=date]"
+    for declaration in ("outline: 3px solid var(--ink)", "box-shadow: 0 0 0 6px var(--focus)"):
+        assert declaration in ring and declaration in date_rules[0], declaration
