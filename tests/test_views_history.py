@@ -628,7 +628,8 @@ def _browser_states():
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 def test_history_pages_in_a_browser(demo, new_page, settings, tmp_path):
-    """axe-core (WCAG 2.1 A/AA) on every history page; comparing and restoring with the page's own controls."""
+    """axe-core (WCAG 2.1 A/AA) on every history page (and on the locked city texts' pages the
+    history leads back to); comparing and restoring with the page's own controls."""
     from playwright.sync_api import expect
 
     from tests.browser_support import AxeAudit
@@ -677,6 +678,16 @@ def test_history_pages_in_a_browser(demo, new_page, settings, tmp_path):
     audit.check(page, "Historik: förslag till beslut")
     page.goto(reverse("history_background", args=[case.pk]))
     audit.check(page, "Historik: Ärendet")
+    page.get_by_role("link", name="Till Ärendet").click()
+    expect(page.get_by_role("button", name="Spara Ärendet")).to_be_visible()
+    decided = Case.objects.get(reference="SOU 2022:67")  # the demo case: kommunstyrelsen has decided
+    page.goto(reverse("case_background", args=[decided.pk]))
+    expect(page.locator(".readonly-note")).to_contain_text("Ärendet och förslaget till beslut kan inte längre ändras.")
+    expect(page.get_by_role("button", name="Spara Ärendet")).to_have_count(0)
+    audit.check(page, "Ärendet, låst efter kommunstyrelsens beslut")
+    page.goto(reverse("case_city_proposal", args=[decided.pk]))
+    expect(page.locator(".readonly-note")).to_contain_text("Ärendet och förslaget till beslut kan inte längre ändras.")
+    audit.check(page, "Förslag till beslut, låst efter kommunstyrelsens beslut")
     page.goto(reverse("memo_versions", args=[memo.pk]))
     audit.check(page, "Promemorians versioner")
     audit.assert_clean()
