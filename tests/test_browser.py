@@ -546,3 +546,94 @@ def test_keyboard_reaches_editor_toolbar_and_text_with_visible_focus(demo, new_p
     page.keyboard.press("ArrowRight")
     second = focus_is_visible(page)
     assert second["tag"] == "button" and second["text"] != first["text"] and second["visible"], (first, second)
+
+
+# --- Content-Security-Policy while editing --------------------------------------------------------
+
+# Word and web pages put style attributes on everything; pasted into headings, lists and bold text.
+STYLED_HTML = (
+    "<html><head><style>p{margin:0}</style></head><body>"
+    '<p style="font-size:20pt;color:red;margin-left:2cm"><span style="font-family:Arial;font-weight:bold">Fet i stil</span>'
+    ' och <span style="font-style:italic;background:yellow">kursiv</span> text.</p>'
+    '<ul style="list-style:square"><li style="color:blue">Punkt med stil</li></ul>'
+    '<h1 style="font-size:30pt">Stor rubrik</h1>'
+    '<div style="text-align:center">Centrerat stycke</div>'
+    "</body></html>"
+)
+
+
+def test_pasting_styled_html_into_the_editor_breaks_no_csp_rule(demo, new_page):
+    """Pasting styled HTML anywhere in the editor (plain text, a heading, a list, bold text) makes
+    the page apply no inline style: under the app's CSP (no 'unsafe-inline') the browser would
+    refuse it and log a violation."""
+    from django.urls import reverse
+
+    from remiss import workflow
+    from remiss.models import Body, User
+    from remiss.workflow import ReferralSpec
+
+    registrar = User.objects.get(username="registrator")
+    case = workflow.register_case(
+        title="Klistraärendet", reference="Ds 2031:3", sender="Socialdepartementet", city_dnr="KS 2031/3-1.1",
+        received=date(2031, 1, 10), deadline=date(2031, 4, 28), by=registrar,
+    )
+    (referral,) = workflow.refer(
+        case, bodies=[ReferralSpec(Body.objects.get(name="Socialnämnden"), date(2031, 3, 31))], by=registrar,
+    )
+    workflow.save_opinion(
+        referral, by=User.objects.get(username="handlaggare.soc"),
+        text="<h3>En rubrik</h3><p>Ett stycke med <strong>fet text</strong> i.</p><ul><li>En punkt</li></ul>",
+    )
+
+    page = new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    # The browser also reports each violation as an event; count them in the page.
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + (e.sample || '')));"
+    )
+    login(page, "handlaggare.soc")
+    page.goto(reverse("officer_referral", args=[referral.pk]))
+    editor = page.locator("#id_text_editor")
+    expect(editor.locator("h3", has_text="En rubrik")).to_be_visible()
+
+    def paste_at(selector: str) -> None:
+        # The caret in the middle of the element's first text, as a click there would put it.
+        editor.locator(selector).first.evaluate(
+            """el => {
+                const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+                const text = walker.nextNode();
+                const range = document.createRange();
+                range.setStart(text, Math.floor(text.length / 2));
+                range.collapse(true);
+                el.closest('[contenteditable]').focus();
+                const sel = window.getSelection();
+                sel.removeAllRanges();
+                sel.addRange(range);
+            }"""
+        )
+        editor.evaluate(
+            """(el, html) => {
+                const dt = new DataTransfer();
+                dt.setData('text/html', html);
+                dt.setData('text/plain', 'Fet i stil och kursiv text.');
+                el.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));
+            }""",
+            STYLED_HTML,
+        )
+
+    for selector in ("h3", "strong", "li", "p"):
+        paste_at(selector)
+    expect(editor).to_contain_text("Centrerat stycke")
+    assert editor.locator("[style]").count() == 0, editor.inner_html()
+    violations = page.evaluate("window.__csp")
+    blocked = [m for m in console if "Content Security Policy" in m]
+    assert not violations and not blocked, f"CSP violations while pasting: {violations} {blocked}\n{editor.inner_html()}"
+    # The text still reaches the form.
+    page.get_by_role("button", name="Spara", exact=True).click()
+    expect_message(page, "Tjänsteutlåtandet är sparat.")
+    from remiss.models import Opinion
+
+    saved = Opinion.objects.get(referral=referral).text
+    assert "Centrerat stycke" in saved and "style" not in saved

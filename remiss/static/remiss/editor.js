@@ -16,7 +16,7 @@
   "use strict";
 
   var RENAME = { B: "STRONG", I: "EM", H1: "H3", H2: "H3", H3: "H3", H4: "H4", H5: "H4", H6: "H4" };
-  var DROP = toSet("SCRIPT STYLE TITLE HEAD TEMPLATE NOSCRIPT IFRAME OBJECT EMBED TEXTAREA SELECT OPTION " +
+  var DROP = toSet("SCRIPT STYLE REMISS-STYLE TITLE HEAD TEMPLATE NOSCRIPT IFRAME OBJECT EMBED TEXTAREA SELECT OPTION " +
     "META LINK IMG SVG MATH CANVAS VIDEO AUDIO INPUT BUTTON XML V:SHAPE V:IMAGEDATA");
   var BLOCKS = toSet("P DIV H1 H2 H3 H4 H5 H6 UL OL LI BLOCKQUOTE PRE ADDRESS SECTION ARTICLE HEADER " +
     "FOOTER MAIN NAV ASIDE FIGURE FIGCAPTION TABLE CAPTION THEAD TBODY TFOOT TR TD TH DL DT DD CENTER FORM " +
@@ -35,10 +35,16 @@
   }
 
   /* Rename style and on* attributes before parsing, so the page's Content-Security-Policy has
-     nothing to refuse (and report); the styles are still read, as data, for bold and lists. */
+     nothing to refuse (and report); the styles are still read, as data, for bold and lists.
+     A DOMParser document belongs to this window, so the policy covers it too: Word's <style>
+     blocks are removed before parsing, and any <style> left unclosed is renamed to an element
+     the cleaner drops with its content. */
   var INLINE_ATTR = /(<[a-zA-Z][^>]*?\s)(style|on[a-z]+)(\s*=)/gi;
+  var STYLE_BLOCK = /<style\b[^>]*>[\s\S]*?<\/style\s*>/gi;
+  var STYLE_TAG = /<(\/?)style\b/gi;
   function defuse(html) {
     var before;
+    html = html.replace(STYLE_BLOCK, "").replace(STYLE_TAG, "<$1remiss-style");
     do {
       before = html;
       html = html.replace(INLINE_ATTR, "$1data-remiss-$2$3");
@@ -295,6 +301,77 @@
     return out.innerHTML;
   }
 
+  /* Put cleaned HTML where the caret is, with DOM calls rather than execCommand("insertHTML"):
+     Chromium's insertHTML wraps inserted text in <span style="…"> to keep its look next to a
+     heading or bold text, and the CSP refuses those styles (and logs each one). Blocks pasted
+     inside a paragraph, heading or list item split it at the caret, as pasting in Word does.
+     The cost: the browser's undo does not cover the paste. */
+  var TEXT_BLOCKS = toSet("P H3 H4 LI");
+
+  function insertCleanHtml(editor, html) {
+    var sel = window.getSelection();
+    var range;
+    if (sel.rangeCount && editor.contains(sel.getRangeAt(0).commonAncestorContainer)) {
+      range = sel.getRangeAt(0);
+      range.deleteContents();
+    } else {
+      range = document.createRange();
+      range.selectNodeContents(editor);
+      range.collapse(false);
+    }
+    var holder = document.createElement("div");
+    holder.innerHTML = html; // already cleaned: allowlisted tags, no attributes
+    var blocks = Array.prototype.slice.call(holder.childNodes);
+    var block = range.startContainer.nodeType === 1 ? range.startContainer : range.startContainer.parentNode;
+    while (block && block !== editor && !TEXT_BLOCKS[block.nodeName]) block = block.parentNode;
+    if (block === editor) block = null;
+    var last;
+    if (blocks.length === 1 && blocks[0].nodeName === "P" && block) {
+      // One paragraph: its words go in at the caret, in whatever block that is.
+      var inline = document.createDocumentFragment();
+      while (blocks[0].firstChild) inline.appendChild(blocks[0].firstChild);
+      last = inline.lastChild;
+      range.insertNode(inline);
+    } else if (!block) {
+      var all = document.createDocumentFragment();
+      blocks.forEach(function (b) { all.appendChild(b); });
+      last = all.lastChild;
+      range.insertNode(all);
+    } else {
+      // Split the block at the caret: its first half takes the first pasted paragraph's words,
+      // the pasted blocks follow, and its second half goes on as a block of its own kind.
+      var tail = document.createRange();
+      tail.setStart(range.startContainer, range.startOffset);
+      tail.setEndAfter(block.lastChild || block);
+      var rest = tail.extractContents();
+      if (blocks[0] && blocks[0].nodeName === "P") {
+        var first = blocks.shift();
+        while (first.firstChild) block.appendChild(first.firstChild);
+      }
+      var container = block.nodeName === "LI" ? block : block.parentNode;
+      var before = block.nodeName === "LI" ? null : block.nextSibling;
+      blocks.forEach(function (b) { container.insertBefore(b, before); });
+      last = blocks.length ? blocks[blocks.length - 1] : block.lastChild;
+      if (rest.textContent.replace(/[\s\u00a0]/g, "")) {
+        var after = document.createElement(block.nodeName.toLowerCase());
+        after.appendChild(rest);
+        block.parentNode.insertBefore(after, block.nextSibling);
+        if (block.nodeName !== "LI" && blocks.length) block.parentNode.insertBefore(after, before);
+      }
+      if (!block.textContent.replace(/[\s\u00a0]/g, "") && !block.querySelector("ul, ol") && block.parentNode) {
+        block.parentNode.removeChild(block);
+      }
+    }
+    // The caret after what was pasted.
+    if (last) {
+      var caret = document.createRange();
+      if (last.nodeType === 3) caret.setStart(last, last.nodeValue.length);
+      else { caret.selectNodeContents(last); caret.collapse(false); }
+      sel.removeAllRanges();
+      sel.addRange(caret);
+    }
+  }
+
   function toEditorHtml(value) {
     return /</.test(value || "") ? clean(value) : plainToHtml(value);
   }
@@ -471,17 +548,8 @@
       var insert = html ? clean(html) : plainToHtml(text);
       event.preventDefault();
       if (!insert) return;
-      if (!document.execCommand("insertHTML", false, insert)) {
-        var sel = window.getSelection();
-        if (!sel.rangeCount) return;
-        var range = sel.getRangeAt(0);
-        range.deleteContents();
-        var holder = document.createElement("div");
-        holder.innerHTML = insert;
-        var fragment = document.createDocumentFragment();
-        while (holder.firstChild) fragment.appendChild(holder.firstChild);
-        range.insertNode(fragment);
-      }
+      insertCleanHtml(editor, insert);
+      remember();
       sync();
     });
 
