@@ -285,7 +285,7 @@ def test_a_task_for_a_job_no_longer_queued_does_nothing(memo_case, media):
 
 
 @pytest.mark.parametrize("n", [5, 50])
-def test_the_task_reads_and_stores_in_a_constant_number_of_queries(media, monkeypatch, django_assert_max_num_queries, n):
+def test_the_task_runs_a_constant_number_of_queries(media, monkeypatch, django_assert_max_num_queries, n):
     case = answered_case(n)
     stub_weasyprint(monkeypatch)
     job = workflow.create_memo_job(case, by=None)
