@@ -157,8 +157,7 @@ def status_board(case_pk: int, today: date | None = None) -> StatusBoard:
         .get(pk=case_pk)
     )
     referrals = list(
-        Referral.objects.filter(case=case).select_related("body", "opinion").prefetch_related("officers")
-        .order_by("order", "pk")
+        Referral.objects.filter(case=case).select_related("body", "opinion").order_by("order", "pk")
     )
     decisions = list(
         Decision.objects.filter(case=case).select_related("body").prefetch_related(_statements_prefetch())

@@ -50,6 +50,8 @@ CSRF_TRUSTED_ORIGINS = _csv(os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", ""))
 
 # HTTPS only, and the browser told to remember it for a year, subdomains included.
 SECURE_SSL_REDIRECT = _flag("DJANGO_SECURE_SSL_REDIRECT", True)
+# A load balancer's health check may ask over plain HTTP on the internal network.
+SECURE_REDIRECT_EXEMPT = [r"^halsa/$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -96,6 +96,17 @@ def test_https_only_with_a_year_of_hsts(production):
     assert getattr(production, "SECURE_PROXY_SSL_HEADER", None) is None  # only behind a proxy
 
 
+def test_only_the_health_check_answers_over_plain_http(client, production):
+    """A load balancer checks /halsa/ over plain HTTP; every other page still redirects to HTTPS."""
+    from django.test import override_settings as _override
+
+    with _override(SECURE_SSL_REDIRECT=True, SECURE_REDIRECT_EXEMPT=production.SECURE_REDIRECT_EXEMPT):
+        health = client.get(reverse("health"))
+        login = client.get(reverse("login"))
+    assert health.status_code == 200 and health.content == b"ok"
+    assert login.status_code == 301 and login["Location"].startswith("https://")
+
+
 def test_cookies_are_secure_and_hidden_from_scripts(production):
     assert production.SESSION_COOKIE_SECURE is True
     assert production.SESSION_COOKIE_HTTPONLY is True
