@@ -56,3 +56,10 @@ def test_date_inputs_have_a_visible_focus_ring_like_the_other_inputs():
     assert date_rules, "no focus rule for input[type=date]"
     for declaration in ("outline: 3px solid var(--ink)", "box-shadow: 0 0 0 6px var(--focus)"):
         assert declaration in ring and declaration in date_rules[0], declaration
+
+
+def test_favicon_ico_redirects_to_the_svg(client, db):
+    """Pages without the link (the admin, the API docs) make the browser ask for /favicon.ico."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == static(FAVICON)
