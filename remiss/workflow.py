@@ -623,12 +623,7 @@ def add_statement(
     """Attach a statement. The first author is its owner; later ones are co-authors."""
     decision = _locked(Decision, decision.pk)
     ensure_editable(decision)
-    if not authors:
-        raise WorkflowError(_("Ett uttalande måste ha minst en författare."))
-    if len(authors) > MAX_AUTHORS:
-        raise WorkflowError(_("Ett uttalande kan ha högst %(n)d författare.") % {"n": MAX_AUTHORS})
-    if len({a.politician.pk for a in authors}) != len(authors):
-        raise WorkflowError(_("Samma person kan inte stå två gånger bland författarna."))
+    _check_authors(authors)
     _check_statement_refs(decision, endorses, identical_to)
     order = (decision.statements.aggregate(m=Max("order"))["m"] or 0) + 1
     statement = Statement(
