@@ -821,6 +821,9 @@ def test_registrar_lists_earlier_compilations(client, registrar, memo):
     page = text(login(client, registrar).get(reverse("memo_list", args=[memo.case.pk])))
     assert memo.sha256 in page and reverse("memo_download", args=[memo.case.pk, memo.pk]) in page
     assert registrar.get_full_name() in page
+    # each compilation leads to the exact versions it contains, and the words are the same as elsewhere
+    assert f'<a href="{reverse("memo_versions", args=[memo.pk])}">Texternas versioner' in page
+    assert "Ladda ner som Word (.docx)" in page and "Ladda ner svarspaket (zip)" in page and "Ladda ned" not in page
 
 
 def test_download_of_another_cases_memo_is_404(client, registrar, memo):
