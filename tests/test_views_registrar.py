@@ -757,6 +757,31 @@ def test_status_board_query_count_is_constant(client, registrar, django_assert_m
     assert text(response).count("Beslut 1 mars 2030") == len(referrals[::2])
 
 
+def test_no_prefilled_note_when_no_body_has_a_position(client, registrar, referred):
+    case = referred[0]
+    page = text(login(client, registrar).get(reverse("case_city_proposal", args=[case.pk])))
+    assert 'name="summary"' in page and "Sammanfattningen är förifylld" not in page  # nothing was filled in
+
+
+def test_city_texts_link_to_the_case_facts_and_their_history(client, registrar, referred):
+    case = referred[0]
+    login(client, registrar)
+    page = text(client.get(reverse("case_city_proposal", args=[case.pk])))
+    assert f'ange det under <a href="{reverse("case_edit", args=[case.pk])}">Ändra uppgifterna</a>.' in page
+    assert f'<a href="{reverse("history_city_proposal", args=[case.pk])}">Historik' in page
+    history = reverse("history_background", args=[case.pk])
+    assert history not in text(client.get(reverse("case_background", args=[case.pk])))  # nothing written yet
+    workflow.save_background(case, text="<p>Bakgrund.</p>", by=registrar)
+    assert f'<a href="{history}">Historik' in text(client.get(reverse("case_background", args=[case.pk])))
+
+
+def test_kommunstyrelsen_form_says_how_the_case_gets_to_compiling(client, registrar, referred, brb, ks):
+    case = referred[0]
+    page = text(login(client, registrar).get(reverse("case_city_decisions", args=[case.pk])))
+    assert "när ärendet har statusen ”Sammanställs”" in page
+    assert f'Börja sammanställa på <a href="{reverse("case_detail", args=[case.pk])}">översikten</a>' in page
+
+
 # --- The memo ----------------------------------------------------------------------------------
 
 
@@ -824,6 +849,24 @@ def test_registrar_lists_earlier_compilations(client, registrar, memo):
     # each compilation leads to the exact versions it contains, and the words are the same as elsewhere
     assert f'<a href="{reverse("memo_versions", args=[memo.pk])}">Texternas versioner' in page
     assert "Ladda ner som Word (.docx)" in page and "Ladda ner svarspaket (zip)" in page and "Ladda ned" not in page
+
+
+def test_referral_and_city_decision_pages_link_every_texts_history(client, registrar, memo_case, referred, brb, borgarrad):
+    _case, r_namnd, _office = referred
+    decision = Decision.objects.get(case=memo_case, body=r_namnd.body)
+    login(client, registrar)
+    page = text(client.get(reverse("case_referral", args=[memo_case.pk, r_namnd.pk])))
+    assert f'<a href="{reverse("history_opinion", args=[r_namnd.opinion.pk])}">Historik' in page
+    assert f'<a href="{reverse("history_decision", args=[decision.pk])}">Historik' in page
+    assert f'<a href="{reverse("decision_namnd_changes", args=[decision.pk])}">Vad nämnden ändrade</a>' in page
+    brb_decision = workflow.record_city_decision(memo_case, body=brb, points=["Tillstyrker."], by=registrar)
+    statement = workflow.add_statement(
+        brb_decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(borgarrad[0])],
+        text="<p>Vi vill mer.</p>", by=registrar,
+    )
+    page = text(client.get(reverse("case_city_decisions", args=[memo_case.pk])))
+    assert f'<a href="{reverse("history_decision", args=[brb_decision.pk])}">Historik' in page
+    assert f'<a href="{reverse("history_statement", args=[statement.pk])}">Historik' in page
 
 
 def test_download_of_another_cases_memo_is_404(client, registrar, memo):

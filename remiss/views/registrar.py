@@ -390,13 +390,16 @@ def case_background(request, pk: int):
 
 def _proposal_initial(case: Case, proposal: CityProposal | None) -> tuple[dict, bool]:
     """The form's starting values; an empty summary is drafted from the bodies' positions and
-    their stances per proposal (`positions.draft_summary_with_stances`)."""
+    their stances per proposal (`positions.draft_summary_with_stances`). The flag says the page
+    shows such a draft; with no body's position yet there is none, and no note to explain one."""
     if proposal is None:
-        return {"summary": positions.draft_summary_with_stances(case), "signed_place": "Stockholm"}, True
-    prefilled = not proposal.summary.strip()
+        draft = positions.draft_summary_with_stances(case)
+        return {"summary": draft, "signed_place": "Stockholm"}, bool(draft)
+    draft = positions.draft_summary_with_stances(case) if not proposal.summary.strip() else ""
+    prefilled = bool(draft)
     return {
         "decision_points": "\n".join(proposal.decision_points),
-        "summary": positions.draft_summary_with_stances(case) if prefilled else proposal.summary,
+        "summary": draft or proposal.summary,
         "views": proposal.views, "signed_place": proposal.signed_place, "signed_date": proposal.signed_date,
         "version": proposal.version,
     }, prefilled
@@ -459,6 +462,7 @@ def case_city_proposal(request, pk: int):
     sentences = list(case.referrals.select_related("body").exclude(position="").order_by("order"))
     return _render(request, "city_proposal.html", {
         "case": case, "form": form, "conflict": conflict, "prefilled": prefilled, "positions": sentences,
+        "proposal": proposal,
     }, status=status)
 
 
