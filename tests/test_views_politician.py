@@ -337,6 +337,8 @@ def test_invite_coauthor_who_appears_only_after_accepting(client, decision, leda
     assert invitation.accepted is False
     page = client.get(reverse("politician_decision", args=[decision.pk])).content.decode()
     assert "Särskilt uttalande av Jan Jönsson (L)</h3>" in page
+    # one invitee is not "de": the message speaks of an invitee, whoever and however many
+    assert "Inbjudan har skickats till Andrea Hedin. En inbjuden står med i uttalandet först när inbjudan är accepterad." in page
     assert "Inbjudna som inte har svarat än:" in page
     # The invitee accepts.
     response = _as(client, ledamot2).post(reverse("politician_accept_invitation", args=[invitation.pk]))

@@ -141,8 +141,9 @@ def politician_statement_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _statement_page(request, form, decision=decision, status=_status_for(error))
     messages.success(request, _("Uttalandet är tillagt."))
     if invitees:
-        messages.info(request, _("Inbjudan har skickats till %(names)s. De står med när de har accepterat.")
-                      % {"names": ", ".join(p.full_name for p in invitees)})
+        messages.info(request, _(
+            "Inbjudan har skickats till %(names)s. En inbjuden står med i uttalandet först när inbjudan är accepterad."
+        ) % {"names": ", ".join(p.full_name for p in invitees)})
     return redirect("politician_decision", pk=decision.pk)
 
 
@@ -205,8 +206,9 @@ def politician_statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _statement_page(request, form, decision=decision, statement=statement, status=_status_for(error))
     messages.success(request, _("Uttalandet är sparat."))
     if invitees:
-        messages.info(request, _("Inbjudan har skickats till %(names)s. De står med när de har accepterat.")
-                      % {"names": ", ".join(p.full_name for p in invitees)})
+        messages.info(request, _(
+            "Inbjudan har skickats till %(names)s. En inbjuden står med i uttalandet först när inbjudan är accepterad."
+        ) % {"names": ", ".join(p.full_name for p in invitees)})
     return redirect("politician_decision", pk=decision.pk)
 
 
