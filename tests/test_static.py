@@ -58,6 +58,21 @@ def test_date_inputs_have_a_visible_focus_ring_like_the_other_inputs():
         assert declaration in ring and declaration in date_rules[0], declaration
 
 
+def test_main_keeps_its_space_below_the_header():
+    # <main class="wrap">: of the rules that give it padding, the most specific and then the last
+    # one wins, as in the browser. `.wrap { padding: 0 1rem }` once beat `main { padding-top }`, so
+    # every page's heading sat against the blue header bar.
+    specificity = {"main": (0, 0, 1), ".wrap": (0, 1, 0), "main.wrap": (0, 1, 1)}
+    candidates = []
+    for order, (selectors, body) in enumerate(_css_rules("remiss/app.css")):
+        for selector in selectors:
+            if selector in specificity and re.search(r"(^|;)\s*padding(-top)?\s*:", body):
+                candidates.append((specificity[selector], order, body))
+    winner = max(candidates)[2]
+    top = re.search(r"padding-top\s*:\s*([^;]+)", winner) or re.search(r"padding\s*:\s*(\S+)", winner)
+    assert top.group(1).strip() not in ("0", "0rem", "0px"), winner
+
+
 def test_favicon_ico_redirects_to_the_svg(client, db):
     """Pages without the link (the admin, the API docs) make the browser ask for /favicon.ico."""
     response = client.get("/favicon.ico")
