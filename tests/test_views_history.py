@@ -555,7 +555,9 @@ def test_an_old_memo_keeps_its_bytes_and_points_to_the_versions_it_contains(clie
     page = client.get(reverse("memo_versions", args=[memo.pk])).content.decode()
     assert memo.sha256 in page and "Tjänsteutlåtande" in page and "Förslag till beslut" in page
     version_url = reverse("history_version", args=["remiss.opinion", old_opinion.history_id])
-    assert version_url in page
+    assert f'<a href="{version_url}">Visa versionen' in page
+    # the history row's id is not a version number: "Version 40" of a referral saved 3 times misled
+    assert f"(id {old_opinion.history_id})" in page and f"Version {old_opinion.history_id}" not in page
     old_page = client.get(version_url).content.decode()
     assert "Texten som den var vid sammanställningen." in old_page and "En helt ny text." not in old_page
     assert reverse("memo_download", args=[case.pk, memo.pk]) in page
