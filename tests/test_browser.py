@@ -339,6 +339,7 @@ def test_main_journey_of_each_role(demo, new_page, settings, tmp_path):
     expect(job).to_have_attribute("data-status", "queued")
     run_task_worker()  # what `manage.py db_worker` does in its own process: render the queued memo
     expect(job).to_have_attribute("data-status", "done")  # memo-status.js follows the job, no reload
+    expect(page.locator(".messages")).to_be_hidden()  # "står i kö" no longer contradicts "Klar"
     with page.expect_download() as download_info:
         job.get_by_role("link", name="Ladda ner PDF").click()
     download = download_info.value

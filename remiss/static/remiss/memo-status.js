@@ -6,6 +6,9 @@
  * so a screen reader hears each new status once. The parts marked data-when="<statuses>" are shown
  * for those statuses only (the download link when done; the reason and "Försök igen" when failed).
  *
+ * The page's flash message ("står i kö …", from the compile button) speaks of the status the
+ * page was loaded with; once the job has moved on it is hidden, so it never contradicts the box.
+ *
  * Every text comes from the server's JSON; nothing here is Swedish. Without JavaScript, or when
  * asking fails a few times in a row (e.g. the session ended), the "Uppdatera" link is there.
  */
@@ -20,6 +23,7 @@
     return;
   }
   var url = root.getAttribute("data-status-url");
+  var loadedStatus = root.getAttribute("data-status");
   var refresh = root.querySelector("[data-refresh]");
   var failures = 0;
 
@@ -52,6 +56,10 @@
     }
     root.setAttribute("data-status", state.status);
     showParts(state.status);
+    var flash = document.querySelector(".messages");
+    if (flash && state.status !== loadedStatus) {
+      flash.hidden = true;
+    }
   }
 
   function poll() {
