@@ -251,6 +251,17 @@ def test_a_politician_on_a_registrar_page_gets_403_in_swedish(client, namnd):
     assert "<h1>Du har inte behörighet till sidan</h1>" in response.content.decode()
 
 
+def test_the_registrar_on_an_officers_page_is_not_told_to_contact_the_registrar(client, referred, registrar):
+    from django.urls import reverse
+
+    client.force_login(registrar)
+    response = client.get(reverse("officer_referral", args=[referred[1].pk]))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "<h1>Du har inte behörighet till sidan</h1>" in html and "kontakta registratorn" not in html
+    assert f'under <a href="{reverse("case_list")}">Ärenden</a>.' in html
+
+
 def test_the_500_page_is_swedish_and_needs_neither_database_nor_context(db, django_assert_num_queries):
     from django.test import RequestFactory
     from django.views.defaults import server_error
