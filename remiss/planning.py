@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from remiss import workflow
@@ -147,8 +148,9 @@ def last_meeting(meetings: Iterable[date], *, on_or_before: date | None = None, 
     return max(candidates, default=None)
 
 
-def _iso(day: date) -> str:
-    return day.isoformat()
+def _sv_date(day: date) -> str:
+    """'14 april 2023', as every other date the registrar reads (the warnings once said 2023-04-14)."""
+    return date_format(day, "j F Y")
 
 
 # --- The plan ---------------------------------------------------------------------------------
@@ -165,21 +167,21 @@ def plan_city_dates(
     if ks is None:
         warnings.append(
             _("Kommunstyrelsen har inget sammanträde före remisstiden %(d)s; lägg in sammanträdet i kalendern "
-              "eller begär anstånd hos departementet. Planen räknar tills vidare med remisstiden.") % {"d": _iso(remisstid)}
+              "eller begär anstånd hos departementet. Planen räknar tills vidare med remisstiden.") % {"d": _sv_date(remisstid)}
         )
     ks_or_assumed = ks or remisstid
     brb = last_meeting(borgarradsberedningen, before=ks_or_assumed, after=received)
     if brb is None:
         warnings.append(
             _("Borgarrådsberedningen har inget sammanträde före %(d)s; lägg in sammanträdet i kalendern. "
-              "Planen räknar tills vidare med en vecka före kommunstyrelsen.") % {"d": _iso(ks_or_assumed)}
+              "Planen räknar tills vidare med en vecka före kommunstyrelsen.") % {"d": _sv_date(ks_or_assumed)}
         )
     brb_or_assumed = brb or previous_working_day(ks_or_assumed - timedelta(days=BRB_FALLBACK_DAYS))
     compile_date = subtract_working_days(brb_or_assumed, options.compile_working_days)
     if compile_date <= received:
         warnings.append(
             _("Sammanställningen skulle behöva vara klar %(c)s, men remissen kom in först %(r)s; "
-              "remisstiden räcker inte för en vanlig beredning.") % {"c": _iso(compile_date), "r": _iso(received)}
+              "remisstiden räcker inte för en vanlig beredning.") % {"c": _sv_date(compile_date), "r": _sv_date(received)}
         )
     return CityDates(
         remisstid=remisstid, kommunstyrelsen=ks, borgarradsberedningen=brb, compile_date=compile_date,
@@ -196,15 +198,15 @@ def plan_body(calendar: BodyCalendar, *, compile_date: date, received: date, opt
         meeting = last_meeting(calendar.meetings, on_or_before=compile_date, after=received)
         if meeting is None:
             warnings.append(
-                _("%(body)s har inget sammanträde före %(d)s; föreslå justering omedelbart eller ett extra sammanträde")
-                % {"body": calendar.name, "d": _iso(compile_date)}
+                _("%(body)s har inget sammanträde före %(d)s; föreslå justering omedelbart eller ett extra sammanträde.")
+                % {"body": calendar.name, "d": _sv_date(compile_date)}
             )
             justering = True
         elif (compile_date - meeting).days <= options.justering_days:
             warnings.append(
                 _("%(body)s sammanträder %(m)s, bara %(n)d dagar före sammanställningen %(c)s; "
                   "föreslå att beslutet justeras omedelbart.")
-                % {"body": calendar.name, "m": _iso(meeting), "n": (compile_date - meeting).days, "c": _iso(compile_date)}
+                % {"body": calendar.name, "m": _sv_date(meeting), "n": (compile_date - meeting).days, "c": _sv_date(compile_date)}
             )
             justering = True
     deadline = meeting or compile_date
@@ -212,7 +214,7 @@ def plan_body(calendar: BodyCalendar, *, compile_date: date, received: date, opt
     if draft_date <= received:
         warnings.append(
             _("Tiden är knapp för %(body)s: utkastet till tjänsteutlåtande skulle behöva vara klart %(d)s, "
-              "men remissen kom in först %(r)s.") % {"body": calendar.name, "d": _iso(draft_date), "r": _iso(received)}
+              "men remissen kom in först %(r)s.") % {"body": calendar.name, "d": _sv_date(draft_date), "r": _sv_date(received)}
         )
     dates = BodyDates(
         key=calendar.key, name=calendar.name, makes_decisions=calendar.makes_decisions, meeting=meeting,
@@ -311,7 +313,7 @@ def apply_plan(case: Case, plan: Plan, *, by: User | None) -> Applied:
                 skipped.append((referral, _("%(body)s: remitteringen är avslutad; svarsdatumet ändras inte.") % {"body": referral.body.name}))
             elif not case.received <= dates.deadline <= case.deadline:
                 skipped.append((referral, _("%(body)s: det föreslagna datumet %(d)s ligger utanför ärendets datum (%(r)s–%(t)s).")
-                                % {"body": referral.body.name, "d": _iso(dates.deadline), "r": _iso(case.received), "t": _iso(case.deadline)}))
+                                % {"body": referral.body.name, "d": _sv_date(dates.deadline), "r": _sv_date(case.received), "t": _sv_date(case.deadline)}))
             else:
                 try:
                     changed.append(workflow.set_referral_deadline(referral, deadline=dates.deadline, by=by))
