@@ -308,9 +308,12 @@ def test_registrar_adds_and_lists_proposals(client, registrar, case):
     assert Proposal.objects.get(case=case).title == "Tidig upptäckt"
     page = text(client.get(response["Location"]))
     assert "Bedömning 2" in page and "Tidig upptäckt" in page
+    assert "Bedömning 2 är tillagd." in page
+    response = client.post(reverse("case_proposals", args=[case.pk]), {"kind": "forslag", "number": "1", "title": "En kommitté"})
+    assert "Förslag 1 är tillagt." in text(client.get(response["Location"]))  # neuter: tillagt, not tillagd
     duplicate = text(client.post(reverse("case_proposals", args=[case.pk]), {"kind": "bedomning", "number": "2", "title": "Igen"}))
     assert "Det finns redan bedömning nummer 2 i ärendet." in duplicate
-    assert Proposal.objects.filter(case=case).count() == 1
+    assert Proposal.objects.filter(case=case).count() == 2
 
 
 def test_registrar_refers_in_the_chosen_order(client, registrar, case, brb, ks):

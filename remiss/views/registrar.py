@@ -43,7 +43,7 @@ from remiss.forms import (
     ReferralOfficersForm,
     StatementRemoveForm,
 )
-from remiss.models import Body, Case, CityProposal, Decision, Memo, Referral, Statement, genitive
+from remiss.models import Body, Case, CityProposal, Decision, Memo, Proposal, Referral, Statement, genitive
 from remiss.richtext import sanitize
 from remiss.workflow import AuthorSpec, ConflictError, LockedError, WorkflowError
 
@@ -183,7 +183,9 @@ def case_proposals(request, pk: int):
         except (WorkflowError, ValidationError) as error:
             _refused(request, error)
         else:
-            messages.success(request, _("%(proposal)s är tillagd.") % {"proposal": f"{proposal.get_kind_display()} {proposal.number}"})
+            # "förslag" is neuter, "bedömning" common gender: "Förslag 1 är tillagt", "Bedömning 1 är tillagd"
+            added = _("Förslag %(number)s är tillagt.") if proposal.kind == Proposal.Kind.FORSLAG else _("Bedömning %(number)s är tillagd.")
+            messages.success(request, added % {"number": proposal.number})
             return redirect("case_proposals", pk=case.pk)
     return _render(request, "proposals.html", {"case": case, "form": form, "proposals": list(case.proposals.all())})
 
