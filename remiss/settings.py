@@ -191,6 +191,9 @@ TASKS = {
 }
 # Seconds a memo job may render before it counts as left by a stopped worker (remiss.tasks).
 REMISS_MEMO_JOB_TIMEOUT = int(os.environ.get("REMISS_MEMO_JOB_TIMEOUT", "1800"))
+# Seconds a memo job's task may wait in the queue before the job is failed (remiss.tasks): long,
+# since waiting behind other compilations or a worker restart is normal.
+REMISS_MEMO_QUEUE_TIMEOUT = int(os.environ.get("REMISS_MEMO_QUEUE_TIMEOUT", str(6 * 60 * 60)))
 
 # Largest accepted upload (a .docx opinion, say), in bytes.
 REMISS_MAX_UPLOAD_BYTES = int(os.environ.get("REMISS_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))

@@ -625,3 +625,187 @@ def test_the_memo_list_shows_a_stale_job_as_failed(registrar_client, memo_case):
     assert reverse("memo_job", args=[memo_case.pk, stale.pk]) in page
     assert "Misslyckades" in page and "Sammanställs" not in page
     assert MemoJob.objects.get(pk=stale.pk).error == STALE
+
+
+# --- Stale jobs: a job stuck in the queue ("I kö") ------------------------------------------------
+
+NEVER_QUEUED = "Sammanställningen kom aldrig in i kön (uppgiften saknas). Försök igen."
+ENDED_IN_QUEUE = "Sammanställningen startade aldrig: uppgiften avslutades medan jobbet stod i kö. Försök igen."
+NEVER_STARTED = "Sammanställningen startade aldrig (arbetsprocessen stannade). Försök igen."
+WAITED_TOO_LONG = (
+    "Sammanställningen har väntat i kön längre än 6 timmar utan att starta. Kontrollera att "
+    "arbetsprocessen för sammanställning körs, och försök igen."
+)
+
+
+def job_in_queue(case, *, minutes_ago: float = 0, with_task: bool = True) -> tuple[MemoJob, DBTaskResult | None]:
+    """A job ordered `minutes_ago`, with (as `request_memo` leaves it) its task queued then."""
+    job = job_in(case, "queued")
+    then = timezone.now() - timedelta(minutes=minutes_ago)
+    MemoJob.objects.filter(pk=job.pk).update(created_at=then)  # arrange only: ordered earlier
+    task = None
+    if with_task:
+        result = compile_memo_job.using(backend="default").enqueue(job.pk)
+        workflow.note_memo_job_task(job, str(result.id))
+        DBTaskResult.objects.filter(id=result.id).update(enqueued_at=then)
+        task = DBTaskResult.objects.get(id=result.id)
+    job.refresh_from_db()
+    return job, task
+
+
+def claim(task: DBTaskResult, worker_id: str, *, minutes_ago: float) -> None:
+    """A worker took the task `minutes_ago`, as db_worker does, and has not started the job."""
+    task.claim(worker_id)
+    DBTaskResult.objects.filter(id=task.id).update(started_at=timezone.now() - timedelta(minutes=minutes_ago))
+
+
+def retry_and_run(client, job: MemoJob, capture) -> MemoJob:
+    """The registrar's "Försök igen", then a worker runs the new task."""
+    with capture(execute=True):
+        response = client.post(reverse("memo_job_retry", args=[job.case_id, job.pk]))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    newest = DBTaskResult.objects.order_by("-enqueued_at").first()
+    assert job.status == MemoJob.Status.QUEUED and job.task_id == str(newest.id)
+    compile_memo_job.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == MemoJob.Status.DONE and job.error == "" and job.memo is not None
+    return job
+
+
+@pytest.mark.parametrize("ending", ["failed", "successful"])
+def test_a_queued_job_whose_task_ended_is_failed_at_once_and_can_be_retried(
+    registrar_client, memo_case, media, database_backend, django_capture_on_commit_callbacks, ending,
+):
+    job, task = job_in_queue(memo_case)
+    claim(task, "worker-a", minutes_ago=0)
+    if ending == "failed":  # the task failed before its first step (the database did not answer)
+        task.set_failed(OSError("databasen svarade inte"))
+    else:  # or it found the job elsewhere and did nothing
+        task.set_successful(None)
+    state = status_of(registrar_client, job)
+    assert state["status"] == "failed" and state["final"] is True and state["error"] == ENDED_IN_QUEUE
+    job.refresh_from_db()
+    assert job.finished_at is not None and job.started_at is None
+    page = text(registrar_client.get(reverse("memo_job", args=[memo_case.pk, job.pk])))
+    assert ENDED_IN_QUEUE in page and reverse("memo_job_retry", args=[memo_case.pk, job.pk]) in page
+    retry_and_run(registrar_client, job, django_capture_on_commit_callbacks)
+
+
+@pytest.mark.parametrize("task_id", ["", "8f0c5a1e-0000-4000-8000-000000000000"], ids=["no-task-id", "unknown-task"])
+def test_a_job_whose_task_never_came_is_failed_after_the_grace_period_and_can_be_retried(
+    registrar_client, memo_case, media, database_backend, django_capture_on_commit_callbacks, task_id,
+):
+    """The on_commit callback that queues the task was lost, or the backend no longer knows it."""
+    fresh, _task = job_in_queue(memo_case, minutes_ago=1, with_task=False)
+    late, _task = job_in_queue(memo_case, minutes_ago=3, with_task=False)
+    for job in (fresh, late):
+        workflow.note_memo_job_task(job, task_id)
+    assert status_of(registrar_client, fresh)["status"] == "queued"  # its enqueue may still come
+    assert status_of(registrar_client, late)["error"] == NEVER_QUEUED
+    assert MemoJob.objects.get(pk=fresh.pk).status == MemoJob.Status.QUEUED
+    retry_and_run(registrar_client, late, django_capture_on_commit_callbacks)
+
+
+def test_a_task_claimed_by_a_worker_that_died_before_starting_the_job_is_failed(
+    registrar_client, memo_case, media, database_backend, django_capture_on_commit_callbacks,
+):
+    just_taken, task_a = job_in_queue(memo_case, minutes_ago=5)
+    claim(task_a, "worker-a", minutes_ago=0.5)  # the worker is about to start it
+    abandoned, task_b = job_in_queue(memo_case, minutes_ago=5)
+    claim(task_b, "worker-b", minutes_ago=3)
+    assert status_of(registrar_client, just_taken)["status"] == "queued"
+    assert status_of(registrar_client, abandoned)["error"] == NEVER_STARTED
+
+    # The worker that took the first one starts again (systemd): it will not start the job now.
+    assert "Inga avbrutna" in run_command("--restarting-worker", "worker-c")
+    out = run_command("--restarting-worker", "worker-a")
+    assert f"Jobb {just_taken.pk} ({memo_case.reference}, beställt " in out and NEVER_STARTED in out
+    assert MemoJob.objects.get(pk=just_taken.pk).error == NEVER_STARTED
+    retry_and_run(registrar_client, abandoned, django_capture_on_commit_callbacks)
+
+
+def test_a_job_waiting_past_the_queue_timeout_is_failed_and_can_be_retried(
+    registrar_client, memo_case, media, database_backend, django_capture_on_commit_callbacks, settings,
+):
+    job, _task = job_in_queue(memo_case, minutes_ago=6 * 60 + 1)  # no worker serves the queue
+    assert settings.REMISS_MEMO_QUEUE_TIMEOUT == 6 * 60 * 60
+    assert status_of(registrar_client, job)["error"] == WAITED_TOO_LONG
+    retry_and_run(registrar_client, job, django_capture_on_commit_callbacks)
+
+
+def test_the_queue_timeout_is_a_setting_and_a_command_option(registrar_client, memo_case, settings):
+    job, _task = job_in_queue(memo_case, minutes_ago=90)
+    assert "Inga avbrutna" in run_command()
+    out = run_command("--queue-timeout", "3600")
+    assert f"Jobb {job.pk} " in out and "längre än 1 timme utan att starta" in out
+    other, _task = job_in_queue(memo_case, minutes_ago=90)
+    settings.REMISS_MEMO_QUEUE_TIMEOUT = 80 * 60
+    assert "längre än 80 minuter utan att starta" in status_of(registrar_client, other)["error"]
+
+
+def test_fresh_and_waiting_queued_jobs_are_left_alone(registrar_client, memo_case):
+    ordered_now, _ = job_in_queue(memo_case, with_task=False)  # its task is queued after the commit
+    just_queued, _ = job_in_queue(memo_case)
+    # Waiting behind a render that runs on the only worker: its task is ready, an hour old.
+    rendering = rendering_job(memo_case, minutes_ago=20)
+    MemoJob.objects.filter(pk=rendering.pk).update(task_id=str(claimed_task(rendering, "worker-a").id))
+    waiting, _ = job_in_queue(memo_case, minutes_ago=60)
+    # Ordered long ago, failed, and retried just now: the wait counts from the new task.
+    retried, _ = job_in_queue(memo_case, minutes_ago=0)
+    MemoJob.objects.filter(pk=retried.pk).update(created_at=timezone.now() - timedelta(hours=9))
+
+    assert "Inga avbrutna sammanställningsjobb." in run_command()
+    assert "Inga avbrutna" in run_command("--restarting-worker", "worker-b")
+    for job in (ordered_now, just_queued, waiting, retried):
+        assert status_of(registrar_client, job)["status"] == "queued"
+    page = text(registrar_client.get(reverse("memo_list", args=[memo_case.pk])))
+    assert "Misslyckades" not in page
+    assert list(MemoJob.objects.values_list("status", flat=True).distinct().order_by("status")) == [
+        "queued", "rendering",
+    ]
+
+
+def test_the_command_fails_each_stuck_queued_job_once(memo_case):
+    never_queued, _ = job_in_queue(memo_case, minutes_ago=10, with_task=False)
+    ended, task = job_in_queue(memo_case, minutes_ago=10)
+    claim(task, "worker-a", minutes_ago=9)
+    task.set_failed(OSError("x"))
+    abandoned, task = job_in_queue(memo_case, minutes_ago=10)
+    claim(task, "worker-b", minutes_ago=9)
+    too_long, _ = job_in_queue(memo_case, minutes_ago=7 * 60)
+    waiting, _ = job_in_queue(memo_case, minutes_ago=10)
+
+    first = run_command()
+    assert "Markerade 4 avbrutna sammanställningsjobb som misslyckade." in first
+    for job in (never_queued, ended, abandoned, too_long):
+        assert f"Jobb {job.pk} ({memo_case.reference}, beställt " in first
+    errors = dict(MemoJob.objects.values_list("pk", "error"))
+    assert errors == {
+        never_queued.pk: NEVER_QUEUED, ended.pk: ENDED_IN_QUEUE, abandoned.pk: NEVER_STARTED,
+        too_long.pk: WAITED_TOO_LONG, waiting.pk: "",
+    }
+    after_first = list(MemoJob.objects.order_by("pk").values("pk", "status", "error", "finished_at"))
+    assert [j["status"] for j in after_first] == ["failed", "failed", "failed", "failed", "queued"]
+
+    assert "Inga avbrutna sammanställningsjobb." in run_command()
+    assert list(MemoJob.objects.order_by("pk").values("pk", "status", "error", "finished_at")) == after_first
+
+
+def test_compiling_again_does_not_hand_back_a_job_stuck_in_the_queue(
+    registrar_client, memo_case, database_backend, django_capture_on_commit_callbacks,
+):
+    stuck, _ = job_in_queue(memo_case, minutes_ago=7 * 60)  # its task is still "ready"
+    response, _ = compile_via_view(registrar_client, memo_case, django_capture_on_commit_callbacks)
+    stuck.refresh_from_db()
+    assert stuck.status == MemoJob.Status.FAILED and stuck.error == WAITED_TOO_LONG
+    new = MemoJob.objects.get(status=MemoJob.Status.QUEUED)
+    assert new.pk != stuck.pk and response["Location"] == reverse("memo_job", args=[memo_case.pk, new.pk])
+
+
+def test_a_task_that_runs_after_its_job_was_failed_in_the_queue_does_nothing(memo_case, media):
+    job, _ = job_in_queue(memo_case, minutes_ago=7 * 60)
+    assert run_command().count("markerat som misslyckat") == 1
+    assert compile_memo_job.call(job.pk) is None  # the worker came back after all
+    job.refresh_from_db()
+    assert job.status == MemoJob.Status.FAILED and not Memo.objects.exists()

@@ -1054,3 +1054,29 @@ def test_restore_follows_the_decision_edit_table(brb_statement, registrar):
     Case.objects.filter(pk=decision.case_id).update(status=Case.Status.DECIDED)
     workflow.restore_text(Statement.objects.get(pk=statement.pk), first.history_id, by=registrar)
     assert Statement.objects.get(pk=statement.pk).text == "<p>Vi vill framhålla skolan.</p>"
+
+
+# --- Compile jobs: a job that never started can fail -------------------------------------------
+
+
+def test_a_queued_compile_job_can_fail_and_then_be_retried(case):
+    """remiss.tasks fails a job stuck in the queue (and one whose task could not be queued)."""
+    assert find_row(workflow.MEMO_JOB_TABLE, "fail", "queued").target == "failed"
+    job = workflow.create_memo_job(case, by=None)
+    job = workflow.move_memo_job(job, "fail", error="Sammanställningen kom aldrig in i kön")
+    job.refresh_from_db()
+    assert job.status == "failed" and job.error == "Sammanställningen kom aldrig in i kön"
+    assert job.started_at is None and job.finished_at is not None
+    job = workflow.move_memo_job(job, "retry")
+    assert job.status == "queued" and job.finished_at is None
+
+
+@pytest.mark.parametrize("status", ["done", "failed"])
+def test_a_finished_compile_job_cannot_fail(case, status):
+    job = workflow.create_memo_job(case, by=None)
+    for event in ("start", "finish" if status == "done" else "fail"):
+        job = workflow.move_memo_job(job, event)
+    with pytest.raises(WorkflowError, match="kan inte misslyckas när den har statusen"):
+        workflow.move_memo_job(job, "fail", error="x")
+    job.refresh_from_db()
+    assert job.status == status and job.error == ""
