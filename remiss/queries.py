@@ -7,17 +7,61 @@ from __future__ import annotations
 
 # --- The registrar: case list and status board ------------------------------------------------
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, TextChoices, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from remiss.models import Body, Case, Decision, Memo, Referral, Statement, StatementAuthor
 
 _R = Referral.Status
+
+
+# --- Display values for pages with many rows --------------------------------------------------
+# The dashboards show up to a few hundred rows. In Django's template engine a `{% url %}`, a
+# `|date` or a `get_FOO_display` costs tens of microseconds per row, more than the row's SQL, so
+# the rows below carry these values ready-made: each URL pattern reversed once per page, each
+# date and each choice label formatted once per distinct value.
+
+LONG_DATE = "j F Y"  # the templates' `|date:"j F Y"`: 31 mars 2030
+
+
+def _date_labels() -> Callable[[date | None], str]:
+    """`value|date:"j F Y"` for many values (in the active language), each distinct date formatted
+    once; None gives "", as the filter does."""
+    done: dict[date, str] = {}
+
+    def label(value: date | None) -> str:
+        if value is None:
+            return ""
+        if value not in done:
+            done[value] = date_format(value, LONG_DATE)
+        return done[value]
+
+    return label
+
+
+# No primary key reaches this; it marks where the row's own pk goes in a reversed URL.
+_PK_MARKER = 987654321987
+
+
+def _pk_urls(name: str, *args: object) -> Callable[[int], str]:
+    """`reverse(name, args=[*args, pk])` for many pks at the cost of one reverse. The pk must be
+    the URL's last argument, with the `int` converter (so it appears as its plain digits)."""
+    prefix, marker, suffix = reverse(name, args=[*args, _PK_MARKER]).rpartition(str(_PK_MARKER))
+    assert marker, name
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+def _choice_labels(choices: type[TextChoices]) -> dict[str, str]:
+    """{value: label} in the active language: `get_FOO_display` once per choice, not per row."""
+    return {value: str(label) for value, label in choices.choices}
 
 
 def _answered_q(prefix: str = "") -> Q:
@@ -63,24 +107,19 @@ def registrar_case_page(number: str | int | None, per_page: int, today: date | N
 
 @dataclass
 class BoardRow:
-    """One referred body on the status board."""
+    """One referred body on the status board, with its display values ready."""
 
     referral: Referral
-    decision: Decision | None
+    decision: Decision | None  # annotated with `statement_count`
     overdue: bool
     answer: str  # "answered", "declined", "no_answer" or "pending"
     events: list[str]  # workflow events the registrar may trigger here
-
-    @property
-    def actions(self) -> list[tuple[str, str]]:
-        """(event, Swedish label) for each button."""
-        from remiss.workflow import EVENT_LABELS
-
-        return [(event, str(EVENT_LABELS[event])) for event in self.events]
-
-    @property
-    def statements(self) -> list[Statement]:
-        return self.decision.statement_list if self.decision else []
+    actions: list[tuple[str, str]]  # (event, Swedish label) for each button
+    url: str  # the referral's page
+    event_url: str  # where its buttons post
+    status_label: str
+    deadline_label: str  # the referral's deadline, "31 mars 2030"
+    decision_date_label: str  # the decision's meeting date, "" when it has none
 
 
 # Referral moves the registrar makes; the officer's own moves are on the officer's pages.
@@ -147,8 +186,11 @@ def answer_of(referral: Referral) -> str:
 
 
 def status_board(case_pk: int, today: date | None = None) -> StatusBoard:
-    """The case, every referral in memo order with its decision and state, the city's decisions."""
-    from remiss.workflow import allowed_events
+    """The case, every referral in memo order with its decision and state, the city's decisions.
+
+    The board shows how many statements each decision has, not the statements, so it counts them
+    in SQL rather than reading them with their authors."""
+    from remiss.workflow import EVENT_LABELS, allowed_events
 
     today = today or timezone.localdate()
     case = (
@@ -156,23 +198,38 @@ def status_board(case_pk: int, today: date | None = None) -> StatusBoard:
         .annotate(proposal_count=Count("proposals"))
         .get(pk=case_pk)
     )
-    referrals = list(
-        Referral.objects.filter(case=case).select_related("body", "opinion").order_by("order", "pk")
-    )
+    referrals = list(Referral.objects.filter(case=case).select_related("body").order_by("order", "pk"))
     decisions = list(
-        Decision.objects.filter(case=case).select_related("body").prefetch_related(_statements_prefetch())
+        Decision.objects.filter(case=case).select_related("body").annotate(statement_count=Count("statements"))
     )
-    prepare_statements(decisions)
     by_body = {d.body_id: d for d in decisions}
+    referral_url = _pk_urls("case_referral", case.pk)
+    event_url = _pk_urls("case_referral_event", case.pk)
+    status_labels = _choice_labels(Referral.Status)
+    dates = _date_labels()
+    # The buttons depend only on the status and the kind of body: worked out once for each pair.
+    buttons: dict[tuple[str, bool], tuple[list[str], list[tuple[str, str]]]] = {}
     rows = []
     for referral in referrals:
         referral.case = case  # the case is already read; don't read it again per row
+        key = (referral.status, referral.body.makes_decisions)
+        if key not in buttons:
+            events = [e for e in allowed_events(referral) if e in REGISTRAR_REFERRAL_EVENTS]
+            buttons[key] = (events, [(e, str(EVENT_LABELS[e])) for e in events])
+        events, actions = buttons[key]
+        decision = by_body.get(referral.body_id)
         rows.append(BoardRow(
             referral=referral,
-            decision=by_body.get(referral.body_id),
+            decision=decision,
             overdue=not referral.is_closed and referral.deadline < today,
             answer=answer_of(referral),
-            events=[e for e in allowed_events(referral) if e in REGISTRAR_REFERRAL_EVENTS],
+            events=events,
+            actions=actions,
+            url=referral_url(referral.pk),
+            event_url=event_url(referral.pk),
+            status_label=status_labels[referral.status],
+            deadline_label=dates(referral.deadline),
+            decision_date_label=dates(decision.meeting_date) if decision else "",
         ))
     by_answer: dict[str, list[BoardRow]] = {"answered": [], "declined": [], "no_answer": [], "pending": []}
     for row in rows:
@@ -219,7 +276,11 @@ from remiss.models import Politician, Seat, User  # noqa: E402
 class OfficerRow:
     referral: Referral
     overdue: bool
-    assigned: bool = False  # the officer is one of the referral's named handläggare
+    assigned: bool  # the officer is one of the referral's named handläggare
+    url: str  # the referral's page
+    status_label: str
+    deadline_label: str  # the referral's deadline, "31 mars 2030"
+    case_deadline_label: str  # the case's remisstid
 
 
 def officer_referrals(user: User, today: date | None = None, *, body_ids: list[int] | None = None,
@@ -246,8 +307,19 @@ def officer_referrals(user: User, today: date | None = None, *, body_ids: list[i
     closed_rows = Paginator(
         referrals.exclude(_open_q()).order_by("-deadline", "-case_id", "body_id"), per_page,
     ).get_page(closed_page)
-    open_rows.object_list = [OfficerRow(r, overdue=r.deadline < today, assigned=r.assigned) for r in open_rows.object_list]
-    closed_rows.object_list = [OfficerRow(r, overdue=False, assigned=r.assigned) for r in closed_rows.object_list]
+    url = _pk_urls("officer_referral")
+    status_labels = _choice_labels(Referral.Status)
+    dates = _date_labels()
+
+    def row(referral: Referral, overdue: bool) -> OfficerRow:
+        return OfficerRow(
+            referral, overdue=overdue, assigned=referral.assigned, url=url(referral.pk),
+            status_label=status_labels[referral.status], deadline_label=dates(referral.deadline),
+            case_deadline_label=dates(referral.case.deadline),
+        )
+
+    open_rows.object_list = [row(r, overdue=r.deadline < today) for r in open_rows.object_list]
+    closed_rows.object_list = [row(r, overdue=False) for r in closed_rows.object_list]
     return open_rows, closed_rows
 
 
@@ -277,10 +349,21 @@ def statements_with_attribution() -> QuerySet[Statement]:
 
 
 @dataclass
+class OpenDecisionRow:
+    """One open decision under a seat, with its display values ready."""
+
+    decision: Decision  # with its case
+    url: str  # the politician's page of the decision
+    meeting_label: str  # "31 mars 2030", "" when no meeting date is set
+    deadline_label: str  # the case's remisstid
+
+
+@dataclass
 class SeatOverview:
     seat: Seat
-    open_decisions: list[Decision]  # at most OPEN_DECISIONS_PER_SEAT, nearest remisstid first
+    open_decisions: list[OpenDecisionRow]  # at most OPEN_DECISIONS_PER_SEAT, nearest remisstid first
     open_total: int = 0
+    role_label: str = ""  # the seat's role, "Ledamot" or "Ersättare"
 
 
 @dataclass
@@ -313,9 +396,15 @@ def politician_overview(politician: Politician, *, statements_page: str | int | 
         .filter(rank__lte=OPEN_DECISIONS_PER_SEAT).select_related("case")
         .order_by("case__deadline", "case__reference")
     )
-    by_body: dict[int, list[Decision]] = {}
+    url = _pk_urls("politician_decision")
+    dates = _date_labels()
+    by_body: dict[int, list[OpenDecisionRow]] = {}
     for decision in decisions:
-        by_body.setdefault(decision.body_id, []).append(decision)
+        by_body.setdefault(decision.body_id, []).append(OpenDecisionRow(
+            decision, url=url(decision.pk), meeting_label=dates(decision.meeting_date),
+            deadline_label=dates(decision.case.deadline),
+        ))
+    role_labels = _choice_labels(Seat.Role)
     invitations = list(
         StatementAuthor.objects.filter(politician=politician, accepted=False, statement__decision__justered=False)
         .select_related("statement__decision__case", "statement__decision__body")
@@ -338,7 +427,8 @@ def politician_overview(politician: Politician, *, statements_page: str | int | 
     statements.object_list = [by_pk[pk] for pk in ids]
     return PoliticianOverview(
         politician=politician,
-        seats=[SeatOverview(seat=s, open_decisions=by_body.get(s.body_id, []), open_total=totals.get(s.body_id, 0))
+        seats=[SeatOverview(seat=s, open_decisions=by_body.get(s.body_id, []), open_total=totals.get(s.body_id, 0),
+                            role_label=role_labels[s.role])
                for s in seats],
         invitations=invitations,
         statements=statements,

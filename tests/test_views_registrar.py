@@ -757,7 +757,11 @@ def test_status_board_query_count_is_constant(client, registrar, django_assert_m
     with django_assert_max_num_queries(16):
         response = client.get(reverse("case_detail", args=[case.pk]))
     assert response.status_code == 200
-    assert text(response).count("Beslut 1 mars 2030") == len(referrals[::2])
+    page = text(response)
+    assert page.count("Beslut 1 mars 2030") == len(referrals[::2])
+    # The board counts each decision's statements in SQL: two per nämnd, borgarrådsberedningen's one.
+    assert page.count("; 2 uttalanden") == len(referrals[::2])
+    assert "; 1 uttalande</li>" in page
 
 
 def test_no_prefilled_note_when_no_body_has_a_position(client, registrar, referred):
