@@ -341,6 +341,8 @@ def test_mark_ready_without_date_is_refused_and_keeps_text(client, officer, refe
     html = response.content.decode()
     assert "Ange tjänsteutlåtandets datum innan det markeras som klart." in html
     assert 'id="id_date_error"' in html
+    # The draft was saved; the page says so and why it is not ready, in one voice.
+    assert "Utkastet är sparat, men det kan inte markeras som klart än." in html
     assert "Klar text" in _field_value(html, "text")
     assert _status(referral) == Referral.Status.DRAFTING
 

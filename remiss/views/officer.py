@@ -168,7 +168,7 @@ def officer_referral(request: HttpRequest, pk: int) -> HttpResponse:
             form.is_valid()
             field = "text" if not opinion.text.strip() else "date" if opinion.date is None else None
             tie_error(form, field, str(error))
-            messages.info(request, _("Utkastet är sparat."))
+            messages.info(request, _("Utkastet är sparat, men det kan inte markeras som klart än."))
             return _referral_page(request, referral, decision, form)
         messages.success(request, _("Tjänsteutlåtandet är sparat och markerat som klart."))
     else:
