@@ -47,6 +47,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A Swedish page instead of the blank one for a GET of a POST-only address (HTTP 405).
+    "remiss.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records request.user as history_user on every history row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",

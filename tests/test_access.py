@@ -282,3 +282,42 @@ def test_the_500_template_extends_nothing():
 
     source = (Path(settings.BASE_DIR) / "templates" / "500.html").read_text()
     assert "{% extends" not in source and "{% url" not in source and "user." not in source
+
+
+# --- 405: a POST-only address opened directly (remiss/middleware.py) -----------------------------
+
+
+def test_opening_logout_directly_gives_a_swedish_405_page(client, officer):
+    client.force_login(officer)
+    response = client.get("/konto/logout/")
+    assert response.status_code == 405
+    assert "POST" in response["Allow"] and "GET" not in response["Allow"].split(", ")
+    html = response.content.decode()
+    assert "<h1>Sidan kan inte öppnas direkt</h1>" in html
+    assert 'href="/"' in html and "Gå till startsidan" in html
+    assert 'lang="sv"' in html and "remiss/app.css" in html
+    assert "_auth_user_id" in client.session  # nothing happened: still logged in
+
+
+@pytest.mark.parametrize("name", ["officer_word_upload", "officer_positions"])
+def test_opening_an_officers_post_only_address_gives_the_swedish_405(client, referred, officer, name):
+    from django.urls import reverse
+
+    client.force_login(officer)
+    response = client.get(reverse(name, args=[referred[1].pk]))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "<h1>Sidan kan inte öppnas direkt</h1>" in response.content.decode()
+
+
+def test_a_405_that_has_its_own_body_is_left_alone(rf):
+    from django.http import HttpResponseNotAllowed
+
+    from remiss.middleware import MethodNotAllowedPageMiddleware
+
+    own = HttpResponseNotAllowed(["GET"], content=b'{"detail": "Method not allowed"}', content_type="application/json")
+    assert MethodNotAllowedPageMiddleware(lambda request: own)(rf.get("/api/x")) is own
+    ok = MethodNotAllowedPageMiddleware(lambda request: HttpResponseNotAllowed(["POST"]))
+    page = ok(rf.get("/x"))  # the empty one is replaced
+    assert page.status_code == 405 and page["Allow"] == "POST"
+    assert "Sidan kan inte öppnas direkt" in page.content.decode()
