@@ -284,7 +284,12 @@ def main() -> None:
         "ärendelistan 0,4–0,6 s (räkningen av alla 10 000 ärendens remisser före sorteringen). Nu tar varje sidas "
         "frågor under 10 ms på båda databaserna, och resten är Djangos mallrendering, som delar två kärnor med "
         "wrk, databasen och andra processer; p50 under last är därför mest kötid. Statustavlan sidindelas inte: "
-        "den har en rad per remissinstans (en remittering per organ och ärende, här 60) och ett fast antal frågor.\n\n"
+        "den har en rad per remissinstans (en remittering per organ och ärende, här 60) och ett fast antal frågor. "
+        "Raderna på statustavlan och de två startsidorna får sina länkar, statusnamn och datum färdiga från "
+        "`remiss/queries.py` (varje URL-mönster vänds en gång per sida, varje datum och statusnamn tas fram en "
+        "gång), översättningarna står utanför looparna och statustavlan räknar uttalandena i SQL; mätt med "
+        "testklienten (SQLite, ett anrop i taget, median av 20) gick statustavlan från 60–70 till 26–35 ms, "
+        "politikerns startsida från 80–95 till 60 ms CPU-tid och handläggarens mall från 16 till 6 ms.\n\n"
         "**Sessionen.** Varje inloggat anrop skriver sessionen (`SESSION_SAVE_EVERY_REQUEST`, för den glidande "
         "utloggningen efter 8 timmar). Det är skillnaden mellan de två hälsokontrollerna, och på SQLite köar "
         "skrivningarna på databasens enda skrivlås.",
