@@ -241,10 +241,11 @@ def test_city_decisions_and_moves(world, data) -> None:
     for pk in city:
         fields.update({f"beslut{pk}-meeting_date": dates, f"beslut{pk}-points": texts})
     post_once(client, url("case_city_decisions", case.pk), data.draw(form(**fields)))
-    event = data.draw(form(event=st.one_of(st.sampled_from(["start_compiling", "reopen_referrals", "answer"]), texts)))
+    confirms = st.one_of(st.just("1"), texts)  # final moves happen only with confirm=1
+    event = data.draw(form(event=st.one_of(st.sampled_from(["start_compiling", "reopen_referrals", "answer"]), texts), confirm=confirms))
     post_once(client, url("case_event", case.pk), event)
     referral = world["referral"]
-    move = data.draw(form(event=st.one_of(st.sampled_from(["decline", "mark_no_answer"]), texts), back=texts))
+    move = data.draw(form(event=st.one_of(st.sampled_from(["decline", "mark_no_answer"]), texts), back=texts, confirm=confirms))
     post_once(client, url("case_referral_event", case.pk, referral.pk), move)
     deadline = data.draw(form(deadline=dates))
     post_once(client, url("case_referral_deadline", case.pk, referral.pk), deadline)

@@ -137,7 +137,7 @@ ACTIONS = [
         f"b{w['extra'].pk}-chosen": "on", f"b{w['extra'].pk}-deadline": "2030-03-31", f"b{w['extra'].pk}-order": "1"}),
     ("case_referral", "get", lambda w: reverse("case_referral", args=[w["case"].pk, w["r_namnd"].pk]), None),
     ("case_referral_event", "post", lambda w: reverse("case_referral_event", args=[w["case"].pk, w["r_namnd"].pk]),
-     lambda w: {"event": "mark_no_answer"}),
+     lambda w: {"event": "mark_no_answer", "confirm": "1"}),
     ("case_referral_deadline", "post", lambda w: reverse("case_referral_deadline", args=[w["case"].pk, w["r_namnd"].pk]),
      lambda w: {"deadline": "2030-03-20"}),
     ("case_background", "post", lambda w: reverse("case_background", args=[w["case"].pk]), lambda w: {"text": "<p>Bakgrund.</p>"}),
@@ -295,7 +295,7 @@ def test_registrar_marks_the_case_answered(client, registrar, referred, ks):
     case = referred[0]
     workflow.start_compiling(case, by=registrar)
     workflow.record_city_decision(case, body=ks, points=["Remissen besvaras."], by=registrar)
-    login(client, registrar).post(reverse("case_event", args=[case.pk]), {"event": "answer"})
+    login(client, registrar).post(reverse("case_event", args=[case.pk]), {"event": "answer", "confirm": "1"})
     case.refresh_from_db()
     assert case.status == Case.Status.ANSWERED
 
@@ -353,7 +353,7 @@ def test_registrar_reads_a_draft_opinion(client, registrar, referred, officer):
 
 def test_registrar_marks_no_answer(client, registrar, referred):
     case, r_namnd, _o = referred
-    response = login(client, registrar).post(reverse("case_referral_event", args=[case.pk, r_namnd.pk]), {"event": "mark_no_answer"})
+    response = login(client, registrar).post(reverse("case_referral_event", args=[case.pk, r_namnd.pk]), {"event": "mark_no_answer", "confirm": "1"})
     assert response.status_code == 302
     r_namnd.refresh_from_db()
     assert r_namnd.status == Referral.Status.NO_ANSWER
@@ -362,9 +362,47 @@ def test_registrar_marks_no_answer(client, registrar, referred):
 
 def test_registrar_records_a_decline(client, registrar, referred):
     case, _n, r_office = referred
-    login(client, registrar).post(reverse("case_referral_event", args=[case.pk, r_office.pk]), {"event": "decline"})
+    login(client, registrar).post(reverse("case_referral_event", args=[case.pk, r_office.pk]), {"event": "decline", "confirm": "1"})
     r_office.refresh_from_db()
     assert r_office.status == Referral.Status.DECLINED
+
+
+@pytest.mark.parametrize(("event", "question", "status"), [
+    ("decline", "Avstå från att svara för socialnämnden? Det går inte att ångra.", Referral.Status.DECLINED),
+    ("mark_no_answer", "Markera socialnämnden som ej besvarad? Det går inte att ångra.", Referral.Status.NO_ANSWER),
+])
+def test_a_final_referral_move_asks_first_and_happens_only_when_confirmed(client, registrar, referred, event, question, status):
+    case, r_namnd, _o = referred
+    url = reverse("case_referral_event", args=[case.pk, r_namnd.pk])
+    response = login(client, registrar).post(url, {"event": event, "back": "referral"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert question in text(response)
+    assert 'name="confirm" value="1"' in page and f'name="event" value="{event}"' in page
+    assert 'name="back" value="referral"' in page
+    assert f'href="{reverse("case_referral", args=[case.pk, r_namnd.pk])}">Tillbaka</a>' in page
+    r_namnd.refresh_from_db()
+    assert r_namnd.status == Referral.Status.REFERRED
+    assert r_namnd.history.count() == 1  # nothing written
+    response = client.post(url, {"event": event, "back": "referral", "confirm": "1"})
+    assert response.status_code == 302 and response["Location"] == reverse("case_referral", args=[case.pk, r_namnd.pk])
+    r_namnd.refresh_from_db()
+    assert r_namnd.status == status
+
+
+def test_answering_the_case_asks_first_from_the_board(client, registrar, referred, ks):
+    case = referred[0]
+    workflow.start_compiling(case, by=registrar)
+    workflow.record_city_decision(case, body=ks, points=["Remissen besvaras."], by=registrar)
+    response = login(client, registrar).post(reverse("case_event", args=[case.pk]), {"event": "answer"})
+    assert response.status_code == 200
+    assert "Markera ärendet som besvarat? Det går inte att ångra." in text(response)
+    assert f'href="{reverse("case_detail", args=[case.pk])}">Tillbaka</a>' in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == Case.Status.DECIDED
+    client.post(reverse("case_event", args=[case.pk]), {"event": "answer", "confirm": "1"})
+    case.refresh_from_db()
+    assert case.status == Case.Status.ANSWERED
 
 
 def test_registrar_changes_a_referral_deadline(client, registrar, referred):

@@ -131,6 +131,12 @@ CASE_EVENTS = {
 }
 
 
+# The board's moves CASE_TABLE has no way back from: they ask first (a page, then confirm=1).
+FINAL_CASE_EVENTS = {
+    "answer": lambda: _("Markera ärendet som besvarat? Det går inte att ångra."),
+}
+
+
 def _case_event_done(event: str) -> str:
     return {
         "start_compiling": _("Sammanställningen är påbörjad."),
@@ -160,6 +166,11 @@ def case_event(request, pk: int):
     move = CASE_EVENTS.get(event)
     if move is None:
         messages.error(request, _("Okänd åtgärd."))
+    elif event in FINAL_CASE_EVENTS and request.POST.get("confirm") != "1" and event in workflow.allowed_events(case):
+        return _render(request, "confirm_event.html", {
+            "case": case, "question": FINAL_CASE_EVENTS[event](), "action": reverse("case_event", args=[pk]),
+            "event": event, "button": str(workflow.EVENT_LABELS[event]), "back_url": reverse("case_detail", args=[pk]),
+        })
     else:
         try:
             move(case, by=request.user)
@@ -248,6 +259,14 @@ def _referral_event_done(event: str, referral: Referral) -> str:
     }[event] % {"body": referral.body.name}
 
 
+def _referral_event_question(event: str, referral: Referral) -> str:
+    """The confirmation page's question. Both moves are final: REFERRAL_TABLE has no way back."""
+    return {
+        "mark_no_answer": _("Markera %(body)s som ej besvarad? Det går inte att ångra."),
+        "decline": _("Avstå från att svara för %(body)s? Det går inte att ångra."),
+    }[event] % {"body": referral.body.name_in_text}
+
+
 @registrar_only
 def referral_detail(request, pk: int, rid: int):
     return _referral_page(request, pk, rid)
@@ -278,8 +297,17 @@ def referral_event(request, pk: int, rid: int):
     referral, _decision = _referral(pk, rid)
     event = request.POST.get("event", "")
     move = REFERRAL_EVENTS.get(event)
+    back = request.POST.get("back")
     if move is None:
         messages.error(request, _("Okänd åtgärd."))
+    elif request.POST.get("confirm") != "1" and event in workflow.allowed_events(referral):
+        # Final moves ask first; one the table refuses now goes straight on to its Swedish refusal.
+        return _render(request, "confirm_event.html", {
+            "case": referral.case, "question": _referral_event_question(event, referral),
+            "action": reverse("case_referral_event", args=[pk, rid]), "event": event,
+            "button": str(workflow.EVENT_LABELS[event]), "back": "referral" if back == "referral" else "",
+            "back_url": reverse("case_referral", args=[pk, rid]) if back == "referral" else reverse("case_detail", args=[pk]),
+        })
     else:
         try:
             move(referral, by=request.user)
@@ -287,7 +315,6 @@ def referral_event(request, pk: int, rid: int):
             _refused(request, error)
         else:
             messages.success(request, _referral_event_done(event, referral))
-    back = request.POST.get("back")
     if back == "referral":
         return redirect("case_referral", pk=pk, rid=rid)
     return redirect("case_detail", pk=pk)
