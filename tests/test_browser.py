@@ -647,3 +647,79 @@ def test_pasting_styled_html_into_the_editor_keeps_undo_and_no_style_reaches_the
 
     saved = Opinion.objects.get(referral=referral).text
     assert "Centrerat stycke" in saved and "style" not in saved
+
+
+UNSAVED = "Texten har ändringar som inte är sparade. Spara texten först, eller klicka igen för att fortsätta utan att spara."
+
+
+def _editable_opinion(title: str, reference: str):
+    """A new case referred to Socialnämnden, with one proposal, so its officer can write."""
+    from remiss import workflow
+    from remiss.models import Body, User
+    from remiss.workflow import ReferralSpec
+
+    registrar = User.objects.get(username="registrator")
+    case = workflow.register_case(
+        title=title, reference=reference, sender="Socialdepartementet", city_dnr=f"KS {reference[3:]}-1.1",
+        received=date(2031, 1, 10), deadline=date(2031, 4, 28), by=registrar,
+    )
+    workflow.add_proposal(case, number="1", kind="forslag", title="Ett förslag", by=registrar)
+    (referral,) = workflow.refer(
+        case, bodies=[ReferralSpec(Body.objects.get(name="Socialnämnden"), date(2031, 3, 31))], by=registrar,
+    )
+    return referral
+
+
+def test_unsaved_text_stops_the_word_upload_once_and_keeps_the_text(demo, new_page):
+    """Typed, unsaved text: the Word upload is stopped with a message beside its button and the
+    text stays in the editor; a second click goes through (the server then asks for a file)."""
+    from django.urls import reverse
+
+    referral = _editable_opinion("Osparatärendet", "Ds 2031:4")
+    page = new_page()
+    login(page, "handlaggare.soc")
+    page.goto(reverse("officer_referral", args=[referral.pk]))
+    editor = page.locator("#id_text_editor")
+    editor.click()
+    page.keyboard.type("Ett osparat stycke.")
+    upload = page.get_by_role("button", name="Ladda upp och granska")
+    posts: list[str] = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    upload.click()
+    warning = page.locator(".word-upload [role=alert]")
+    expect(warning).to_have_text(UNSAVED)
+    expect(editor).to_contain_text("Ett osparat stycke.")
+    assert page.url.endswith(reverse("officer_referral", args=[referral.pk]))
+    assert posts == []
+    assert upload.get_attribute("aria-describedby") == warning.get_attribute("id")
+
+    with page.expect_navigation():
+        upload.click()
+    assert posts and posts[-1].endswith(reverse("officer_word_upload", args=[referral.pk]))
+    expect(page.locator(".word-upload .error-summary")).to_be_visible()  # no file chosen: the server's own message
+
+
+def test_unsaved_text_guard_lets_other_forms_through_without_edits(demo, new_page):
+    """Nothing typed: the positions form submits at once. After typing it is stopped once, and
+    the second click submits, leaving the typed text behind as the message said."""
+    from django.urls import reverse
+
+    referral = _editable_opinion("Positionsärendet", "Ds 2031:5")
+    page = new_page()
+    login(page, "handlaggare.soc")
+    page.goto(reverse("officer_referral", args=[referral.pk]))
+    save_positions = page.get_by_role("button", name="Spara ställningstagandena")
+    save_positions.click()
+    expect_message(page, "Inga ställningstaganden ändrades.")
+    expect(page.locator(".unsaved-warning")).to_have_count(0)
+
+    editor = page.locator("#id_text_editor")
+    editor.click()
+    page.keyboard.type("Ny text")
+    save_positions.click()
+    expect(page.locator(".positions-form [role=alert]")).to_have_text(UNSAVED)
+    expect(editor).to_contain_text("Ny text")
+    with page.expect_navigation():
+        save_positions.click()
+    expect_message(page, "Inga ställningstaganden ändrades.")
+    expect(page.locator("#id_text_editor")).not_to_contain_text("Ny text")  # the choice the message offered
