@@ -35,8 +35,6 @@ from tests.browser_support import (
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    # whitenoise looks for STATIC_ROOT, which tests never collect; the live server serves static files itself.
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
 
 PASSWORD = "remiss-demo"  # remiss.demo.DEMO_PASSWORD, spelled out: a changed demo password should fail here

@@ -42,8 +42,6 @@ from tests.factories import (
     SeatFactory,
 )
 
-pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
-
 CONFLICT_MESSAGE = "Någon annan har sparat texten medan du skrev. Jämför din version med den sparade."
 
 # --- Reading the pages ------------------------------------------------------------------------------

@@ -36,8 +36,6 @@ from tests.factories import (
 )
 from tests.payloads import PAYLOAD_VALUES
 
-pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
-
 EXPLORE = bool(os.environ.get("REMISS_FUZZ_EXPLORE"))
 FUZZ = settings(
     max_examples=400 if EXPLORE else 40,

@@ -42,8 +42,6 @@ from tests.factories import (
     SeatFactory,
 )
 
-pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
-
 # "högst 200000 tecken", with or without a thousands separator.
 LIMIT_NAMED = re.compile(r"högst 200[\s\u00a0.]?000 tecken")
 TOO_LONG_HTML = "<p>" + "a" * (MAX_TEXT_LENGTH + 1 - len("<p></p>")) + "</p>"  # MAX + 1 characters, as stored

@@ -48,8 +48,6 @@ from tests.factories import (
 )
 from tests.payloads import HUGE_DATA_IMAGE, PAYLOAD_IDS, PAYLOAD_VALUES, PAYLOADS
 
-pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
-
 # --- A parser that lists what could execute -----------------------------------------------------
 
 # Attributes whose value is a URL (or a list of URLs) somewhere in HTML, SVG or MathML.

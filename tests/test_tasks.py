@@ -29,11 +29,7 @@ from remiss.workflow import MEMO_JOB_TABLE, WorkflowError, move_memo_job
 from tests.factories import CaseFactory, PoliticianFactory, PoliticianUserFactory, SeatFactory
 from tests.test_memo import answered_case, stub_weasyprint
 
-pytestmark = [
-    pytest.mark.django_db,
-    # whitenoise looks for STATIC_ROOT, which tests never collect
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
+pytestmark = pytest.mark.django_db
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -628,7 +628,6 @@ def _browser_states():
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 def test_history_pages_in_a_browser(demo, new_page, settings, tmp_path):
     """axe-core (WCAG 2.1 A/AA) on every history page (and on the locked city texts' pages the
     history leads back to); comparing and restoring with the page's own controls."""
