@@ -163,10 +163,8 @@ def _enqueue(job_id: int) -> None:
 
 def _task_waiting(task_id: str) -> bool:
     """Is this task still in the queue, not yet taken by a worker?"""
-    try:
-        return compile_memo_job.get_result(task_id).status == TaskResultStatus.READY
-    except Exception:  # unknown id, or a backend that keeps no results
-        return False
+    result = _task_result(task_id)
+    return result is not None and result.status == TaskResultStatus.READY
 
 
 # --- Stale jobs: a worker that died, a task that never came ------------------------------------
