@@ -5,20 +5,23 @@ what a page with five does.
 """
 from __future__ import annotations
 
-# --- The registrar: case list and status board ------------------------------------------------
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, TextChoices, Window
+from django.db import models as _models
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, TextChoices, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from remiss.models import Body, Case, Decision, Memo, Referral, Statement, StatementAuthor
+from remiss.models import (
+    Body, Case, CityProposal, Decision, Memo, Opinion, Politician, Position, Referral, Seat, Statement,
+    StatementAuthor, User,
+)
 
 _R = Referral.Status
 
@@ -63,6 +66,8 @@ def _choice_labels(choices: type[TextChoices]) -> dict[str, str]:
     """{value: label} in the active language: `get_FOO_display` once per choice, not per row."""
     return {value: str(label) for value, label in choices.choices}
 
+
+# --- The registrar: case list and status board ------------------------------------------------
 
 def _answered_q(prefix: str = "") -> Q:
     """A referral that has answered: a nämnd's decision, or an office's finished opinion."""
@@ -269,9 +274,6 @@ def memo_history(case: Case) -> QuerySet[Memo]:
 
 # --- The officer's and the politician's pages -------------------------------------------------
 
-from remiss.models import Politician, Seat, User  # noqa: E402
-
-
 @dataclass
 class OfficerRow:
     referral: Referral
@@ -445,11 +447,6 @@ def decision_for_politician(decision_pk: int) -> Decision:
 
 # --- The open API (remiss/api.py): only what is public after justering ------------------------
 
-from django.db.models import Exists, F, OuterRef, Subquery  # noqa: E402
-
-from remiss.models import Position  # noqa: E402
-
-
 def _justered_decision_exists(prefix: str = "") -> Exists:
     """A justered decision by the same body in the same case as the referral at `prefix`."""
     return Exists(Decision.objects.filter(
@@ -543,12 +540,6 @@ def api_bodies() -> QuerySet[Body]:
 
 
 # --- History: every version of a text, what a nämnd changed, what a memo contains -------------
-
-from typing import Any  # noqa: E402
-
-from django.db import models as _models  # noqa: E402
-
-from remiss.models import CityProposal, Opinion  # noqa: E402
 
 # What the history pages' access rules and labels read of each text.
 _SUBJECT_RELATED: dict[type[_models.Model], tuple[str, ...]] = {
