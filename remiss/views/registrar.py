@@ -137,6 +137,15 @@ FINAL_CASE_EVENTS = {
 }
 
 
+def _confirm_event(request, case: Case, event: str, question: str, action: str, *, back_url: str, back: str = ""):
+    """The page a final move shows first: `question`, and a button posting `event` to `action`
+    again with confirm=1 (and `back`, where to return afterwards)."""
+    return _render(request, "confirm_event.html", {
+        "case": case, "question": question, "action": action, "event": event,
+        "button": str(workflow.EVENT_LABELS[event]), "back": back, "back_url": back_url,
+    })
+
+
 def _case_event_done(event: str) -> str:
     return {
         "start_compiling": _("Sammanställningen är påbörjad."),
@@ -167,10 +176,8 @@ def case_event(request, pk: int):
     if move is None:
         messages.error(request, _("Okänd åtgärd."))
     elif event in FINAL_CASE_EVENTS and request.POST.get("confirm") != "1" and event in workflow.allowed_events(case):
-        return _render(request, "confirm_event.html", {
-            "case": case, "question": FINAL_CASE_EVENTS[event](), "action": reverse("case_event", args=[pk]),
-            "event": event, "button": str(workflow.EVENT_LABELS[event]), "back_url": reverse("case_detail", args=[pk]),
-        })
+        return _confirm_event(request, case, event, FINAL_CASE_EVENTS[event](), reverse("case_event", args=[pk]),
+                              back_url=reverse("case_detail", args=[pk]))
     else:
         try:
             move(case, by=request.user)
@@ -302,12 +309,12 @@ def referral_event(request, pk: int, rid: int):
         messages.error(request, _("Okänd åtgärd."))
     elif request.POST.get("confirm") != "1" and event in workflow.allowed_events(referral):
         # Final moves ask first; one the table refuses now goes straight on to its Swedish refusal.
-        return _render(request, "confirm_event.html", {
-            "case": referral.case, "question": _referral_event_question(event, referral),
-            "action": reverse("case_referral_event", args=[pk, rid]), "event": event,
-            "button": str(workflow.EVENT_LABELS[event]), "back": "referral" if back == "referral" else "",
-            "back_url": reverse("case_referral", args=[pk, rid]) if back == "referral" else reverse("case_detail", args=[pk]),
-        })
+        to_referral = back == "referral"
+        return _confirm_event(
+            request, referral.case, event, _referral_event_question(event, referral),
+            reverse("case_referral_event", args=[pk, rid]), back="referral" if to_referral else "",
+            back_url=reverse("case_referral", args=[pk, rid]) if to_referral else reverse("case_detail", args=[pk]),
+        )
     else:
         try:
             move(referral, by=request.user)
