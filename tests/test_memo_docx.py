@@ -20,16 +20,8 @@ from remiss.memo.docx import DOCX_CONTENT_TYPE, HtmlToDocx, MemoWriter, build_do
 from remiss.models import Case, Position, Proposal, Statement
 from remiss.workflow import ReferralSpec
 from tests.factories import BodyFactory, CaseFactory, OfficerFactory, PoliticianFactory, PoliticianUserFactory, SeatFactory
+from tests.test_memo import DEMO_BODIES, DEMO_REFERENCE
 
-DEMO_REFERENCE = "SOU 2022:67"
-DEMO_BODIES = [
-    "Stadsledningskontoret",
-    "Socialnämnden",
-    "Utbildningsnämnden",
-    "Skarpnäcks stadsdelsnämnd",
-    "Spånga-Tensta stadsdelsnämnd",
-    "Södermalms stadsdelsnämnd",
-]
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
