@@ -502,6 +502,25 @@ def test_declined_no_answer_and_pending_referrals_get_one_honest_line(db) -> Non
     assert "Ärendet har remitterats till kulturnämnden, idrottsnämnden och Farsta stadsdelsnämnd." in html
 
 
+def test_reservation_with_its_own_text_keeps_the_proposal_it_backed_in_the_pdf(db) -> None:
+    """Issue 10: the PDF dropped "yrkade bifall till …" when the reservation also had a text of its
+    own; the web pages, the API and the .docx named it."""
+    case = answered_case(2, statements_per_body=1)
+    decision = Decision.objects.get(case=case, body__kind=Body.Kind.FACKNAMND)
+    Decision.objects.filter(pk=decision.pk).update(justered=False)
+    member = SeatFactory(body=decision.body, politician=PoliticianFactory(party=PartyFactory(abbreviation="C"))).politician
+    reservation = workflow.add_statement(
+        decision, kind=Statement.Kind.RESERVATION, authors=[AuthorSpec(member)], text="<p>Vi reserverar oss.</p>",
+        backed_proposal="förvaltningens förslag till beslut", by=None,
+    )
+    line = f"{attribution.full_line(reservation)}, se Reservationer m.m."
+    assert "som yrkade bifall till förvaltningens förslag till beslut" in line
+    compiled = build_memo(case)
+    read = read_pdf(compiled.pdf, city=settings.REMISS_CITY, full_title=case.full_title, dnr=case.city_dnr)
+    text = flat(read.text)
+    assert _find_in_order(text, [decision.body.name, line, "Reservationer m.m.", "Vi reserverar oss."]) == []
+
+
 def test_pending_coauthor_is_not_named(db) -> None:
     case = answered_case(2, statements_per_body=1)
     statement = Statement.objects.filter(decision__case=case, decision__body__kind=Body.Kind.FACKNAMND).first()

@@ -77,7 +77,7 @@ class Point:
 
 @dataclass(frozen=True)
 class StatementView:
-    attribution: str  # "Särskilt uttalande av Jan Jönsson (L), …"
+    attribution: str  # "Reservation av Jan Jönsson (L) som yrkade bifall till …": the line above its text
     line: str  # the sentence that stands in the body's section
     text_html: str  # "" when the statement has no text of its own
     author_names: tuple[str, ...]
@@ -232,13 +232,17 @@ def _statement_view(statement: Statement, *, in_appendix: bool = False) -> State
     if not authors:
         return None  # nobody has put their name to it (yet): nothing to attribute
     own_text = attribution.has_own_text(statement)
-    head = attribution.attribution(statement)
-    if own_text:
-        line = f"{head} enligt följande." if in_appendix else f"{head}, se {RESERVATIONS_HEADING}"
+    # The whole line, "som yrkade bifall till …" included: a reservation with a text of its own
+    # still says which proposal it backed, as on the web pages, in the API and in the .docx.
+    full = attribution.full_line(statement)
+    if own_text and in_appendix:
+        line = f"{full}, enligt följande." if attribution.relation_clause(statement) else f"{full} enligt följande."
+    elif own_text:
+        line = f"{full}, se {RESERVATIONS_HEADING}"
     else:
-        line = f"{attribution.full_line(statement)}."
+        line = f"{full}."
     return StatementView(
-        attribution=head,
+        attribution=full,
         line=line,
         # In Reservationer m.m. the text stands under the body's h4: its own h3 becomes h5.
         text_html=user_html(statement.text, demote=2) if own_text else "",
