@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from remiss.attribution import join_swedish
@@ -49,6 +50,9 @@ STANCE_LABELS_SV: dict[str, str] = {
 }
 MISSING_LABEL = "saknas"
 MISSING_EXPLANATION = "Tom ruta: inget ställningstagande registrerat (saknas)"
+# A body that declined to answer has no stances, but that is its answer, not a gap.
+DECLINED_LABEL = "avstår"
+DECLINED_EXPLANATION = "Remissinstansen har avstått från att svara"
 KIND_LABELS_SV: dict[str, str] = {Proposal.Kind.FORSLAG: "Förslag", Proposal.Kind.BEDOMNING: "Bedömning"}
 
 MATRIX_HEADING = "Ställningstaganden per förslag"
@@ -97,10 +101,11 @@ class MatrixCell:
     symbol: str  # "T", "T*", "A", "–", "Ej"; "" for a gap
     label: str  # "Tillstyrker" … or "saknas"
     note: int | None = None  # number of the body's comment in the notes under the matrix
+    declined: bool = False  # the body declined to answer: the cell reads "avstår"
 
     @property
     def missing(self) -> bool:
-        return not self.stance
+        return not self.stance and not self.declined
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,12 @@ class PositionMatrix:
         return MISSING_EXPLANATION
 
     @property
+    def declined_explanation(self) -> str:
+        """The legend's line for "avstår", or "" when no body in the matrix declined."""
+        declined = any(cell.declined for row in self.rows for cell in row.cells)
+        return DECLINED_EXPLANATION if declined else ""
+
+    @property
     def caption(self) -> str:
         return (
             "Remissinstansernas ställningstaganden till betänkandets förslag och bedömningar, "
@@ -162,7 +173,8 @@ def build_matrix(
     """The matrix of `proposals` (rows, in their order) × `referrals` (columns, in the given order).
 
     Reads nothing from the database: `referrals` need their `body` loaded. Only positions of
-    answered referrals count; without any such position there is no matrix (None).
+    answered referrals count; without any such position there is no matrix (None). A body that
+    declined to answer reads "avstår" in every cell of its column.
     """
     published = {r.pk for r in referrals if publishes_positions(r)}
     by_key: dict[tuple[int, int], Position] = {
@@ -176,6 +188,9 @@ def build_matrix(
         cells: list[MatrixCell] = []
         for referral in referrals:
             position = by_key.get((proposal.pk, referral.pk))
+            if referral.status == _R.DECLINED:
+                cells.append(MatrixCell(stance="", symbol=DECLINED_LABEL, label=DECLINED_LABEL, declined=True))
+                continue
             if position is None:
                 cells.append(MatrixCell(stance="", symbol="", label=MISSING_LABEL))
                 continue
@@ -248,9 +263,24 @@ def stance_sentence(subject: str, positions: Iterable[Position], proposals: dict
     return f"{subject} {join_swedish(clauses)}."
 
 
+def unanswered_sentences(referrals: Sequence[Referral]) -> list[str]:
+    """'Kulturnämnden och idrottsnämnden har avstått från att svara.' and 'Inget svar har kommit in
+    från Farsta stadsdelsnämnd.': the bodies that declined and those marked as not answering, in
+    the given order (no sentence for a group without bodies)."""
+    declined = [r.body.name_in_text for r in referrals if r.status == _R.DECLINED]
+    silent = [r.body.name_in_text for r in referrals if r.status == _R.NO_ANSWER]
+    sentences = []
+    if declined:
+        sentences.append(f"{capfirst(join_swedish(declined))} har avstått från att svara.")
+    if silent:
+        sentences.append(f"Inget svar har kommit in från {join_swedish(silent)}.")
+    return sentences
+
+
 def draft_summary_with_stances(case: Case) -> str:
     """The summary's body paragraphs: per answering body, in memo order, its position sentence
-    followed by a sentence of its stances per proposal. HTML paragraphs, ready for the editor.
+    followed by a sentence of its stances per proposal; then one paragraph naming the bodies
+    that declined and those that did not answer. HTML paragraphs, ready for the editor.
 
     It is only a draft, the city proposal page's starting text for an empty summary: the
     registrar writes the introduction and edits the rest.
@@ -269,6 +299,9 @@ def draft_summary_with_stances(case: Case) -> str:
         text = " ".join(s for s in sentences if s)
         if text:
             paragraphs.append(f"<p>{html.escape(text, quote=False)}</p>")
+    closing = " ".join(unanswered_sentences(referrals))
+    if closing:
+        paragraphs.append(f"<p>{html.escape(closing, quote=False)}</p>")
     return "".join(paragraphs)
 
 

@@ -260,6 +260,16 @@ def test_matrix_as_a_word_table(matrix_case) -> None:
     assert len(links) == len(data.toc) == 4
 
 
+def test_a_declining_body_reads_avstar_in_the_word_table(matrix_case) -> None:
+    idrott = matrix_case.referrals.get(body__name="Idrottsnämnden")
+    workflow.decline(idrott, by=None)
+    document = docx.Document(io.BytesIO(build_docx(gather(matrix_case))))
+    rows = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    assert rows[1] == ["Förslag 1\nFörslag om 1", "A1", "avstår"]
+    assert rows[2] == ["Förslag 2\nFörslag om 2", "saknas", "avstår"]
+    assert "avstår\tRemissinstansen har avstått från att svara" in _text(document)
+
+
 def test_many_bodies_get_a_landscape_section(db, registrar) -> None:
     case = CaseFactory()
     proposal = workflow.add_proposal(case, number="1", kind=Proposal.Kind.FORSLAG, title="Förslaget", by=registrar)

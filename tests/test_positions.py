@@ -141,6 +141,36 @@ def test_summary_draft_follows_the_referral_order_and_skips_bodies_without_anyth
     )
 
 
+def test_summary_draft_names_the_bodies_that_declined_and_those_that_did_not_answer(db, registrar) -> None:
+    """Issue 10: the pre-filled summary said nothing of a body that declined or never answered."""
+    case = CaseFactory()
+    answering = BodyFactory(name="Kulturnämnden", name_in_text="kulturnämnden")
+    declining = [
+        BodyFactory(name="Idrottsnämnden", name_in_text="idrottsnämnden"),
+        BodyFactory(name="Farsta stadsdelsnämnd", name_in_text="Farsta stadsdelsnämnd", kind=Body.Kind.STADSDELSNAMND),
+    ]
+    silent = OfficeFactory(name="Exploateringskontoret", name_in_text="exploateringskontoret")
+    kultur, idrott, farsta, office = workflow.refer(
+        case, bodies=[ReferralSpec(b, date(2030, 4, 1)) for b in [answering, *declining, silent]], by=registrar,
+    )
+    workflow.set_position(kultur, position="Kulturnämnden är positiv.", by=registrar)
+    workflow.decline(idrott, by=registrar)
+    workflow.decline(farsta, by=registrar, reason="Ärendet berör inte stadsdelen.")
+    workflow.mark_no_answer(office, by=registrar)
+    assert re.findall(r"<p>(.*?)</p>", positions.draft_summary_with_stances(case)) == [
+        "Kulturnämnden är positiv.",
+        "Idrottsnämnden och Farsta stadsdelsnämnd har avstått från att svara. "
+        "Inget svar har kommit in från exploateringskontoret.",
+    ]
+
+
+def test_summary_draft_names_a_lone_body_without_an_answer(db, registrar, bodies) -> None:
+    case = CaseFactory()
+    (office,) = workflow.refer(case, bodies=[ReferralSpec(bodies[0], date(2030, 4, 1))], by=registrar)
+    workflow.mark_no_answer(office, by=registrar)
+    assert positions.draft_summary_with_stances(case) == "<p>Inget svar har kommit in från exploateringskontoret.</p>"
+
+
 @pytest.fixture
 def demo(db) -> Case:
     """The demo case in this test's own transaction: the module-wide `demo_db` would stay loaded
@@ -241,6 +271,30 @@ def test_matrix_html_is_an_accessible_table_listed_in_the_toc(positioned) -> Non
     assert "Teckenförklaring" in section and "Tom ruta: inget ställningstagande registrerat (saknas)" in section
     assert "Exploateringskontoret, förslag 4:</span> En kommitté behövs inte." in section
     assert "style=" not in section  # no inline CSS (the memo's stylesheet does the layout)
+
+
+def test_a_declining_body_reads_avstar_in_the_matrix_not_saknas(positioned) -> None:
+    """Issue 10: a body that declined showed blank "saknas" cells in its column."""
+    case, _p, (_office, _kultur, idrott) = positioned
+    workflow.decline(idrott, by=None)
+    matrix = gather(case).matrix
+    assert matrix is not None
+    column = [row.cells[2] for row in matrix.rows]
+    assert all(c.label == "avstår" and c.symbol == "avstår" and not c.missing for c in column)
+    assert matrix.gap_count == 10 - 6
+    assert matrix.declined_explanation == "Remissinstansen har avstått från att svara"
+    html = render_html(gather(case))
+    section = html.split('id="stallningstaganden"', 1)[1].split("</section>", 1)[0]
+    assert section.count('<td class="declined">avstår</td>') == 6
+    assert section.count('<td class="gap">') == 4
+    assert "Remissinstansen har avstått från att svara" in section
+
+
+def test_the_legend_has_no_avstar_line_without_a_declining_body(positioned) -> None:
+    case, _p, _refs = positioned
+    matrix = gather(case).matrix
+    assert matrix is not None and matrix.declined_explanation == ""
+    assert "avstått" not in render_html(gather(case)).split('id="stallningstaganden"', 1)[1].split("</section>", 1)[0]
 
 
 def test_matrix_sources_name_positions_and_proposals(positioned) -> None:

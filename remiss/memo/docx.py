@@ -472,7 +472,9 @@ def _matrix_table(writer: MemoWriter, matrix: PositionMatrix) -> None:
         title = label.add_run(row.title)
         title.font.size = Pt(9)
         for column, cell in enumerate(row.cells, start=1):
-            if cell.missing:
+            if cell.declined:
+                cell_text(cells[column], cell.label, italic=True, center=True, size=8)
+            elif cell.missing:
                 cell_text(cells[column], cell.label, italic=True, center=True, size=7, grey=True)
             else:
                 paragraph = cell_text(cells[column], cell.symbol, bold=True, center=True, size=11)
@@ -487,6 +489,10 @@ def _matrix_table(writer: MemoWriter, matrix: PositionMatrix) -> None:
         paragraph.paragraph_format.space_after = Pt(0)
         paragraph.add_run(entry.symbol).bold = True
         paragraph.add_run(f"\t{entry.label}")
+    if matrix.declined_explanation:
+        paragraph = writer.paragraph("avstår", italic=True)
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.add_run(f"\t{matrix.declined_explanation}").italic = False
     paragraph = writer.paragraph("saknas", italic=True)
     paragraph.add_run(f"\t{matrix.missing_explanation}").italic = False
     if matrix.notes:
