@@ -95,6 +95,9 @@ REFERRAL_TABLE: tuple[Row, ...] = (
     Row("justera", _R.DECIDED, _R.JUSTERED, False, True),
     Row("decline", _R.REFERRED, _R.DECLINED, True, True),
     Row("decline", _R.DRAFTING, _R.DECLINED, True, True),
+    # A nämnd decides at its meeting on the finished opinion, and may decide to decline; an
+    # office's finished opinion is already its answer.
+    Row("decline", _R.OPINION_READY, _R.DECLINED, False, True),
     Row("mark_no_answer", _R.REFERRED, _R.NO_ANSWER, True, True),
     Row("mark_no_answer", _R.DRAFTING, _R.NO_ANSWER, True, True),
     # An office's opinion is its answer, so only a nämnd can still fail to answer after it.
@@ -421,8 +424,12 @@ def reopen_opinion(referral: Referral, *, by: User | None) -> Referral:
 
 @transaction.atomic
 def decline(referral: Referral, *, by: User | None, reason: str = "") -> Referral:
-    text = _("Avstår från att svara")
-    return _move_referral(_locked(Referral, referral.pk), "decline", by, f"{text}: {reason}" if reason else text)
+    """The body declines to answer: the registrar records it, or the body's officer (for the
+    nämnd's decision, too). The optional reason is kept on the referral, with its history, for
+    the memo and the status board; the history row's reason column is too short for it."""
+    referral = _locked(Referral, referral.pk)
+    referral.decline_reason = reason.replace("\r\n", "\n").strip()
+    return _move_referral(referral, "decline", by, _("Avstår från att svara"))
 
 
 @transaction.atomic

@@ -502,6 +502,22 @@ def test_declined_no_answer_and_pending_referrals_get_one_honest_line(db) -> Non
     assert "Ärendet har remitterats till kulturnämnden, idrottsnämnden och Farsta stadsdelsnämnd." in html
 
 
+def test_a_declining_body_s_reason_stands_under_its_line(db) -> None:
+    case = CaseFactory()
+    kultur = BodyFactory(name="Kulturnämnden", name_in_text="kulturnämnden")
+    (referral,) = workflow.refer(case, bodies=[ReferralSpec(kultur, date(2030, 4, 1))], by=None)
+    workflow.decline(referral, by=None, reason="Ärendet berör inte <b>nämndens</b> verksamhet.\nSe protokollet.")
+    data = gather(case)
+    assert data.bodies[0].decline_reason == "Ärendet berör inte <b>nämndens</b> verksamhet.\nSe protokollet."
+    html = render_html(data)
+    assert (
+        '<p class="notice">Kulturnämnden har avstått från att svara på remissen.</p>\n'
+        '  <p class="decline-reason">Motivering: Ärendet berör inte &lt;b&gt;nämndens&lt;/b&gt; verksamhet.<br>Se protokollet.</p>'
+    ) in html
+    text = flat(read_pdf(render_pdf(html).pdf, city=settings.REMISS_CITY, full_title=case.full_title, dnr=case.city_dnr).text)
+    assert "Kulturnämnden har avstått från att svara på remissen. Motivering: Ärendet berör inte <b>nämndens</b> verksamhet. Se protokollet." in text
+
+
 def test_reservation_with_its_own_text_keeps_the_proposal_it_backed_in_the_pdf(db) -> None:
     """Issue 10: the PDF dropped "yrkade bifall till …" when the reservation also had a text of its
     own; the web pages, the API and the .docx named it."""

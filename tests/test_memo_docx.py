@@ -270,6 +270,13 @@ def test_a_declining_body_reads_avstar_in_the_word_table(matrix_case) -> None:
     assert "avstår\tRemissinstansen har avstått från att svara" in _text(document)
 
 
+def test_a_declining_body_s_reason_in_the_docx(matrix_case) -> None:
+    idrott = matrix_case.referrals.get(body__name="Idrottsnämnden")
+    workflow.decline(idrott, by=None, reason="Inte vår fråga.")
+    text = _text(docx.Document(io.BytesIO(build_docx(gather(matrix_case)))))
+    assert "Idrottsnämnden har avstått från att svara på remissen.\nMotivering: Inte vår fråga." in text
+
+
 def test_many_bodies_get_a_landscape_section(db, registrar) -> None:
     case = CaseFactory()
     proposal = workflow.add_proposal(case, number="1", kind=Proposal.Kind.FORSLAG, title="Förslaget", by=registrar)

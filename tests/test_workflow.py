@@ -224,8 +224,32 @@ def test_allowed_events_follow_the_table(referred):
     Referral.objects.filter(pk__in=[r_namnd.pk, r_office.pk]).update(status=Referral.Status.OPINION_READY)
     r_namnd.refresh_from_db()
     r_office.refresh_from_db()
-    assert workflow.allowed_events(r_namnd) == ["reopen_opinion", "record_decision", "mark_no_answer"]
+    assert workflow.allowed_events(r_namnd) == ["reopen_opinion", "record_decision", "decline", "mark_no_answer"]
     assert workflow.allowed_events(r_office) == ["reopen_opinion"]
+
+
+def test_decline_keeps_its_reason_on_the_referral_with_history(referred):
+    _case, r_namnd, _o = referred
+    officer = OfficerFactory(username="handlaggare.avstar", bodies=[r_namnd.body])
+    workflow.decline(r_namnd, by=officer, reason="  Ärendet berör inte nämndens verksamhet.\r\nSe protokollet.  ")
+    r_namnd.refresh_from_db()
+    assert r_namnd.status == Referral.Status.DECLINED
+    assert r_namnd.decline_reason == "Ärendet berör inte nämndens verksamhet.\nSe protokollet."
+    latest = _latest(r_namnd)
+    assert latest.decline_reason == r_namnd.decline_reason
+    assert latest.history_change_reason == "Avstår från att svara"
+    assert latest.history_user == officer
+
+
+def test_a_refused_decline_keeps_no_reason(referred):
+    _case, _n, r_office = referred
+    Referral.objects.filter(pk=r_office.pk).update(status=Referral.Status.OPINION_READY)
+    history = _history(r_office)
+    with pytest.raises(WorkflowError, match="Det går inte att avstå från att svara"):
+        workflow.decline(r_office, by=None, reason="För sent.")
+    r_office.refresh_from_db()
+    assert r_office.status == Referral.Status.OPINION_READY and r_office.decline_reason == ""
+    assert _history(r_office) == history
 
 
 # --- A whole case, through the public functions -----------------------------------------------

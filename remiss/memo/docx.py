@@ -576,6 +576,8 @@ def build_docx(data: MemoData, *, created: datetime | None = None) -> bytes:
         w.heading(body.name, 3, page_break=not landscape_break, anchor=body.anchor)
         if body.notice:
             w.paragraph(body.notice, italic=True)
+        if body.decline_reason:
+            w.paragraph(f"Motivering: {body.decline_reason}")
         if body.decision_intro:
             w.paragraph(body.decision_intro)
             w.points(body.points, body.numbered)

@@ -34,7 +34,7 @@ from remiss.models import (
     Statement,
     StatementAuthor,
 )
-from remiss.positions import PositionMatrix, build_matrix, publishes_positions
+from remiss.positions import PositionMatrix, breakable, build_matrix, publishes_positions
 from remiss.richtext import sanitize
 
 MONTHS_SV = (
@@ -99,6 +99,7 @@ class BodySection:
     anchor: str
     state: str  # "answered", "declined", "no_answer", "pending"
     notice: str  # the one honest line for a body that has not answered (or not yet decided)
+    decline_reason: str  # plain text: why a declining body declined, as its officer or the registrar wrote it
     decision_intro: str
     points: tuple[Point, ...]
     numbered: bool
@@ -296,6 +297,7 @@ def _body_section(number: int, referral: Referral, opinion: Opinion | None, deci
 
     return BodySection(
         name=body.name, anchor=_anchor("remissinstans", number, body.name), state=state, notice=notice,
+        decline_reason=breakable(referral.decline_reason.strip()) if state == "declined" else "",
         decision_intro=decision_intro, points=points, numbered=numbered, statements=statements,
         opinion_intro=opinion_intro, opinion_html=opinion_html, proposed_decision_html=proposed_html,
     )

@@ -126,6 +126,8 @@ class Referral(models.Model):
         _("ställningstagande"), blank=True, validators=[validate_text_length],
         help_text=_("En eller två meningar om organets hållning; används i sammanfattningen."),
     )
+    # Why the body declines to answer (workflow.decline), for the memo and the status board.
+    decline_reason = models.TextField(_("motivering till att avstå"), blank=True, validators=[validate_text_length])
     history = history()
 
     class Meta:
