@@ -549,6 +549,17 @@ class CityStatementEditForm(CityStatementForm):
         return initial
 
 
+class DeclineForm(AccessibleForm):
+    """The optional reason a body declines to answer with (`workflow.decline`): the registrar's
+    and the officer's confirmation pages both ask for it."""
+
+    reason = forms.CharField(
+        label=_("Motivering (valfri)"), required=False, max_length=2000, error_messages={"max_length": TOO_LONG},
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Till exempel att ärendet inte berör verksamheten. Motiveringen står i promemorian och på statustavlan."),
+    )
+
+
 class StatementRemoveForm(AccessibleForm):
     """Confirming a statement's removal; the version the registrar saw guards against a late edit."""
 

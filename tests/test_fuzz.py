@@ -188,6 +188,13 @@ def test_opinion_save(world, data) -> None:
 
 
 @FUZZ
+@given(data=form(reason=texts, confirm=st.one_of(st.just("1"), texts)))
+def test_officer_decline(world, data) -> None:
+    office = world["office"]
+    post_once(world["clients"]["office"], url("officer_decline", office.pk), data, then_get=[url("officer_referral", office.pk)])
+
+
+@FUZZ
 @given(data=form(meeting_date=dates, points=texts, added_text=texts, added_text_after_point=numbers,
                  immediate_justering=booleans, position=texts, version=numbers))
 def test_decision_record_and_edit(world, data) -> None:
@@ -243,7 +250,8 @@ def test_city_decisions_and_moves(world, data) -> None:
     event = data.draw(form(event=st.one_of(st.sampled_from(["start_compiling", "reopen_referrals", "answer"]), texts), confirm=confirms))
     post_once(client, url("case_event", case.pk), event)
     referral = world["referral"]
-    move = data.draw(form(event=st.one_of(st.sampled_from(["decline", "mark_no_answer"]), texts), back=texts, confirm=confirms))
+    move = data.draw(form(event=st.one_of(st.sampled_from(["decline", "mark_no_answer"]), texts), back=texts, confirm=confirms,
+                          reason=texts))
     post_once(client, url("case_referral_event", case.pk, referral.pk), move)
     deadline = data.draw(form(deadline=dates))
     post_once(client, url("case_referral_deadline", case.pk, referral.pk), deadline)

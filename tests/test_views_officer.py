@@ -515,16 +515,32 @@ def test_edit_decision_refused_to_others(client, wrong_users, decided, referral,
 
 
 def test_officer_justerar(client, officer, decided, referral):
-    response = _login(client, officer).post(reverse("officer_justera", args=[referral.pk]))
+    response = _login(client, officer).post(reverse("officer_justera", args=[referral.pk]), {"confirm": "1"})
     assert response.status_code == 302
     decided.refresh_from_db()
     assert decided.justered
     assert _status(referral) == Referral.Status.JUSTERED
 
 
+def test_justera_asks_first_and_changes_nothing_until_confirmed(client, officer, decided, referral):
+    """Issue 10: justering cannot be undone, yet it was one click."""
+    url = reverse("officer_justera", args=[referral.pk])
+    history = decided.history.count()
+    response = _login(client, officer).post(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Justera socialnämndens beslut? Det går inte att ångra." in page
+    assert f'action="{url}"' in page and 'name="confirm" value="1"' in page and "Justera beslutet</button>" in page
+    assert f'href="{reverse("officer_decision", args=[referral.pk])}">Tillbaka</a>' in page
+    decided.refresh_from_db()
+    assert not decided.justered and decided.history.count() == history
+    assert _status(referral) == Referral.Status.DECIDED
+
+
 @pytest.mark.parametrize("who", ["annan nämnds handläggare", "politiker", "registrator", "anonym"])
-def test_justera_refused_to_others(client, wrong_users, decided, referral, who):
-    _refused(_as(client, wrong_users[who]).post(reverse("officer_justera", args=[referral.pk])))
+@pytest.mark.parametrize("confirm", [{}, {"confirm": "1"}], ids=["ask", "confirm"])
+def test_justera_refused_to_others(client, wrong_users, decided, referral, who, confirm):
+    _refused(_as(client, wrong_users[who]).post(reverse("officer_justera", args=[referral.pk]), confirm))
     decided.refresh_from_db()
     assert not decided.justered
 
@@ -553,6 +569,8 @@ def test_every_post_on_a_justered_referral_is_refused_with_the_locked_message(cl
         (reverse("officer_referral", args=[referral.pk]), _opinion_post(referral, text="<p>Ändrat</p>")),
         (reverse("officer_reopen_opinion", args=[referral.pk]), {}),
         (reverse("officer_justera", args=[referral.pk]), {}),
+        (reverse("officer_justera", args=[referral.pk]), {"confirm": "1"}),
+        (reverse("officer_decline", args=[referral.pk]), {"confirm": "1", "reason": "För sent."}),
     ]
     for url, data in posts:
         response = client.post(url, data)
@@ -562,6 +580,84 @@ def test_every_post_on_a_justered_referral_is_refused_with_the_locked_message(cl
     assert justered.points == ["Socialnämnden godkänner förvaltningens tjänsteutlåtande."]
     assert _opinion(referral).text == opinion_before.text
     assert _status(referral) == Referral.Status.JUSTERED
+
+
+# --- Declining to answer ------------------------------------------------------------------------
+
+
+def test_the_referral_page_offers_to_decline_with_a_reason(client, officer, referral):
+    page = _login(client, officer).get(reverse("officer_referral", args=[referral.pk])).content.decode()
+    assert f'action="{reverse("officer_decline", args=[referral.pk])}"' in page
+    assert "Avstå från att svara" in page and 'name="reason"' in page and "Motivering (valfri)" in page
+
+
+@pytest.mark.parametrize("fixture", ["referral", "ready"])
+def test_officer_declines_after_confirming_and_the_reason_is_kept(request, client, officer, referral, fixture):
+    """Issue 10: only the registrar could record that a body declines. A nämnd may decline before its
+    opinion is ready, or decide to at its meeting, on the finished opinion."""
+    request.getfixturevalue(fixture)
+    url = reverse("officer_decline", args=[referral.pk])
+    response = _login(client, officer).post(url, {"reason": "Ärendet berör inte nämndens verksamhet."})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Avstå från att svara för socialnämnden? Det går inte att ångra." in page
+    assert 'name="confirm" value="1"' in page and "Ärendet berör inte nämndens verksamhet.</textarea>" in page
+    assert f'href="{reverse("officer_referral", args=[referral.pk])}">Tillbaka</a>' in page
+    assert _status(referral) != Referral.Status.DECLINED  # nothing yet
+    response = client.post(url, {"reason": "Ärendet berör inte nämndens verksamhet.", "confirm": "1"})
+    assert response.status_code == 302 and response["Location"] == reverse("officer_referral", args=[referral.pk])
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.DECLINED
+    assert referral.decline_reason == "Ärendet berör inte nämndens verksamhet."
+    assert referral.history.latest().history_user == officer
+    page = client.get(response["Location"]).content.decode()
+    assert "Socialnämnden avstår från att svara." in page
+    assert "Remissinstansen avstår från att svara. Motivering: Ärendet berör inte nämndens verksamhet." in page
+    assert 'name="reason"' not in page  # declined: nothing more to decline
+
+
+def test_officer_declines_without_a_reason(client, officer, referral):
+    _login(client, officer).post(reverse("officer_decline", args=[referral.pk]), {"confirm": "1"})
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.DECLINED and referral.decline_reason == ""
+
+
+def test_an_office_declines_before_its_opinion_is_ready_but_not_after(client, office, office_referral):
+    officer = OfficerFactory(username="kontorets.handlaggare", bodies=[office])
+    _login(client, officer)
+    page = client.get(reverse("officer_referral", args=[office_referral.pk])).content.decode()
+    assert 'name="reason"' in page
+    _ready(office_referral, officer)
+    page = client.get(reverse("officer_referral", args=[office_referral.pk])).content.decode()
+    assert 'name="reason"' not in page  # an office's finished opinion is its answer
+    response = client.post(reverse("officer_decline", args=[office_referral.pk]), {"confirm": "1"})
+    assert "Det går inte att avstå från att svara när statusen är ”Tjänsteutlåtande klart”." in response.content.decode()
+    assert _status(office_referral) == Referral.Status.OPINION_READY
+
+
+def test_declining_is_refused_once_the_nämnd_has_decided(client, officer, decided, referral):
+    page = _login(client, officer).get(reverse("officer_referral", args=[referral.pk])).content.decode()
+    assert 'name="reason"' not in page
+    response = client.post(reverse("officer_decline", args=[referral.pk]), {"reason": "Sent påkommet."})
+    assert "Det går inte att avstå från att svara när statusen är ”Beslutad”." in response.content.decode()
+    assert _status(referral) == Referral.Status.DECIDED
+
+
+def test_a_too_long_reason_is_shown_again_with_its_error(client, officer, referral):
+    reason = "x" * 2001
+    response = _login(client, officer).post(reverse("officer_decline", args=[referral.pk]), {"reason": reason, "confirm": "1"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Texten är för lång" in page and f"{reason}</textarea>" in page
+    assert _status(referral) == Referral.Status.REFERRED
+
+
+@pytest.mark.parametrize("who", ["annan nämnds handläggare", "politiker", "registrator", "anonym"])
+@pytest.mark.parametrize("confirm", [{}, {"confirm": "1"}], ids=["ask", "confirm"])
+def test_decline_refused_to_others(client, wrong_users, referral, who, confirm):
+    _refused(_as(client, wrong_users[who]).post(reverse("officer_decline", args=[referral.pk]), {"reason": "Nej.", **confirm}))
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.REFERRED and referral.decline_reason == ""
 
 
 def test_decision_page_lists_statements_with_attribution(client, officer, decided, referral):

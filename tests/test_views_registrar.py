@@ -146,7 +146,8 @@ ACTIONS = [
         "signed_date": "", "version": str(w["case"].city_proposal.version)}),
     ("case_city_decisions", "post", lambda w: reverse("case_city_decisions", args=[w["case"].pk]), lambda w: {
         "body": str(w["ks"].pk), f"beslut{w['ks'].pk}-points": "Remissen besvaras.", f"beslut{w['ks'].pk}-meeting_date": ""}),
-    ("case_city_decision_justera", "post", lambda w: reverse("case_city_decision_justera", args=[w["case"].pk, w["decision"].pk]), lambda w: {}),
+    ("case_city_decision_justera", "post", lambda w: reverse("case_city_decision_justera", args=[w["case"].pk, w["decision"].pk]),
+     lambda w: {"confirm": "1"}),
     ("case_city_statement", "post", lambda w: reverse("case_city_statement", args=[w["case"].pk, w["decision"].pk]), lambda w: {
         "kind": "sarskilt_uttalande", "author_1": str(w["borgarrad"][0].pk), "text": "<p>Vi tycker så.</p>"}),
     ("memo_list", "get", lambda w: reverse("memo_list", args=[w["case"].pk]), None),
@@ -365,6 +366,33 @@ def test_registrar_records_a_decline(client, registrar, referred):
     login(client, registrar).post(reverse("case_referral_event", args=[case.pk, r_office.pk]), {"event": "decline", "confirm": "1"})
     r_office.refresh_from_db()
     assert r_office.status == Referral.Status.DECLINED
+
+
+def test_registrar_declines_with_a_reason_the_board_and_the_referral_page_show(client, registrar, referred):
+    case, r_namnd, _o = referred
+    url = reverse("case_referral_event", args=[case.pk, r_namnd.pk])
+    page = login(client, registrar).post(url, {"event": "decline"}).content.decode()
+    assert 'name="reason"' in page and "Motivering (valfri)" in page  # the confirmation page asks for it
+    response = client.post(url, {"event": "decline", "confirm": "1", "reason": "Nämnden berörs inte <alls>."})
+    assert response.status_code == 302
+    r_namnd.refresh_from_db()
+    assert r_namnd.status == Referral.Status.DECLINED and r_namnd.decline_reason == "Nämnden berörs inte <alls>."
+    board = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert "Motivering: Nämnden berörs inte &lt;alls&gt;." in board
+    detail = client.get(reverse("case_referral", args=[case.pk, r_namnd.pk])).content.decode()
+    assert "Motivering till att avstå" in detail and "Nämnden berörs inte &lt;alls&gt;." in detail
+
+
+def test_a_too_long_decline_reason_is_shown_again_and_nothing_changes(client, registrar, referred):
+    case, r_namnd, _o = referred
+    url = reverse("case_referral_event", args=[case.pk, r_namnd.pk])
+    reason = "å" * 2001
+    response = login(client, registrar).post(url, {"event": "decline", "confirm": "1", "reason": reason})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Texten är för lång" in page and reason in page
+    r_namnd.refresh_from_db()
+    assert r_namnd.status == Referral.Status.REFERRED and r_namnd.decline_reason == ""
 
 
 @pytest.mark.parametrize(("event", "question", "status"), [
@@ -608,10 +636,33 @@ def test_city_decision_meeting_after_the_remisstid(client, registrar, referred, 
 
 def test_registrar_justerar_a_city_decision(client, registrar, brb_decision):
     case = brb_decision.case
-    response = login(client, registrar).post(reverse("case_city_decision_justera", args=[case.pk, brb_decision.pk]))
+    response = login(client, registrar).post(reverse("case_city_decision_justera", args=[case.pk, brb_decision.pk]), {"confirm": "1"})
     assert response.status_code == 302
     brb_decision.refresh_from_db()
     assert brb_decision.justered
+
+
+def test_justering_on_stadens_beslut_asks_first(client, registrar, brb_decision):
+    """Issue 10: justering cannot be undone, yet it was one click."""
+    case = brb_decision.case
+    url = reverse("case_city_decision_justera", args=[case.pk, brb_decision.pk])
+    history = brb_decision.history.count()
+    response = login(client, registrar).post(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Justera borgarrådsberedningens beslut? Det går inte att ångra." in text(response)
+    assert f'action="{url}"' in page and 'name="confirm" value="1"' in page
+    assert f'href="{reverse("case_city_decisions", args=[case.pk])}">Tillbaka</a>' in page
+    brb_decision.refresh_from_db()
+    assert not brb_decision.justered and brb_decision.history.count() == history  # nothing written
+
+
+def test_justering_an_already_justered_city_decision_is_refused_without_asking(client, registrar, brb_decision):
+    workflow.justera(brb_decision, by=registrar)
+    case = brb_decision.case
+    response = login(client, registrar).post(reverse("case_city_decision_justera", args=[case.pk, brb_decision.pk]))
+    assert response.status_code == 302
+    assert "Beslutet är justerat." in text(client.get(response["Location"]))
 
 
 def test_registrar_enters_a_statement_for_named_politicians(client, registrar, brb_decision, borgarrad):

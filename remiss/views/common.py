@@ -1,12 +1,14 @@
-"""The start page sends each person to their own way through the app, and the health check."""
+"""The start page sends each person to their own way through the app, the confirmation page every
+role's final moves share, and the health check."""
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from remiss.access import is_registrar
-from remiss.models import User
+from remiss.models import Case, User
 
 
 @login_required
@@ -35,6 +37,25 @@ def page_links(request: HttpRequest, page: Page, param: str = "sida") -> dict:
         "previous": link(page.previous_page_number()) if page.has_previous() else None,
         "next": link(page.next_page_number()) if page.has_next() else None,
     }
+
+
+def confirmed(request: HttpRequest) -> bool:
+    """True when the post comes from a confirmation page's button (see `confirm_page`)."""
+    return request.POST.get("confirm") == "1"
+
+
+def confirm_page(
+    request: HttpRequest, *, case: Case, question: str, action: str, button: str, back_url: str,
+    fields: dict[str, str] | None = None, form: Form | None = None, explanation: str = "", nav: str = "",
+) -> HttpResponse:
+    """The page a move with no way back shows first, for every role: `question`, and a button
+    (labelled `button`) that posts `fields` to `action` again with confirm=1. A `form` shows its
+    fields there, still open to change (e.g. the optional reason for declining); `back_url` is
+    where "Tillbaka" leads, nothing changed."""
+    return render(request, "remiss/confirm.html", {
+        "nav": nav, "case": case, "question": question, "action": action, "button": button,
+        "back_url": back_url, "fields": list((fields or {}).items()), "form": form, "explanation": explanation,
+    })
 
 
 @never_cache

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -21,10 +21,10 @@ from remiss import queries, workflow
 from remiss.access import can_act_on_decision, can_work_on_referral, require
 from remiss.attribution import full_line, has_own_text
 from remiss.diff import build_conflict, points_html
-from remiss.forms import NamndDecisionForm, OpinionForm, tie_error
-from remiss.models import Decision, Opinion, Referral, User
+from remiss.forms import DeclineForm, NamndDecisionForm, OpinionForm, tie_error
+from remiss.models import Decision, Opinion, Referral, User, genitive
 from remiss.richtext import sanitize
-from remiss.views.common import page_links
+from remiss.views.common import confirm_page, confirmed, page_links
 from remiss.workflow import ConflictError, LockedError, WorkflowError
 
 _R = Referral.Status
@@ -116,6 +116,7 @@ def _referral_page(request, referral, decision, form=None, *, conflict=None, err
         "form": form if editable else None, "editable": editable, "conflict": conflict, "error": error,
         "unsaved": unsaved,
         "can_reopen": "reopen_opinion" in workflow.allowed_events(referral) and not (decision and decision.justered),
+        "decline_form": DeclineForm() if "decline" in workflow.allowed_events(referral) else None,
         "decides": referral.body.makes_decisions,
         "overdue": not referral.is_closed and referral.deadline < timezone.localdate(),
         **_positions_context(referral, decision, positions_form),
@@ -186,6 +187,37 @@ def officer_reopen_opinion(request: HttpRequest, pk: int) -> HttpResponse:
     except WorkflowError as error:
         return _referral_page(request, referral, decision, error=str(error), status=_status_for(error))
     messages.success(request, _("Tjänsteutlåtandet är öppnat igen och kan ändras."))
+    return redirect("officer_referral", pk=referral.pk)
+
+
+@login_required
+@require_POST
+def officer_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    """The body declines to answer (the officer's own view of it, or the nämnd's decision), with
+    an optional reason. It cannot be undone, so it asks first; a move the table refuses now
+    (the referral answered or closed meanwhile) gets its refusal at once."""
+    referral, decision = _load(request, pk)
+    try:
+        _ensure_open(decision)  # the lock speaks before anything else
+    except LockedError as error:
+        return _referral_page(request, referral, decision, error=str(error), status=409)
+    form = DeclineForm(request.POST)
+    valid = form.is_valid()
+    if not (confirmed(request) and valid) and "decline" in workflow.allowed_events(referral):
+        return confirm_page(
+            request, case=referral.case, form=form, nav="officer",
+            question=_("Avstå från att svara för %(body)s? Det går inte att ångra.") % {"body": referral.body.name_in_text},
+            explanation=_("Registratorn ser det på statustavlan, och promemorian säger att %(body)s har avstått.")
+            % {"body": referral.body.name_in_text},
+            action=reverse("officer_decline", args=[pk]), button=str(workflow.EVENT_LABELS["decline"]),
+            back_url=reverse("officer_referral", args=[pk]),
+        )
+    try:
+        workflow.decline(referral, by=request.user, reason=form.cleaned_data.get("reason", "") if valid else "")
+    except WorkflowError as error:
+        referral.refresh_from_db()
+        return _referral_page(request, referral, decision, error=str(error), status=_status_for(error))
+    messages.success(request, _("%(body)s avstår från att svara.") % {"body": referral.body.name})
     return redirect("officer_referral", pk=referral.pk)
 
 
@@ -261,6 +293,14 @@ def officer_justera(request: HttpRequest, pk: int) -> HttpResponse:
     if decision is None:
         return _decision_page(request, referral, decision, error=_("Det finns inget beslut att justera ännu."))
     require(can_act_on_decision(request.user, decision))
+    if not confirmed(request) and not decision.justered:  # a justered one gets its refusal at once
+        return confirm_page(
+            request, case=referral.case, nav="officer",
+            question=_("Justera %(body)s beslut? Det går inte att ångra.") % {"body": genitive(referral.body.name_in_text)},
+            explanation=_("Därefter kan varken beslutet eller politikernas uttalanden ändras."),
+            action=reverse("officer_justera", args=[pk]), button=str(workflow.EVENT_LABELS["justera"]),
+            back_url=reverse("officer_decision", args=[pk]),
+        )
     try:
         workflow.justera(decision, by=request.user)
     except WorkflowError as error:
@@ -273,7 +313,6 @@ def officer_justera(request: HttpRequest, pk: int) -> HttpResponse:
 
 import secrets  # noqa: E402
 
-from django.urls import reverse  # noqa: E402
 from django.utils.translation import ngettext  # noqa: E402
 
 from remiss import positions  # noqa: E402
@@ -434,6 +473,7 @@ urlpatterns = [
     path("handlaggare/", officer_home, name="officer_home"),
     path("handlaggare/remiss/<int:pk>/", officer_referral, name="officer_referral"),
     path("handlaggare/remiss/<int:pk>/oppna-igen/", officer_reopen_opinion, name="officer_reopen_opinion"),
+    path("handlaggare/remiss/<int:pk>/avsta/", officer_decline, name="officer_decline"),
     path("handlaggare/remiss/<int:pk>/beslut/", officer_decision, name="officer_decision"),
     path("handlaggare/remiss/<int:pk>/beslut/justera/", officer_justera, name="officer_justera"),
     path("handlaggare/remiss/<int:pk>/stallningstaganden/", officer_positions, name="officer_positions"),

@@ -37,6 +37,7 @@ from remiss.forms import (
     CityProposalForm,
     CityStatementEditForm,
     CityStatementForm,
+    DeclineForm,
     ProposalForm,
     ReferForm,
     ReferralDeadlineForm,
@@ -45,6 +46,7 @@ from remiss.forms import (
 )
 from remiss.models import Body, Case, CityProposal, Decision, Memo, Proposal, Referral, Statement, genitive
 from remiss.richtext import sanitize
+from remiss.views.common import confirm_page, confirmed
 from remiss.workflow import AuthorSpec, ConflictError, LockedError, WorkflowError
 
 logger = logging.getLogger(__name__)
@@ -137,13 +139,15 @@ FINAL_CASE_EVENTS = {
 }
 
 
-def _confirm_event(request, case: Case, event: str, question: str, action: str, *, back_url: str, back: str = ""):
+def _confirm_event(request, case: Case, event: str, question: str, action: str, *, back_url: str, back: str = "",
+                   form: DeclineForm | None = None):
     """The page a final move shows first: `question`, and a button posting `event` to `action`
     again with confirm=1 (and `back`, where to return afterwards)."""
-    return _render(request, "confirm_event.html", {
-        "case": case, "question": question, "action": action, "event": event,
-        "button": str(workflow.EVENT_LABELS[event]), "back": back, "back_url": back_url,
-    })
+    fields = {"event": event, "back": back} if back else {"event": event}
+    return confirm_page(
+        request, case=case, question=question, action=action, button=str(workflow.EVENT_LABELS[event]),
+        back_url=back_url, fields=fields, form=form, nav="cases",
+    )
 
 
 def _case_event_done(event: str) -> str:
@@ -175,7 +179,7 @@ def case_event(request, pk: int):
     move = CASE_EVENTS.get(event)
     if move is None:
         messages.error(request, _("Okänd åtgärd."))
-    elif event in FINAL_CASE_EVENTS and request.POST.get("confirm") != "1" and event in workflow.allowed_events(case):
+    elif event in FINAL_CASE_EVENTS and not confirmed(request) and event in workflow.allowed_events(case):
         return _confirm_event(request, case, event, FINAL_CASE_EVENTS[event](), reverse("case_event", args=[pk]),
                               back_url=reverse("case_detail", args=[pk]))
     else:
@@ -298,6 +302,15 @@ def _referral_page(request, pk: int, rid: int, deadline_form: ReferralDeadlineFo
     }, status=status)
 
 
+def _referral_event_form(event: str, data: QueryDict) -> tuple[DeclineForm | None, dict[str, str] | None]:
+    """Declining asks for its optional reason on the confirmation page: that form, and the move's
+    extra arguments (None while the form is invalid, so the page is shown again)."""
+    if event != "decline":
+        return None, {}
+    form = DeclineForm(data)
+    return form, ({"reason": form.cleaned_data["reason"]} if form.is_valid() else None)
+
+
 @registrar_only
 @require_POST
 def referral_event(request, pk: int, rid: int):
@@ -305,19 +318,20 @@ def referral_event(request, pk: int, rid: int):
     event = request.POST.get("event", "")
     move = REFERRAL_EVENTS.get(event)
     back = request.POST.get("back")
+    form, extra = _referral_event_form(event, request.POST)
     if move is None:
         messages.error(request, _("Okänd åtgärd."))
-    elif request.POST.get("confirm") != "1" and event in workflow.allowed_events(referral):
+    elif not (confirmed(request) and extra is not None) and event in workflow.allowed_events(referral):
         # Final moves ask first; one the table refuses now goes straight on to its Swedish refusal.
         to_referral = back == "referral"
         return _confirm_event(
             request, referral.case, event, _referral_event_question(event, referral),
-            reverse("case_referral_event", args=[pk, rid]), back="referral" if to_referral else "",
+            reverse("case_referral_event", args=[pk, rid]), back="referral" if to_referral else "", form=form,
             back_url=reverse("case_referral", args=[pk, rid]) if to_referral else reverse("case_detail", args=[pk]),
         )
     else:
         try:
-            move(referral, by=request.user)
+            move(referral, by=request.user, **(extra or {}))
         except WorkflowError as error:
             _refused(request, error)
         else:
@@ -554,6 +568,14 @@ def _city_decision(pk: int, did: int) -> Decision:
 @require_POST
 def city_decision_justera(request, pk: int, did: int):
     decision = _city_decision(pk, did)
+    if not confirmed(request) and not decision.justered:  # a justered one gets its refusal at once
+        return confirm_page(
+            request, case=decision.case, nav="cases",
+            question=_("Justera %(body)s beslut? Det går inte att ångra.") % {"body": genitive(decision.body.name_in_text)},
+            explanation=_("Därefter kan varken beslutet eller dess uttalanden ändras."),
+            action=reverse("case_city_decision_justera", args=[pk, did]), button=str(workflow.EVENT_LABELS["justera"]),
+            back_url=reverse("case_city_decisions", args=[pk]),
+        )
     try:
         workflow.justera(decision, by=request.user)
     except WorkflowError as error:
