@@ -320,6 +320,9 @@ def test_main_journey_of_each_role(demo, new_page, settings, tmp_path):
     page.get_by_role("link", name=CASE_TITLE).click()
     page.get_by_role("link", name="Visa och ändra beslutet").click()
     page.get_by_role("button", name="Justera", exact=True).click()
+    # Justering cannot be undone: it asks first.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Justera socialnämndens beslut? Det går inte att ångra.")
+    page.get_by_role("button", name="Justera beslutet", exact=True).click()
     expect_message(page, "Beslutet är justerat.")
     expect(page.locator(".readonly-note")).to_contain_text("Justerat.")
     logout(page)
@@ -460,6 +463,12 @@ def test_main_pages_have_no_serious_accessibility_violations(demo, new_page):
     page.get_by_role("button", name="Markera som klart").click()  # no date, no text: refused
     expect(page.locator(".error-summary")).to_be_visible()
     audit.check(page, "Handläggare: tjänsteutlåtandet, med fel")
+    page.goto(reverse("officer_referral", args=[r_soc.pk]))
+    page.get_by_label("Motivering (valfri)").fill("Ärendet berör inte nämndens verksamhet.")
+    page.get_by_role("button", name="Avstå från att svara", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Avstå från att svara för socialnämnden?")
+    expect(page.get_by_label("Motivering (valfri)")).to_have_value("Ärendet berör inte nämndens verksamhet.")
+    audit.check(page, "Handläggare: avstå från att svara, frågan först")
     page = new_page(for_axe=True)
     login(page, "handlaggare.utb")
     page.goto(reverse("officer_decision", args=[r_utb.pk]))
