@@ -207,7 +207,7 @@ def officer_decline(request: HttpRequest, pk: int) -> HttpResponse:
         return confirm_page(
             request, case=referral.case, form=form, nav="officer",
             question=_("Avstå från att svara för %(body)s? Det går inte att ångra.") % {"body": referral.body.name_in_text},
-            explanation=_("Registratorn ser det på statustavlan, och promemorian säger att %(body)s har avstått.")
+            explanation=_("Registratorn ser det på statustavlan, och i promemorian står att %(body)s har avstått från att svara.")
             % {"body": referral.body.name_in_text},
             action=reverse("officer_decline", args=[pk]), button=str(workflow.EVENT_LABELS["decline"]),
             back_url=reverse("officer_referral", args=[pk]),
