@@ -449,9 +449,28 @@ def test_main_pages_have_no_serious_accessibility_violations(demo, new_page):
     audit.check(page, "Registrator: sammanställning i kö")
     page.goto(reverse("memo_preview", args=[demo_case.pk]))
     audit.check(page, "Registrator: förhandsvisning av promemorian (demoärendet)")
+    demo_soc = demo_case.referrals.get(body__name="Socialnämnden")
+    for name, args, label in (
+        ("case_referral", [demo_case.pk, demo_soc.pk], "remitteringen (demoärendet)"),
+        ("case_proposals", [demo_case.pk], "förslagen i betänkandet"),
+        ("case_plan", [demo_case.pk], "planering"),
+        ("case_background", [demo_case.pk], "Ärendet"),
+        ("case_city_proposal", [demo_case.pk], "förslag till beslut"),
+        ("case_city_decisions", [demo_case.pk], "Stadens beslut"),
+        ("history_opinion", [demo_soc.opinion.pk], "historik för ett tjänsteutlåtande"),
+        ("calendar_page", [], "kalender"),
+        ("accessibility", [], "tillgänglighetsredogörelse"),
+    ):
+        page.goto(reverse(name, args=args))
+        audit.check(page, f"Registrator: {label}")
 
     # The officer
     page = new_page(for_axe=True)
+    page.goto(reverse("accessibility"))
+    audit.check(page, "Tillgänglighetsredogörelsen, utan inloggning")
+    page.get_by_role("button", name="Skicka anmälan").click()  # nothing described: refused
+    expect(page.locator(".error-summary")).to_be_visible()
+    audit.check(page, "Tillgänglighetsredogörelsen, anmälan med fel")
     login(page, "handlaggare.soc")
     audit.check(page, "Handläggare: mina remisser")
     page.goto(reverse("officer_referral", args=[r_soc.pk]))
@@ -460,6 +479,8 @@ def test_main_pages_have_no_serious_accessibility_violations(demo, new_page):
     page.get_by_role("button", name="Markera som klart").click()  # no date, no text: refused
     expect(page.locator(".error-summary")).to_be_visible()
     audit.check(page, "Handläggare: tjänsteutlåtandet, med fel")
+    page.goto(reverse("officer_referral", args=[demo_case.referrals.get(body__name="Socialnämnden").pk]))
+    audit.check(page, "Handläggare: tjänsteutlåtandet, justerat (demoärendet)")
     page = new_page(for_axe=True)
     login(page, "handlaggare.utb")
     page.goto(reverse("officer_decision", args=[r_utb.pk]))
