@@ -503,6 +503,37 @@ def test_main_pages_have_no_serious_accessibility_violations(demo, new_page):
     audit.assert_clean()
 
 
+def test_focus_goes_to_the_outcome_of_a_post_and_error_links_show_the_whole_group(demo, new_page):
+    """Issue 12, item 3: after a refused post focus is on the error summary, after a save on the
+    confirmation; an error link to a radio group leaves its legend and error text in view."""
+    from django.urls import reverse
+
+    _case, _r_soc, _r_utb, decision = _a11y_states()
+    page = new_page()
+    page.set_viewport_size({"width": 1280, "height": 500})
+    login(page, "andrea.hedin")
+    page.goto(reverse("politician_statement_add", args=[decision.pk]))
+    page.get_by_role("button", name="Lägg till uttalandet").click()  # no kind chosen: refused
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert page.evaluate("() => document.activeElement.id") == "error-summary"
+
+    link = page.locator(".error-summary a[href='#id_kind_0']")
+    link.click()
+    assert page.evaluate("() => document.activeElement.id") == "id_kind_0"
+    group = page.locator("fieldset:has(#id_kind_0)")
+    expect(group.locator("legend")).to_be_in_viewport()
+    expect(page.locator("#id_kind_error")).to_be_in_viewport()
+    top = group.locator("legend").evaluate("el => el.getBoundingClientRect().top")
+    assert top >= 0, f"the legend is above the window ({top} px)"
+
+    page.keyboard.press("Space")  # the focused first choice is chosen
+    page.locator("#id_text_editor").click()
+    page.keyboard.type("Vi vill lyfta fram de tidiga insatserna.")
+    page.get_by_role("button", name="Lägg till uttalandet").click()
+    expect(page.locator(".messages")).to_be_visible()
+    assert page.evaluate("() => document.activeElement.classList.contains('messages')")
+
+
 # --- Keyboard -------------------------------------------------------------------------------------
 
 
