@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from remiss import models
+from remiss.accessibility import current_statement
 from remiss.richtext import sanitize
 
 
@@ -169,4 +170,32 @@ class ReminderLogAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.AccessibilityStatement)
+class AccessibilityStatementAdmin(SanitizesRichText, SimpleHistoryAdmin):
+    """The tillgänglighetsredogörelse: one per installation. A new one starts from the shipped text."""
+
+    rich_text_fields = ("text",)
+    list_display = ("__str__", "organisation", "assessed_on", "updated_at")
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not models.AccessibilityStatement.objects.exists()
+
+    def get_changeform_initial_data(self, request):
+        statement = current_statement()
+        return {"organisation": statement.organisation, "text": statement.text_html, "assessed_on": statement.assessed_on}
+
+
+@admin.register(models.BarrierReport)
+class BarrierReportAdmin(SimpleHistoryAdmin):
+    """Barriers reported from the statement's page. Only "hanterad" is for the administrator to set."""
+
+    list_display = ("created_at", "page", "email", "handled")
+    list_filter = ("handled",)
+    search_fields = ("description", "page", "name", "email")
+    readonly_fields = ("description", "page", "name", "email", "created_at")
+
+    def has_add_permission(self, request):
         return False

@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from remiss.views import common, officer, planning, politician, registrar
+from remiss.views import accessibility, common, officer, planning, politician, registrar
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("halsa/", common.health, name="health"),
     # Browsers ask for /favicon.ico on pages that link no icon (the admin, the API docs).
     path("favicon.ico", RedirectView.as_view(url=static("remiss/favicon.svg"), permanent=True)),
+    *accessibility.urlpatterns,
     *registrar.urlpatterns,
     *officer.urlpatterns,
     *politician.urlpatterns,

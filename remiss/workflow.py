@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -18,8 +19,10 @@ from django.db.models import F, Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from remiss.accessibility import send_barrier_report
 from remiss.models import (
     MAX_AUTHORS,
+    BarrierReport,
     Body,
     Case,
     CityProposal,
@@ -949,6 +952,19 @@ def note_memo_job_task(job: MemoJob | int, task_id: str) -> None:
     """Remember the id of the task that runs `job`. Only that column is written (one UPDATE), so
     this never undoes a status move a worker made meanwhile."""
     MemoJob.objects.filter(pk=getattr(job, "pk", job)).update(task_id=str(task_id)[:64])
+
+
+# --- Barriers reported from the accessibility statement ---------------------------------------
+
+def report_barrier(*, description: str, page: str = "", name: str = "", email: str = "") -> BarrierReport:
+    """Keep a reported accessibility barrier and, once it is committed, mail it to whoever handles them."""
+    with transaction.atomic():
+        report = _save(
+            BarrierReport(description=description, page=page, name=name, email=email), None,
+            _("Anmäld via tillgänglighetsredogörelsen"),
+        )
+        transaction.on_commit(partial(send_barrier_report, report.pk))
+    return report
 
 
 # --- Restoring an earlier version of a text ---------------------------------------------------

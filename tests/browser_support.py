@@ -115,6 +115,7 @@ class AxeAudit:
         minor = [v for v in violations if v not in bad]
         if minor:
             self.notes.append(describe(label, page.url, minor))
+        self.failures.extend(reflow_problems(page, label))
 
     def assert_clean(self) -> None:
         print("axe-core checked:\n  " + "\n  ".join(self.pages))
@@ -122,9 +123,48 @@ class AxeAudit:
             print("axe-core: minor/moderate findings (not failing):\n" + "\n".join(self.notes))
         if self.failures:
             pytest.fail(
-                "axe-core found serious or critical WCAG 2.1 A/AA violations:\n" + "\n".join(self.failures),
+                "axe-core found serious or critical WCAG 2.1 A/AA violations, or pages that scroll sideways:\n"
+                + "\n".join(self.failures),
                 pytrace=False,
             )
+
+
+# WCAG 1.4.10 (reflow): content must not need sideways scrolling at 320 CSS px, which is also what
+# a 1280 px window shows at 400 % zoom; 640 px is the same window at 200 % zoom.
+REFLOW_WIDTHS = (320, 640)
+
+_OVERFLOWING = """(width) => {
+    const out = [];
+    for (const el of document.body.querySelectorAll('*')) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.right <= width + 1) continue;
+        // Inside a scroll region of its own the content may be wide: that region scrolls, not the page.
+        let p = el.parentElement, contained = false;
+        for (; p && p !== document.body; p = p.parentElement) {
+            const o = getComputedStyle(p).overflowX;
+            if ((o === 'auto' || o === 'scroll' || o === 'hidden') && p.getBoundingClientRect().right <= width + 1) { contained = true; break; }
+        }
+        if (!contained) out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') + ' (right ' + Math.round(r.right) + ' px)');
+    }
+    return out.slice(0, 8);
+}"""
+
+
+def reflow_problems(page, label: str) -> list[str]:
+    """The page at each REFLOW_WIDTHS width: the page itself never scrolls sideways."""
+    original = page.viewport_size
+    problems = []
+    try:
+        for width in REFLOW_WIDTHS:
+            page.set_viewport_size({"width": width, "height": 640})
+            scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+            if scroll_width > width:
+                wide = page.evaluate(_OVERFLOWING, width)
+                problems.append(f"{label} ({page.url}): scrolls sideways at {width} px (scrollWidth {scroll_width}): "
+                                + ", ".join(wide))
+    finally:
+        page.set_viewport_size(original)
+    return problems
 
 
 def paste_html(page, selector: str, html: str, plain: str = "") -> None:

@@ -452,9 +452,28 @@ def test_main_pages_have_no_serious_accessibility_violations(demo, new_page):
     audit.check(page, "Registrator: sammanställning i kö")
     page.goto(reverse("memo_preview", args=[demo_case.pk]))
     audit.check(page, "Registrator: förhandsvisning av promemorian (demoärendet)")
+    demo_soc = demo_case.referrals.get(body__name="Socialnämnden")
+    for name, args, label in (
+        ("case_referral", [demo_case.pk, demo_soc.pk], "remitteringen (demoärendet)"),
+        ("case_proposals", [demo_case.pk], "förslagen i betänkandet"),
+        ("case_plan", [demo_case.pk], "planering"),
+        ("case_background", [demo_case.pk], "Ärendet"),
+        ("case_city_proposal", [demo_case.pk], "förslag till beslut"),
+        ("case_city_decisions", [demo_case.pk], "Stadens beslut"),
+        ("history_opinion", [demo_soc.opinion.pk], "historik för ett tjänsteutlåtande"),
+        ("calendar_page", [], "kalender"),
+        ("accessibility", [], "tillgänglighetsredogörelse"),
+    ):
+        page.goto(reverse(name, args=args))
+        audit.check(page, f"Registrator: {label}")
 
     # The officer
     page = new_page(for_axe=True)
+    page.goto(reverse("accessibility"))
+    audit.check(page, "Tillgänglighetsredogörelsen, utan inloggning")
+    page.get_by_role("button", name="Skicka anmälan").click()  # nothing described: refused
+    expect(page.locator(".error-summary")).to_be_visible()
+    audit.check(page, "Tillgänglighetsredogörelsen, anmälan med fel")
     login(page, "handlaggare.soc")
     audit.check(page, "Handläggare: mina remisser")
     page.goto(reverse("officer_referral", args=[r_soc.pk]))
@@ -469,6 +488,8 @@ def test_main_pages_have_no_serious_accessibility_violations(demo, new_page):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Avstå från att svara för socialnämnden?")
     expect(page.get_by_label("Motivering (valfri)")).to_have_value("Ärendet berör inte nämndens verksamhet.")
     audit.check(page, "Handläggare: avstå från att svara, frågan först")
+    page.goto(reverse("officer_referral", args=[demo_case.referrals.get(body__name="Socialnämnden").pk]))
+    audit.check(page, "Handläggare: tjänsteutlåtandet, justerat (demoärendet)")
     page = new_page(for_axe=True)
     login(page, "handlaggare.utb")
     page.goto(reverse("officer_decision", args=[r_utb.pk]))
@@ -489,6 +510,37 @@ def test_main_pages_have_no_serious_accessibility_violations(demo, new_page):
     audit.check(page, "Politiker: nytt uttalande, med fel")
 
     audit.assert_clean()
+
+
+def test_focus_goes_to_the_outcome_of_a_post_and_error_links_show_the_whole_group(demo, new_page):
+    """Issue 12, item 3: after a refused post focus is on the error summary, after a save on the
+    confirmation; an error link to a radio group leaves its legend and error text in view."""
+    from django.urls import reverse
+
+    _case, _r_soc, _r_utb, decision = _a11y_states()
+    page = new_page()
+    page.set_viewport_size({"width": 1280, "height": 500})
+    login(page, "andrea.hedin")
+    page.goto(reverse("politician_statement_add", args=[decision.pk]))
+    page.get_by_role("button", name="Lägg till uttalandet").click()  # no kind chosen: refused
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert page.evaluate("() => document.activeElement.id") == "error-summary"
+
+    link = page.locator(".error-summary a[href='#id_kind_0']")
+    link.click()
+    assert page.evaluate("() => document.activeElement.id") == "id_kind_0"
+    group = page.locator("fieldset:has(#id_kind_0)")
+    expect(group.locator("legend")).to_be_in_viewport()
+    expect(page.locator("#id_kind_error")).to_be_in_viewport()
+    top = group.locator("legend").evaluate("el => el.getBoundingClientRect().top")
+    assert top >= 0, f"the legend is above the window ({top} px)"
+
+    page.keyboard.press("Space")  # the focused first choice is chosen
+    page.locator("#id_text_editor").click()
+    page.keyboard.type("Vi vill lyfta fram de tidiga insatserna.")
+    page.get_by_role("button", name="Lägg till uttalandet").click()
+    expect(page.locator(".messages")).to_be_visible()
+    assert page.evaluate("() => document.activeElement.classList.contains('messages')")
 
 
 # --- Keyboard -------------------------------------------------------------------------------------

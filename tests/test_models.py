@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from remiss.models import (
+    AccessibilityStatement,
+    BarrierReport,
     Body,
     Case,
     CityProposal,
@@ -563,6 +565,8 @@ def test_str_of_every_model_is_swedish():
     meeting = Meeting.objects.create(body=soc, date=date(2023, 3, 21))
     reminder = ReminderLog.objects.create(user=user, key="referral:12:due:2023-03-31")
     job = MemoJob.objects.create(case=case)
+    statement_page = AccessibilityStatement.objects.create(organisation="Stockholms stad", text="<p>x</p>", assessed_on=date(2027, 1, 1))
+    barrier = BarrierReport.objects.create(description="Knappen går inte att nå med tangentbordet.")
 
     expected = {
         moderaterna: "Moderaterna (M)",
@@ -582,6 +586,8 @@ def test_str_of_every_model_is_swedish():
         meeting: "Socialnämnden 2023-03-21",
         reminder: "registrator – referral:12:due:2023-03-31",
         job: "SOU 2022:67: I kö",
+        statement_page: "Tillgänglighetsredogörelse",
+        barrier: "Tillgänglighetsbrist: Knappen går inte att nå med tangentbordet.",
     }
     for obj, text in expected.items():
         assert str(obj) == text, type(obj).__name__

@@ -11,6 +11,7 @@ from remiss.models.cases import Case, Opinion, Position, Proposal, Referral
 from remiss.models.decisions import Decision, Statement, StatementAuthor
 from remiss.models.city import CityProposal, Memo, MemoJob, memo_upload_to
 from remiss.models.planning import Meeting, ReminderLog
+from remiss.models.site import AccessibilityStatement, BarrierReport
 
 __all__ = [
     "MAX_AUTHORS", "MAX_TEXT_LENGTH", "genitive", "history", "validate_text_length",
@@ -19,4 +20,5 @@ __all__ = [
     "Decision", "Statement", "StatementAuthor",
     "CityProposal", "Memo", "MemoJob", "memo_upload_to",
     "Meeting", "ReminderLog",
+    "AccessibilityStatement", "BarrierReport",
 ]

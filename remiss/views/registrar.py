@@ -22,7 +22,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -765,21 +764,21 @@ def memo_list(request, pk: int):
 def memo_preview(request, pk: int):
     """The memo as the PDF will have it, as its own HTML page with the memo's stylesheet."""
     from remiss.memo import gather, render_html
-    from remiss.memo.render import STYLESHEET, static_url
+    from remiss.memo.render import STYLESHEET
 
     case = _case(pk)
     with transaction.atomic():
         data = gather(case)
-    html = render_html(data).replace(static_url(STYLESHEET), static(STYLESHEET))
-    screen = format_html('<link rel="stylesheet" href="{}">', static("remiss/memo-preview.css"))
-    banner = format_html(
-        '<p class="preview-banner">{} <a href="{}">{}</a></p>',
-        _("Förhandsvisning av promemorian som den ser ut nu; sidnumren sätts först i PDF:en."),
-        reverse("memo_list", args=[case.pk]), _("Tillbaka till promemorian"),
-    )
-    html = html.replace("</head>", f"{screen}\n</head>", 1)
-    html = re.sub(r"<body[^>]*>", lambda m: f"{m.group(0)}\n{banner}", html, count=1)
-    return HttpResponse(html)
+    # The memo's own document is made for WeasyPrint; the page takes its body and puts it in the
+    # landmarks a browser page needs (skip link, header, main, footer), with the same stylesheet.
+    body = re.search(r'<body class="([^"]*)">(.*)</body>', render_html(data), re.DOTALL)
+    return render(request, "remiss/registrar/memo_preview.html", {
+        "case": case,
+        "title": data.document_title,
+        "body_class": body.group(1),
+        "memo_body": mark_safe(body.group(2)),  # the memo template's own output, already escaped
+        "stylesheet": static(STYLESHEET),
+    })
 
 
 @registrar_only
