@@ -126,6 +126,9 @@ class Referral(models.Model):
         _("ställningstagande"), blank=True, validators=[validate_text_length],
         help_text=_("En eller två meningar om organets hållning; används i sammanfattningen."),
     )
+    # Optimistic locking for the body's positions per proposal, as one set: bumped by
+    # workflow._claim_version in the same UPDATE that checks it (see workflow.save_positions).
+    positions_version = models.PositiveIntegerField(default=1, editable=False)
     history = history()
 
     class Meta:
