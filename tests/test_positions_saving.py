@@ -234,3 +234,26 @@ def test_400_proposals_save_page_by_page_without_losing_anything(client, registr
     assert pages == MANY // PAGE_SIZE
     assert len(typed) == MANY
     assert _stored(referral) == {(pk, stance, comment) for pk, (stance, comment) in typed.items()}
+
+
+def test_a_proposal_added_meanwhile_does_not_shift_what_was_typed(client, registrar) -> None:
+    """A page's rows are the ones it showed (found by their fields), not "rows 51–100 now"."""
+    case = CaseFactory()
+    Proposal.objects.bulk_create(
+        Proposal(case=case, number=str(n), kind=Proposal.Kind.FORSLAG, title=f"Förslaget om sak {n}", order=n)
+        for n in range(1, PAGE_SIZE + 3)
+    )
+    body = BodyFactory()
+    (referral,) = workflow.refer(case, bodies=[ReferralSpec(body, date(2030, 4, 1))], by=registrar)
+    client.force_login(OfficerFactory(username="sida.tva", bodies=[body]))
+    page = client.get(reverse("officer_referral", args=[referral.pk]) + f"?{PAGE_PARAM}=2").content.decode()
+    data = _form_data(page)
+    shown = sorted(int(n[1:].split("-")[0]) for n in data if re.fullmatch(r"p\d+-stance", n))
+    assert [Proposal.objects.get(pk=pk).number for pk in shown] == [str(PAGE_SIZE + 1), str(PAGE_SIZE + 2)]
+    workflow.add_proposal(case, number="0", kind=Proposal.Kind.BEDOMNING, title="Först i ordningen", by=registrar)
+    Proposal.objects.filter(case=case, number="0").update(order=0)
+    for pk in shown:
+        data[f"p{pk}-stance"] = T
+    response = client.post(_action(page), data)
+    assert response.status_code == 302
+    assert {x.proposal_id for x in Position.objects.filter(referral=referral)} == set(shown)
