@@ -85,6 +85,7 @@ class Conflict:
     saved_by: str = ""
     saved_at: object = None
     fields: list[ConflictField] = field(default_factory=list)
+    advice: str = ""  # what to do now, when the template's words about "your text" do not fit
 
 
 def conflict_field(label: str, mine: str, saved: str) -> ConflictField:
@@ -99,9 +100,15 @@ def conflict_field(label: str, mine: str, saved: str) -> ConflictField:
     )
 
 
-def build_conflict(error: Exception, current: models.Model, pairs: list[tuple[str, str, str]]) -> Conflict:
-    """`pairs` is [(label, typed value, saved value)]; the saver is read from the history."""
-    latest = current.history.select_related("history_user").first()  # type: ignore[attr-defined]
+def build_conflict(
+    error: Exception, current: models.Model, pairs: list[tuple[str, str, str]], *,
+    history: models.QuerySet | None = None, advice: str = "",
+) -> Conflict:
+    """`pairs` is [(label, typed value, saved value)]; the saver is read from the newest row of
+    `history`, by default the saved object's own (a set of rows, such as a body's positions,
+    passes the history of its rows)."""
+    rows = current.history if history is None else history  # type: ignore[attr-defined]
+    latest = rows.select_related("history_user").first()
     saved_by = ""
     saved_at = None
     if latest is not None:
@@ -109,7 +116,7 @@ def build_conflict(error: Exception, current: models.Model, pairs: list[tuple[st
         if latest.history_user is not None:
             saved_by = latest.history_user.get_full_name() or latest.history_user.get_username()
     return Conflict(
-        message=str(error), saved_by=saved_by, saved_at=saved_at,
+        message=str(error), saved_by=saved_by, saved_at=saved_at, advice=advice,
         fields=[conflict_field(label, mine, saved) for label, mine, saved in pairs],
     )
 

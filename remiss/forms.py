@@ -42,6 +42,43 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+# No saved row has this version: counters start at 1 and only grow (see workflow._claim_version).
+NO_VERSION = 0
+# The largest version counter a database integer column holds; anything above cannot be a version.
+MAX_VERSION = 2**31 - 1
+
+
+class VersionField(forms.IntegerField):
+    """The version counter of the text the page showed, in a hidden input (optimistic locking).
+
+    A missing or malformed number is no error the person could fix (they never see the field),
+    and it must never mean "the latest": it cleans to NO_VERSION, which matches no saved row, so
+    the workflow refuses the save as a conflict and the page comes back with the saved version
+    beside what was typed. Saving again then overwrites knowingly, as after any conflict.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            number = super().to_python(value)
+        except forms.ValidationError:
+            return NO_VERSION
+        if number is None or not 1 <= number <= MAX_VERSION:
+            return NO_VERSION
+        return number
+
+
+class VersionForm(AccessibleForm):
+    """Only the version the page was read at: for a confirmation, or beside a set of row forms."""
+
+    version = VersionField()
+
+
 TOO_LONG = _("Texten är för lång: högst %(limit_value)d tecken är tillåtna (den har %(show_value)d).")
 
 
@@ -332,7 +369,7 @@ class BackgroundForm(AccessibleForm):
         label=_("Ärendet"),
         help_text=_("Bakgrunden till betänkandet och vad det handlar om, med mellanrubriker och punktlistor vid behov."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -355,7 +392,7 @@ class CityProposalForm(AccessibleForm):
     signed_date = forms.DateField(
         label=_("Datum"), required=False, widget=DateInput(), help_text=_("Dagen då borgarrådet undertecknar förslaget."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args, case: Case, **kwargs):
         self.case = case
@@ -503,7 +540,7 @@ class CityStatementForm(AccessibleForm):
 class CityDecisionEditForm(CityDecisionForm):
     """Correcting a recorded city decision: the same fields, and the version the registrar read."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     @staticmethod
     def initial_for(decision: Decision) -> dict:
@@ -521,7 +558,7 @@ class CityStatementEditForm(CityStatementForm):
         label=_("Ställer sig bakom"), queryset=Statement.objects.none(), required=False, empty_label=_("Inget"),
         help_text=_("Ett annat uttalande i samma beslut som detta ställer sig bakom."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args, statement: Statement, **kwargs):
         self.statement = statement
@@ -560,10 +597,8 @@ class DeclineForm(AccessibleForm):
     )
 
 
-class StatementRemoveForm(AccessibleForm):
+class StatementRemoveForm(VersionForm):
     """Confirming a statement's removal; the version the registrar saw guards against a late edit."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 from django.db.models import Q  # noqa: E402
@@ -667,7 +702,7 @@ class OpinionForm(AccessibleForm):
         label=_("Ställningstagande"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("En eller två meningar om kontorets hållning, till sammanfattningen i promemorian."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args, with_position: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -701,7 +736,7 @@ class NamndDecisionForm(AccessibleForm):
         help_text=_("En eller två meningar om nämndens hållning, till sammanfattningen i promemorian, "
                     "t.ex. ”Socialnämnden ställer sig överlag positiv till förslagen.”"),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args, case: Case, **kwargs):
         self.case = case
@@ -790,7 +825,7 @@ class PoliticianStatementForm(AccessibleForm):
         label=_("Bjud in medförfattare"), queryset=Politician.objects.none(), required=False,
         help_text=_("De står med först när de har accepterat inbjudan."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     editing = False
 

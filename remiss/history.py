@@ -421,7 +421,7 @@ def _is_block(model_field: models.Field) -> bool:
     )
 
 
-_HIDDEN_FIELDS = {"id", "version", "calendar_token", "password", "order"}
+_HIDDEN_FIELDS = {"id", "version", "positions_version", "calendar_token", "password", "order"}
 
 
 def _generic_fields(model: type[models.Model], names: Iterable[str] | None = None) -> list[models.Field]:

@@ -6,13 +6,11 @@ Three readers share this module:
 - the registrar's summary draft (`draft_summary_with_stances`): per body, its position sentence
   followed by a generated sentence of its stances ("Socialnämnden tillstyrker förslag 1 och 3
   och avstyrker förslag 5.");
-- the officer's positions form (`PositionsForm`), one row per proposal, saved row by row through
-  `remiss.workflow.set_proposal_position` / `clear_proposal_position`.
+- the officer's positions form, in `remiss.positions_form`.
 
 Only answered referrals' positions reach the memo and the summary: what a body has recorded
 while still drafting is its own business until its opinion is ready (as in `remiss.access`).
-The memo's texts are always Swedish, as in `remiss.memo.gather`; the form's labels go through
-gettext.
+The memo's texts are always Swedish, as in `remiss.memo.gather`.
 """
 from __future__ import annotations
 
@@ -26,7 +24,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from remiss.attribution import join_swedish
-from remiss.forms import AccessibleForm
 from remiss.models import Case, Position, Proposal, Referral
 
 _S = Position.Stance
@@ -62,7 +59,7 @@ PORTRAIT_MAX_BODIES = 7
 
 # Referral statuses whose positions are final enough to publish in the memo and the summary.
 ANSWERED_STATUSES: frozenset[str] = frozenset({_R.OPINION_READY, _R.DECIDED, _R.JUSTERED})
-# Statuses in which positions can no longer change (workflow.set_proposal_position refuses them).
+# Statuses in which positions can no longer change (workflow.save_positions refuses them).
 CLOSED_STATUSES: frozenset[str] = frozenset({_R.JUSTERED, _R.DECLINED, _R.NO_ANSWER})
 
 
@@ -303,100 +300,3 @@ def draft_summary_with_stances(case: Case) -> str:
     if closing:
         paragraphs.append(f"<p>{html.escape(closing, quote=False)}</p>")
     return "".join(paragraphs)
-
-
-# --- The officer's form -------------------------------------------------------------------------
-
-
-@dataclass
-class PositionRow:
-    proposal: Proposal
-    position: Position | None
-
-    @property
-    def label(self) -> str:
-        return proposal_label(self.proposal)
-
-
-def rows_for_referral(referral: Referral) -> list[PositionRow]:
-    """Every proposal of the referral's case with the body's position on it, if any: two queries."""
-    proposals = Proposal.objects.filter(case_id=referral.case_id).order_by("order", "pk")
-    positions = {p.proposal_id: p for p in Position.objects.filter(referral=referral)}
-    return [PositionRow(proposal, positions.get(proposal.pk)) for proposal in proposals]
-
-
-COMMENT_MAX_LENGTH = 2000
-
-
-class PositionRowForm(AccessibleForm):
-    """One proposal: the stance (blank = not recorded) and an optional comment.
-
-    Both fields carry their initial value in a hidden input (`show_hidden_initial`), so only the
-    rows this person changed are saved, and a colleague's change to another row is not undone.
-    """
-
-    stance = forms.ChoiceField(required=False, show_hidden_initial=True)
-    comment = forms.CharField(
-        required=False, max_length=COMMENT_MAX_LENGTH, show_hidden_initial=True,
-        widget=forms.TextInput(),
-    )
-
-    def __init__(self, *args, row: PositionRow, **kwargs):
-        self.row = row
-        label = f"{row.proposal.get_kind_display().lower()} {row.proposal.number}"  # "förslag 1", "bedömning 2"
-        position = row.position
-        kwargs.setdefault("initial", {
-            "stance": position.stance if position else "", "comment": position.comment if position else "",
-        })
-        super().__init__(*args, **kwargs)
-        stance = self.fields["stance"]
-        stance.choices = [("", _("Inte angivet"))] + list(Position.Stance.choices)
-        stance.label = _("Ställningstagande till %(proposal)s") % {"proposal": label}
-        self.fields["comment"].label = _("Kommentar till %(proposal)s (valfri)") % {"proposal": label}
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("stance") and (data.get("comment") or "").strip():
-            self.add_error("comment", _("Välj ett ställningstagande för att kunna spara en kommentar."))
-        return data
-
-
-class PositionsForm:
-    """All the case's proposals, one `PositionRowForm` each (prefix p<proposal pk>)."""
-
-    def __init__(self, data=None, *, rows: list[PositionRow]):
-        self.rows = [PositionRowForm(data, row=row, prefix=f"p{row.proposal.pk}") for row in rows]
-        self.is_bound = data is not None
-
-    def __iter__(self):
-        return iter(self.rows)
-
-    def is_valid(self) -> bool:
-        return all([row.is_valid() for row in self.rows])
-
-    @property
-    def errors(self) -> bool:
-        return any(row.errors for row in self.rows)
-
-    def visible_fields(self):
-        """For the shared error summary: every row's fields."""
-        return [field for row in self.rows for field in row.visible_fields()]
-
-    def non_field_errors(self) -> list[str]:
-        return []
-
-    def changed_rows(self) -> list[PositionRowForm]:
-        """Rows whose stance or comment differs from what the page showed."""
-        changed = []
-        for row in self.rows:
-            stance = row.cleaned_data.get("stance") or ""
-            comment = " ".join((row.cleaned_data.get("comment") or "").split())
-            saved = row.row.position
-            if not row.has_changed():
-                continue
-            if saved is None and not stance:
-                continue  # still nothing recorded
-            if saved is not None and saved.stance == stance and saved.comment == comment:
-                continue
-            changed.append(row)
-        return changed

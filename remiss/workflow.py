@@ -194,23 +194,28 @@ def _locked(model: type[models.Model], pk: int) -> Any:
     return model.objects.select_for_update().get(pk=pk)
 
 
-def _claim_version(obj: models.Model, expected_version: int | None) -> None:
+def _claim_version(
+    obj: models.Model, expected_version: int | None, *, field: str = "version", message: str | None = None,
+) -> None:
     """Optimistic locking: bump the version in one conditional UPDATE, or raise ConflictError.
 
     The check and the increment are one statement, so two savers cannot both pass it; the
     loser sees zero rows updated and gets the winner's text back to compare with their own.
-    Without `expected_version` (scripts, the demo loader) the version still moves on.
+    Counters start at 1, so a form's missing or malformed version (forms.NO_VERSION, 0) never
+    matches and is refused like a stale one. Without `expected_version` (scripts, the demo
+    loader) the version still moves on. `field` names the counter: a referral's positions have
+    their own (`Referral.positions_version`).
     """
     model = type(obj)
     rows = model.objects.filter(pk=obj.pk)
     if expected_version is not None:
-        rows = rows.filter(version=expected_version)
-    if not rows.update(version=F("version") + 1):
+        rows = rows.filter(**{field: expected_version})
+    if not rows.update(**{field: F(field) + 1}):
         raise ConflictError(
-            _("Någon annan har sparat texten medan du skrev. Jämför din version med den sparade."),
+            message or _("Någon annan har sparat texten medan du skrev. Jämför din version med den sparade."),
             current=model.objects.get(pk=obj.pk),
         )
-    obj.version = model.objects.values_list("version", flat=True).get(pk=obj.pk)  # type: ignore[attr-defined]
+    setattr(obj, field, model.objects.values_list(field, flat=True).get(pk=obj.pk))
 
 
 # --- The case -------------------------------------------------------------------------------
@@ -864,39 +869,71 @@ def save_city_proposal(
 # --- Positions per proposal -------------------------------------------------------------------
 
 
+class PositionChange(NamedTuple):
+    """One row of the positions form to save: a blank stance removes the body's position."""
+
+    proposal: Proposal
+    stance: str
+    comment: str = ""
+
+
+POSITIONS_CONFLICT = gettext_lazy(
+    "Någon annan har sparat ställningstaganden medan du arbetade. Jämför dina val med de sparade."
+)
+
+
 @transaction.atomic
+def save_positions(
+    referral: Referral, changes: Sequence[PositionChange], *, by: User | None, expected_version: int | None = None,
+) -> Referral:
+    """Record, change or remove the body's stances on several proposals at once, until its
+    decision is justered: all of them or none.
+
+    Optimistic locking on `Referral.positions_version`, the one counter of the body's whole set
+    of positions: a page read before a colleague saved any position is refused with
+    ConflictError (its `current` is the referral), instead of overwriting what the colleague
+    chose. Every save bumps it, scripts' too, so a page read before them is stale as well.
+    """
+    referral = _locked(Referral, referral.pk)
+    if any(change.proposal.case_id != referral.case_id for change in changes):
+        raise WorkflowError(_("Förslaget hör till ett annat ärende."))
+    if referral.status in (Referral.Status.JUSTERED, Referral.Status.DECLINED, Referral.Status.NO_ANSWER):
+        raise LockedError(_("Remitteringen är avslutad; ställningstagandena kan inte längre ändras."))
+    _claim_version(referral, expected_version, field="positions_version", message=str(POSITIONS_CONFLICT))
+    for change in changes:
+        _write_position(referral, change, by)
+    return referral
+
+
+def _write_position(referral: Referral, change: PositionChange, by: User | None) -> None:
+    """Save one stance, or delete it (a history row of its own, with the user and the reason)."""
+    number = change.proposal.number
+    position = Position.objects.filter(referral=referral, proposal=change.proposal).first()
+    if not change.stance:
+        if position is not None:
+            position._history_user = by  # type: ignore[attr-defined]
+            position._change_reason = _("Ställningstagande till förslag %(n)s borttaget") % {"n": number}  # type: ignore[attr-defined]
+            position.delete()
+        return
+    position = position or Position(referral=referral, proposal=change.proposal)
+    position.stance = change.stance
+    position.comment = " ".join(change.comment.split())
+    _save(position, by, _("Ställningstagande till förslag %(n)s sparat") % {"n": number})
+
+
 def set_proposal_position(
     referral: Referral, *, proposal: Proposal, stance: str, comment: str = "", by: User | None,
 ) -> Position:
     """Record (or change) the body's stance on one proposal, until its decision is justered."""
-    referral = _locked(Referral, referral.pk)
-    if proposal.case_id != referral.case_id:
-        raise WorkflowError(_("Förslaget hör till ett annat ärende."))
-    if referral.status in (Referral.Status.JUSTERED, Referral.Status.DECLINED, Referral.Status.NO_ANSWER):
-        raise LockedError(_("Remitteringen är avslutad; ställningstagandena kan inte längre ändras."))
-    position = Position.objects.filter(referral=referral, proposal=proposal).first() or Position(referral=referral, proposal=proposal)
-    position.stance = stance
-    position.comment = " ".join(comment.split())
-    return _save(position, by, _("Ställningstagande till förslag %(n)s sparat") % {"n": proposal.number})
+    if not stance:
+        raise WorkflowError(_("Välj ett ställningstagande."))
+    referral = save_positions(referral, [PositionChange(proposal, stance, comment)], by=by)
+    return Position.objects.get(referral=referral, proposal=proposal)
 
 
-@transaction.atomic
 def clear_proposal_position(referral: Referral, *, proposal: Proposal, by: User | None) -> None:
-    """Remove the body's stance on one proposal (back to "not recorded"), until it is justered.
-
-    The deletion is a history row of its own, with the user and the reason.
-    """
-    referral = _locked(Referral, referral.pk)
-    if proposal.case_id != referral.case_id:
-        raise WorkflowError(_("Förslaget hör till ett annat ärende."))
-    if referral.status in (Referral.Status.JUSTERED, Referral.Status.DECLINED, Referral.Status.NO_ANSWER):
-        raise LockedError(_("Remitteringen är avslutad; ställningstagandena kan inte längre ändras."))
-    position = Position.objects.filter(referral=referral, proposal=proposal).first()
-    if position is None:
-        return
-    position._history_user = by  # type: ignore[attr-defined]
-    position._change_reason = _("Ställningstagande till förslag %(n)s borttaget") % {"n": proposal.number}  # type: ignore[attr-defined]
-    position.delete()
+    """Remove the body's stance on one proposal (back to "not recorded"), until it is justered."""
+    save_positions(referral, [PositionChange(proposal, "")], by=by)
 
 
 # --- Background compilation of the memo -------------------------------------------------------

@@ -2,6 +2,7 @@
 tagged PDF), clearing a position, and the officer's positions form."""
 from __future__ import annotations
 
+import html as html_lib
 import io
 import re
 from datetime import date
@@ -428,8 +429,9 @@ def _form_data(html: str) -> dict[str, str]:
     """The positions form's fields as the browser would send them unchanged."""
     form = html.split('class="positions-form"', 1)[1].split("</form>", 1)[0]
     data = {"csrfmiddlewaretoken": "x"}
-    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form):
-        data[name] = value
+    for tag in re.findall(r'<input type="hidden"[^>]*>', form):  # Django leaves out an empty value
+        value = re.search(r'value="([^"]*)"', tag)
+        data[re.search(r'name="([^"]+)"', tag).group(1)] = html_lib.unescape(value.group(1)) if value else ""
     for name in re.findall(r'<select name="([^"]+)"', form):
         selected = re.search(rf'<select name="{re.escape(name)}"[^>]*>(.*?)</select>', form, re.S).group(1)
         chosen = re.search(r'<option value="([^"]*)" selected>', selected)
@@ -437,7 +439,7 @@ def _form_data(html: str) -> dict[str, str]:
     for tag in re.findall(r'<input type="text"[^>]*>', form):
         name = re.search(r'name="([^"]+)"', tag).group(1)
         value = re.search(r'value="([^"]*)"', tag)
-        data[name] = value.group(1) if value else ""
+        data[name] = html_lib.unescape(value.group(1)) if value else ""
     return data
 
 
@@ -473,11 +475,18 @@ def test_form_saves_only_changed_rows_in_one_go(client, drafting) -> None:
     assert Position.history.filter(referral_id=referral.pk).first().history_user == officer
 
     # A colleague changes förslag 1 meanwhile; this page, still showing the old value, changes förslag 5 only.
+    # The save is refused as a conflict; the page shows the colleague's förslag 1 and keeps this förslag 5.
     page = _form_data(client.get(url).content.decode())
     workflow.set_proposal_position(referral, proposal=p["F1"], stance=TMA, by=None)
     page[f"p{p['F5'].pk}-stance"] = ""  # back to "not recorded"
     page[f"p{p['F5'].pk}-comment"] = ""
-    client.post(reverse("officer_positions", args=[referral.pk]), page)
+    response = client.post(reverse("officer_positions", args=[referral.pk]), page)
+    assert response.status_code == 409
+    assert {(x.proposal_id, x.stance) for x in Position.objects.filter(referral=referral)} == {(p["F1"].pk, TMA), (p["F5"].pk, A)}
+    again = _form_data(response.content.decode())
+    assert again[f"p{p['F1'].pk}-stance"] == TMA and again[f"p{p['F5'].pk}-stance"] == ""
+    # Saving the conflict page again removes förslag 5 and leaves the colleague's förslag 1 alone.
+    assert client.post(reverse("officer_positions", args=[referral.pk]), again).status_code == 302
     assert {(x.proposal_id, x.stance) for x in Position.objects.filter(referral=referral)} == {(p["F1"].pk, TMA)}
 
 
@@ -487,16 +496,16 @@ def test_form_is_all_or_nothing(client, drafting, monkeypatch) -> None:
     data = _form_data(client.get(reverse("officer_referral", args=[referral.pk])).content.decode())
     data[f"p{p['F1'].pk}-stance"] = T
     data[f"p{p['F2'].pk}-stance"] = A
-    real = workflow.set_proposal_position
+    real = workflow._write_position  # save_positions writes each row through it
     calls = []
 
-    def second_fails(*args, **kwargs):
-        calls.append(kwargs["proposal"])
+    def second_fails(referral, change, by):
+        calls.append(change.proposal)
         if len(calls) == 2:
             raise WorkflowError("Något gick fel.")
-        return real(*args, **kwargs)
+        return real(referral, change, by)
 
-    monkeypatch.setattr(workflow, "set_proposal_position", second_fails)
+    monkeypatch.setattr(workflow, "_write_position", second_fails)
     response = client.post(reverse("officer_positions", args=[referral.pk]), data)
     assert response.status_code == 200
     assert "Något gick fel." in response.content.decode()

@@ -452,7 +452,7 @@ def test_registrar_writes_the_background(client, registrar, case):
     page = text(client.get(reverse("case_background", args=[case.pk])))
     assert "data-richtext" in page and "remiss/editor.js" in page
     response = client.post(reverse("case_background", args=[case.pk]), {
-        "text": "<h2>Bakgrund</h2><p>Regeringen <b>beslutade</b>.</p><script>alert(1)</script>"})
+        "text": "<h2>Bakgrund</h2><p>Regeringen <b>beslutade</b>.</p><script>alert(1)</script>", "version": str(case.version)})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.background == "<h3>Bakgrund</h3><p>Regeringen <strong>beslutade</strong>.</p>"

@@ -128,6 +128,9 @@ class Referral(models.Model):
     )
     # Why the body declines to answer (workflow.decline), for the memo and the status board.
     decline_reason = models.TextField(_("motivering till att avstå"), blank=True, validators=[validate_text_length])
+    # Optimistic locking for the body's positions per proposal, as one set: bumped by
+    # workflow._claim_version in the same UPDATE that checks it (see workflow.save_positions).
+    positions_version = models.PositiveIntegerField(default=1, editable=False)
     history = history()
 
     class Meta:

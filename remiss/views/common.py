@@ -22,15 +22,16 @@ def home(request):
     return redirect("admin:index")
 
 
-def page_links(request: HttpRequest, page: Page, param: str = "sida") -> dict:
+def page_links(request: HttpRequest, page: Page, param: str = "sida", *, path: str = "", anchor: str = "") -> dict:
     """What templates/remiss/_pagination.html needs: the page and the links to its neighbours.
 
     The links keep the request's other parameters, so two lists on one page (each with its own
-    parameter) page independently."""
+    parameter) page independently. `path` is for a page that a POST to another address renders;
+    `anchor` ("#…") brings the reader back to the list rather than to the top of the page."""
     def link(number: int) -> str:
         query = request.GET.copy()
         query[param] = str(number)
-        return "?" + query.urlencode()
+        return f"{path}?{query.urlencode()}{anchor}"
 
     return {
         "page": page,

@@ -22,7 +22,7 @@ from remiss.access import can_act_on_decision, can_work_on_referral, require
 from remiss.attribution import full_line, has_own_text
 from remiss.diff import build_conflict, points_html
 from remiss.forms import DeclineForm, NamndDecisionForm, OpinionForm, tie_error
-from remiss.models import Decision, Opinion, Referral, User, genitive
+from remiss.models import Decision, Opinion, Position, Referral, User, genitive
 from remiss.richtext import sanitize
 from remiss.views.common import confirm_page, confirmed, page_links
 from remiss.workflow import ConflictError, LockedError, WorkflowError
@@ -99,7 +99,7 @@ def _opinion_form_initial(referral: Referral, opinion: Opinion) -> dict:
 
 
 def _referral_page(request, referral, decision, form=None, *, conflict=None, error=None, status=200,
-                   positions_form=None, upload_form=None):
+                   positions_form=None, positions_conflict=None, upload_form=None):
     opinion = _opinion(referral)
     editable = referral.status in EDITABLE and not (decision is not None and decision.justered)
     if editable and form is None:
@@ -119,7 +119,7 @@ def _referral_page(request, referral, decision, form=None, *, conflict=None, err
         "decline_form": DeclineForm() if "decline" in workflow.allowed_events(referral) else None,
         "decides": referral.body.makes_decisions,
         "overdue": not referral.is_closed and referral.deadline < timezone.localdate(),
-        **_positions_context(referral, decision, positions_form),
+        **_positions_context(request, referral, decision, positions_form, positions_conflict),
         "upload_form": (upload_form or DocxUploadForm()) if editable else None,
     }, status=status)
 
@@ -313,28 +313,49 @@ def officer_justera(request: HttpRequest, pk: int) -> HttpResponse:
 
 import secrets  # noqa: E402
 
+from django.urls import reverse  # noqa: E402
+from django.utils.http import urlencode  # noqa: E402
 from django.utils.translation import ngettext  # noqa: E402
 
 from remiss import positions  # noqa: E402
 from remiss.diff import word_diff  # noqa: E402
 from remiss.docx_import import DocxUploadForm  # noqa: E402
+from remiss.positions_form import PAGE_PARAM, PAGE_SIZE, PositionsForm, page_of, rows_for_referral  # noqa: E402
 
 # The converted text of an uploaded .docx waits here, per referral, until the officer confirms it.
 WORD_SESSION_KEY = "remiss_word_import"
 
 
-def _positions_context(referral: Referral, decision: Decision | None, form: positions.PositionsForm | None) -> dict:
-    rows = positions.rows_for_referral(referral)
+def _positions_url(referral: Referral, page: str | int | None) -> str:
+    """The referral page at the given page of the positions form."""
+    query = "?" + urlencode({PAGE_PARAM: page}) if page else ""
+    return reverse("officer_referral", args=[referral.pk]) + query + "#positions-heading"
+
+
+def _positions_context(request: HttpRequest, referral: Referral, decision: Decision | None,
+                       form: PositionsForm | None, conflict=None) -> dict:
+    rows = rows_for_referral(referral)  # after the referral: its version is never newer
     locked = positions.positions_locked(referral) or (decision is not None and decision.justered)
+    page = page_of(rows, request.GET.get(PAGE_PARAM))
     if form is None and not locked and rows:
-        form = positions.PositionsForm(rows=rows)
-    return {"position_rows": rows, "positions_form": None if locked else form, "positions_locked": locked}
+        form = PositionsForm(rows=list(page.object_list), version=referral.positions_version)
+    return {
+        "position_rows": rows, "positions_form": None if locked else form, "positions_locked": locked,
+        "positions_conflict": conflict, "positions_page_size": PAGE_SIZE,
+        "positions_action": reverse("officer_positions", args=[referral.pk]) + "?" + urlencode({PAGE_PARAM: page.number}),
+        "positions_nav": page_links(
+            request, page, PAGE_PARAM, path=reverse("officer_referral", args=[referral.pk]),
+            anchor="#positions-heading",
+        ),
+        "positions_discard_url": _positions_url(referral, page.number),
+    }
 
 
 @login_required
 @require_POST
 def officer_positions(request: HttpRequest, pk: int) -> HttpResponse:
-    """Save the body's stance on each proposal the officer changed, all in one transaction."""
+    """Save the body's stance on each proposal of one page that the officer changed, all in one
+    transaction, if nobody saved positions since the page was read (else the conflict page)."""
     referral, decision = _load(request, pk)
     try:
         _ensure_open(decision)
@@ -342,30 +363,35 @@ def officer_positions(request: HttpRequest, pk: int) -> HttpResponse:
             raise LockedError(_("Remitteringen är avslutad; ställningstagandena kan inte längre ändras."))
     except LockedError as error:
         return _referral_page(request, referral, decision, error=str(error), status=409)
-    form = positions.PositionsForm(request.POST, rows=positions.rows_for_referral(referral))
+    form = PositionsForm(request.POST, rows=rows_for_referral(referral))
     if not form.is_valid():
         return _referral_page(request, referral, decision, positions_form=form)
-    changed = form.changed_rows()
+    changes = form.changes()
     try:
-        with transaction.atomic():
-            for row in changed:
-                proposal, stance = row.row.proposal, row.cleaned_data["stance"]
-                if stance:
-                    workflow.set_proposal_position(
-                        referral, proposal=proposal, stance=stance, comment=row.cleaned_data["comment"], by=request.user,
-                    )
-                else:
-                    workflow.clear_proposal_position(referral, proposal=proposal, by=request.user)
+        if changes:
+            workflow.save_positions(referral, changes, by=request.user, expected_version=form.version)
+    except ConflictError as error:
+        rows_now = rows_for_referral(referral)  # read after the version in error.current
+        conflict = build_conflict(
+            error, error.current, form.conflict_pairs(rows_now),
+            history=Position.history.filter(referral_id=referral.pk), advice=_(
+                "Dina val finns kvar i formuläret nedan; inget av det du valde eller skrev har gått förlorat. "
+                "Raderna du inte ändrade visar nu det som är sparat. Jämför, ändra det du vill och spara igen. "
+                "Då ersätter dina val de sparade, bara på raderna du har ändrat."
+            ),
+        )
+        form = form.rebased(rows_now, error.current.positions_version)
+        return _referral_page(request, referral, decision, positions_form=form, positions_conflict=conflict, status=409)
     except WorkflowError as error:
         referral.refresh_from_db()
         return _referral_page(request, referral, decision, positions_form=form, error=str(error), status=_status_for(error))
-    if changed:
+    if changes:
         messages.success(request, ngettext(
-            "%(n)d ställningstagande är sparat.", "%(n)d ställningstaganden är sparade.", len(changed),
-        ) % {"n": len(changed)})
+            "%(n)d ställningstagande är sparat.", "%(n)d ställningstaganden är sparade.", len(changes),
+        ) % {"n": len(changes)})
     else:
         messages.info(request, _("Inga ställningstaganden ändrades."))
-    return redirect(reverse("officer_referral", args=[referral.pk]) + "#positions-heading")
+    return redirect(_positions_url(referral, request.GET.get(PAGE_PARAM)))
 
 
 def _opinion_open(referral: Referral, decision: Decision | None) -> None:

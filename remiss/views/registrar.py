@@ -721,7 +721,8 @@ def city_statement_remove(request, pk: int, did: int, sid: int):
     form = StatementRemoveForm(initial={"version": statement.version})
     if request.method == "POST":
         posted = StatementRemoveForm(request.POST)
-        version = posted.cleaned_data["version"] if posted.is_valid() else None
+        posted.is_valid()  # always valid: a missing or malformed version cleans to one no row has
+        version = posted.cleaned_data["version"]
         try:
             workflow.remove_statement(statement, expected_version=version, by=request.user)
         except ConflictError as error:
