@@ -1,0 +1,146 @@
+"""Which characters the memo's fonts can print, and a visible stand-in for those they cannot.
+
+WeasyPrint draws a character that no font covers as `.notdef` (an empty box). Worse, a single
+`.notdef` makes it write the whole font it fell back from with a custom encoding instead of
+Identity-H, and then pdftotext and pypdf read every page's text in that font as garbage: one pasted
+emoji without a font would break copy-paste and screen readers for the whole memo.
+
+So the memo names its fonts explicitly (MEMO_STACKS, the same lists as the `font-family` stacks in
+remiss/static/remiss/memo.css; tests/test_glyphs.py keeps the two in step), and every font is a
+Debian package the Makefile installs (DEB_RUN). Before WeasyPrint sees the memo, `printable`
+replaces each character that no stack covers with STAND_IN. The stored text keeps what the person
+typed; `unprintable` tells them at save time which characters will print as the stand-in.
+
+The font files are found through fontconfig (`fc-list`) once per process, and their character maps
+are read with fontTools (a dependency of WeasyPrint).
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import subprocess
+import unicodedata
+from collections.abc import Iterable
+
+from fontTools.ttLib import TTFont
+
+logger = logging.getLogger(__name__)
+
+# The font stacks of memo.css, in fallback order. Body text is DejaVu Serif, headings, the running
+# header and the matrix DejaVu Sans. The fallbacks after them, each for what DejaVu lacks:
+#   Noto Serif Hebrew (fonts-noto-core): Yiddish in a serif face whose pointed letters pdftotext
+#     reads back (DejaVu Sans covers Hebrew too, as the headings' fallback);
+#   Symbola (fonts-symbola): emoji, drawn monochrome, and more arrows, check marks and dingbats;
+#   Droid Sans Fallback (fonts-droid-fallback): fullwidth forms (＜ ＞ ！ １) and CJK, in 7 MB
+#     instead of the 90 MB of fonts-noto-cjk.
+SERIF_STACK = ("DejaVu Serif", "Noto Serif Hebrew", "DejaVu Sans", "Symbola", "Droid Sans Fallback")
+SANS_STACK = ("DejaVu Sans", "Symbola", "Droid Sans Fallback")
+MEMO_STACKS = (SERIF_STACK, SANS_STACK)
+MAKE_TARGET = "make system-deps"
+
+# What a character no font covers prints as: U+FFFD REPLACEMENT CHARACTER, Unicode's own sign for
+# "a character that could not be shown". Every face of DejaVu Serif and Sans has it, copy-paste and
+# screen readers report it as such, and it cannot be mistaken for text the person meant. (A white
+# square □ could: it looks like the ballot box ☐ that real texts use for check lists.)
+STAND_IN = "\ufffd"
+
+# Characters that need no glyph: controls, format characters (zero-width space and joiner, soft
+# hyphen, bidi marks, emoji tags) and variation selectors are shaped away by HarfBuzz, and
+# whitespace is laid out by WeasyPrint; none of them ever becomes a `.notdef`.
+_VARIATION_SELECTORS = (range(0xFE00, 0xFE10), range(0xE0100, 0xE01F0))
+
+
+def _needs_no_glyph(code_point: int) -> bool:
+    character = chr(code_point)
+    return (
+        character.isspace()
+        or unicodedata.category(character) in {"Cc", "Cf"}
+        or any(code_point in selectors for selectors in _VARIATION_SELECTORS)
+    )
+
+
+def _font_files() -> dict[str, list[str]]:
+    """Font family → its installed files, for the families of the memo's stacks.
+
+    Only files whose family is exactly the name: fontconfig also lists "DejaVu Sans, DejaVu Sans
+    Condensed" and the like, which the memo never uses."""
+    wanted = {family for stack in MEMO_STACKS for family in stack}
+    try:
+        listing = subprocess.run(
+            ["fc-list", "--format", "%{family}\t%{file}\n"], capture_output=True, text=True, check=True, timeout=30,
+        ).stdout
+    except (OSError, subprocess.SubprocessError) as error:
+        logger.error("fc-list failed (%s); run `%s`.", error, MAKE_TARGET)
+        listing = ""
+    files: dict[str, list[str]] = {family: [] for family in sorted(wanted)}
+    for line in listing.splitlines():
+        family, _tab, path = line.partition("\t")
+        if family in wanted and path:
+            files[family].append(path)
+    return files
+
+
+def _character_map(path: str) -> frozenset[int]:
+    font = TTFont(path, fontNumber=0, lazy=True)
+    try:
+        return frozenset(font.getBestCmap() or ())
+    finally:
+        font.close()
+
+
+@functools.cache
+def _family_coverage() -> dict[str, frozenset[int]]:
+    """Family → the characters every one of its installed faces (regular, bold, italic…) has."""
+    coverage = {}
+    for family, paths in _font_files().items():
+        maps = [_character_map(path) for path in sorted(paths)]
+        coverage[family] = frozenset.intersection(*maps) if maps else frozenset()
+    return coverage
+
+
+def missing_families() -> list[str]:
+    """The memo's font families that fontconfig does not find: their Debian package is missing."""
+    return [family for family, covered in _family_coverage().items() if not covered]
+
+
+@functools.cache
+def covered() -> frozenset[int]:
+    """The characters that print in every stack: body text and headings alike."""
+    families = _family_coverage()
+    stacks = [frozenset().union(*(families.get(family, frozenset()) for family in stack)) for stack in MEMO_STACKS]
+    return frozenset.intersection(*stacks)
+
+
+def _ranges(code_points: Iterable[int]) -> list[tuple[int, int]]:
+    ranges: list[tuple[int, int]] = []
+    for code_point in sorted(code_points):
+        if ranges and ranges[-1][1] == code_point - 1:
+            ranges[-1] = (ranges[-1][0], code_point)
+        else:
+            ranges.append((code_point, code_point))
+    return ranges
+
+
+@functools.cache
+def _uncovered_pattern() -> re.Pattern[str]:
+    """One character class of every character no stack covers, so the search runs in C."""
+    allowed = covered() | frozenset(range(0x80))  # ASCII: DejaVu has all of it, and markup must survive
+    parts = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _ranges(allowed))
+    return re.compile(f"[^{parts}]")
+
+
+def unprintable(text: str) -> list[str]:
+    """The distinct characters of `text` that no memo font covers, in order of first appearance."""
+    found = _uncovered_pattern().findall(text or "")
+    return [character for character in dict.fromkeys(found) if not _needs_no_glyph(ord(character))]
+
+
+def _stand_in(match: re.Match[str]) -> str:
+    character = match.group(0)
+    return character if _needs_no_glyph(ord(character)) else STAND_IN
+
+
+def printable(text: str) -> str:
+    """`text` with every character that no memo font covers replaced by STAND_IN."""
+    return _uncovered_pattern().sub(_stand_in, text)
