@@ -21,9 +21,13 @@ import logging
 import re
 import subprocess
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from fontTools.ttLib import TTFont
+
+from remiss.richtext import WORD_SYMBOLS
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +100,11 @@ def _family_coverage() -> dict[str, frozenset[int]]:
     for family, paths in _font_files().items():
         maps = [_character_map(path) for path in sorted(paths)]
         coverage[family] = frozenset.intersection(*maps) if maps else frozenset()
+    missing = [family for family, covers in coverage.items() if not covers]
+    if missing:
+        # What these fonts would print becomes the stand-in: loud, so the machine gets its packages.
+        logger.error("Memo fonts not installed: %s. Run `%s` (DEB_RUN in the Makefile).",
+                     ", ".join(missing), MAKE_TARGET)
     return coverage
 
 
@@ -108,7 +117,7 @@ def missing_families() -> list[str]:
 def covered() -> frozenset[int]:
     """The characters that print in every stack: body text and headings alike."""
     families = _family_coverage()
-    stacks = [frozenset().union(*(families.get(family, frozenset()) for family in stack)) for stack in MEMO_STACKS]
+    stacks = [frozenset().union(*(families[family] for family in stack)) for stack in MEMO_STACKS]
     return frozenset.intersection(*stacks)
 
 
@@ -126,7 +135,7 @@ def _ranges(code_points: Iterable[int]) -> list[tuple[int, int]]:
 def _uncovered_pattern() -> re.Pattern[str]:
     """One character class of every character no stack covers, so the search runs in C."""
     allowed = covered() | frozenset(range(0x80))  # ASCII: DejaVu has all of it, and markup must survive
-    parts = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _ranges(allowed))
+    parts = "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in _ranges(allowed))
     return re.compile(f"[^{parts}]")
 
 
@@ -144,3 +153,44 @@ def _stand_in(match: re.Match[str]) -> str:
 def printable(text: str) -> str:
     """`text` with every character that no memo font covers replaced by STAND_IN."""
     return _uncovered_pattern().sub(_stand_in, text)
+
+
+# How many characters the save message names; a longer paste gets "och N till".
+NAMED_AT_MOST = 8
+
+
+def _strings(value: object) -> Iterable[str]:
+    """The strings in `value`: itself, or those in a form's cleaned_data and its lists (points)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def _swedish_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " " + _("och") + " " + items[-1]
+
+
+def unprintable_message(*values: object) -> str | None:
+    """What to tell the person who saved `values` (texts, or a form's cleaned_data) when some
+    characters in them will print as the stand-in; None when everything prints."""
+    # Word's private-use bullets are shown as lists or symbols (remiss.richtext.display), not as it.
+    texts = "\n".join(text for value in values for text in _strings(value))
+    found = [character for character in unprintable(texts) if character not in WORD_SYMBOLS]
+    if not found:
+        return None
+    named = [f"{character} (U+{ord(character):04X})" for character in found[:NAMED_AT_MOST]]
+    if len(found) > NAMED_AT_MOST:
+        rest = len(found) - NAMED_AT_MOST
+        named.append(ngettext("%(n)d tecken till", "%(n)d tecken till", rest) % {"n": rest})
+    return ngettext(
+        "Texten är sparad som du skrev den, men tecknet %(chars)s finns inte i promemorians typsnitt. "
+        "Det skrivs ut som %(stand_in)s i PDF-promemorian.",
+        "Texten är sparad som du skrev den, men tecknen %(chars)s finns inte i promemorians typsnitt. "
+        "De skrivs ut som %(stand_in)s i PDF-promemorian.",
+        len(found),
+    ) % {"chars": _swedish_list(named), "stand_in": STAND_IN}

@@ -17,9 +17,11 @@ from pathlib import Path
 import pypdf
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from remiss import glyphs
 from remiss.memo.store import build_memo
+from remiss.models import Opinion
 from remiss.richtext import display
 from tests.factories import CaseFactory
 
@@ -61,7 +63,7 @@ def _normal(text: str, *, marks: bool = True) -> str:
 def _texts() -> tuple[str, str]:
     """The case's title (running header and h1: the sans stack) and its background (serif, with a
     user subheading in sans): each sample in a paragraph, a subheading, bold and italic."""
-    parts = [f"<h3>{sample}</h3><p>{sample}</p><p><strong>{sample}</strong> <em>{sample}</em></p>" for sample in CORPUS.values()]
+    parts = [f"<h3>{text}</h3><p>{text}</p><p><strong>{text}</strong> <em>{text}</em></p>" for text in CORPUS.values()]
     parts.append(f"<p>Okänt: {UNCOVERED}.</p>")
     return "Remiss " + " ".join(CORPUS.values()), "".join(parts) + WORD_LIST
 
@@ -92,7 +94,8 @@ def test_the_corpus_prints_without_notdef_and_reads_back(glyph_memo, tmp_path: P
                              check=True).stdout
     reader = pypdf.PdfReader(io.BytesIO(compiled.pdf))
     pypdf_text = "".join(page.extract_text() for page in reader.pages)
-    expected = {**CORPUS, "okänt": f"Okänt: {glyphs.STAND_IN}{glyphs.STAND_IN}.", "word-lista": "Stöd till föräldrar"}
+    stand_ins = glyphs.STAND_IN * len(UNCOVERED)
+    expected = {**CORPUS, "okänt": f"Okänt: {stand_ins}.", "word-lista": "Stöd till föräldrar"}
     missing = [
         f"{tool}: {name} {sample!r}"
         for tool, text, marks in (("pdftotext", poppler, False), ("pypdf", pypdf_text, True))
@@ -151,3 +154,37 @@ def test_the_stand_in_prints_in_every_stack_and_typed_text_is_reported() -> None
 ])
 def test_word_bullets_are_shown_as_lists_or_symbols(stored: str, shown: str) -> None:
     assert display(stored) == shown
+
+
+# --- Saving: the person is told which characters will print as the stand-in -------------------------
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_saving_a_character_no_font_has_warns_in_swedish_and_keeps_the_text(client, officer, referred) -> None:
+    _case, referral, _office = referred
+    version = Opinion.objects.get(referral=referral).version
+    typed = "<p>Tack 👍 för \uf0b7 ＜förslaget＞ \ue000 och \U0003fffe.</p>"
+    client.force_login(officer)
+    response = client.post(reverse("officer_referral", args=[referral.pk]), {
+        "date": "2030-02-10", "text": typed, "proposed_decision": "<p>Nämnden godkänner.</p>",
+        "version": str(version), "action": "save"}, follow=True)
+    assert response.status_code == 200
+    shown = _messages(response)
+    assert "Tjänsteutlåtandet är sparat." in shown
+    (warning,) = [m for m in shown if "typsnitt" in m]
+    assert warning == (
+        "Texten är sparad som du skrev den, men tecknen \ue000 (U+E000) och \U0003fffe (U+3FFFE) finns inte i "
+        "promemorians typsnitt. De skrivs ut som \ufffd i PDF-promemorian."
+    )
+    assert Opinion.objects.get(referral=referral).text == typed  # nothing typed is changed
+
+
+def test_saving_printable_text_gives_no_warning(client, registrar, case) -> None:
+    client.force_login(registrar)
+    response = client.post(reverse("case_background", args=[case.pk]), {
+        "text": "<p>" + " ".join(CORPUS.values()) + "</p><p>\uf0b7 Förskola</p>"}, follow=True)
+    assert response.status_code == 200
+    assert [m for m in _messages(response) if "typsnitt" in m] == []

@@ -1,4 +1,5 @@
 """The start page sends each person to their own way through the app, and the health check."""
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
@@ -6,6 +7,7 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 
 from remiss.access import is_registrar
+from remiss.glyphs import unprintable_message
 from remiss.models import User
 
 
@@ -18,6 +20,14 @@ def home(request):
     if request.user.role == User.Role.POLITICIAN:
         return redirect("politician_home")
     return redirect("admin:index")
+
+
+def warn_unprintable(request: HttpRequest, *values: object) -> None:
+    """After a save: warn, in Swedish, about characters of the saved texts (or a form's
+    cleaned_data) that the memo's fonts lack and will print as a stand-in. The text is kept as typed."""
+    message = unprintable_message(*values)
+    if message:
+        messages.warning(request, message)
 
 
 def page_links(request: HttpRequest, page: Page, param: str = "sida") -> dict:

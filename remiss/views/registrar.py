@@ -45,6 +45,7 @@ from remiss.forms import (
 )
 from remiss.models import Body, Case, CityProposal, Decision, Memo, Proposal, Referral, Statement, genitive
 from remiss.richtext import sanitize
+from remiss.views.common import warn_unprintable
 from remiss.workflow import AuthorSpec, ConflictError, LockedError, WorkflowError
 
 logger = logging.getLogger(__name__)
@@ -104,6 +105,7 @@ def case_create(request):
             _refused(request, error)
         else:
             messages.success(request, _("Ärendet %(ref)s är registrerat.") % {"ref": case.reference})
+            warn_unprintable(request, form.cleaned_data)
             return redirect("case_detail", pk=case.pk)
     return _render(request, "case_form.html", {"form": form, "case": None})
 
@@ -119,6 +121,7 @@ def case_edit(request, pk: int):
             _refused(request, error)
         else:
             messages.success(request, _("Ärendets uppgifter är sparade."))
+            warn_unprintable(request, form.cleaned_data)
             return redirect("case_detail", pk=case.pk)
     return _render(request, "case_form.html", {"form": form, "case": case})
 
@@ -204,6 +207,7 @@ def case_proposals(request, pk: int):
             # "förslag" is neuter, "bedömning" common gender: "Förslag 1 är tillagt", "Bedömning 1 är tillagd"
             added = _("Förslag %(number)s är tillagt.") if proposal.kind == Proposal.Kind.FORSLAG else _("Bedömning %(number)s är tillagd.")
             messages.success(request, added % {"number": proposal.number})
+            warn_unprintable(request, form.cleaned_data)
             return redirect("case_proposals", pk=case.pk)
     return _render(request, "proposals.html", {"case": case, "form": form, "proposals": list(case.proposals.all())})
 
@@ -421,6 +425,7 @@ def case_background(request, pk: int):
         _refused(request, error)
         return _background_page(request, case, form)
     messages.success(request, _("Ärendet (bakgrunden) är sparat."))
+    warn_unprintable(request, form.cleaned_data)
     return redirect("case_detail", pk=case.pk)
 
 
@@ -492,6 +497,7 @@ def case_city_proposal(request, pk: int):
                 _refused(request, error)
             else:
                 messages.success(request, _("Förslaget till beslut är sparat."))
+                warn_unprintable(request, form.cleaned_data)
                 return redirect("case_detail", pk=case.pk)
     else:
         form = CityProposalForm(initial=initial, case=case)
@@ -534,6 +540,7 @@ def case_city_decisions(request, pk: int):
             _refused(request, error)
         else:
             messages.success(request, _("%(body)s beslut är registrerat.") % {"body": _genitive(form.body)})
+            warn_unprintable(request, form.cleaned_data)
             return redirect("case_city_decisions", pk=case.pk)
     for decision in decisions:  # what the page offers; the workflow asks again on saving
         decision.case = case
@@ -580,6 +587,7 @@ def city_statement(request, pk: int, did: int):
             _refused(request, error)
         else:
             messages.success(request, _("Uttalandet är tillagt i %(body)s beslut.") % {"body": _genitive(decision.body).lower()})
+            warn_unprintable(request, form.cleaned_data)
             return redirect("case_city_decisions", pk=pk)
     return _render(request, "city_statement.html", {"case": decision.case, "decision": decision, "form": form})
 
@@ -626,6 +634,7 @@ def city_decision_edit(request, pk: int, did: int):
                 refusal = refusal or (error if isinstance(error, LockedError) else None)
             else:
                 messages.success(request, _("%(body)s beslut är ändrat.") % {"body": _genitive(decision.body)})
+                warn_unprintable(request, form.cleaned_data)
                 return redirect("case_city_decisions", pk=pk)
     return _render(request, "city_decision_edit.html", {
         "case": case, "decision": decision, "form": form, "conflict": conflict, "refusal": refusal,
@@ -680,6 +689,7 @@ def city_statement_edit(request, pk: int, did: int, sid: int):
             refusal = refusal or (error if isinstance(error, LockedError) else None)
         else:
             messages.success(request, _("Uttalandet i %(body)s beslut är ändrat.") % {"body": _genitive(decision.body).lower()})
+            warn_unprintable(request, form.cleaned_data)
             return redirect("case_city_decisions", pk=pk)
     return _render(request, "city_statement.html", {
         "case": decision.case, "decision": decision, "form": form, "statement": statement, "line": full_line(statement),
