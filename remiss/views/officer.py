@@ -326,6 +326,7 @@ def officer_positions(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, ngettext(
             "%(n)d ställningstagande är sparat.", "%(n)d ställningstaganden är sparade.", len(changed),
         ) % {"n": len(changed)})
+        warn_unprintable(request, [row.cleaned_data["comment"] for row in changed])
     else:
         messages.info(request, _("Inga ställningstaganden ändrades."))
     return redirect(reverse("officer_referral", args=[referral.pk]) + "#positions-heading")
