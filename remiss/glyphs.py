@@ -49,19 +49,26 @@ MAKE_TARGET = "make system-deps"
 # square □ could: it looks like the ballot box ☐ that real texts use for check lists.)
 STAND_IN = "\ufffd"
 
-# Characters that need no glyph: controls, format characters (zero-width space and joiner, soft
-# hyphen, bidi marks, emoji tags) and variation selectors are shaped away by HarfBuzz, and
-# whitespace is laid out by WeasyPrint; none of them ever becomes a `.notdef`.
+# Characters that need no glyph of their own: format characters (zero-width space and joiner, soft
+# hyphen, bidi marks, emoji tags) and variation selectors are shaped away by HarfBuzz.
 _VARIATION_SELECTORS = (range(0xFE00, 0xFE10), range(0xE0100, 0xE01F0))
+# Control characters and line separators, on the other hand, WeasyPrint draws as `.notdef` even when
+# a font maps them. Word's manual line break (U+000B), a form feed or U+2028 separate words, so each
+# is shown as a space; the only ones laid out as they are: tab, line feed and carriage return.
+_LAID_OUT = frozenset(map(ord, "\t\n\r")) | frozenset(range(0x20, 0x7F))
+_DRAWN_AS_NOTDEF = frozenset({"Cc", "Zl", "Zp"})  # controls, U+2028 and U+2029
 
 
-def _needs_no_glyph(code_point: int) -> bool:
-    character = chr(code_point)
-    return (
-        character.isspace()
-        or unicodedata.category(character) in {"Cc", "Cf"}
-        or any(code_point in selectors for selectors in _VARIATION_SELECTORS)
-    )
+def _shaped_away(character: str) -> bool:
+    code_point = ord(character)
+    return unicodedata.category(character) == "Cf" or any(code_point in vs for vs in _VARIATION_SELECTORS)
+
+
+def _shown_as(character: str) -> str:
+    """What an uncovered `character` becomes: a space, itself (no glyph needed) or STAND_IN."""
+    if character.isspace() or unicodedata.category(character) == "Cc":
+        return " "
+    return character if _shaped_away(character) else STAND_IN
 
 
 def _font_files() -> dict[str, list[str]]:
@@ -134,25 +141,22 @@ def _ranges(code_points: Iterable[int]) -> list[tuple[int, int]]:
 @functools.cache
 def _uncovered_pattern() -> re.Pattern[str]:
     """One character class of every character no stack covers, so the search runs in C."""
-    allowed = covered() | frozenset(range(0x80))  # ASCII: DejaVu has all of it, and markup must survive
+    drawn = {code_point for code_point in covered() if unicodedata.category(chr(code_point)) not in _DRAWN_AS_NOTDEF}
+    allowed = _LAID_OUT | drawn
     parts = "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in _ranges(allowed))
     return re.compile(f"[^{parts}]")
 
 
 def unprintable(text: str) -> list[str]:
-    """The distinct characters of `text` that no memo font covers, in order of first appearance."""
-    found = _uncovered_pattern().findall(text or "")
-    return [character for character in dict.fromkeys(found) if not _needs_no_glyph(ord(character))]
-
-
-def _stand_in(match: re.Match[str]) -> str:
-    character = match.group(0)
-    return character if _needs_no_glyph(ord(character)) else STAND_IN
+    """The distinct characters of `text` that no memo font covers, in order of first appearance
+    (not counting controls, separators and format characters, which need no glyph)."""
+    found = dict.fromkeys(_uncovered_pattern().findall(text or ""))
+    return [character for character in found if _shown_as(character) == STAND_IN]
 
 
 def printable(text: str) -> str:
-    """`text` with every character that no memo font covers replaced by STAND_IN."""
-    return _uncovered_pattern().sub(_stand_in, text)
+    """`text` with every character that no memo font covers replaced by STAND_IN (or a space)."""
+    return _uncovered_pattern().sub(lambda match: _shown_as(match.group(0)), text)
 
 
 # How many characters the save message names; a longer paste gets "och N till".

@@ -44,6 +44,9 @@ CORPUS = {
 }
 # A private-use character and an unassigned one: no font has them, so each prints as the stand-in.
 UNCOVERED = "\ue000\U0003fffe"
+# Word's manual line break (U+000B), a form feed, U+2028 and NEL survive the sanitiser in pasted HTML;
+# WeasyPrint would draw each as `.notdef`, so they print as spaces.
+SEPARATED = "Radbrytning\x0bfrån Word\x0csida\u2028rad\x85slut"
 # Word's Symbol-font bullets, as a paste from Word gives them: a list in the memo, not two
 # private-use characters.
 WORD_LIST = "<p>\uf0b7 Stöd till föräldrar</p><p>\uf0b7\tFörskola</p>"
@@ -64,7 +67,7 @@ def _texts() -> tuple[str, str]:
     """The case's title (running header and h1: the sans stack) and its background (serif, with a
     user subheading in sans): each sample in a paragraph, a subheading, bold and italic."""
     parts = [f"<h3>{text}</h3><p>{text}</p><p><strong>{text}</strong> <em>{text}</em></p>" for text in CORPUS.values()]
-    parts.append(f"<p>Okänt: {UNCOVERED}.</p>")
+    parts.append(f"<p>Okänt: {UNCOVERED}.</p><p>{SEPARATED}</p>")
     return "Remiss " + " ".join(CORPUS.values()), "".join(parts) + WORD_LIST
 
 
@@ -95,7 +98,8 @@ def test_the_corpus_prints_without_notdef_and_reads_back(glyph_memo, tmp_path: P
     reader = pypdf.PdfReader(io.BytesIO(compiled.pdf))
     pypdf_text = "".join(page.extract_text() for page in reader.pages)
     stand_ins = glyphs.STAND_IN * len(UNCOVERED)
-    expected = {**CORPUS, "okänt": f"Okänt: {stand_ins}.", "word-lista": "Stöd till föräldrar"}
+    expected = {**CORPUS, "okänt": f"Okänt: {stand_ins}.", "word-lista": "Stöd till föräldrar",
+                "avskiljare": "Radbrytning från Word sida rad slut"}
     missing = [
         f"{tool}: {name} {sample!r}"
         for tool, text, marks in (("pdftotext", poppler, False), ("pypdf", pypdf_text, True))
@@ -143,6 +147,9 @@ def test_the_stand_in_prints_in_every_stack_and_typed_text_is_reported() -> None
     assert glyphs.unprintable(text) == ["\ue000", "\U0003fffe"]
     assert glyphs.printable(text) == text.replace("\ue000", "\ufffd").replace("\U0003fffe", "\ufffd")
     assert glyphs.unprintable("<p>Åsa – „citat” № 5 ½</p>") == []
+    # Controls and separators need no glyph: they print as spaces and are not reported.
+    assert glyphs.printable(f"{SEPARATED}\x01!\t\n") == "Radbrytning från Word sida rad slut !\t\n"
+    assert glyphs.unprintable(SEPARATED + "\x01") == []
 
 
 @pytest.mark.parametrize(("stored", "shown"), [
