@@ -4,8 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 # Debian packages the app and its tests need: fonts for the PDF (nothing is downloaded at run
-# time), poppler-utils to look at PDF pages, chromium for the browser tests.
-DEB_RUN := fonts-dejavu-core fonts-dejavu-extra
+# time), poppler-utils to look at PDF pages, chromium for the browser tests. The memo's fonts
+# (remiss/glyphs.py, memo.css): DejaVu for the text; Noto Serif Hebrew from fonts-noto-core for
+# Yiddish; Symbola for emoji, arrows and check marks; Droid Sans Fallback for fullwidth forms;
+# fontconfig's fc-list to find them.
+DEB_RUN := fonts-dejavu-core fonts-dejavu-extra fonts-noto-core fonts-symbola fonts-droid-fallback fontconfig
 DEB_TEST := $(DEB_RUN) poppler-utils chromium
 # axe-core for the browser tests' accessibility checks: pinned in package.json/package-lock.json,
 # installed into node_modules by npm (Debian's `npm`, added only when no npm is on the PATH).

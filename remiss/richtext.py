@@ -91,3 +91,39 @@ def to_plain(value: str | None) -> str:
         return ""
     text = nh3.clean(re.sub(r"</(p|h3|h4|li)>|<br\s*/?>", "\n", value), tags=set())
     return html.unescape(re.sub(r"[ \t]+", " ", text)).strip()
+
+
+# Word writes the bullets of its Symbol- and Wingdings-font lists as private-use characters: pasted
+# as text they arrive as "\uf0b7 Förskola", and no font has a glyph for them. At the start of a
+# paragraph they are what the writer meant as a list; anywhere else they stand for the symbol Word
+# showed. Only what is shown changes (pages and memo); the stored text keeps what was pasted.
+WORD_SYMBOLS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf076": "❖", "\uf0d8": "➢", "\uf0fc": "✓"}
+_WORD_BULLET = "[" + "".join(WORD_SYMBOLS) + "]"
+# A run of paragraphs that each start with a bullet; inside one, a bullet after a line break or a
+# space (plain text joins its lines with spaces) starts the next item.
+_BULLET_PARAGRAPHS = re.compile(r"(?:<p>\s*%s(?:(?!</p>).)*</p>\s*)+" % _WORD_BULLET, re.S)
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_ITEM_BREAK = re.compile(r"(?:\s|<br>)*%s\s*" % _WORD_BULLET)
+_ITEM_START = re.compile(r"<li>\s*%s\s*" % _WORD_BULLET)
+_ANY_BULLET = re.compile(_WORD_BULLET)
+
+
+def _bullet_list(match: re.Match[str]) -> str:
+    items = [item.strip() for paragraph in _PARAGRAPH.findall(match.group(0)) for item in _ITEM_BREAK.split(paragraph)]
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in items if item) + "</ul>"
+
+
+def word_bullets(cleaned: str) -> str:
+    """Sanitised HTML with Word's private-use bullets made into list items (or their symbols)."""
+    if not _ANY_BULLET.search(cleaned):
+        return cleaned
+    listed = _ITEM_START.sub("<li>", _BULLET_PARAGRAPHS.sub(_bullet_list, cleaned))
+    shown = _ANY_BULLET.sub(lambda m: WORD_SYMBOLS[m.group(0)], listed)
+    # Splitting a paragraph at a bullet inside <strong>…</strong> leaves tags open; the allowlist
+    # closes and nests them again.
+    return sanitize(shown)
+
+
+def display(value: str | None) -> str:
+    """A stored text as pages and the memo show it: sanitised, with Word's bullets as lists."""
+    return word_bullets(sanitize(value))

@@ -35,7 +35,7 @@ from remiss.models import (
     StatementAuthor,
 )
 from remiss.positions import PositionMatrix, breakable, build_matrix, publishes_positions
-from remiss.richtext import sanitize
+from remiss.richtext import display
 
 MONTHS_SV = (
     "januari", "februari", "mars", "april", "maj", "juni",
@@ -60,9 +60,9 @@ def user_html(value: str | None, *, demote: int = 0) -> str:
     Texts are stored sanitised; cleaning them again here means a row written around the workflow
     (a migration, the admin, a restore) still cannot bring markup or URLs into the PDF. Demoting
     keeps the heading outline of the tagged PDF in order: an opinion's own subheadings sit below
-    the body's heading.
+    the body's heading. Word's private-use bullets become list items, as on the pages.
     """
-    cleaned = sanitize(value)
+    cleaned = display(value)
     if demote:
         cleaned = _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + demote, 6)}>", cleaned)
     return cleaned

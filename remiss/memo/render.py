@@ -21,6 +21,7 @@ from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from remiss.glyphs import printable
 from remiss.memo.gather import RESERVATIONS_ANCHOR, RESERVATIONS_HEADING, MemoData
 
 STATIC_SCHEME = "remiss-static"
@@ -120,8 +121,11 @@ def break_long_words(html: str) -> str:
 
 
 def render_pdf(html: str) -> RenderedPdf:
-    """Lay out `html` and write it as a tagged PDF/UA-1 file."""
-    html = break_long_words(html)
+    """Lay out `html` and write it as a tagged PDF/UA-1 file.
+
+    A character no memo font covers becomes a visible stand-in first (remiss.glyphs): WeasyPrint
+    would draw it as `.notdef` and write its whole fallback font without a usable text layer."""
+    html = printable(break_long_words(html))
     document = HTML(string=html, url_fetcher=StaticOnlyFetcher(), media_type="print").render(pdf_variant=PDF_VARIANT)
     pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
     return RenderedPdf(pdf=pdf, pages=len(document.pages))

@@ -1,5 +1,6 @@
 """The start page sends each person to their own way through the app, the confirmation page every
 role's final moves share, and the health check."""
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page
 from django.forms import Form
@@ -8,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from remiss.access import is_registrar
+from remiss.glyphs import unprintable_message
 from remiss.models import Case, User
 
 
@@ -20,6 +22,14 @@ def home(request):
     if request.user.role == User.Role.POLITICIAN:
         return redirect("politician_home")
     return redirect("admin:index")
+
+
+def warn_unprintable(request: HttpRequest, *values: object) -> None:
+    """After a save: warn, in Swedish, about characters of the saved texts (or a form's
+    cleaned_data) that the memo's fonts lack and will print as a stand-in. The text is kept as typed."""
+    message = unprintable_message(*values)
+    if message:
+        messages.warning(request, message)
 
 
 def page_links(request: HttpRequest, page: Page, param: str = "sida", *, path: str = "", anchor: str = "") -> dict:

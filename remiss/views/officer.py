@@ -24,7 +24,7 @@ from remiss.diff import build_conflict, points_html
 from remiss.forms import DeclineForm, NamndDecisionForm, OpinionForm, tie_error
 from remiss.models import Decision, Opinion, Position, Referral, User, genitive
 from remiss.richtext import sanitize
-from remiss.views.common import confirm_page, confirmed, page_links
+from remiss.views.common import confirm_page, confirmed, page_links, warn_unprintable
 from remiss.workflow import ConflictError, LockedError, WorkflowError
 
 _R = Referral.Status
@@ -160,6 +160,7 @@ def officer_referral(request: HttpRequest, pk: int) -> HttpResponse:
     except WorkflowError as error:
         referral.refresh_from_db()
         return _referral_page(request, referral, decision, form, error=str(error), status=_status_for(error))
+    warn_unprintable(request, data)  # saved, whether or not it can be marked ready below
     if request.POST.get("action") == "ready":
         try:
             workflow.mark_opinion_ready(referral, by=request.user)
@@ -218,6 +219,7 @@ def officer_decline(request: HttpRequest, pk: int) -> HttpResponse:
         referral.refresh_from_db()
         return _referral_page(request, referral, decision, error=str(error), status=_status_for(error))
     messages.success(request, _("%(body)s avstår från att svara.") % {"body": referral.body.name})
+    warn_unprintable(request, referral.decline_reason)
     return redirect("officer_referral", pk=referral.pk)
 
 
@@ -283,6 +285,7 @@ def officer_decision(request: HttpRequest, pk: int) -> HttpResponse:
         if decision is not None:
             decision.refresh_from_db()
         return _decision_page(request, referral, decision, form, error=str(error), status=_status_for(error))
+    warn_unprintable(request, data)
     return redirect("officer_decision", pk=referral.pk)
 
 
@@ -389,6 +392,7 @@ def officer_positions(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, ngettext(
             "%(n)d ställningstagande är sparat.", "%(n)d ställningstaganden är sparade.", len(changes),
         ) % {"n": len(changes)})
+        warn_unprintable(request, [change.comment for change in changes])
     else:
         messages.info(request, _("Inga ställningstaganden ändrades."))
     return redirect(_positions_url(referral, request.GET.get(PAGE_PARAM)))
@@ -492,6 +496,7 @@ def officer_word_review(request: HttpRequest, pk: int) -> HttpResponse:
         return _word_review_page(request, referral, decision, pending, error=str(error), status=_status_for(error))
     _set_pending_import(request, referral, None)
     messages.success(request, _("Texten från Word-filen har ersatt tjänsteutlåtandets text. Den tidigare versionen finns kvar i historiken."))
+    warn_unprintable(request, pending["html"])
     return redirect("officer_referral", pk=referral.pk)
 
 

@@ -28,7 +28,7 @@ from remiss.access import (
     statement_kinds_for,
 )
 from remiss.attribution import full_line, has_own_text
-from remiss.views.common import page_links
+from remiss.views.common import page_links, warn_unprintable
 from remiss.diff import build_conflict
 from remiss.forms import PoliticianStatementEditForm, PoliticianStatementForm, tie_error
 from remiss.models import Decision, Politician, Seat, Statement, StatementAuthor
@@ -140,6 +140,7 @@ def politician_statement_add(request: HttpRequest, pk: int) -> HttpResponse:
         tie_error(form, field, str(error))
         return _statement_page(request, form, decision=decision, status=_status_for(error))
     messages.success(request, _("Uttalandet är tillagt."))
+    warn_unprintable(request, data)
     if invitees:
         messages.info(request, _(
             "Inbjudan har skickats till %(names)s. En inbjuden står med i uttalandet först när inbjudan är accepterad."
@@ -205,6 +206,7 @@ def politician_statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         tie_error(form, "coauthors" if invitees else None, str(error))
         return _statement_page(request, form, decision=decision, statement=statement, status=_status_for(error))
     messages.success(request, _("Uttalandet är sparat."))
+    warn_unprintable(request, data)
     if invitees:
         messages.info(request, _(
             "Inbjudan har skickats till %(names)s. En inbjuden står med i uttalandet först när inbjudan är accepterad."

@@ -45,7 +45,7 @@ from remiss.forms import (
 )
 from remiss.models import Body, Case, CityProposal, Decision, Memo, Proposal, Referral, Statement, genitive
 from remiss.richtext import sanitize
-from remiss.views.common import confirm_page, confirmed
+from remiss.views.common import confirm_page, confirmed, warn_unprintable
 from remiss.workflow import AuthorSpec, ConflictError, LockedError, WorkflowError
 
 logger = logging.getLogger(__name__)
@@ -105,6 +105,7 @@ def case_create(request):
             _refused(request, error)
         else:
             messages.success(request, _("Ärendet %(ref)s är registrerat.") % {"ref": case.reference})
+            warn_unprintable(request, form.cleaned_data)
             return redirect("case_detail", pk=case.pk)
     return _render(request, "case_form.html", {"form": form, "case": None})
 
@@ -120,6 +121,7 @@ def case_edit(request, pk: int):
             _refused(request, error)
         else:
             messages.success(request, _("Ärendets uppgifter är sparade."))
+            warn_unprintable(request, form.cleaned_data)
             return redirect("case_detail", pk=case.pk)
     return _render(request, "case_form.html", {"form": form, "case": case})
 
@@ -207,6 +209,7 @@ def case_proposals(request, pk: int):
             # "förslag" is neuter, "bedömning" common gender: "Förslag 1 är tillagt", "Bedömning 1 är tillagd"
             added = _("Förslag %(number)s är tillagt.") if proposal.kind == Proposal.Kind.FORSLAG else _("Bedömning %(number)s är tillagd.")
             messages.success(request, added % {"number": proposal.number})
+            warn_unprintable(request, form.cleaned_data)
             return redirect("case_proposals", pk=case.pk)
     return _render(request, "proposals.html", {"case": case, "form": form, "proposals": list(case.proposals.all())})
 
@@ -335,6 +338,7 @@ def referral_event(request, pk: int, rid: int):
             _refused(request, error)
         else:
             messages.success(request, _referral_event_done(event, referral))
+            warn_unprintable(request, *(extra or {}).values())
     if back == "referral":
         return redirect("case_referral", pk=pk, rid=rid)
     return redirect("case_detail", pk=pk)
@@ -434,6 +438,7 @@ def case_background(request, pk: int):
         _refused(request, error)
         return _background_page(request, case, form)
     messages.success(request, _("Ärendet (bakgrunden) är sparat."))
+    warn_unprintable(request, form.cleaned_data)
     return redirect("case_detail", pk=case.pk)
 
 
@@ -505,6 +510,7 @@ def case_city_proposal(request, pk: int):
                 _refused(request, error)
             else:
                 messages.success(request, _("Förslaget till beslut är sparat."))
+                warn_unprintable(request, form.cleaned_data)
                 return redirect("case_detail", pk=case.pk)
     else:
         form = CityProposalForm(initial=initial, case=case)
@@ -547,6 +553,7 @@ def case_city_decisions(request, pk: int):
             _refused(request, error)
         else:
             messages.success(request, _("%(body)s beslut är registrerat.") % {"body": _genitive(form.body)})
+            warn_unprintable(request, form.cleaned_data)
             return redirect("case_city_decisions", pk=case.pk)
     for decision in decisions:  # what the page offers; the workflow asks again on saving
         decision.case = case
@@ -601,6 +608,7 @@ def city_statement(request, pk: int, did: int):
             _refused(request, error)
         else:
             messages.success(request, _("Uttalandet är tillagt i %(body)s beslut.") % {"body": _genitive(decision.body).lower()})
+            warn_unprintable(request, form.cleaned_data)
             return redirect("case_city_decisions", pk=pk)
     return _render(request, "city_statement.html", {"case": decision.case, "decision": decision, "form": form})
 
@@ -647,6 +655,7 @@ def city_decision_edit(request, pk: int, did: int):
                 refusal = refusal or (error if isinstance(error, LockedError) else None)
             else:
                 messages.success(request, _("%(body)s beslut är ändrat.") % {"body": _genitive(decision.body)})
+                warn_unprintable(request, form.cleaned_data)
                 return redirect("case_city_decisions", pk=pk)
     return _render(request, "city_decision_edit.html", {
         "case": case, "decision": decision, "form": form, "conflict": conflict, "refusal": refusal,
@@ -701,6 +710,7 @@ def city_statement_edit(request, pk: int, did: int, sid: int):
             refusal = refusal or (error if isinstance(error, LockedError) else None)
         else:
             messages.success(request, _("Uttalandet i %(body)s beslut är ändrat.") % {"body": _genitive(decision.body).lower()})
+            warn_unprintable(request, form.cleaned_data)
             return redirect("case_city_decisions", pk=pk)
     return _render(request, "city_statement.html", {
         "case": decision.case, "decision": decision, "form": form, "statement": statement, "line": full_line(statement),
