@@ -22,6 +22,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from remiss.memo.gather import RESERVATIONS_ANCHOR, RESERVATIONS_HEADING, MemoData
+from remiss.memo.tagging import repair_structure
 
 STATIC_SCHEME = "remiss-static"
 STYLESHEET = "remiss/memo.css"
@@ -120,8 +121,12 @@ def break_long_words(html: str) -> str:
 
 
 def render_pdf(html: str) -> RenderedPdf:
-    """Lay out `html` and write it as a tagged PDF/UA-1 file."""
+    """Lay out `html` and write it as a tagged PDF/UA-1 file.
+
+    WeasyPrint's structure tree is then repaired (`repair_structure`): the running header and page
+    numbers become artifacts, list items and table headers are tagged as PDF/UA-1 wants them.
+    """
     html = break_long_words(html)
     document = HTML(string=html, url_fetcher=StaticOnlyFetcher(), media_type="print").render(pdf_variant=PDF_VARIANT)
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    pdf = repair_structure(document.write_pdf(pdf_variant=PDF_VARIANT))
     return RenderedPdf(pdf=pdf, pages=len(document.pages))
