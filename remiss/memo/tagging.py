@@ -20,11 +20,11 @@ The XMP metadata (PDF/UA identification) and everything else in the file are lef
 from __future__ import annotations
 
 import io
+import re
 
 import pikepdf
 
 Element = pikepdf.Dictionary
-PAGINATION = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
 LIST_ITEM_PARTS = ("/Lbl", "/LBody")
 
 
@@ -32,13 +32,13 @@ def repair_structure(pdf: bytes) -> bytes:
     """`pdf` (WeasyPrint's tagged output) with the three repairs above."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
         root = document.Root.StructTreeRoot
-        in_tree = {element.objgen for element, _parent in _walk(root)}
-        _margin_content_as_artifacts(document, root, in_tree)
-        _reshape_list_items(document, root)
-        _scope_table_headers(root)
+        elements = [element for element, _parent in _walk(root)]
+        _margin_content_as_artifacts(document, root, {element.objgen for element in elements})
+        _reshape_list_items(document, _struct_kids(root)[0], [e for e in elements if e.S == "/LI"])
+        _scope_table_headers([e for e in elements if e.S == "/TR"])
         out = io.BytesIO()
         # Unreferenced objects (the margin boxes' elements) are not written.
-        document.save(out, deterministic_id=True)
+        document.save(out, deterministic_id=True, fix_metadata_version=False)
         return out.getvalue()
 
 
@@ -72,25 +72,36 @@ def _margin_content_as_artifacts(document: pikepdf.Pdf, root: Element, in_tree: 
         if len(kept) == len(parents):
             continue
         renumber = {old: new for new, old in enumerate(kept)}
-        _rewrite_marked_content(document, page, renumber)
-        _renumber_kids({parents[old].objgen: parents[old] for old in kept}.values(), renumber)
+        _rewrite_marked_content(page, renumber, len(parents))
+        moved = {parents[old].objgen: parents[old] for old, new in renumber.items() if old != new}
+        _renumber_kids(moved.values(), renumber)
         parents[:] = [parents[old] for old in kept]
 
 
-def _rewrite_marked_content(document: pikepdf.Pdf, page: pikepdf.Page, renumber: dict[int, int]) -> None:
+# WeasyPrint (pydyf) opens each tagged sequence as "/Span\n<</MCID 3>>\nBDC" and writes every
+# string in a content stream in hex (<0041>), so this cannot match inside text. Matching the bytes
+# is some ten times faster than pikepdf.parse_content_stream and unparse_content_stream.
+MARKED_CONTENT = re.compile(rb"/(\w+)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+
+
+def _rewrite_marked_content(page: pikepdf.Page, renumber: dict[int, int], expected: int) -> None:
     """Sequences whose MCID is not in `renumber` become pagination artifacts; the rest renumbered."""
-    instructions = []
-    for instruction in pikepdf.parse_content_stream(page):
-        operands, operator = instruction.operands, instruction.operator
-        if operator == pikepdf.Operator("BDC") and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]:
-            mcid = int(operands[1].MCID)
-            if mcid in renumber:
-                operands = [operands[0], pikepdf.Dictionary(MCID=renumber[mcid])]
-            else:
-                operands = [pikepdf.Name.Artifact, PAGINATION]
-            instruction = pikepdf.ContentStreamInstruction(operands, operator)
-        instructions.append(instruction)
-    page.obj.Contents = document.make_stream(pikepdf.unparse_content_stream(instructions))
+    found = 0
+
+    def replace(match: re.Match[bytes]) -> bytes:
+        nonlocal found
+        found += 1
+        mcid = int(match.group(2))
+        if mcid not in renumber:
+            return b"/Artifact <</Type /Pagination>> BDC"
+        return b"/%s <</MCID %d>> BDC" % (match.group(1), renumber[mcid])
+
+    contents = page.obj.Contents
+    data = MARKED_CONTENT.sub(replace, contents.read_bytes())
+    if found != expected:
+        # A WeasyPrint that writes marked content differently: fail loudly, never half-repair.
+        raise ValueError(f"Expected {expected} tagged sequences on a page of the memo, found {found}.")
+    contents.write(data)
 
 
 def _renumber_kids(elements, renumber: dict[int, int]) -> None:
@@ -102,15 +113,11 @@ def _renumber_kids(elements, renumber: dict[int, int]) -> None:
 # --- 2. List items -------------------------------------------------------------------------------
 
 
-def _reshape_list_items(document: pikepdf.Pdf, root: Element) -> None:
-    items = [element for element, _parent in _walk(root) if element.S == "/LI"]
+def _reshape_list_items(document: pikepdf.Pdf, document_element: Element, items: list[Element]) -> None:
     for item in items:
         _wrap_in_body(document, item)
-    document_element = _struct_kids(root)[0]
-    for item in items:
-        continued = _continued_item(document_element, item)
-        if continued is not None:
-            _join(continued, item)
+    for first, rest in _continued_items(document_element):
+        _join(first, rest)
 
 
 def _new_element(document: pikepdf.Pdf, kind: str, parent: Element, page) -> Element:
@@ -150,28 +157,27 @@ def _page_of(element: Element):
     return None if page is None else page.objgen
 
 
-def _continued_item(document_element: Element, item: Element) -> Element | None:
-    """The LI on the previous page that `item` continues, if `item` is the rest of a broken one.
+def _continued_items(document_element: Element):
+    """(item, rest of it) for each list item broken across pages.
 
     WeasyPrint builds the tree page by page, so the part of an <li> on the next page is the first
-    thing on that page (down the first kids of a top-level element that starts the page), and the
-    item it continues is the last thing on the page before (down the last kids), at the same depth
-    under the same kinds of element. Only the first part of an item has a Lbl.
+    thing on that page (down the first kids of the top-level element that starts the page), and
+    the item it continues is the last thing on the page before (down the last kids), at the same
+    depth under the same kinds of element. Only the first part of an item has a Lbl. Only the
+    outermost item of a break is joined; a nested item broken at the same place stays two items.
     """
-    if any(kid.get("/S") == "/Lbl" for kid in _struct_kids(item)):
-        return None
     top = _struct_kids(document_element)
-    for index in range(1, len(top)):
-        if _page_of(top[index]) == _page_of(top[index - 1]):
+    for before, after in zip(top, top[1:]):
+        if _page_of(before) == _page_of(after):
             continue  # not the first element of its page
-        starts = _spine(top[index], first=True)
-        if not any(element.objgen == item.objgen for element in starts):
-            continue
-        depth = next(i for i, element in enumerate(starts) if element.objgen == item.objgen)
-        ends = _spine(top[index - 1], first=False)
-        if len(ends) > depth and [e.S for e in ends[:depth + 1]] == [e.S for e in starts[:depth + 1]]:
-            return ends[depth]
-    return None
+        starts, ends = _spine(after, first=True), _spine(before, first=False)
+        for start, end in zip(starts, ends):
+            if start.S != end.S:
+                break
+            if start.S == "/LI":
+                if not any(kid.S == "/Lbl" for kid in _struct_kids(start)):
+                    yield end, start
+                break
 
 
 def _join(first: Element, rest: Element) -> None:
@@ -198,10 +204,8 @@ def _remove(element: Element) -> None:
 # --- 3. Table headers -----------------------------------------------------------------------------
 
 
-def _scope_table_headers(root: Element) -> None:
-    for row, _parent in _walk(root):
-        if row.S != "/TR":
-            continue
+def _scope_table_headers(rows: list[Element]) -> None:
+    for row in rows:
         cells = _struct_kids(row)
         named = {str(header) for cell in cells if cell.S == "/TD" for header in cell.get("/A", {}).get("/Headers", [])}
         for cell in cells:
