@@ -27,7 +27,6 @@ from tests.test_memo import DEMO_REFERENCE
 from tests.test_positions import _answer, _proposals
 
 TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}
-PAGE_LABEL = re.compile(r"\d+ \(\d+\)")
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]+)>")
 
 
@@ -60,6 +59,27 @@ class PageContent:
     untagged_text: str = ""  # drawn outside any MCID or Artifact sequence
     untagged_sequences: list[str] = field(default_factory=list)  # BDC/BMC neither MCID nor Artifact
 
+    def open(self, tag: str, mcid: int | None) -> None:
+        if mcid is not None:
+            self.mcid_count[mcid] += 1
+        elif tag != "/Artifact":
+            self.untagged_sequences.append(tag)
+
+    def add_text(self, text: str, stack: list[tuple[str, int | None]]) -> None:
+        """`text` drawn inside the open sequences `stack`: an artifact wins over an MCID around it."""
+        mcid = next((m for _t, m in reversed(stack) if m is not None), None)
+        if any(tag == "/Artifact" for tag, _m in stack):
+            self.artifact_text += text
+        elif mcid is not None:
+            self.mcid_text[mcid] += text
+        else:
+            self.untagged_text += text
+
+
+def _mcid(operands, op: str) -> int | None:
+    properties = operands[1] if op == "BDC" else None
+    return int(properties["/MCID"]) if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties else None
+
 
 def _read_page(page: pikepdf.Page) -> PageContent:
     content, fonts = PageContent(), _font_maps(page)
@@ -68,27 +88,14 @@ def _read_page(page: pikepdf.Page) -> PageContent:
     for operands, operator in pikepdf.parse_content_stream(page):
         op = str(operator)
         if op in ("BDC", "BMC"):
-            tag = str(operands[0])
-            properties = operands[1] if op == "BDC" else None
-            mcid = int(properties["/MCID"]) if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties else None
-            stack.append((tag, mcid))
-            if mcid is not None:
-                content.mcid_count[mcid] += 1
-            elif tag != "/Artifact":
-                content.untagged_sequences.append(tag)
+            stack.append((str(operands[0]), _mcid(operands, op)))
+            content.open(*stack[-1])
         elif op == "EMC":
             stack.pop()
         elif op == "Tf":
             font = fonts.get(str(operands[0]), {})
         elif op in TEXT_OPERATORS:
-            text = _decode(operands, font)
-            mcid = next((m for _t, m in reversed(stack) if m is not None), None)
-            if any(t == "/Artifact" for t, _m in stack):
-                content.artifact_text += text
-            elif mcid is not None:
-                content.mcid_text[mcid] += text
-            else:
-                content.untagged_text += text
+            content.add_text(_decode(operands, font), stack)
     return content
 
 

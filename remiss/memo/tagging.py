@@ -32,7 +32,7 @@ def repair_structure(pdf: bytes) -> bytes:
     """`pdf` (WeasyPrint's tagged output) with the three repairs above."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
         root = document.Root.StructTreeRoot
-        elements = [element for element, _parent in _walk(root)]
+        elements = list(_walk(root))
         _margin_content_as_artifacts(document, root, {element.objgen for element in elements})
         _reshape_list_items(document, _struct_kids(root)[0], [e for e in elements if e.S == "/LI"])
         _scope_table_headers([e for e in elements if e.S == "/TR"])
@@ -51,11 +51,11 @@ def _struct_kids(element: Element) -> list[Element]:
     return [kid for kid in _kids(element) if isinstance(kid, pikepdf.Dictionary) and "/S" in kid]
 
 
-def _walk(element: Element, parent: Element | None = None):
-    """(element, parent) for the tree below `element`, in document order."""
+def _walk(element: Element):
+    """The struct elements below `element`, in document order."""
     for kid in _struct_kids(element):
-        yield kid, element
-        yield from _walk(kid, element)
+        yield kid
+        yield from _walk(kid)
 
 
 # --- 1. Margin boxes ---------------------------------------------------------------------------
