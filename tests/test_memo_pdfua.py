@@ -308,3 +308,15 @@ def test_list_item_broken_across_pages_stays_one_item() -> None:
     assert list_items_misshaped(tree) == []
     assert orphans(tree) == [] and content_outside_tree(tree) == []
     assert running_header_not_artifact(tree, dnr="KS 2030/1") == []
+
+
+def test_page_with_content_in_a_form_xobject_is_left_as_tagged_and_the_memo_still_compiles(caplog) -> None:
+    """Text with opacity is drawn in a form XObject, outside the page's content stream: the repair
+    leaves that page as WeasyPrint tagged it instead of failing the compilation."""
+    html = BROKEN_ITEM.replace("<h1>Prov</h1>", '<h1>Prov</h1><p style="opacity: 0.5">Halvgenomskinlig.</p>')
+    with caplog.at_level("WARNING", logger="remiss.memo.tagging"):
+        rendered = render_pdf(html)
+    assert "page 1: tagged content not where expected" in caplog.text
+    tree = read_tree(rendered.pdf)
+    problems = running_header_not_artifact(tree, dnr="KS 2030/1")
+    assert len(problems) == 2 and all(p.startswith("page 1: ") for p in problems)  # the other pages are repaired
