@@ -23,6 +23,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from remiss.glyphs import printable
 from remiss.memo.gather import RESERVATIONS_ANCHOR, RESERVATIONS_HEADING, MemoData
+from remiss.memo.tagging import repair_structure
 
 STATIC_SCHEME = "remiss-static"
 STYLESHEET = "remiss/memo.css"
@@ -124,8 +125,11 @@ def render_pdf(html: str) -> RenderedPdf:
     """Lay out `html` and write it as a tagged PDF/UA-1 file.
 
     A character no memo font covers becomes a visible stand-in first (remiss.glyphs): WeasyPrint
-    would draw it as `.notdef` and write its whole fallback font without a usable text layer."""
+    would draw it as `.notdef` and write its whole fallback font without a usable text layer.
+    WeasyPrint's structure tree is then repaired (`repair_structure`): the running header and page
+    numbers become artifacts, list items and table headers are tagged as PDF/UA-1 wants them.
+    """
     html = printable(break_long_words(html))
     document = HTML(string=html, url_fetcher=StaticOnlyFetcher(), media_type="print").render(pdf_variant=PDF_VARIANT)
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    pdf = repair_structure(document.write_pdf(pdf_variant=PDF_VARIANT))
     return RenderedPdf(pdf=pdf, pages=len(document.pages))
