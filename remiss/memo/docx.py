@@ -10,13 +10,21 @@ to its heading), the position matrix when there is one, one section per body, Re
 Headings are Word's own heading styles (title 1, parts 2, bodies 3, …), so the navigation pane
 and a screen reader see the outline; lists are real Word lists that restart at 1; the footer
 numbers pages "N (M)" with PAGE and NUMPAGES fields; the core properties carry the title, the
-city as author and the language sv-SE, which is also the text's proofing language.
+city as author and the language sv-SE, which is also the text's proofing language. Word keeps
+at most 255 characters in a core property, and a case title may have 300: a longer property is
+cut with "…" there, and only there; the heading and the page header carry the whole title.
+
+Every text the allowlist and the forms accept must export. XML cannot hold most C0 control
+characters (a vertical tab pasted from Word, say), which are invisible anyway, so `_word_safe`
+drops them from every string of the data before anything is written; and a <li> without its
+list becomes a bulleted item, as a browser and the PDF show it.
 
 The sanitised HTML of the user texts (p, h3–h6, ul, ol, li, strong, em, br) becomes paragraphs
 and runs through `HtmlToDocx`, a small html.parser converter; anything else is read as text.
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from datetime import datetime
@@ -41,6 +49,35 @@ LANGUAGE = "sv-SE"
 # One list level's indent, in twentieths of a point (360 = 0.25 in ≈ 6.35 mm).
 _LIST_INDENT = 360
 _GREY = RGBColor(0x44, 0x44, 0x44)
+# Word's limit for a core property (title, subject, keywords …).
+_CORE_PROPERTY_MAX = 255
+# What XML 1.0 cannot hold: C0 controls but tab, line feed and carriage return; U+FFFE/U+FFFF;
+# lone surrogates. lxml refuses them, so python-docx would raise on the first one.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def _word_safe(value):
+    """`value` (MemoData and everything in it) with `_xml_text` applied to every string."""
+    if isinstance(value, str):
+        return _xml_text(value)
+    if isinstance(value, tuple):
+        return tuple(_word_safe(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{
+            f.name: _word_safe(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init
+        })
+    return value
+
+
+def _core_property(text: str) -> str:
+    """`text` within Word's 255 characters; cut with "…" when longer (metadata only)."""
+    if len(text) <= _CORE_PROPERTY_MAX:
+        return text
+    return text[:_CORE_PROPERTY_MAX - 1].rstrip() + "…"
 
 
 # --- Low-level helpers: fields, bookmarks, links, numbering ----------------------------------------
@@ -301,7 +338,9 @@ class HtmlToDocx(HTMLParser):
             paragraph = writer.document.add_heading(level=self.heading_level)
             paragraph.paragraph_format.keep_with_next = True
         elif self.item_started and not self.item_started[-1]:
-            paragraph = writer.list_item(self.lists[-1], level=len(self.lists) - 1)
+            # A <li> outside any list (the allowlist keeps one) is a bulleted item, as in the PDF.
+            num_id = self.lists[-1] if self.lists else writer.numbering.bullets
+            paragraph = writer.list_item(num_id, level=min(max(len(self.lists) - 1, 0), 8))
             self.item_started[-1] = True
         elif self.lists:
             # A second paragraph in a list item: indented like the item's text, no marker.
@@ -356,7 +395,8 @@ class HtmlToDocx(HTMLParser):
             self.italic = max(self.italic - 1, 0)
 
     def handle_data(self, data: str) -> None:
-        text = re.sub(r"\s+", " ", data)
+        # Again here, not only in _word_safe: a character reference (&#1;) becomes the character only now.
+        text = re.sub(r"\s+", " ", _xml_text(data))
         if self.paragraph is None:
             text = text.lstrip()
             if not text:
@@ -418,12 +458,12 @@ def _setup(document: DocxDocument, data: MemoData, created: datetime) -> None:
     footer.add_run(")")
 
     properties = document.core_properties
-    properties.title = data.document_title
-    properties.author = data.city
-    properties.last_modified_by = data.city
+    properties.title = _core_property(data.document_title)
+    properties.author = _core_property(data.city)
+    properties.last_modified_by = _core_property(data.city)
     properties.language = LANGUAGE
-    properties.subject = f"Promemoria med remissammanställning: {data.full_title}"
-    properties.keywords = ", ".join(k for k in (data.reference, data.city_dnr, "remiss") if k)
+    properties.subject = _core_property(f"Promemoria med remissammanställning: {data.full_title}")
+    properties.keywords = _core_property(", ".join(k for k in (data.reference, data.city_dnr, "remiss") if k))
     properties.comments = "Skapad av remiss"
     properties.category = "Remissvar"
     properties.created = created
@@ -508,6 +548,7 @@ def _landscape_section(document: DocxDocument, landscape: bool) -> None:
 def build_docx(data: MemoData, *, created: datetime | None = None) -> bytes:
     """The memo of `data` as .docx bytes."""
     created = created or timezone.now()
+    data = _word_safe(data)
     document = Document()
     _setup(document, data, created)
     w = MemoWriter(document)
