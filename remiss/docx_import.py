@@ -2,7 +2,7 @@
 
 The upload is checked before anything reads it as a document (`check_docx`): its size, its name
 (.docx), the content type the browser gave, the zip signature, and the package itself, within
-the REMISS_DOCX_* limits (settings.py; README "Limits on uploads"):
+the REMISS_DOCX_* limits (settings.py; README "Security limits"):
 
 - at most REMISS_DOCX_MAX_ENTRIES parts, unpacking to at most REMISS_DOCX_MAX_UNPACKED_BYTES in
   all, of which at most REMISS_DOCX_MAX_XML_BYTES XML. The zip's directory is checked first, and

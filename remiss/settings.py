@@ -201,7 +201,7 @@ REMISS_MEMO_QUEUE_TIMEOUT = int(os.environ.get("REMISS_MEMO_QUEUE_TIMEOUT", str(
 REMISS_MAX_UPLOAD_BYTES = int(os.environ.get("REMISS_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = REMISS_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = REMISS_MAX_UPLOAD_BYTES
-# An uploaded .docx (remiss.docx_import; README "Limits on uploads"): how many parts it may have,
+# An uploaded .docx (remiss.docx_import; README "Security limits"): how many parts it may have,
 # what it may unpack to (all of it, and its XML), and the child process that converts it: seconds
 # before it is killed (the longest a web worker waits for it) and its address space.
 REMISS_DOCX_MAX_ENTRIES = int(os.environ.get("REMISS_DOCX_MAX_ENTRIES", "1000"))
