@@ -26,11 +26,13 @@ from __future__ import annotations
 import codecs
 import json
 import logging
+import lzma
 import math
 import signal
 import subprocess
 import sys
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -68,6 +70,12 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _NO_BOM = ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+# What zipfile, its decompressors and lxml raise on a damaged or odd package: corrupt deflate data
+# is a zlib.error and a compression method zipfile lacks (deflate64) a NotImplementedError.
+_UNREADABLE_PACKAGE = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError, ValueError, zlib.error, lzma.LZMAError,
+    NotImplementedError, etree.LxmlError,
+)
 
 
 class DocxError(ValueError):
@@ -103,7 +111,7 @@ def check_docx(upload: UploadedFile) -> None:
         _check_package(upload)
     except DocxError as error:
         raise _refuse(str(error)) from error
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError, ValueError, etree.LxmlError) as error:
+    except _UNREADABLE_PACKAGE as error:
         raise _refuse(_("Filen kunde inte läsas som ett Word-dokument. Den kan vara skadad; spara den på nytt i Word och försök igen.")) from error
     finally:
         upload.seek(0)

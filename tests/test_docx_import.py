@@ -395,15 +395,33 @@ def test_a_zip_bomb_is_refused_before_parsing(client, officer, referral, nothing
     assert "Word-dokumentet är för stort när det packas upp: högst 40 MB är tillåtet, varav 6 MB text och formatering." in html
 
 
+def _patch_entry(content: bytes, name: str, *, local: int, central: int, value: bytes) -> bytes:
+    """`content` with `value` written at offset `local` of `name`'s local header and `central` of its directory entry."""
+    patched = bytearray(content)
+    info = zipfile.ZipFile(io.BytesIO(content)).getinfo(name)
+    patched[info.header_offset + local:info.header_offset + local + len(value)] = value
+    position = 0
+    while (position := content.find(b"PK\x01\x02", position + 1)) != -1:
+        if content[position + 46:position + 46 + len(name)] == name.encode():
+            patched[position + central:position + central + len(value)] = value
+    return bytes(patched)
+
+
 def test_a_zip_directory_that_lies_about_sizes_is_refused(nothing_parses) -> None:
-    """The sizes in the zip's directory say 1 KB; the part unpacks to 20 MB."""
-    content = bytearray(_big_docx(20 * 1024 * 1024))
-    info = zipfile.ZipFile(io.BytesIO(bytes(content))).getinfo("word/document.xml")
-    real = info.file_size.to_bytes(4, "little")
-    for offset in [i for i in range(len(content)) if content[i:i + 4] == real]:
-        content[offset:offset + 4] = (1024).to_bytes(4, "little")
-    assert zipfile.ZipFile(io.BytesIO(bytes(content))).getinfo("word/document.xml").file_size == 1024
-    assert "kunde inte läsas" in _refused(upload(bytes(content)))
+    """The sizes in the zip's headers say 1 KB; the part unpacks to 20 MB."""
+    lying = _patch_entry(_big_docx(20 * 1024 * 1024), "word/document.xml", local=22, central=24, value=(1024).to_bytes(4, "little"))
+    assert zipfile.ZipFile(io.BytesIO(lying)).getinfo("word/document.xml").file_size == 1024
+    assert "kunde inte läsas" in _refused(upload(lying))
+
+
+def test_corrupt_or_unsupported_compression_is_refused(nothing_parses) -> None:
+    good = opinion_docx()
+    info = zipfile.ZipFile(io.BytesIO(good)).getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    garbled = good[:start] + b"\xff" * info.compress_size + good[start + info.compress_size:]
+    assert "kunde inte läsas" in _refused(upload(garbled))
+    deflate64 = _patch_entry(good, "word/document.xml", local=8, central=10, value=(9).to_bytes(2, "little"))
+    assert "kunde inte läsas" in _refused(upload(deflate64))
 
 
 def test_too_many_parts_are_refused_before_parsing(nothing_parses) -> None:
