@@ -318,9 +318,9 @@ def test_docx_download_refused_to_others(client, matrix_case, who) -> None:
 # --- Texts the memo must carry whatever they are ----------------------------------------------------
 
 
-def _case_with_opinion(registrar, text: str, **case_fields) -> Case:
+def _case_with_opinion(registrar, text: str, body: str = "Kulturnämnden", **case_fields) -> Case:
     case = CaseFactory(**case_fields)
-    (referral,) = workflow.refer(case, bodies=[ReferralSpec(BodyFactory(name="Kulturnämnden"), date(2030, 4, 1))], by=registrar)
+    (referral,) = workflow.refer(case, bodies=[ReferralSpec(BodyFactory(name=body), date(2030, 4, 1))], by=registrar)
     workflow.save_opinion(referral, text=text, date=date(2030, 2, 1), by=registrar)
     workflow.mark_opinion_ready(referral, by=registrar)
     return case
@@ -404,3 +404,14 @@ def test_every_sanitised_text_exports_to_word(fragment: str) -> None:
     document.save(io.BytesIO())
     exported = "".join(p.text for p in document.paragraphs)
     assert _visible(exported) == _visible(to_plain(cleaned))
+
+
+def test_control_characters_in_plain_fields_export(client, db, registrar) -> None:
+    """A title or a body's name can hold a control character (a paste from Word); XML cannot."""
+    case = _case_with_opinion(registrar, "<p>Ja.</p>", body="Kultur\x1fnämnden", title="Betänkande\x0bom\x01 styrtecken")
+    client.force_login(registrar)
+    response = client.get(reverse("memo_docx", args=[case.pk]))
+    assert response.status_code == 200
+    document = docx.Document(io.BytesIO(response.content))
+    assert _headings(document, 1) == [f"Betänkandeom styrtecken ({case.reference})"]
+    assert "Kulturnämnden" in _text(document)
