@@ -14,7 +14,8 @@ the REMISS_DOCX_* limits (settings.py; README "Security limits"):
 
 Then mammoth converts it (`convert_docx`) in a child process, `remiss.docx_convert`, with
 capped memory and CPU and a wall-clock timeout (REMISS_DOCX_TIMEOUT): a runaway is killed and
-the worker answers with a Swedish message, never held beyond the timeout. The style map turns
+the worker answers with a Swedish message, never held beyond the timeout; and at most
+REMISS_DOCX_MAX_CONCURRENT conversions run at once, so uploads cannot hold every worker. The style map turns
 Word's headings into h3/h4 and keeps lists, bold and italic; the HTML goes through
 `remiss.richtext.sanitize`, the one allowlist: tables keep only their text, images and
 everything else go, and at most MAX_TEXT_LENGTH characters come back. Nothing is saved here;
@@ -24,6 +25,7 @@ the officer's page shows the result for review, and only a confirmation saves it
 from __future__ import annotations
 
 import codecs
+import fcntl
 import json
 import logging
 import lzma
@@ -33,7 +35,10 @@ import subprocess
 import sys
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO
 
 from django import forms
@@ -272,6 +277,26 @@ def _unreadable() -> DocxError:
     return DocxError(_("Word-dokumentet kunde inte läsas. Det kan vara skadat; spara det på nytt i Word och försök igen."))
 
 
+@contextmanager
+def _conversion_slot() -> Iterator[None]:
+    """One of REMISS_DOCX_MAX_CONCURRENT conversion slots on this machine, or a DocxError at once.
+
+    Each slot is an flock on a file in REMISS_DOCX_SLOT_DIR, which the kernel releases when its
+    holder ends, however it ends. With fewer slots than web workers, uploads at once can never
+    hold every worker: the one over the limit is answered straight away."""
+    directory = Path(settings.REMISS_DOCX_SLOT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    for slot in range(settings.REMISS_DOCX_MAX_CONCURRENT):
+        with open(directory / f"slot-{slot}.lock", "a+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            yield  # closing the file releases the lock
+            return
+    raise DocxError(_("Många Word-dokument läses just nu. Vänta en stund och ladda upp filen igen."))
+
+
 def _run_converter(content: bytes) -> dict:
     """The child's answer; raises DocxError when it ran too long, ran out of memory or crashed."""
     try:
@@ -300,7 +325,8 @@ def _run_converter(content: bytes) -> dict:
 def convert_docx(fileobj: IO[bytes]) -> ConvertedDocx:
     """Convert a checked .docx to allowlisted HTML; raises DocxError with a Swedish message."""
     fileobj.seek(0)
-    answer = _run_converter(fileobj.read())
+    with _conversion_slot():
+        answer = _run_converter(fileobj.read())
     error = answer.get("error")
     if error == docx_convert.EMPTY:
         raise DocxError(_("Word-dokumentet innehåller ingen text att hämta."))

@@ -2,6 +2,7 @@
 officer's upload → review → confirm flow (nothing saved before the confirmation)."""
 from __future__ import annotations
 
+import fcntl
 import io
 import sys
 import zipfile
@@ -485,3 +486,15 @@ def test_the_converted_text_is_capped(monkeypatch) -> None:
     monkeypatch.setattr("remiss.docx_import.MAX_TEXT_LENGTH", 100)
     with pytest.raises(DocxError, match="för lång: högst 100 tecken är tillåtna"):
         convert_docx(io.BytesIO(opinion_docx()))
+
+
+def test_uploads_over_the_concurrent_limit_are_answered_at_once(client, officer, referral, settings, tmp_path) -> None:
+    """With every conversion slot taken, the upload is refused at once instead of holding one more worker."""
+    settings.REMISS_DOCX_SLOT_DIR = str(tmp_path)
+    settings.REMISS_DOCX_MAX_CONCURRENT = 1
+    with open(tmp_path / "slot-0.lock", "a+b") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # another worker converting
+        html = _refused_upload(client, officer, referral, opinion_docx())
+        assert "Många Word-dokument läses just nu." in html
+    converted = convert_docx(io.BytesIO(opinion_docx()))  # the slot is free again
+    assert "Förvaltningens synpunkter" in converted.html
