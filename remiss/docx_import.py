@@ -144,7 +144,7 @@ def _looks_like_xml(head: bytes) -> bool:
     else:
         candidates = [(head, codec) for codec in _NO_BOM]
     for data, codec in candidates:
-        text = data.decode(codec, errors="replace").lstrip(" \t\r\n\x00")
+        text = data.decode(codec, errors="replace").lstrip(" \t\r\n")
         if not text or text.startswith("<"):
             return True
     return False
