@@ -343,7 +343,7 @@ def test_a_title_of_300_characters_exports_whole(client, db, registrar) -> None:
     assert properties.title.endswith("…") and case.full_title.startswith(properties.title[:-1])
 
 
-def test_a_bare_list_item_exports_after_justering(client, db, registrar) -> None:
+def test_a_bare_list_item_in_an_opinion_exports(client, db, registrar) -> None:
     """A <li> without its list passes the allowlist, saves and prints; Word must take it too."""
     case = _case_with_opinion(registrar, "<li>Ensam punkt</li><p>Sedan ett stycke.</p>")
     client.force_login(registrar)
