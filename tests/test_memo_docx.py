@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 from remiss import attribution, workflow
 from remiss.memo import gather, render_html
-from remiss.memo.docx import DOCX_CONTENT_TYPE, HtmlToDocx, MemoWriter, build_docx
+from remiss.memo.docx import DOCX_CONTENT_TYPE, build_docx
+from remiss.memo.docx_writer import HtmlToDocx, MemoWriter
 from remiss.models import Case, Position, Proposal, Statement
 from remiss.richtext import ALLOWED_TAGS, sanitize, to_plain
 from remiss.workflow import ReferralSpec
