@@ -1,30 +1,59 @@
 """Word in: an officer's .docx tjänsteutlåtande becomes the opinion's text, after review.
 
 The upload is checked before anything reads it as a document (`check_docx`): its size, its name
-(.docx), the content type the browser gave, the zip signature, and the package itself: a real
-Word document (not a macro document or a template), not encrypted, with no DOCTYPE in its XML
-and not unpacking to more than `MAX_UNCOMPRESSED_BYTES`. Then mammoth converts it
-(`convert_docx`) with a style map that turns Word's headings into h3/h4 and keeps lists, bold and
-italic, and the HTML goes through `remiss.richtext.sanitize`, the one allowlist: tables keep
-only their text, images and everything else go. Nothing is saved here; the officer's page
-shows the result for review, and only a confirmation saves it through `workflow.save_opinion`.
+(.docx), the content type the browser gave, the zip signature, and the package itself, within
+the REMISS_DOCX_* limits (settings.py; README "Security limits"):
+
+- at most REMISS_DOCX_MAX_ENTRIES parts, unpacking to at most REMISS_DOCX_MAX_UNPACKED_BYTES in
+  all, of which at most REMISS_DOCX_MAX_XML_BYTES XML. The zip's directory is checked first, and
+  the bytes are counted again while every part is actually unpacked, since a directory can lie;
+- every part whose content is XML, whatever its name (a relationship can make `word/body.dat` the
+  main document), is parsed with lxml without entities, network or DTD loading, and a DOCTYPE
+  anywhere refuses the file: no entity expansion can reach mammoth;
+- a real Word document (not a macro document or a template), not encrypted.
+
+Then mammoth converts it (`convert_docx`) in a child process, `remiss.docx_convert`, with
+capped memory and CPU and a wall-clock timeout (REMISS_DOCX_TIMEOUT): a runaway is killed and
+the worker answers with a Swedish message, never held beyond the timeout; and at most
+REMISS_DOCX_MAX_CONCURRENT conversions run at once, so uploads cannot hold every worker. The style map turns
+Word's headings into h3/h4 and keeps lists, bold and italic; the HTML goes through
+`remiss.richtext.sanitize`, the one allowlist: tables keep only their text, images and
+everything else go, and at most MAX_TEXT_LENGTH characters come back. Nothing is saved here;
+the officer's page shows the result for review, and only a confirmation saves it through
+`workflow.save_opinion`.
 """
 from __future__ import annotations
 
-import re
+import codecs
+import fcntl
+import json
+import logging
+import lzma
+import math
+import signal
+import subprocess
+import sys
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO
 
-import mammoth
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from lxml import etree
 
+from remiss import docx_convert
 from remiss.forms import AccessibleForm, validate_upload_size
 from remiss.models import MAX_TEXT_LENGTH
-from remiss.richtext import sanitize, to_plain
+from remiss.richtext import to_plain
+
+logger = logging.getLogger(__name__)
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # What browsers send for a .docx: the real type, or a generic one when the system does not know it.
@@ -38,23 +67,19 @@ ACCEPTED_CONTENT_TYPES = frozenset({
 ZIP_SIGNATURE = b"PK\x03\x04"
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .doc (and other Office 97 files)
 MAIN_DOCUMENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
-MAX_ENTRIES = 5000
-
-# Word's headings become the allowlist's two levels; Swedish Word names them "Rubrik 1" …
-STYLE_MAP = "\n".join(
-    [f"p[style-name='{name} 1'] => h3:fresh" for name in ("Heading", "heading", "Rubrik", "rubrik")]
-    + [f"p[style-name='{name} {level}'] => h4:fresh" for name in ("Heading", "heading", "Rubrik", "rubrik") for level in range(2, 10)]
-    + [
-        "p[style-name='Title'] => h3:fresh",
-        "p[style-name='Rubrik'] => h3:fresh",
-        "p[style-name='Subtitle'] => h4:fresh",
-        "p[style-name='Underrubrik'] => h4:fresh",
-        "r[style-name='Strong'] => strong",
-        "r[style-name='Stark'] => strong",
-        "r[style-name='Emphasis'] => em",
-        "r[style-name='Betoning'] => em",
-    ]
+CHUNK = 64 * 1024
+MB = 1024 * 1024
+# The encodings an XML parser detects by itself; a part is XML when it starts with "<" in one of them.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_NO_BOM = ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+# What zipfile, its decompressors and lxml raise on a damaged or odd package: corrupt deflate data
+# is a zlib.error and a compression method zipfile lacks (deflate64) a NotImplementedError.
+_UNREADABLE_PACKAGE = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError, ValueError, zlib.error, lzma.LZMAError,
+    NotImplementedError, etree.LxmlError,
 )
 
 
@@ -91,30 +116,122 @@ def check_docx(upload: UploadedFile) -> None:
         _check_package(upload)
     except DocxError as error:
         raise _refuse(str(error)) from error
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError, ValueError) as error:
+    except _UNREADABLE_PACKAGE as error:
         raise _refuse(_("Filen kunde inte läsas som ett Word-dokument. Den kan vara skadad; spara den på nytt i Word och försök igen.")) from error
     finally:
         upload.seek(0)
 
 
+def _too_big() -> DocxError:
+    return DocxError(
+        _("Word-dokumentet är för stort när det packas upp: högst %(mb)d MB är tillåtet, varav %(xml)d MB text och "
+          "formatering. Ta bort stora bilder eller dela upp dokumentet och försök igen.")
+        % {"mb": settings.REMISS_DOCX_MAX_UNPACKED_BYTES // MB, "xml": settings.REMISS_DOCX_MAX_XML_BYTES // MB}
+    )
+
+
+def _dtd_refused() -> DocxError:
+    return DocxError(_("Word-dokumentet innehåller konstruktioner som inte tillåts. Spara det på nytt i Word och försök igen."))
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    """True when `head`, the start of a part, starts with "<" (after a BOM and XML whitespace)
+    in any encoding an XML parser would read it in; a part of only whitespace counts too."""
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            candidates = [(head[len(bom):], codec)]
+            break
+    else:
+        candidates = [(head, codec) for codec in _NO_BOM]
+    for data, codec in candidates:
+        text = data.decode(codec, errors="replace").lstrip(" \t\r\n")
+        if not text or text.startswith("<"):
+            return True
+    return False
+
+
+class _NoDoctype:
+    """An lxml parser target that builds nothing and refuses a DOCTYPE the moment it is read."""
+
+    def doctype(self, *_args) -> None:
+        raise _dtd_refused()
+
+    def start(self, *_args) -> None:
+        pass
+
+    def end(self, *_args) -> None:
+        pass
+
+    def data(self, *_args) -> None:
+        pass
+
+    def close(self) -> None:
+        return None
+
+
+def _xml_parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        target=_NoDoctype(), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+    )
+
+
+@dataclass
+class _Budget:
+    """Bytes still allowed: unpacked in all, and XML among them."""
+
+    unpacked: int
+    xml: int
+
+
+def _read_part(package: zipfile.ZipFile, entry: zipfile.ZipInfo, budget: _Budget) -> bytes:
+    """Unpack one part in chunks, counting what it really yields; parse it if it is XML.
+    Returns the part's bytes only for [Content_Types].xml, which the caller reads."""
+    keep = entry.filename == "[Content_Types].xml"
+    kept: list[bytes] = []
+    parser: etree.XMLParser | None = None
+    with package.open(entry) as member:
+        first = True
+        while chunk := member.read(CHUNK):
+            budget.unpacked -= len(chunk)
+            if budget.unpacked < 0:
+                raise _too_big()
+            if first:
+                parser = _xml_parser() if _looks_like_xml(chunk) else None
+                first = False
+            if parser is not None:
+                budget.xml -= len(chunk)
+                if budget.xml < 0:
+                    raise _too_big()
+                parser.feed(chunk)
+            if keep:
+                kept.append(chunk)
+    if parser is not None:
+        parser.close()
+    return b"".join(kept)
+
+
 def _check_package(fileobj: IO[bytes]) -> None:
     with zipfile.ZipFile(fileobj) as package:
         entries = package.infolist()
-        if len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNCOMPRESSED_BYTES:
-            raise DocxError(_("Word-dokumentet är för stort när det packas upp."))
+        if len(entries) > settings.REMISS_DOCX_MAX_ENTRIES:
+            raise DocxError(
+                _("Word-dokumentet består av för många delar (%(n)d; högst %(max)d är tillåtna). "
+                  "Spara det på nytt i Word och försök igen.")
+                % {"n": len(entries), "max": settings.REMISS_DOCX_MAX_ENTRIES}
+            )
+        if sum(e.file_size for e in entries) > settings.REMISS_DOCX_MAX_UNPACKED_BYTES:
+            raise _too_big()
         if any(e.flag_bits & 0x1 for e in entries):
             raise DocxError(_("Word-dokumentet är krypterat. Ta bort lösenordet i Word och ladda upp det igen."))
         names = {e.filename for e in entries}
         if "[Content_Types].xml" not in names or "word/document.xml" not in names:
             raise DocxError(_("Filen är inte ett Word-dokument (.docx), fast namnet slutar på .docx."))
-        types = package.read("[Content_Types].xml").decode("utf-8", errors="replace")
-        if MAIN_DOCUMENT_TYPE not in types:
-            raise DocxError(_("Filen är en Word-mall eller ett dokument med makron. Spara den som ett vanligt Word-dokument (.docx) och ladda upp den igen."))
+        budget = _Budget(settings.REMISS_DOCX_MAX_UNPACKED_BYTES, settings.REMISS_DOCX_MAX_XML_BYTES)
+        types = b""
         for entry in entries:
-            if entry.filename.endswith((".xml", ".rels")):
-                data = package.read(entry)
-                if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-                    raise DocxError(_("Word-dokumentet innehåller konstruktioner som inte tillåts. Spara det på nytt i Word och försök igen."))
+            types = _read_part(package, entry, budget) or types
+        if MAIN_DOCUMENT_TYPE.encode() not in types:
+            raise DocxError(_("Filen är en Word-mall eller ett dokument med makron. Spara den som ett vanligt Word-dokument (.docx) och ladda upp den igen."))
 
 
 @dataclass
@@ -131,35 +248,99 @@ class ConvertedDocx:
         return len(to_plain(self.html).split())
 
 
-_TABLE = re.compile(r"<table\b", re.IGNORECASE)
+def converter_command() -> list[str]:
+    """The child process that converts: `remiss.docx_convert` under the configured limits."""
+    cpu_seconds = math.ceil(settings.REMISS_DOCX_TIMEOUT) + 1  # a backstop; the timeout ends it first
+    return [
+        sys.executable, "-m", "remiss.docx_convert",
+        str(settings.REMISS_DOCX_MEMORY_BYTES), str(cpu_seconds), str(MAX_TEXT_LENGTH),
+    ]
+
+
+def _too_slow() -> DocxError:
+    timeout = settings.REMISS_DOCX_TIMEOUT
+    seconds = f"{timeout:g}".replace(".", ",")  # a Swedish decimal comma
+    return DocxError(ngettext(
+        "Word-dokumentet tog för lång tid att läsa (högst %(seconds)s sekund är tillåten). Dela upp det i mindre delar, "
+        "eller klistra in texten i stället, och försök igen.",
+        "Word-dokumentet tog för lång tid att läsa (högst %(seconds)s sekunder är tillåtet). Dela upp det i mindre delar, "
+        "eller klistra in texten i stället, och försök igen.",
+        1 if timeout == 1 else 2,
+    ) % {"seconds": seconds})
+
+
+def _too_complex() -> DocxError:
+    return DocxError(_("Word-dokumentet är för stort eller för komplicerat för att läsas. Dela upp det i mindre delar och försök igen."))
+
+
+def _unreadable() -> DocxError:
+    return DocxError(_("Word-dokumentet kunde inte läsas. Det kan vara skadat; spara det på nytt i Word och försök igen."))
+
+
+@contextmanager
+def _conversion_slot() -> Iterator[None]:
+    """One of REMISS_DOCX_MAX_CONCURRENT conversion slots on this machine, or a DocxError at once.
+
+    Each slot is an flock on a file in REMISS_DOCX_SLOT_DIR, which the kernel releases when its
+    holder ends, however it ends. With fewer slots than web workers, uploads at once can never
+    hold every worker: the one over the limit is answered straight away."""
+    directory = Path(settings.REMISS_DOCX_SLOT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    for slot in range(settings.REMISS_DOCX_MAX_CONCURRENT):
+        with open(directory / f"slot-{slot}.lock", "a+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            yield  # closing the file releases the lock
+            return
+    raise DocxError(_("Många Word-dokument läses just nu. Vänta en stund och ladda upp filen igen."))
+
+
+def _run_converter(content: bytes) -> dict:
+    """The child's answer; raises DocxError when it ran too long, ran out of memory or crashed."""
+    try:
+        done = subprocess.run(
+            converter_command(), input=content, capture_output=True, check=False,
+            timeout=settings.REMISS_DOCX_TIMEOUT, cwd=settings.BASE_DIR,
+        )
+    except subprocess.TimeoutExpired as error:  # subprocess.run has killed the child
+        raise _too_slow() from error
+    except OSError as error:  # no process could start (out of memory or processes): ours, not the file's
+        logger.exception("The .docx converter could not start")
+        raise DocxError(_("Word-dokumentet kunde inte läsas just nu. Försök igen om en stund.")) from error
+    if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        raise _too_slow()
+    # Its answer is at most MAX_TEXT_LENGTH characters of HTML (4 bytes each in UTF-8) and a few messages.
+    if done.returncode != 0 or len(done.stdout) > 4 * MAX_TEXT_LENGTH + 64 * 1024:
+        stderr = done.stderr[-2000:].decode("utf-8", "replace")
+        logger.warning("The .docx converter ended with %s: %s", done.returncode, stderr)
+        raise _too_complex()
+    try:
+        return json.loads(done.stdout)
+    except ValueError as error:
+        raise _unreadable() from error
 
 
 def convert_docx(fileobj: IO[bytes]) -> ConvertedDocx:
     """Convert a checked .docx to allowlisted HTML; raises DocxError with a Swedish message."""
-    images = 0
-
-    def drop_image(image) -> list:
-        nonlocal images
-        images += 1
-        return []  # not even read: the allowlist has no images
-
     fileobj.seek(0)
-    try:
-        result = mammoth.convert_to_html(fileobj, style_map=STYLE_MAP, convert_image=drop_image)
-    except Exception as error:  # mammoth raises whatever its zip and XML readers raise
-        raise DocxError(_("Word-dokumentet kunde inte läsas. Det kan vara skadat; spara det på nytt i Word och försök igen.")) from error
-    raw = result.value or ""
-    html = sanitize(raw)
-    if not to_plain(html).strip():
+    with _conversion_slot():
+        answer = _run_converter(fileobj.read())
+    error = answer.get("error")
+    if error == docx_convert.EMPTY:
         raise DocxError(_("Word-dokumentet innehåller ingen text att hämta."))
-    if len(html) > MAX_TEXT_LENGTH:
+    if error == docx_convert.TOO_LONG:
         raise DocxError(
             _("Texten i Word-dokumentet är för lång: högst %(max)d tecken är tillåtna, den har %(n)d.")
-            % {"max": MAX_TEXT_LENGTH, "n": len(html)}
+            % {"max": MAX_TEXT_LENGTH, "n": answer.get("chars", 0)}
         )
+    if error == docx_convert.OUT_OF_MEMORY:
+        raise _too_complex()
+    if error is not None:
+        raise _unreadable()
     return ConvertedDocx(
-        html=html, tables=len(_TABLE.findall(raw)), images=images,
-        messages=[m.message for m in result.messages],
+        html=answer["html"], tables=answer["tables"], images=answer["images"], messages=answer["messages"],
     )
 
 

@@ -3,7 +3,9 @@
 The defaults suit one machine: SQLite beside the code, Swedish, Stockholm time. Environment
 variables override what a deployment must set (secret key, hosts, debug).
 """
+import hashlib
 import os
+import tempfile
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -201,6 +203,21 @@ REMISS_MEMO_QUEUE_TIMEOUT = int(os.environ.get("REMISS_MEMO_QUEUE_TIMEOUT", str(
 REMISS_MAX_UPLOAD_BYTES = int(os.environ.get("REMISS_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = REMISS_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = REMISS_MAX_UPLOAD_BYTES
+# An uploaded .docx (remiss.docx_import; README "Security limits"): how many parts it may have,
+# what it may unpack to (all of it, and its XML), and the child process that converts it: seconds
+# before it is killed (the longest a web worker waits for it) and its address space.
+REMISS_DOCX_MAX_ENTRIES = int(os.environ.get("REMISS_DOCX_MAX_ENTRIES", "1000"))
+REMISS_DOCX_MAX_UNPACKED_BYTES = int(os.environ.get("REMISS_DOCX_MAX_UNPACKED_BYTES", str(40 * 1024 * 1024)))
+REMISS_DOCX_MAX_XML_BYTES = int(os.environ.get("REMISS_DOCX_MAX_XML_BYTES", str(6 * 1024 * 1024)))
+REMISS_DOCX_TIMEOUT = float(os.environ.get("REMISS_DOCX_TIMEOUT", "10"))
+REMISS_DOCX_MEMORY_BYTES = int(os.environ.get("REMISS_DOCX_MEMORY_BYTES", str(512 * 1024 * 1024)))
+# Conversions at once on one machine; keep it below the number of web workers. The slots' lock
+# files live in a directory of this installation's own (so two checkouts never share slots).
+REMISS_DOCX_MAX_CONCURRENT = int(os.environ.get("REMISS_DOCX_MAX_CONCURRENT", "2"))
+REMISS_DOCX_SLOT_DIR = os.environ.get(
+    "REMISS_DOCX_SLOT_DIR",
+    os.path.join(tempfile.gettempdir(), "remiss-docx-" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]),
+)
 
 # The city whose memo this is; it stands in the memo's metadata and file names.
 REMISS_CITY = os.environ.get("REMISS_CITY", "Stockholms stad")

@@ -2,7 +2,9 @@
 officer's upload → review → confirm flow (nothing saved before the confirmation)."""
 from __future__ import annotations
 
+import fcntl
 import io
+import sys
 import zipfile
 from datetime import date
 
@@ -343,3 +345,156 @@ def test_upload_and_review_refused_to_others(client, referral, registrar, who) -
         else:
             assert response.status_code == 403
     assert Opinion.objects.get(referral=referral).text == ""
+
+
+# --- Bombs and runaways: refused with a Swedish message, nothing held, nothing saved ------------------
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+PARAGRAPH = b"<w:p><w:r><w:t>Remissvaret upprepas om och om igen.</w:t></w:r></w:p>"
+
+
+def _document_xml(unpacked_bytes: int) -> bytes:
+    """A valid main document of about `unpacked_bytes`, of one paragraph repeated: it compresses ~1000:1."""
+    head = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W_NS}"><w:body>'.encode()
+    return head + PARAGRAPH * (unpacked_bytes // len(PARAGRAPH)) + b"</w:body></w:document>"
+
+
+def _big_docx(unpacked_bytes: int) -> bytes:
+    return _rezip(opinion_docx(), replace={"word/document.xml": _document_xml(unpacked_bytes)})
+
+
+@pytest.fixture
+def nothing_parses(monkeypatch):
+    """Fail the test if mammoth runs here or a converter process starts: the check must refuse first."""
+    def parsed(*args, **kwargs):
+        raise AssertionError("the document was parsed")
+
+    monkeypatch.setattr("mammoth.convert_to_html", parsed)
+    monkeypatch.setattr("subprocess.run", parsed)
+
+
+def _refused_upload(client, officer, referral, content: bytes) -> str:
+    """Post `content` as the officer's .docx; assert it was refused on the page and changed nothing."""
+    workflow.save_opinion(referral, text="<p>Sparad text.</p>", date=date(2030, 2, 1), by=officer)
+    before = Opinion.objects.get(referral=referral)
+    client.force_login(officer)
+    response = _post_upload(client, referral, upload(content))
+    assert response.status_code == 200
+    after = Opinion.objects.get(referral=referral)
+    assert (after.text, after.version, after.history.count()) == (before.text, before.version, before.history.count())
+    assert _pending(client, referral) is None
+    html = response.content.decode()
+    assert "Formuläret innehåller fel" in html
+    return html
+
+
+def test_a_zip_bomb_is_refused_before_parsing(client, officer, referral, nothing_parses) -> None:
+    """61 KB that unpack to a 20 MB document.xml used to run mammoth until the worker was killed."""
+    bomb = _big_docx(20 * 1024 * 1024)
+    assert len(bomb) < 150 * 1024  # of which some 45 KB are the document around it
+    html = _refused_upload(client, officer, referral, bomb)
+    assert "Word-dokumentet är för stort när det packas upp: högst 40 MB är tillåtet, varav 6 MB text och formatering." in html
+
+
+def _patch_entry(content: bytes, name: str, *, local: int, central: int, value: bytes) -> bytes:
+    """`content` with `value` written at offset `local` of `name`'s local header and `central` of its directory entry."""
+    patched = bytearray(content)
+    info = zipfile.ZipFile(io.BytesIO(content)).getinfo(name)
+    patched[info.header_offset + local:info.header_offset + local + len(value)] = value
+    position = 0
+    while (position := content.find(b"PK\x01\x02", position + 1)) != -1:
+        if content[position + 46:position + 46 + len(name)] == name.encode():
+            patched[position + central:position + central + len(value)] = value
+    return bytes(patched)
+
+
+def test_a_zip_directory_that_lies_about_sizes_is_refused(nothing_parses) -> None:
+    """The sizes in the zip's headers say 1 KB; the part unpacks to 20 MB."""
+    lying = _patch_entry(_big_docx(20 * 1024 * 1024), "word/document.xml", local=22, central=24, value=(1024).to_bytes(4, "little"))
+    assert zipfile.ZipFile(io.BytesIO(lying)).getinfo("word/document.xml").file_size == 1024
+    assert "kunde inte läsas" in _refused(upload(lying))
+
+
+def test_corrupt_or_unsupported_compression_is_refused(nothing_parses) -> None:
+    good = opinion_docx()
+    info = zipfile.ZipFile(io.BytesIO(good)).getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    garbled = good[:start] + b"\xff" * info.compress_size + good[start + info.compress_size:]
+    assert "kunde inte läsas" in _refused(upload(garbled))
+    deflate64 = _patch_entry(good, "word/document.xml", local=8, central=10, value=(9).to_bytes(2, "little"))
+    assert "kunde inte läsas" in _refused(upload(deflate64))
+
+
+def test_too_many_parts_are_refused_before_parsing(nothing_parses) -> None:
+    many = _rezip(opinion_docx(), add={f"extra/part{n}.xml": b"<a/>" for n in range(1001)})
+    assert "för många delar" in _refused(upload(many))
+
+
+def _with_main_part(content: bytes, name: str, part: bytes) -> bytes:
+    """`content` whose relationships make `name` the main document; word/document.xml stays as a decoy."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    rels = source.read("_rels/.rels").replace(b'Target="word/document.xml"', f'Target="{name}"'.encode())
+    types = source.read("[Content_Types].xml").replace(
+        b"</Types>", f'<Override PartName="/{name}" ContentType="application/vnd.openxmlformats-officedocument.'
+        f'wordprocessingml.document.main+xml"/></Types>'.encode(),
+    )
+    return _rezip(content, replace={"_rels/.rels": rels, "[Content_Types].xml": types}, add={name: part})
+
+
+LAUGHS = (
+    '<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE w:document [<!ENTITY a "hahahahahahahahahaha">'
+    + "".join(f'<!ENTITY {b} "{("&" + a + ";") * 10}">' for a, b in zip("abcdefg", "bcdefgh"))
+    + f']><w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>&h;</w:t></w:r></w:p></w:body></w:document>'
+)
+
+
+def test_a_dtd_is_refused_whatever_the_part_is_called(nothing_parses) -> None:
+    good = opinion_docx()
+    # The main document named word/body.dat through the relationships: a check by name skipped it.
+    assert "inte tillåts" in _refused(upload(_with_main_part(good, "word/body.dat", LAUGHS.encode())))
+    # The DOCTYPE in UTF-16, where no byte search for "<!DOCTYPE" finds it.
+    assert "inte tillåts" in _refused(upload(_rezip(good, replace={"word/document.xml": LAUGHS.replace("UTF-8", "UTF-16").encode("utf-16")})))
+    # After leading whitespace, in a part without an extension.
+    assert "inte tillåts" in _refused(upload(_rezip(good, add={"word/extra": b" \n\t" + LAUGHS.split("?>", 1)[1].encode()})))
+
+
+def test_an_xml_part_that_is_not_well_formed_is_refused(nothing_parses) -> None:
+    assert "kunde inte läsas" in _refused(upload(_rezip(opinion_docx(), add={"word/odd.bin": b"<w:p>&undefined;</w:p>"})))
+
+
+def test_a_document_that_converts_too_long_is_stopped(client, officer, referral, settings) -> None:
+    """A valid 2.4 MB document.xml keeps mammoth busy for seconds; the child is killed at the timeout."""
+    settings.REMISS_DOCX_TIMEOUT = 0.5
+    html = _refused_upload(client, officer, referral, _big_docx(2_400_000))
+    assert "Word-dokumentet tog för lång tid att läsa (högst 0,5 sekunder är tillåtet)." in html
+
+
+def test_a_runaway_converter_is_killed_at_the_timeout(settings, monkeypatch) -> None:
+    settings.REMISS_DOCX_TIMEOUT = 1
+    monkeypatch.setattr("remiss.docx_import.converter_command", lambda: [sys.executable, "-c", "while True: pass"])
+    with pytest.raises(DocxError, match="tog för lång tid att läsa \\(högst 1 sekund är tillåten\\)"):
+        convert_docx(io.BytesIO(opinion_docx()))
+
+
+def test_a_converter_out_of_memory_gets_a_message(settings) -> None:
+    settings.REMISS_DOCX_MEMORY_BYTES = 64 * 1024 * 1024
+    with pytest.raises(DocxError, match="för stort eller för komplicerat"):
+        convert_docx(io.BytesIO(_big_docx(1_200_000)))
+
+
+def test_the_converted_text_is_capped(monkeypatch) -> None:
+    monkeypatch.setattr("remiss.docx_import.MAX_TEXT_LENGTH", 100)
+    with pytest.raises(DocxError, match="för lång: högst 100 tecken är tillåtna"):
+        convert_docx(io.BytesIO(opinion_docx()))
+
+
+def test_uploads_over_the_concurrent_limit_are_answered_at_once(client, officer, referral, settings, tmp_path) -> None:
+    """With every conversion slot taken, the upload is refused at once instead of holding one more worker."""
+    settings.REMISS_DOCX_SLOT_DIR = str(tmp_path)
+    settings.REMISS_DOCX_MAX_CONCURRENT = 1
+    with open(tmp_path / "slot-0.lock", "a+b") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # another worker converting
+        html = _refused_upload(client, officer, referral, opinion_docx())
+        assert "Många Word-dokument läses just nu." in html
+    converted = convert_docx(io.BytesIO(opinion_docx()))  # the slot is free again
+    assert "Förvaltningens synpunkter" in converted.html

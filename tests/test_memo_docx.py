@@ -4,7 +4,9 @@ The demo memo is built once for the module and read back with python-docx.
 """
 from __future__ import annotations
 
+import html
 import io
+import os
 import re
 from datetime import date
 
@@ -13,11 +15,16 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from docx.oxml.ns import qn
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from remiss import attribution, workflow
 from remiss.memo import gather, render_html
-from remiss.memo.docx import DOCX_CONTENT_TYPE, HtmlToDocx, MemoWriter, build_docx
+from remiss.memo.docx import DOCX_CONTENT_TYPE, build_docx
+from remiss.memo.docx_writer import HtmlToDocx, MemoWriter
 from remiss.models import Case, Position, Proposal, Statement
+from remiss.richtext import ALLOWED_TAGS, sanitize, to_plain
 from remiss.workflow import ReferralSpec
 from tests.factories import BodyFactory, CaseFactory, OfficerFactory, PoliticianFactory, PoliticianUserFactory, SeatFactory
 from tests.test_memo import DEMO_BODIES, DEMO_REFERENCE
@@ -324,3 +331,105 @@ def test_docx_download_refused_to_others(client, matrix_case, who) -> None:
         assert response.status_code == 302 and "/konto/login/" in response["Location"]
     else:
         assert response.status_code == 403
+
+
+# --- Texts the memo must carry whatever they are ----------------------------------------------------
+
+
+def _case_with_opinion(registrar, text: str, body: str = "Kulturnämnden", **case_fields) -> Case:
+    case = CaseFactory(**case_fields)
+    (referral,) = workflow.refer(case, bodies=[ReferralSpec(BodyFactory(name=body), date(2030, 4, 1))], by=registrar)
+    workflow.save_opinion(referral, text=text, date=date(2030, 2, 1), by=registrar)
+    workflow.mark_opinion_ready(referral, by=registrar)
+    return case
+
+
+def test_a_title_of_300_characters_exports_whole(client, db, registrar) -> None:
+    """Word's core properties hold at most 255 characters; the form allows a 300-character title."""
+    title = " ".join(["Ett mycket långt betänkande om förutsättningarna för"] * 6)[:300]
+    assert len(title) == 300
+    case = _case_with_opinion(registrar, "<p>Ja.</p>", title=title)
+    client.force_login(registrar)
+    response = client.get(reverse("memo_docx", args=[case.pk]))
+    assert response.status_code == 200
+    document = docx.Document(io.BytesIO(response.content))
+    assert _headings(document, 1) == [case.full_title]  # the visible title is whole
+    assert case.full_title in document.sections[0].header.paragraphs[0].text
+    properties = document.core_properties
+    for value in (properties.title, properties.subject, properties.keywords):
+        assert 0 < len(value) <= 255
+    assert properties.title.endswith("…") and case.full_title.startswith(properties.title[:-1])
+
+
+def test_a_bare_list_item_in_an_opinion_exports(client, db, registrar) -> None:
+    """A <li> without its list passes the allowlist, saves and prints; Word must take it too."""
+    case = _case_with_opinion(registrar, "<li>Ensam punkt</li><p>Sedan ett stycke.</p>")
+    client.force_login(registrar)
+    response = client.get(reverse("memo_docx", args=[case.pk]))
+    assert response.status_code == 200
+    text = _text(docx.Document(io.BytesIO(response.content)))
+    assert "Ensam punkt" in text and "Sedan ett stycke." in text
+
+
+def test_converter_takes_list_items_outside_lists_and_control_characters() -> None:
+    document = _convert("<li>Ett</li><strong><li>Två<li>Tre</li></li></strong><p>Fyra\x01fem\x08</p>")
+    assert [p.text for p in document.paragraphs] == ["Ett", "Två", "Tre", "Fyrafem"]
+    document.save(io.BytesIO())  # XML-incompatible characters are gone, so Word can open it
+
+
+# --- Property: every text the allowlist accepts exports ------------------------------------------------
+
+# Derandomized and bounded for CI; REMISS_FUZZ_EXPLORE=1 (as in test_fuzz) runs fresh examples, ten times as many.
+EXPLORE = bool(os.environ.get("REMISS_FUZZ_EXPLORE"))
+_PROPERTY = hypothesis_settings(
+    max_examples=600 if EXPLORE else 60, deadline=None, derandomize=not EXPLORE, database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+# Text as people type and paste it: Swedish letters, markup characters, entities' ingredients,
+# whitespace of every kind and the control characters a paste from Word can bring.
+_words = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("abcåäöÅÄÖé0123456789<>&\"'.,;:-–…#;"),
+        st.sampled_from([" ", "\n", "\t", "\xa0", "\x0b", "\x0c", "\x01", "\x08", "\x1f", "\u2028"]),
+        st.characters(exclude_categories=("Cs",)),
+    ),
+    max_size=20,
+)
+_text_node = _words.map(html.escape)
+_CONTAINERS = sorted(ALLOWED_TAGS - {"br"})
+
+
+def _element(children: st.SearchStrategy) -> st.SearchStrategy:
+    return st.builds(lambda tag, inner: f"<{tag}>{''.join(inner)}</{tag}>", st.sampled_from(_CONTAINERS), st.lists(children, max_size=4))
+
+
+# Any nesting of the allowlist's elements, valid or not (a <li> without a list, <ul> in <p>, …).
+_fragments = st.lists(
+    st.recursive(st.one_of(_text_node, st.just("<br>")), _element, max_leaves=25), min_size=1, max_size=5,
+).map("".join)
+
+
+def _visible(text: str) -> str:
+    """The printable characters in order: what must survive into Word, whatever the layout."""
+    return "".join(ch for ch in text if ch.isprintable() and not ch.isspace())
+
+
+@_PROPERTY
+@given(_fragments)
+def test_every_sanitised_text_exports_to_word(fragment: str) -> None:
+    cleaned = sanitize(fragment)
+    document = _convert(cleaned)
+    document.save(io.BytesIO())
+    exported = "".join(p.text for p in document.paragraphs)
+    assert _visible(exported) == _visible(to_plain(cleaned))
+
+
+def test_control_characters_in_plain_fields_export(client, db, registrar) -> None:
+    """A title or a body's name can hold a control character (a paste from Word); XML cannot."""
+    case = _case_with_opinion(registrar, "<p>Ja.</p>", body="Kultur\x1fnämnden", title="Betänkande\x0bom\x01 styrtecken")
+    client.force_login(registrar)
+    response = client.get(reverse("memo_docx", args=[case.pk]))
+    assert response.status_code == 200
+    document = docx.Document(io.BytesIO(response.content))
+    assert _headings(document, 1) == [f"Betänkandeom styrtecken ({case.reference})"]
+    assert "Kulturnämnden" in _text(document)

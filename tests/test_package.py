@@ -232,3 +232,17 @@ def test_unknown_case_is_404(client, registrar) -> None:
     client.force_login(registrar)
     assert client.get(reverse("answer_package", args=[999999])).status_code == 404
     assert client.get(reverse("memo_docx", args=[999999])).status_code == 404
+
+
+def test_a_300_character_title_still_gives_the_package(client, small_case, registrar, settings, tmp_path) -> None:
+    """The .docx's core properties hold 255 characters; the package used to say the memo could not be compiled."""
+    settings.MEDIA_ROOT = tmp_path
+    small_case.title = ("Ett mycket långt betänkande om förutsättningarna för " * 6)[:300]
+    small_case.save()
+    _stored_memo(small_case, b"%PDF-1.7 stored")
+    client.force_login(registrar)
+    response = client.get(reverse("answer_package", args=[small_case.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    document = docx.Document(io.BytesIO(archive.read(archive.namelist()[1])))
+    assert small_case.full_title in [p.text for p in document.paragraphs]
