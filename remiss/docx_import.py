@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from remiss.forms import AccessibleForm, validate_upload_size
-from remiss.models import MAX_TEXT_LENGTH
-from remiss.richtext import sanitize, to_plain
+from remiss.models import MAX_MARKUP_LENGTH, MAX_TEXT_LENGTH, swedish_number
+from remiss.richtext import sanitize, to_plain, visible_length
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # What browsers send for a .docx: the real type, or a generic one when the system does not know it.
@@ -152,10 +152,11 @@ def convert_docx(fileobj: IO[bytes]) -> ConvertedDocx:
     html = sanitize(raw)
     if not to_plain(html).strip():
         raise DocxError(_("Word-dokumentet innehåller ingen text att hämta."))
-    if len(html) > MAX_TEXT_LENGTH:
+    visible = visible_length(html)
+    if visible > MAX_TEXT_LENGTH or len(html) > MAX_MARKUP_LENGTH:
         raise DocxError(
-            _("Texten i Word-dokumentet är för lång: högst %(max)d tecken är tillåtna, den har %(n)d.")
-            % {"max": MAX_TEXT_LENGTH, "n": len(html)}
+            _("Texten i Word-dokumentet är för lång: högst %(max)s tecken är tillåtna, den har %(n)s.")
+            % {"max": swedish_number(MAX_TEXT_LENGTH), "n": swedish_number(visible)}
         )
     return ConvertedDocx(
         html=html, tables=len(_TABLE.findall(raw)), images=images,

@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from remiss.models import MAX_TEXT_LENGTH
+from remiss.models import validate_text_length
 
 
 class AccessibleMixin:
@@ -42,24 +42,24 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-TOO_LONG = _("Texten är för lång: högst %(limit_value)d tecken är tillåtna (den har %(show_value)d).")
-
-
 class RichTextField(forms.CharField):
-    """HTML from the editor (or plain text without JavaScript); sanitised by the workflow."""
+    """HTML from the editor (or plain text without JavaScript); sanitised by the workflow.
+
+    The limit counts the characters the person sees, not the editor's markup (validate_text_length),
+    so the field has no max_length: that would count markup, and its maxlength attribute would let
+    a browser without JavaScript cut a long paste silently."""
+
+    default_validators = [validate_text_length]
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 14, "data-richtext": "1"}))
-        kwargs.setdefault("max_length", MAX_TEXT_LENGTH)
-        kwargs.setdefault("error_messages", {"max_length": TOO_LONG})
         super().__init__(*args, **kwargs)
 
 
 def _points_field(**kwargs) -> forms.CharField:
     """Decision points, one per line: together one text, with the same limit as every text."""
     kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
-    error_messages = {"max_length": TOO_LONG, **kwargs.pop("error_messages", {})}
-    return forms.CharField(max_length=MAX_TEXT_LENGTH, error_messages=error_messages, **kwargs)
+    return forms.CharField(validators=[validate_text_length], **kwargs)
 
 
 def readable_size(n: int) -> str:
@@ -208,7 +208,7 @@ class ProposalForm(AccessibleForm):
     )
     title = forms.CharField(label=_("Rubrik"), max_length=300, error_messages={"required": _("Skriv en rubrik.")})
     summary = forms.CharField(
-        label=_("Sammanfattning"), required=False, max_length=MAX_TEXT_LENGTH,
+        label=_("Sammanfattning"), required=False, validators=[validate_text_length],
         widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Vad betänkandet föreslår eller bedömer, i korthet."),
     )
 

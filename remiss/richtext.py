@@ -91,3 +91,10 @@ def to_plain(value: str | None) -> str:
         return ""
     text = nh3.clean(re.sub(r"</(p|h3|h4|li)>|<br\s*/?>", "\n", value), tags=set())
     return html.unescape(re.sub(r"[ \t]+", " ", text)).strip()
+
+
+def visible_length(value: str | None) -> int:
+    """How many characters a reader sees in `value` (HTML or plain text): no markup, entities read
+    as the character they stand for, each run of white space (a paragraph or list-item break
+    too) one character, as a word processor's count "tecken med blanksteg" comes out."""
+    return len(" ".join(to_plain(value).split()))
