@@ -245,18 +245,22 @@ def check_referral_deadline(case: Case, deadline: date) -> str | None:
 
 
 class ReferralChoiceForm(AccessibleForm):
-    """One body on the refer page: chosen or not, its internal deadline and its place in the memo."""
+    """One body on the refer page: chosen or not, and its internal deadline. Its place in the memo
+    is the ReferForm's `order`."""
 
     chosen = forms.BooleanField(required=False)
     deadline = forms.DateField(required=False, widget=DateInput())
-    order = forms.IntegerField(required=False, min_value=1, max_value=999, widget=forms.NumberInput(attrs={"class": "narrow"}))
 
     def __init__(self, *args, case: Case, body: Body, **kwargs):
         self.case, self.body = case, body
         super().__init__(*args, **kwargs)
         self.fields["chosen"].label = body.name
         self.fields["deadline"].label = _("Svarsdatum för %(body)s") % {"body": body.name_in_text}
-        self.fields["order"].label = _("Ordning i promemorian för %(body)s") % {"body": body.name_in_text}
+
+    @property
+    def ticked(self) -> bool:
+        """Whether the box was ticked, read before (and whatever) validation says."""
+        return bool(self["chosen"].value())
 
     def clean(self):
         data = super().clean()
@@ -273,20 +277,59 @@ class ReferralChoiceForm(AccessibleForm):
         return data
 
 
+ORDER_MOVE = re.compile(r"^(up|down)-(\d{1,12})$")
+
+
 class ReferForm:
-    """All the bodies the case can still be referred to, one `ReferralChoiceForm` each."""
+    """All the bodies the case can still be referred to, one `ReferralChoiceForm` each, and the
+    order the chosen ones take in the memo.
+
+    The order is the order of choosing: `order` holds the chosen bodies' ids, comma-separated, as
+    refer-order.js keeps it while boxes are ticked and as the "Flytta upp/ned" buttons change it.
+    A chosen body it does not name (ticked without JavaScript) follows in the register's order,
+    so a post without `order` is still complete; ids of unknown or unticked bodies are ignored.
+    """
 
     def __init__(self, data=None, *, case: Case, bodies: list[Body]):
         self.case = case
         self.is_bound = data is not None
         self.rows = [
-            ReferralChoiceForm(
-                data, case=case, body=body, prefix=f"b{body.pk}",
-                initial={"deadline": default_referral_deadline(case, body), "order": position},
-            )
-            for position, body in enumerate(bodies, start=1)
+            ReferralChoiceForm(data, case=case, body=body, prefix=f"b{body.pk}",
+                               initial={"deadline": default_referral_deadline(case, body)})
+            for body in bodies
         ]
         self.non_field_errors: list[str] = []
+        self.order = self._chosen_order(str((data or {}).get("order", "")))
+        move = ORDER_MOVE.match(str((data or {}).get("move", "")))
+        if move:
+            self._move(int(move.group(2)), -1 if move.group(1) == "up" else 1)
+
+    def _chosen_order(self, posted: str) -> list[int]:
+        """Body ids of the ticked rows: first as `posted` orders them, then the rest in register order."""
+        ticked = {row.body.pk for row in self.rows if row.ticked}
+        order: list[int] = []
+        for part in posted.split(","):
+            pk = int(part) if part.strip().isdigit() and len(part.strip()) <= 12 else None
+            if pk in ticked and pk not in order:
+                order.append(pk)
+        return order + [row.body.pk for row in self.rows if row.body.pk in ticked and row.body.pk not in order]
+
+    def _move(self, pk: int, step: int) -> None:
+        if pk not in self.order:
+            return
+        at = self.order.index(pk)
+        to = min(max(at + step, 0), len(self.order) - 1)
+        self.order[at], self.order[to] = self.order[to], self.order[at]
+
+    @property
+    def order_value(self) -> str:
+        return ",".join(str(pk) for pk in self.order)
+
+    @property
+    def ordered_rows(self) -> list[ReferralChoiceForm]:
+        """The ticked rows in memo order (for the page's list of chosen bodies)."""
+        by_pk = {row.body.pk: row for row in self.rows}
+        return [by_pk[pk] for pk in self.order]
 
     def is_valid(self) -> bool:
         valid = all([row.is_valid() for row in self.rows])
@@ -299,9 +342,7 @@ class ReferForm:
         return bool(self.non_field_errors or any(row.errors for row in self.rows))
 
     def chosen_rows(self) -> list[ReferralChoiceForm]:
-        chosen = [(i, row) for i, row in enumerate(self.rows) if row.cleaned_data.get("chosen")]
-        chosen.sort(key=lambda pair: (pair[1].cleaned_data.get("order") or 10_000, pair[0]))
-        return [row for _i, row in chosen]
+        return [row for row in self.ordered_rows if row.cleaned_data.get("chosen")]
 
     def specs(self):
         from remiss.workflow import ReferralSpec

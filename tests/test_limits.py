@@ -595,7 +595,7 @@ def test_workflow_refuses_case_dates_out_of_order(referred, registrar) -> None:
 def test_refer_with_an_answer_date_after_the_remisstid(case, registrar, namnd) -> None:
     before = snapshot(case)
     response = login(registrar).post(reverse("case_refer", args=[case.pk]), {
-        f"b{namnd.pk}-chosen": "on", f"b{namnd.pk}-deadline": "2030-05-15", f"b{namnd.pk}-order": "1",
+        f"b{namnd.pk}-chosen": "on", f"b{namnd.pk}-deadline": "2030-05-15", "order": str(namnd.pk),
     })
     assert response.status_code == 200
     assert "Svarsdatumet (15 maj 2030) kan inte vara efter remisstiden (28 april 2030)." in page(response)

@@ -4,6 +4,7 @@ with the typed values kept; the status board; constant query counts; the memo PD
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 from html import unescape
 
@@ -134,7 +135,7 @@ ACTIONS = [
     ("case_proposals", "post", lambda w: reverse("case_proposals", args=[w["case"].pk]), lambda w: {
         "kind": "forslag", "number": "7", "title": "Ett nytt förslag"}),
     ("case_refer", "post", lambda w: reverse("case_refer", args=[w["case"].pk]), lambda w: {
-        f"b{w['extra'].pk}-chosen": "on", f"b{w['extra'].pk}-deadline": "2030-03-31", f"b{w['extra'].pk}-order": "1"}),
+        f"b{w['extra'].pk}-chosen": "on", f"b{w['extra'].pk}-deadline": "2030-03-31", "order": str(w['extra'].pk)}),
     ("case_referral", "get", lambda w: reverse("case_referral", args=[w["case"].pk, w["r_namnd"].pk]), None),
     ("case_referral_event", "post", lambda w: reverse("case_referral_event", args=[w["case"].pk, w["r_namnd"].pk]),
      lambda w: {"event": "mark_no_answer", "confirm": "1"}),
@@ -327,10 +328,10 @@ def test_registrar_refers_in_the_chosen_order(client, registrar, case, brb, ks):
     assert 'value="2030-03-31"' in page  # a nämnd's default: four weeks before the remisstid
     assert 'value="2030-04-14"' in page  # an office's: two weeks before
     response = client.post(reverse("case_refer", args=[case.pk]), {
-        f"b{slk.pk}-chosen": "on", f"b{slk.pk}-deadline": "2030-04-12", f"b{slk.pk}-order": "1",
-        f"b{utb.pk}-chosen": "on", f"b{utb.pk}-deadline": "2030-03-31", f"b{utb.pk}-order": "3",
-        f"b{soc.pk}-chosen": "on", f"b{soc.pk}-deadline": "2030-03-30", f"b{soc.pk}-order": "2",
-        f"b{skip.pk}-deadline": "2030-03-31", f"b{skip.pk}-order": "4",
+        f"b{slk.pk}-chosen": "on", f"b{slk.pk}-deadline": "2030-04-12",
+        f"b{utb.pk}-chosen": "on", f"b{utb.pk}-deadline": "2030-03-31",
+        f"b{soc.pk}-chosen": "on", f"b{soc.pk}-deadline": "2030-03-30",
+        f"b{skip.pk}-deadline": "2030-03-31", "order": f"{slk.pk},{soc.pk},{utb.pk},{skip.pk}",
     })
     assert response.status_code == 302
     referrals = list(case.referrals.order_by("order").values_list("body__name", "deadline"))
@@ -341,6 +342,80 @@ def test_registrar_refers_in_the_chosen_order(client, registrar, case, brb, ks):
     assert case.status == Case.Status.REFERRED
     again = text(client.get(reverse("case_refer", args=[case.pk])))
     assert f'name="b{soc.pk}-chosen"' not in again and f'name="b{skip.pk}-chosen"' in again
+
+
+@pytest.fixture
+def four_bodies(case, brb, ks):
+    """Four bodies in the register, listed in this (alphabetical) order on the refer page."""
+    names = ["Arbetsmarknadsnämnden", "Kulturnämnden", "Socialnämnden", "Utbildningsnämnden"]
+    return [BodyFactory(name=n, name_in_text=n.lower()) for n in names]
+
+
+def _refer_post(bodies, chosen, **extra) -> dict:
+    data = {f"b{b.pk}-deadline": "2030-03-31" for b in bodies}
+    data.update({f"b{b.pk}-chosen": "on" for b in chosen})
+    data.update(extra)
+    return data
+
+
+def test_the_refer_page_numbers_no_body_in_advance(client, registrar, case, four_bodies):
+    """Every body in the register used to get an order number (1, 2, 3 …), which had to be retyped."""
+    page = login(client, registrar).get(reverse("case_refer", args=[case.pk])).content.decode()
+    assert not re.search(r"name=\"b\d+-order\"", page) and 'type="number"' not in page
+    assert 'name="order" value=""' in page
+    assert "Ingen instans är vald än." in page
+
+
+def test_the_memo_order_is_the_order_of_choosing(client, registrar, case, four_bodies):
+    arb, kul, soc, utb = four_bodies
+    response = login(client, registrar).post(reverse("case_refer", args=[case.pk]), _refer_post(
+        four_bodies, [arb, soc, utb], order=f"{utb.pk},{arb.pk},{soc.pk}"))
+    assert response.status_code == 302
+    assert list(case.referrals.order_by("order").values_list("body__name", flat=True)) == [
+        "Utbildningsnämnden", "Arbetsmarknadsnämnden", "Socialnämnden"]
+
+
+def test_without_javascript_bodies_not_in_the_order_follow_in_register_order(client, registrar, case, four_bodies):
+    """No `order` at all, or one naming unticked and unknown bodies: still every ticked body, once."""
+    arb, kul, soc, utb = four_bodies
+    response = login(client, registrar).post(reverse("case_refer", args=[case.pk]), _refer_post(
+        four_bodies, [arb, soc, utb], order=f"{soc.pk},{kul.pk},999999,x,{soc.pk}"))
+    assert response.status_code == 302
+    assert list(case.referrals.order_by("order").values_list("body__name", flat=True)) == [
+        "Socialnämnden", "Arbetsmarknadsnämnden", "Utbildningsnämnden"]
+
+
+def _listed(page: str) -> list[str]:
+    listed = re.search(r'<ol id="refer-order-list">(.*?)</ol>', page, re.S).group(1)
+    return re.findall(r'<span class="refer-order-name">([^<]+)</span>', listed)
+
+
+def test_move_buttons_reorder_without_javascript_and_refer_nothing(client, registrar, case, four_bodies):
+    arb, kul, soc, utb = four_bodies
+    url = reverse("case_refer", args=[case.pk])
+    login(client, registrar)
+    shown = client.post(url, _refer_post(four_bodies, [arb, soc, utb], action="order"))
+    assert shown.status_code == 200 and not case.referrals.exists()
+    page = shown.content.decode()
+    assert _listed(page) == ["Arbetsmarknadsnämnden", "Socialnämnden", "Utbildningsnämnden"]
+    assert f'name="order" value="{arb.pk},{soc.pk},{utb.pk}"' in page
+    assert f'name="move" value="down-{arb.pk}"' in page and "Flytta ned<span class=\"visually-hidden\"> Arbetsmarknadsnämnden" in page
+    moved = client.post(url, _refer_post(four_bodies, [arb, soc, utb], order=f"{arb.pk},{soc.pk},{utb.pk}", move=f"up-{utb.pk}"))
+    assert moved.status_code == 200 and not case.referrals.exists()
+    assert _listed(moved.content.decode()) == ["Arbetsmarknadsnämnden", "Utbildningsnämnden", "Socialnämnden"]
+    first_up = client.post(url, _refer_post(four_bodies, [arb, soc], order=f"{arb.pk},{soc.pk}", move=f"up-{arb.pk}"))
+    assert _listed(first_up.content.decode()) == ["Arbetsmarknadsnämnden", "Socialnämnden"]  # already first: stays
+    client.post(url, _refer_post(four_bodies, [arb, soc, utb], order=f"{arb.pk},{utb.pk},{soc.pk}"))
+    assert list(case.referrals.order_by("order").values_list("body__name", flat=True)) == [
+        "Arbetsmarknadsnämnden", "Utbildningsnämnden", "Socialnämnden"]
+
+
+def test_the_default_button_of_the_refer_form_never_refers_or_moves_without_javascript(client, registrar, case, four_bodies):
+    """Enter in a date field presses the form's first submit button: it must be "Visa ordningen"."""
+    page = login(client, registrar).get(reverse("case_refer", args=[case.pk])).content.decode()
+    form = re.search(r"<form method=\"post\" novalidate data-refer-order>(.*?)</form>", page, re.S).group(1)
+    first = re.search(r"<button[^>]*>", form).group(0)
+    assert 'name="action" value="order"' in first, first
 
 
 def test_registrar_reads_a_draft_opinion(client, registrar, referred, officer):

@@ -228,7 +228,9 @@ def case_refer(request, pk: int):
     case = _case(pk)
     bodies = _referable_bodies(case)
     form = ReferForm(request.POST if request.method == "POST" else None, case=case, bodies=bodies)
-    if request.method == "POST" and form.is_valid():
+    # "Flytta upp/ned" and "Visa ordningen" (without JavaScript) show the page again, reordered.
+    rearranging = "move" in request.POST or request.POST.get("action") == "order"
+    if request.method == "POST" and not rearranging and form.is_valid():
         try:
             created = workflow.refer(case, bodies=form.specs(), by=request.user)
         except (WorkflowError, ValidationError) as error:
