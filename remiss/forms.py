@@ -207,6 +207,11 @@ class ProposalForm(AccessibleForm):
         error_messages={"required": _("Skriv förslagets eller bedömningens nummer.")},
     )
     title = forms.CharField(label=_("Rubrik"), max_length=300, error_messages={"required": _("Skriv en rubrik.")})
+    section = forms.CharField(
+        label=_("Avsnitt"), max_length=30, required=False,
+        help_text=_("Avsnittet i betänkandet där förslaget behandlas, t.ex. 8.2. Kan lämnas tomt."),
+        error_messages={"max_length": _("Skriv avsnittets nummer, högst %(limit_value)d tecken, t.ex. 8.2.")},
+    )
     summary = forms.CharField(
         label=_("Sammanfattning"), required=False, validators=[validate_text_length],
         widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Vad betänkandet föreslår eller bedömer, i korthet."),

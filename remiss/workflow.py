@@ -7,6 +7,7 @@ leaving the database as it was. Texts are sanitised here, so nothing unsanitised
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -268,10 +269,19 @@ def save_background(case: Case, *, text: str, by: User | None, expected_version:
 
 
 @transaction.atomic
-def add_proposal(case: Case, *, number: str, kind: str, title: str, summary: str = "", by: User | None) -> Proposal:
+def add_proposal(
+    case: Case, *, number: str, kind: str, title: str, summary: str = "", section: str = "", by: User | None,
+) -> Proposal:
     order = (case.proposals.aggregate(m=Max("order"))["m"] or 0) + 1
-    proposal = Proposal(case=case, number=number.strip(), kind=kind, title=title.strip(), summary=summary.strip(), order=order)
+    proposal = Proposal(case=case, number=number.strip(), kind=kind, title=title.strip(), summary=summary.strip(),
+                        section=_section(section), order=order)
     return _save(proposal, by, _("Förslag eller bedömning tillagd"))
+
+
+def _section(section: str) -> str:
+    """'avsnitt 8.2' or '8.2' as typed: the number alone is stored, the pages add the word."""
+    section = " ".join(section.split())
+    return re.sub(r"^avsnitt\s+", "", section, flags=re.IGNORECASE)
 
 
 @dataclass(frozen=True)

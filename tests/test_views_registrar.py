@@ -1295,3 +1295,22 @@ def test_only_the_registrar_may_assign_edit_and_remove(client, world, brb_statem
         else:
             assert response.status_code in (403, 405)
     assert (snapshot(), list(world["r_namnd"].officers.all())) == before
+
+
+def test_registrar_records_the_section_of_a_proposal(client, registrar, case):
+    """The betänkande's section ("avsnitt 8.2") had no field; typed with or without the word, 8.2 is kept."""
+    login(client, registrar)
+    response = client.post(reverse("case_proposals", args=[case.pk]), {
+        "kind": "forslag", "number": "3", "title": "Tidig upptäckt", "section": " avsnitt  8.2 ", "summary": ""})
+    assert response.status_code == 302
+    proposal = Proposal.objects.get(case=case)
+    assert proposal.section == "8.2" and proposal.section_label == "avsnitt 8.2"
+    assert proposal.history.first().section == "8.2"  # its history keeps it too
+    page = client.get(response["Location"]).content.decode()
+    assert "<td>8.2</td>" in page
+    assert 'name="section"' in page and "Avsnitt" in page
+    client.post(reverse("case_proposals", args=[case.pk]), {"kind": "forslag", "number": "4", "title": "Utan avsnitt"})
+    assert Proposal.objects.get(case=case, number="4").section == ""
+    too_long = text(client.post(reverse("case_proposals", args=[case.pk]), {
+        "kind": "forslag", "number": "5", "title": "För långt", "section": "8" * 31}))
+    assert "högst 30 tecken" in too_long and not Proposal.objects.filter(number="5").exists()
