@@ -198,6 +198,14 @@ class CaseForm(AccessibleForm):
         return data
 
 
+def _section_field(**kwargs) -> forms.CharField:
+    """The betänkande's section of a proposal ("8.2"): optional, short."""
+    return forms.CharField(
+        label=_("Avsnitt"), max_length=30, required=False,
+        error_messages={"max_length": _("Skriv avsnittets nummer, högst %(limit_value)d tecken, t.ex. 8.2.")}, **kwargs,
+    )
+
+
 class ProposalForm(AccessibleForm):
     """One of the betänkande's numbered proposals or assessments."""
 
@@ -207,10 +215,8 @@ class ProposalForm(AccessibleForm):
         error_messages={"required": _("Skriv förslagets eller bedömningens nummer.")},
     )
     title = forms.CharField(label=_("Rubrik"), max_length=300, error_messages={"required": _("Skriv en rubrik.")})
-    section = forms.CharField(
-        label=_("Avsnitt"), max_length=30, required=False,
+    section = _section_field(
         help_text=_("Avsnittet i betänkandet där förslaget behandlas, t.ex. 8.2. Kan lämnas tomt."),
-        error_messages={"max_length": _("Skriv avsnittets nummer, högst %(limit_value)d tecken, t.ex. 8.2.")},
     )
     summary = forms.CharField(
         label=_("Sammanfattning"), required=False, validators=[validate_text_length],
@@ -228,6 +234,20 @@ class ProposalForm(AccessibleForm):
             self.add_error("number", _("Det finns redan %(kind)s nummer %(n)s i ärendet.")
                            % {"kind": Proposal.Kind(kind).label.lower(), "n": number})
         return data
+
+
+class ProposalSectionForm(AccessibleForm):
+    """The section of a proposal already entered, changed on its row of the proposals page."""
+
+    section = _section_field()
+
+    def __init__(self, *args, proposal: Proposal, **kwargs):
+        kwargs.setdefault("prefix", f"s{proposal.pk}")
+        kwargs.setdefault("initial", {"section": proposal.section})
+        super().__init__(*args, **kwargs)
+        self.proposal = proposal
+        self.fields["section"].label = _("Avsnitt för %(kind)s %(n)s") % {
+            "kind": proposal.get_kind_display().lower(), "n": proposal.number}
 
 
 def default_referral_deadline(case: Case, body: Body) -> date:

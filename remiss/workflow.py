@@ -278,6 +278,14 @@ def add_proposal(
     return _save(proposal, by, _("Förslag eller bedömning tillagd"))
 
 
+@transaction.atomic
+def set_proposal_section(proposal: Proposal, *, section: str, by: User | None) -> Proposal:
+    """Record, change or clear where in the betänkande a proposal is treated."""
+    proposal = _locked(Proposal, proposal.pk)
+    proposal.section = _section(section)
+    return _save(proposal, by, _("Avsnitt ändrat"))
+
+
 def _section(section: str) -> str:
     """'avsnitt 8.2' or '8.2' as typed: the number alone is stored, the pages add the word."""
     section = " ".join(section.split())

@@ -113,7 +113,7 @@ def snapshot() -> tuple:
     return (
         list(Case.objects.order_by("pk").values_list("pk", "title", "status", "background", "deadline")),
         list(Referral.objects.order_by("pk").values_list("pk", "status", "deadline", "order")),
-        list(Proposal.objects.order_by("pk").values_list("pk", "number")),
+        list(Proposal.objects.order_by("pk").values_list("pk", "number", "section")),
         list(CityProposal.objects.order_by("pk").values_list("pk", "version", "summary")),
         list(Decision.objects.order_by("pk").values_list("pk", "justered", "points")),
         list(Statement.objects.order_by("pk").values_list("pk", "text")),
@@ -134,6 +134,8 @@ ACTIONS = [
     ("case_event", "post", lambda w: reverse("case_event", args=[w["case"].pk]), lambda w: {"event": "start_compiling"}),
     ("case_proposals", "post", lambda w: reverse("case_proposals", args=[w["case"].pk]), lambda w: {
         "kind": "forslag", "number": "7", "title": "Ett nytt förslag"}),
+    ("case_proposal_section", "post", lambda w: reverse("case_proposal_section", args=[w["case"].pk, w["proposal"].pk]),
+     lambda w: {f"s{w['proposal'].pk}-section": "8.2"}),
     ("case_refer", "post", lambda w: reverse("case_refer", args=[w["case"].pk]), lambda w: {
         f"b{w['extra'].pk}-chosen": "on", f"b{w['extra'].pk}-deadline": "2030-03-31", "order": str(w['extra'].pk)}),
     ("case_referral", "get", lambda w: reverse("case_referral", args=[w["case"].pk, w["r_namnd"].pk]), None),
@@ -160,6 +162,7 @@ ACTIONS = [
 @pytest.fixture
 def full_world(world):
     world["extra"] = BodyFactory(name="Kulturnämnden", name_in_text="kulturnämnden")
+    world["proposal"] = workflow.add_proposal(world["case"], number="9", kind="forslag", title="Ett förslag", by=None)
     return world
 
 
@@ -1307,10 +1310,34 @@ def test_registrar_records_the_section_of_a_proposal(client, registrar, case):
     assert proposal.section == "8.2" and proposal.section_label == "avsnitt 8.2"
     assert proposal.history.first().section == "8.2"  # its history keeps it too
     page = client.get(response["Location"]).content.decode()
-    assert "<td>8.2</td>" in page
+    assert f'name="s{proposal.pk}-section" value="8.2"' in page  # on its row, to change
     assert 'name="section"' in page and "Avsnitt" in page
     client.post(reverse("case_proposals", args=[case.pk]), {"kind": "forslag", "number": "4", "title": "Utan avsnitt"})
     assert Proposal.objects.get(case=case, number="4").section == ""
     too_long = text(client.post(reverse("case_proposals", args=[case.pk]), {
         "kind": "forslag", "number": "5", "title": "För långt", "section": "8" * 31}))
     assert "högst 30 tecken" in too_long and not Proposal.objects.filter(number="5").exists()
+
+
+def test_registrar_changes_and_clears_the_section_of_a_proposal(client, registrar, case):
+    proposal = workflow.add_proposal(case, number="1", kind="bedomning", title="Nationell styrning", by=registrar)
+    url = reverse("case_proposal_section", args=[case.pk, proposal.pk])
+    login(client, registrar)
+    response = client.post(url, {f"s{proposal.pk}-section": "8.2"})
+    assert response.status_code == 302
+    assert "Avsnittet för bedömning 1 är sparat." in text(client.get(response["Location"]))
+    proposal.refresh_from_db()
+    assert proposal.section == "8.2"
+    assert proposal.history.first().history_change_reason == "Avsnitt ändrat" and proposal.history.first().history_user == registrar
+    refused = client.post(url, {f"s{proposal.pk}-section": "9" * 31})
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Skriv avsnittets nummer, högst 30 tecken, t.ex. 8.2." in unescape(page)
+    assert f'value="{"9" * 31}"' in page  # what was typed is still there
+    proposal.refresh_from_db()
+    assert proposal.section == "8.2"
+    client.post(url, {f"s{proposal.pk}-section": ""})
+    proposal.refresh_from_db()
+    assert proposal.section == ""
+    other_case = CaseFactory(reference="SOU 2030:2", city_dnr="KS 2030/2")
+    assert client.post(reverse("case_proposal_section", args=[other_case.pk, proposal.pk]), {}).status_code == 404
