@@ -140,6 +140,7 @@ class ProposalOut(Schema):
     kind: _literal(Proposal.Kind)  # type: ignore[valid-type]
     kind_label: str
     title: str
+    section: str = Field(description="The section of the betänkande that treats it, e.g. \"8.2\"; empty when not recorded.")
 
     @staticmethod
     def resolve_kind_label(obj: Proposal) -> str:

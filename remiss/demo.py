@@ -160,7 +160,7 @@ def _load_case(data, bodies, politicians, users, registrar: User) -> Case:
     for proposal in c.get("proposals", []):
         workflow.add_proposal(
             case, number=proposal["number"], kind=proposal["kind"], title=proposal["title"],
-            summary=proposal.get("summary", ""), by=registrar,
+            summary=proposal.get("summary", ""), section=proposal.get("section", ""), by=registrar,
         )
     workflow.save_background(case, text=c["background_html"], by=registrar)
     referrals_spec = sorted(data["referrals"], key=lambda r: r["order"])

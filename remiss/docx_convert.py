@@ -21,7 +21,7 @@ import sys
 
 import mammoth
 
-from remiss.richtext import sanitize, to_plain
+from remiss.richtext import sanitize, to_plain, visible_length
 
 # Word's headings become the allowlist's two levels; Swedish Word names them "Rubrik 1" …
 STYLE_MAP = "\n".join(
@@ -44,7 +44,7 @@ MAX_MESSAGES = 50  # mammoth's warnings kept for the log; one per unknown style 
 _TABLE = re.compile(r"<table\b", re.IGNORECASE)
 
 
-def convert(content: bytes, max_chars: int) -> dict:
+def convert(content: bytes, max_chars: int, max_markup: int) -> dict:
     """The answer for one .docx: its sanitised HTML and counts, or {"error": code}."""
     images = 0
 
@@ -63,8 +63,10 @@ def convert(content: bytes, max_chars: int) -> dict:
     html = sanitize(raw)
     if not to_plain(html).strip():
         return {"error": EMPTY}
-    if len(html) > max_chars:
-        return {"error": TOO_LONG, "chars": len(html)}
+    # The same two bounds as a typed text (remiss.models.common): what a reader sees, and the markup.
+    visible = visible_length(html)
+    if visible > max_chars or len(html) > max_markup:
+        return {"error": TOO_LONG, "chars": visible}
     return {
         "html": html, "tables": len(_TABLE.findall(raw)), "images": images,
         "messages": [m.message for m in result.messages[:MAX_MESSAGES]],
@@ -79,11 +81,11 @@ def limit_resources(memory_bytes: int, cpu_seconds: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    memory_bytes, cpu_seconds, max_chars = (int(arg) for arg in argv[1:4])
+    memory_bytes, cpu_seconds, max_chars, max_markup = (int(arg) for arg in argv[1:5])
     limit_resources(memory_bytes, cpu_seconds)
     content = sys.stdin.buffer.read()
     try:
-        answer = convert(content, max_chars)
+        answer = convert(content, max_chars, max_markup)
     except MemoryError:
         answer = {"error": OUT_OF_MEMORY}
     sys.stdout.buffer.write(json.dumps(answer, ensure_ascii=False).encode("utf-8"))

@@ -50,7 +50,7 @@ from lxml import etree
 
 from remiss import docx_convert
 from remiss.forms import AccessibleForm, validate_upload_size
-from remiss.models import MAX_TEXT_LENGTH
+from remiss.models import MAX_MARKUP_LENGTH, MAX_TEXT_LENGTH, swedish_number
 from remiss.richtext import to_plain
 
 logger = logging.getLogger(__name__)
@@ -253,7 +253,7 @@ def converter_command() -> list[str]:
     cpu_seconds = math.ceil(settings.REMISS_DOCX_TIMEOUT) + 1  # a backstop; the timeout ends it first
     return [
         sys.executable, "-m", "remiss.docx_convert",
-        str(settings.REMISS_DOCX_MEMORY_BYTES), str(cpu_seconds), str(MAX_TEXT_LENGTH),
+        str(settings.REMISS_DOCX_MEMORY_BYTES), str(cpu_seconds), str(MAX_TEXT_LENGTH), str(MAX_MARKUP_LENGTH),
     ]
 
 
@@ -311,8 +311,8 @@ def _run_converter(content: bytes) -> dict:
         raise DocxError(_("Word-dokumentet kunde inte läsas just nu. Försök igen om en stund.")) from error
     if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
         raise _too_slow()
-    # Its answer is at most MAX_TEXT_LENGTH characters of HTML (4 bytes each in UTF-8) and a few messages.
-    if done.returncode != 0 or len(done.stdout) > 4 * MAX_TEXT_LENGTH + 64 * 1024:
+    # Its answer is at most MAX_MARKUP_LENGTH characters of HTML (4 bytes each in UTF-8) and a few messages.
+    if done.returncode != 0 or len(done.stdout) > 4 * MAX_MARKUP_LENGTH + 64 * 1024:
         stderr = done.stderr[-2000:].decode("utf-8", "replace")
         logger.warning("The .docx converter ended with %s: %s", done.returncode, stderr)
         raise _too_complex()
@@ -332,8 +332,8 @@ def convert_docx(fileobj: IO[bytes]) -> ConvertedDocx:
         raise DocxError(_("Word-dokumentet innehåller ingen text att hämta."))
     if error == docx_convert.TOO_LONG:
         raise DocxError(
-            _("Texten i Word-dokumentet är för lång: högst %(max)d tecken är tillåtna, den har %(n)d.")
-            % {"max": MAX_TEXT_LENGTH, "n": answer.get("chars", 0)}
+            _("Texten i Word-dokumentet är för lång: högst %(max)s tecken är tillåtna, den har %(n)s.")
+            % {"max": swedish_number(MAX_TEXT_LENGTH), "n": swedish_number(answer.get("chars", 0))}
         )
     if error == docx_convert.OUT_OF_MEMORY:
         raise _too_complex()

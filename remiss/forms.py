@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from remiss.models import MAX_TEXT_LENGTH
+from remiss.models import validate_text_length
 
 
 class AccessibleMixin:
@@ -83,20 +83,23 @@ TOO_LONG = _("Texten är för lång: högst %(limit_value)d tecken är tillåtna
 
 
 class RichTextField(forms.CharField):
-    """HTML from the editor (or plain text without JavaScript); sanitised by the workflow."""
+    """HTML from the editor (or plain text without JavaScript); sanitised by the workflow.
+
+    The limit counts the characters the person sees, not the editor's markup (validate_text_length),
+    so the field has no max_length: that would count markup, and its maxlength attribute would let
+    a browser without JavaScript cut a long paste silently."""
+
+    default_validators = [validate_text_length]
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 14, "data-richtext": "1"}))
-        kwargs.setdefault("max_length", MAX_TEXT_LENGTH)
-        kwargs.setdefault("error_messages", {"max_length": TOO_LONG})
         super().__init__(*args, **kwargs)
 
 
 def _points_field(**kwargs) -> forms.CharField:
     """Decision points, one per line: together one text, with the same limit as every text."""
     kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
-    error_messages = {"max_length": TOO_LONG, **kwargs.pop("error_messages", {})}
-    return forms.CharField(max_length=MAX_TEXT_LENGTH, error_messages=error_messages, **kwargs)
+    return forms.CharField(validators=[validate_text_length], **kwargs)
 
 
 def readable_size(n: int) -> str:
@@ -235,6 +238,14 @@ class CaseForm(AccessibleForm):
         return data
 
 
+def _section_field(**kwargs) -> forms.CharField:
+    """The betänkande's section of a proposal ("8.2"): optional, short."""
+    return forms.CharField(
+        label=_("Avsnitt"), max_length=30, required=False,
+        error_messages={"max_length": _("Skriv avsnittets nummer, högst %(limit_value)d tecken, t.ex. 8.2.")}, **kwargs,
+    )
+
+
 class ProposalForm(AccessibleForm):
     """One of the betänkande's numbered proposals or assessments."""
 
@@ -244,8 +255,11 @@ class ProposalForm(AccessibleForm):
         error_messages={"required": _("Skriv förslagets eller bedömningens nummer.")},
     )
     title = forms.CharField(label=_("Rubrik"), max_length=300, error_messages={"required": _("Skriv en rubrik.")})
+    section = _section_field(
+        help_text=_("Avsnittet i betänkandet där förslaget behandlas, t.ex. 8.2. Kan lämnas tomt."),
+    )
     summary = forms.CharField(
-        label=_("Sammanfattning"), required=False, max_length=MAX_TEXT_LENGTH,
+        label=_("Sammanfattning"), required=False, validators=[validate_text_length],
         widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Vad betänkandet föreslår eller bedömer, i korthet."),
     )
 
@@ -260,6 +274,20 @@ class ProposalForm(AccessibleForm):
             self.add_error("number", _("Det finns redan %(kind)s nummer %(n)s i ärendet.")
                            % {"kind": Proposal.Kind(kind).label.lower(), "n": number})
         return data
+
+
+class ProposalSectionForm(AccessibleForm):
+    """The section of a proposal already entered, changed on its row of the proposals page."""
+
+    section = _section_field()
+
+    def __init__(self, *args, proposal: Proposal, **kwargs):
+        kwargs.setdefault("prefix", f"s{proposal.pk}")
+        kwargs.setdefault("initial", {"section": proposal.section})
+        super().__init__(*args, **kwargs)
+        self.proposal = proposal
+        self.fields["section"].label = _("Avsnitt för %(kind)s %(n)s") % {
+            "kind": proposal.get_kind_display().lower(), "n": proposal.number}
 
 
 def default_referral_deadline(case: Case, body: Body) -> date:
@@ -282,18 +310,22 @@ def check_referral_deadline(case: Case, deadline: date) -> str | None:
 
 
 class ReferralChoiceForm(AccessibleForm):
-    """One body on the refer page: chosen or not, its internal deadline and its place in the memo."""
+    """One body on the refer page: chosen or not, and its internal deadline. Its place in the memo
+    is the ReferForm's `order`."""
 
     chosen = forms.BooleanField(required=False)
     deadline = forms.DateField(required=False, widget=DateInput())
-    order = forms.IntegerField(required=False, min_value=1, max_value=999, widget=forms.NumberInput(attrs={"class": "narrow"}))
 
     def __init__(self, *args, case: Case, body: Body, **kwargs):
         self.case, self.body = case, body
         super().__init__(*args, **kwargs)
         self.fields["chosen"].label = body.name
         self.fields["deadline"].label = _("Svarsdatum för %(body)s") % {"body": body.name_in_text}
-        self.fields["order"].label = _("Ordning i promemorian för %(body)s") % {"body": body.name_in_text}
+
+    @property
+    def ticked(self) -> bool:
+        """Whether the box was ticked, read before (and whatever) validation says."""
+        return bool(self["chosen"].value())
 
     def clean(self):
         data = super().clean()
@@ -310,20 +342,59 @@ class ReferralChoiceForm(AccessibleForm):
         return data
 
 
+ORDER_MOVE = re.compile(r"^(up|down)-(\d{1,12})$")
+
+
 class ReferForm:
-    """All the bodies the case can still be referred to, one `ReferralChoiceForm` each."""
+    """All the bodies the case can still be referred to, one `ReferralChoiceForm` each, and the
+    order the chosen ones take in the memo.
+
+    The order is the order of choosing: `order` holds the chosen bodies' ids, comma-separated, as
+    refer-order.js keeps it while boxes are ticked and as the "Flytta upp/ned" buttons change it.
+    A chosen body it does not name (ticked without JavaScript) follows in the register's order,
+    so a post without `order` is still complete; ids of unknown or unticked bodies are ignored.
+    """
 
     def __init__(self, data=None, *, case: Case, bodies: list[Body]):
         self.case = case
         self.is_bound = data is not None
         self.rows = [
-            ReferralChoiceForm(
-                data, case=case, body=body, prefix=f"b{body.pk}",
-                initial={"deadline": default_referral_deadline(case, body), "order": position},
-            )
-            for position, body in enumerate(bodies, start=1)
+            ReferralChoiceForm(data, case=case, body=body, prefix=f"b{body.pk}",
+                               initial={"deadline": default_referral_deadline(case, body)})
+            for body in bodies
         ]
         self.non_field_errors: list[str] = []
+        self.order = self._chosen_order(str((data or {}).get("order", "")))
+        move = ORDER_MOVE.match(str((data or {}).get("move", "")))
+        if move:
+            self._move(int(move.group(2)), -1 if move.group(1) == "up" else 1)
+
+    def _chosen_order(self, posted: str) -> list[int]:
+        """Body ids of the ticked rows: first as `posted` orders them, then the rest in register order."""
+        ticked = {row.body.pk for row in self.rows if row.ticked}
+        order: list[int] = []
+        for part in posted.split(","):
+            pk = int(part) if part.strip().isdigit() and len(part.strip()) <= 12 else None
+            if pk in ticked and pk not in order:
+                order.append(pk)
+        return order + [row.body.pk for row in self.rows if row.body.pk in ticked and row.body.pk not in order]
+
+    def _move(self, pk: int, step: int) -> None:
+        if pk not in self.order:
+            return
+        at = self.order.index(pk)
+        to = min(max(at + step, 0), len(self.order) - 1)
+        self.order[at], self.order[to] = self.order[to], self.order[at]
+
+    @property
+    def order_value(self) -> str:
+        return ",".join(str(pk) for pk in self.order)
+
+    @property
+    def ordered_rows(self) -> list[ReferralChoiceForm]:
+        """The ticked rows in memo order (for the page's list of chosen bodies)."""
+        by_pk = {row.body.pk: row for row in self.rows}
+        return [by_pk[pk] for pk in self.order]
 
     def is_valid(self) -> bool:
         valid = all([row.is_valid() for row in self.rows])
@@ -336,9 +407,7 @@ class ReferForm:
         return bool(self.non_field_errors or any(row.errors for row in self.rows))
 
     def chosen_rows(self) -> list[ReferralChoiceForm]:
-        chosen = [(i, row) for i, row in enumerate(self.rows) if row.cleaned_data.get("chosen")]
-        chosen.sort(key=lambda pair: (pair[1].cleaned_data.get("order") or 10_000, pair[0]))
-        return [row for _i, row in chosen]
+        return [row for row in self.ordered_rows if row.cleaned_data.get("chosen")]
 
     def specs(self):
         from remiss.workflow import ReferralSpec

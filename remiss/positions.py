@@ -110,6 +110,7 @@ class MatrixRow:
     label: str  # "Förslag 1"
     title: str
     cells: tuple[MatrixCell, ...]  # one per body, in the matrix's body order
+    section: str = ""  # "avsnitt 8.2", where the betänkande treats it; "" when not recorded
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,8 @@ def build_matrix(
                 stance=position.stance, symbol=STANCE_SYMBOLS.get(position.stance, "?"),
                 label=STANCE_LABELS_SV.get(position.stance, position.stance), note=note,
             ))
-        rows.append(MatrixRow(label=proposal_label(proposal), title=breakable(proposal.title), cells=tuple(cells)))
+        rows.append(MatrixRow(label=proposal_label(proposal), title=breakable(proposal.title), cells=tuple(cells),
+                              section=proposal.section_label))
     return PositionMatrix(bodies=tuple(r.body.name for r in referrals), rows=tuple(rows), notes=tuple(notes))
 
 

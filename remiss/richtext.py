@@ -85,12 +85,27 @@ def plain_to_html(text: str) -> str:
     return "".join(f"<p>{html.escape(' '.join(p.split()))}</p>" for p in paragraphs)
 
 
+# Where a block starts or ends, or a line breaks: a line break in the plain text. Openings count
+# too, so a nested list's item stays apart from the words before it ("Tidig upptäckt" and its
+# sub-item "i förskolan" are two lines, not "Tidig upptäckti förskolan").
+_BLOCK_EDGE_RE = re.compile(r"</?(?:p|h[1-6]|li|ul|ol|div)\b[^>]*>|<br\s*/?>", re.IGNORECASE)
+_BLANK_LINES_RE = re.compile(r"[ \t]*\n[\s]*")
+
+
 def to_plain(value: str | None) -> str:
-    """The words of a fragment, for search, diffs and length checks."""
+    """The words of a fragment, one line per paragraph, heading or list item, for search, diffs
+    and length checks."""
     if not value:
         return ""
-    text = nh3.clean(re.sub(r"</(p|h3|h4|li)>|<br\s*/?>", "\n", value), tags=set())
-    return html.unescape(re.sub(r"[ \t]+", " ", text)).strip()
+    text = nh3.clean(_BLOCK_EDGE_RE.sub("\n", value), tags=set())
+    return _BLANK_LINES_RE.sub("\n", html.unescape(re.sub(r"[ \t]+", " ", text))).strip()
+
+
+def visible_length(value: str | None) -> int:
+    """How many characters a reader sees in `value` (HTML or plain text): no markup, entities read
+    as the character they stand for, each run of white space (a paragraph or list-item break
+    too) one character, as a word processor's count "tecken med blanksteg" comes out."""
+    return len(" ".join(to_plain(value).split()))
 
 
 # Word writes the bullets of its Symbol- and Wingdings-font lists as private-use characters: pasted

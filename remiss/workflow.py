@@ -7,6 +7,7 @@ leaving the database as it was. Texts are sanitised here, so nothing unsanitised
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -279,10 +280,27 @@ def save_background(case: Case, *, text: str, by: User | None, expected_version:
 
 
 @transaction.atomic
-def add_proposal(case: Case, *, number: str, kind: str, title: str, summary: str = "", by: User | None) -> Proposal:
+def add_proposal(
+    case: Case, *, number: str, kind: str, title: str, summary: str = "", section: str = "", by: User | None,
+) -> Proposal:
     order = (case.proposals.aggregate(m=Max("order"))["m"] or 0) + 1
-    proposal = Proposal(case=case, number=number.strip(), kind=kind, title=title.strip(), summary=summary.strip(), order=order)
+    proposal = Proposal(case=case, number=number.strip(), kind=kind, title=title.strip(), summary=summary.strip(),
+                        section=_section(section), order=order)
     return _save(proposal, by, _("Förslag eller bedömning tillagd"))
+
+
+@transaction.atomic
+def set_proposal_section(proposal: Proposal, *, section: str, by: User | None) -> Proposal:
+    """Record, change or clear where in the betänkande a proposal is treated."""
+    proposal = _locked(Proposal, proposal.pk)
+    proposal.section = _section(section)
+    return _save(proposal, by, _("Avsnitt ändrat"))
+
+
+def _section(section: str) -> str:
+    """'avsnitt 8.2' or '8.2' as typed: the number alone is stored, the pages add the word."""
+    section = " ".join(section.split())
+    return re.sub(r"^avsnitt\s+", "", section, flags=re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -405,11 +423,15 @@ def save_opinion(
             _("Tjänsteutlåtandet kan inte ändras när remitteringen har statusen ”%(status)s”.")
             % {"status": referral.get_status_display()}
         )
-    opinion, _created = Opinion.objects.get_or_create(referral=referral)
+    opinion, created = Opinion.objects.get_or_create(referral=referral)
+    values = {"text": sanitize(text), "proposed_decision": sanitize(proposed_decision), "date": date}
+    if not created and all(getattr(opinion, name) == value for name, value in values.items()):
+        # Nothing changed (say, "Markera som klart" straight after saving): no new version, so the
+        # history lists the move that follows under its own name, not as an empty save.
+        return opinion
     _claim_version(opinion, expected_version)
-    opinion.text = sanitize(text)
-    opinion.proposed_decision = sanitize(proposed_decision)
-    opinion.date = date
+    for name, value in values.items():
+        setattr(opinion, name, value)
     _save(opinion, by, _("Tjänsteutlåtandet sparat"))
     return opinion
 
@@ -422,12 +444,23 @@ def mark_opinion_ready(referral: Referral, *, by: User | None) -> Referral:
         raise WorkflowError(_("Tjänsteutlåtandet är tomt. Skriv texten innan det markeras som klart."))
     if opinion.date is None:
         raise WorkflowError(_("Ange tjänsteutlåtandets datum innan det markeras som klart."))
-    return _move_referral(referral, "mark_opinion_ready", by, _("Tjänsteutlåtandet klart"))
+    return _move_opinion(referral, opinion, "mark_opinion_ready", by, _("Tjänsteutlåtandet markerat som klart"))
 
 
 @transaction.atomic
 def reopen_opinion(referral: Referral, *, by: User | None) -> Referral:
-    return _move_referral(_locked(Referral, referral.pk), "reopen_opinion", by, _("Tjänsteutlåtandet öppnat igen"))
+    referral = _locked(Referral, referral.pk)
+    opinion = Opinion.objects.filter(referral=referral).first()
+    return _move_opinion(referral, opinion, "reopen_opinion", by, _("Tjänsteutlåtandet öppnat igen"))
+
+
+def _move_opinion(referral: Referral, opinion: Opinion | None, event: str, by: User | None, reason: str) -> Referral:
+    """Move the referral, and give the opinion a history row with the same reason: the opinion's
+    history page lists the move under its own name, between the saves it separates."""
+    referral = _move_referral(referral, event, by, reason)
+    if opinion is not None:
+        _save(opinion, by, reason)
+    return referral
 
 
 @transaction.atomic

@@ -70,7 +70,7 @@ def test_case_detail_lists_the_proposals_in_order(client, demo):
     proposals = list(Proposal.objects.filter(case=demo).order_by("order", "pk"))
     assert [p["id"] for p in data["proposals"]] == [p.pk for p in proposals]
     first = data["proposals"][0]
-    assert set(first) == {"id", "number", "kind", "kind_label", "title"}
+    assert set(first) == {"id", "number", "kind", "kind_label", "title", "section"}
     assert {p["kind_label"] for p in data["proposals"]} == {"Förslag", "Bedömning"}
 
 
@@ -153,6 +153,7 @@ def test_positions_of_the_demo(client, demo):
     # The demo records no positions; the office's opinion is ready, so its stances are public at once.
     office = Referral.objects.get(case=demo, body__kind=Body.Kind.OFFICE)
     proposals = list(Proposal.objects.filter(case=demo).order_by("order", "pk")[:2])
+    Proposal.objects.filter(pk=proposals[0].pk).update(section="8.2")
     for proposal, stance in zip(proposals, ["tillstyrker", "avstyrker"], strict=True):
         workflow.set_proposal_position(office, proposal=proposal, stance=stance, comment=f"Om {proposal.number}.", by=None)
     data = get_json(client, f"/api/cases/{demo.pk}/positions")
@@ -161,7 +162,7 @@ def test_positions_of_the_demo(client, demo):
     assert first == {
         "proposal": {
             "id": proposals[0].pk, "number": proposals[0].number, "kind": proposals[0].kind,
-            "kind_label": proposals[0].get_kind_display(), "title": proposals[0].title,
+            "kind_label": proposals[0].get_kind_display(), "title": proposals[0].title, "section": "8.2",
         },
         "body": {"id": office.body_id, "name": "Stadsledningskontoret", "kind": "office", "kind_label": "Kontor"},
         "referral_id": office.pk,

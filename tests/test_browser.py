@@ -234,14 +234,15 @@ def test_main_journey_of_each_role(demo, new_page, settings, tmp_path):
     expect(page.get_by_role("heading", level=1)).to_contain_text(CASE_TITLE)
 
     page.get_by_role("link", name="Remittera ärendet").click()
-    # Each body's internal deadline, and its place in the memo: Utbildningsnämnden before Socialnämnden.
+    # Each body's internal deadline; the memo order is the order of choosing: Utbildningsnämnden
+    # before Socialnämnden, though the register lists Socialnämnden first.
     bodies = {"Stadsledningskontoret": ("2030-04-30", 1), "Utbildningsnämnden": ("2030-04-12", 2),
               "Socialnämnden": ("2030-04-10", 3)}
-    for name, (answer_by, order) in bodies.items():
+    for name, (answer_by, _order) in bodies.items():
         in_text = name[0].lower() + name[1:]
         page.get_by_label(name, exact=True).check()
         page.get_by_label(f"Svarsdatum för {in_text}").fill(answer_by)
-        page.get_by_label(f"Ordning i promemorian för {in_text}").fill(str(order))
+    expect(page.locator("#refer-order-list .refer-order-name")).to_have_text(list(bodies))
     page.get_by_role("button", name="Remittera till de valda instanserna").click()
     expect_message(page, "remitterat till 3 instanser")
     board = page.locator("table.board")
@@ -443,6 +444,13 @@ def test_main_pages_have_no_serious_accessibility_violations(demo, new_page):
     page.get_by_role("button", name="Remittera till de valda instanserna").click()
     expect(page.get_by_role("alert")).to_be_visible()
     audit.check(page, "Registrator: remittera, med valideringsfel")
+    page.locator("table.refer tbody input[type=checkbox]").nth(0).check()
+    page.locator("table.refer tbody input[type=checkbox]").nth(1).check()
+    expect(page.locator("#refer-order-list li")).to_have_count(2)
+    audit.check(page, "Registrator: remittera, två instanser valda i ordning")
+    page.goto(reverse("case_proposals", args=[demo_case.pk]))
+    expect(page.get_by_label("Avsnitt för förslag 1", exact=True)).to_be_visible()
+    audit.check(page, "Registrator: betänkandets förslag, med avsnitt")
     page.goto(reverse("case_detail", args=[demo_case.pk]))
     audit.check(page, "Registrator: statustavlan (demoärendet)")
     page.goto(reverse("memo_list", args=[demo_case.pk]))
@@ -782,3 +790,45 @@ def test_unsaved_text_guard_lets_other_forms_through_without_edits(demo, new_pag
         save_positions.click()
     expect_message(page, "Inga ställningstaganden ändrades.")
     expect(page.locator("#id_text_editor")).not_to_contain_text("Ny text")  # the choice the message offered
+
+
+def test_refer_order_follows_the_choosing_and_moves_by_keyboard(demo, new_page):
+    """The memo order is the order the boxes are ticked; "Flytta upp/ned" change it from the
+    keyboard, the focus stays on the pressed button, and a live region says where the body stands."""
+    from django.urls import reverse
+
+    from remiss import workflow
+    from remiss.models import User
+
+    registrar = User.objects.get(username="registrator")
+    case = workflow.register_case(
+        title="Ordningsärendet", reference="Ds 2031:9", sender="Socialdepartementet", city_dnr="KS 2031/9-1.1",
+        received=date(2031, 1, 10), deadline=date(2031, 4, 28), by=registrar,
+    )
+    page = new_page()
+    login(page, "registrator")
+    page.goto(reverse("case_refer", args=[case.pk]))
+    expect(page.get_by_role("button", name="Visa ordningen för de valda instanserna")).to_have_count(0)  # no-JS only
+    for name in ("Utbildningsnämnden", "Stadsledningskontoret", "Socialnämnden"):
+        page.get_by_label(name, exact=True).check()
+    names = page.locator("#refer-order-list .refer-order-name")
+    expect(names).to_have_text(["Utbildningsnämnden", "Stadsledningskontoret", "Socialnämnden"])
+
+    up = page.get_by_role("button", name="Flytta upp Socialnämnden")
+    up.focus()
+    page.keyboard.press("Enter")
+    expect(names).to_have_text(["Utbildningsnämnden", "Socialnämnden", "Stadsledningskontoret"])
+    expect(up).to_be_focused()
+    page.keyboard.press("Space")
+    expect(names).to_have_text(["Socialnämnden", "Utbildningsnämnden", "Stadsledningskontoret"])
+    expect(page.locator("#refer-order-status")).to_have_text("Socialnämnden står nu på plats 1 av 3.")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Flytta ned Socialnämnden")).to_be_focused()
+    assert focus_is_visible(page)["visible"]
+
+    page.get_by_label("Utbildningsnämnden", exact=True).uncheck()
+    expect(names).to_have_text(["Socialnämnden", "Stadsledningskontoret"])
+    page.get_by_role("button", name="Remittera till de valda instanserna").click()
+    expect_message(page, "remitterat till 2 instanser")
+    assert list(case.referrals.order_by("order").values_list("body__name", flat=True)) == [
+        "Socialnämnden", "Stadsledningskontoret"]

@@ -209,7 +209,7 @@ def test_history_names_the_people_who_did_the_work(demo):
         assert saved.get().history_user == officer
         assert saved.get().text == opinion.text
 
-        ready = referral.history.get(history_change_reason="Tjänsteutlåtandet klart")
+        ready = referral.history.get(history_change_reason="Tjänsteutlåtandet markerat som klart")
         assert ready.history_user == officer
 
         decision = Decision.objects.filter(case=demo, body=referral.body).first()

@@ -175,7 +175,8 @@ def test_refer(world, data) -> None:
     prefixes = [f"b{b.pk}" for b in bodies] + ["b999999"]
     fields = {}
     for prefix in prefixes:
-        fields.update({f"{prefix}-chosen": booleans, f"{prefix}-deadline": dates, f"{prefix}-order": numbers})
+        fields.update({f"{prefix}-chosen": booleans, f"{prefix}-deadline": dates})
+    fields.update({"order": st.one_of(texts, st.just(",".join(str(b.pk) for b in bodies))), "move": texts, "action": texts})
     post_once(world["clients"]["registrar"], url("case_refer", case.pk), data.draw(form(**fields)))
 
 

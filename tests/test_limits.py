@@ -21,6 +21,7 @@ from remiss import forms as remiss_forms
 from remiss import workflow
 from remiss.models import (
     MAX_AUTHORS,
+    MAX_MARKUP_LENGTH,
     MAX_TEXT_LENGTH,
     Case,
     CityProposal,
@@ -31,6 +32,7 @@ from remiss.models import (
     Seat,
     Statement,
     StatementAuthor,
+    validate_text_length,
 )
 from remiss.workflow import AuthorSpec, InvalidError, LockedError, WorkflowError
 from tests.factories import (
@@ -44,9 +46,8 @@ from tests.factories import (
 
 # "högst 200000 tecken", with or without a thousands separator.
 LIMIT_NAMED = re.compile(r"högst 200[\s\u00a0.]?000 tecken")
-TOO_LONG_HTML = "<p>" + "a" * (MAX_TEXT_LENGTH + 1 - len("<p></p>")) + "</p>"  # MAX + 1 characters, as stored
-LONGEST_HTML = "<p>" + "a" * (MAX_TEXT_LENGTH - len("<p></p>")) + "</p>"  # exactly MAX
-assert len(TOO_LONG_HTML) == MAX_TEXT_LENGTH + 1 and len(LONGEST_HTML) == MAX_TEXT_LENGTH
+TOO_LONG_HTML = "<p>" + "a" * (MAX_TEXT_LENGTH + 1) + "</p>"  # MAX + 1 characters, as the person sees them
+LONGEST_HTML = "<p>" + "a" * MAX_TEXT_LENGTH + "</p>"  # exactly MAX visible characters (more with markup)
 
 
 def page(response) -> str:
@@ -187,8 +188,7 @@ def texts_world(referred, drafting, officer, registrar, namnd, ledamot, office):
 
 def _workflow_save(name: str, w: dict, text: str, officer, registrar, ledamot):
     """Save `text` (rich text; plain fields get its words) into the field called `name`."""
-    plain = re.sub(r"</?p>", "", text)
-    plain = plain + "x" * (len(text) - len(plain))  # the same length as the HTML
+    plain = re.sub(r"</?p>", "", text)  # the same visible length as the HTML
     case = w["case"]
     calls = {
         "opinion text": lambda: workflow.save_opinion(w["office"], text=text, by=registrar),
@@ -219,7 +219,7 @@ def test_workflow_refuses_a_text_one_character_too_long(name, texts_world, offic
         _workflow_save(name, texts_world, TOO_LONG_HTML, officer, registrar, ledamot)
     assert isinstance(error.value, InvalidError), type(error.value)
     assert LIMIT_NAMED.search(str(error.value)), str(error.value)
-    assert "200001" in str(error.value).replace(" ", "").replace("\u00a0", "")
+    assert "200001" in str(error.value).replace(" ", "").replace("\u00a0", "")  # the count the person sees
     assert snapshot(texts_world["case"]) == before
 
 
@@ -308,8 +308,67 @@ def test_each_form_refuses_a_text_one_character_too_long(label, texts_world, off
     assert textarea_value(response.content.decode(), field) == data[field]
 
 
+@pytest.mark.parametrize("label", FORM_LABELS)
+def test_each_form_shows_the_over_length_message_once(label, texts_world, officer, office_officer, registrar, ledamot) -> None:
+    """The message stands at its field; the summary at the top only links there (it said it too)."""
+    posts = {p[0]: p for p in form_posts(texts_world, officer, office_officer, registrar, ledamot)}
+    _label, user, url, data, field, _saved = posts[label]
+    content = page(login(user).post(url, data))
+    assert len(re.findall(r"för lång|som mest", content)) == 1, label
+    assert re.search(rf'<div class="error-summary"[^>]*>.*?<a href="#id_{field}">', content, re.S), "the summary links to the field"
+
+
+def _list_of(items: int, word: str = "a" * 9) -> str:
+    """A pasted bullet list: `items` items of `word`; each item break reads as one character."""
+    return "<ul>" + f"<li>{word}</li>" * items + "</ul>"
+
+
+def test_a_pasted_list_is_counted_in_the_characters_the_person_sees(texts_world, office_officer) -> None:
+    """150 000 visible characters in 15 000 list items: 270 000 characters of HTML, accepted and saved."""
+    office = texts_world["office"]
+    text = _list_of(15_000)
+    assert len(text) > MAX_TEXT_LENGTH
+    version = Opinion.objects.get(referral=office).version
+    response = login(office_officer).post(reverse("officer_referral", args=[office.pk]), {
+        "text": text, "proposed_decision": "", "date": "2030-02-01", "position": "", "version": str(version), "action": "save",
+    })
+    assert response.status_code == 302, page(response)[:3000]
+    assert Opinion.objects.get(referral=office).text == text
+
+
+def test_the_over_length_message_names_the_count_the_person_sees(texts_world, office_officer) -> None:
+    """20 001 items of nine letters: 200 009 characters to read (360 027 of HTML); the message says 200 009."""
+    office = texts_world["office"]
+    before = snapshot(texts_world["case"])
+    version = Opinion.objects.get(referral=office).version
+    content = page(login(office_officer).post(reverse("officer_referral", args=[office.pk]), {
+        "text": _list_of(20_001), "proposed_decision": "", "date": "2030-02-01", "position": "", "version": str(version),
+        "action": "save",
+    }))
+    assert "Texten är för lång: högst 200\u00a0000 tecken är tillåtna, texten har 200\u00a0009." in content
+    assert snapshot(texts_world["case"]) == before
+
+
+def test_the_workflow_counts_plain_text_as_typed(texts_world, registrar) -> None:
+    """Plain text of MAX + 1 ampersands is stored as HTML five times as long; the count is still MAX + 1."""
+    with pytest.raises(InvalidError) as error:
+        workflow.save_background(texts_world["case"], text="&" * (MAX_TEXT_LENGTH + 1), by=registrar)
+    assert "texten har 200\u00a0001." in str(error.value), str(error.value)
+
+
+def test_markup_far_beyond_its_text_is_refused_with_its_own_message() -> None:
+    """Under the visible limit, but more HTML than MAX_MARKUP_LENGTH: refused, and not as 'too long'."""
+    text = "<p><strong><em>a</em></strong></p>" * 40_000
+    assert len(text) > MAX_MARKUP_LENGTH
+    with pytest.raises(ValidationError) as error:
+        validate_text_length(text)
+    assert error.value.messages == [
+        "Texten har för mycket formatering för att kunna sparas. Klistra in den som ren text, eller dela upp den."]
+
+
 def test_the_rich_text_fields_all_carry_the_limit() -> None:
-    """Every RichTextField of every form has max_length MAX_TEXT_LENGTH and the Swedish message."""
+    """Every long text field of every form counts visible characters (validate_text_length) or has a
+    smaller max_length of its own."""
     from django import forms
 
     seen = 0
@@ -317,7 +376,8 @@ def test_the_rich_text_fields_all_carry_the_limit() -> None:
         for name, field in form_class.base_fields.items():
             if isinstance(field, remiss_forms.RichTextField) or isinstance(field.widget, forms.Textarea):
                 seen += 1
-                assert field.max_length is not None and field.max_length <= MAX_TEXT_LENGTH, f"{form_class.__name__}.{name}"
+                assert validate_text_length in field.validators or (
+                    field.max_length is not None and field.max_length <= MAX_TEXT_LENGTH), f"{form_class.__name__}.{name}"
     assert seen >= 10
 
 
@@ -535,7 +595,7 @@ def test_workflow_refuses_case_dates_out_of_order(referred, registrar) -> None:
 def test_refer_with_an_answer_date_after_the_remisstid(case, registrar, namnd) -> None:
     before = snapshot(case)
     response = login(registrar).post(reverse("case_refer", args=[case.pk]), {
-        f"b{namnd.pk}-chosen": "on", f"b{namnd.pk}-deadline": "2030-05-15", f"b{namnd.pk}-order": "1",
+        f"b{namnd.pk}-chosen": "on", f"b{namnd.pk}-deadline": "2030-05-15", "order": str(namnd.pk),
     })
     assert response.status_code == 200
     assert "Svarsdatumet (15 maj 2030) kan inte vara efter remisstiden (28 april 2030)." in page(response)

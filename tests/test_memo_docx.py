@@ -259,6 +259,9 @@ def test_matrix_as_a_word_table(matrix_case) -> None:
     assert rows[0] == ["Förslag eller bedömning", "Kulturnämnden", "Idrottsnämnden"]
     assert rows[1] == ["Förslag 1\nFörslag om 1", "A1", "saknas"]
     assert rows[2] == ["Förslag 2\nFörslag om 2", "saknas", "saknas"]
+    Proposal.objects.filter(case=matrix_case, number="2").update(section="8.2")
+    table = docx.Document(io.BytesIO(build_docx(gather(matrix_case)))).tables[0]
+    assert table.rows[2].cells[0].text == "Förslag 2\nFörslag om 2 (avsnitt 8.2)"  # the betänkande's section
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # a header row, repeated per page
     assert table._tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val")) == "Ställningstaganden per förslag"
     text = _text(document)

@@ -565,3 +565,23 @@ def test_positions_form_not_shown_without_proposals(client, bodies, registrar) -
     client.force_login(officer)
     html = client.get(reverse("officer_referral", args=[referral.pk])).content.decode()
     assert "positions-heading" not in html
+
+
+def test_matrix_names_the_section_of_each_proposal_that_has_one(positioned) -> None:
+    case, proposals, _refs = positioned
+    Proposal.objects.filter(pk=proposals["F4"].pk).update(section="8.2")
+    matrix = gather(case).matrix
+    assert [r.section for r in matrix.rows] == ["", "", "", "", "avsnitt 8.2", ""]
+    section = render_html(gather(case)).split('id="stallningstaganden"', 1)[1].split("</section>", 1)[0]
+    assert '<span class="proposal-label">Förslag 4</span> Förslaget om sak 4 <span class="proposal-section">(avsnitt 8.2)</span></th>' in section
+    assert section.count("proposal-section") == 1
+
+
+def test_the_officers_positions_form_names_the_section(client, drafting) -> None:
+    _case, proposals, referral, officer = drafting
+    Proposal.objects.filter(pk=proposals["F2"].pk).update(section="5.3")
+    client.force_login(officer)
+    html = client.get(reverse("officer_referral", args=[referral.pk])).content.decode()
+    assert "<legend>Förslag 2: Förslaget om sak 2 (avsnitt 5.3)</legend>" in html
+    assert "Förslag 2: Förslaget om sak 2 (avsnitt 5.3)</li>" in html  # the case's facts
+    assert "Förslag 3: Förslaget om sak 3</li>" in html  # none recorded: nothing added

@@ -5,6 +5,7 @@ does not grow with the number of versions, and the markup the pages are built fr
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from datetime import date
 from html.parser import HTMLParser
@@ -692,3 +693,73 @@ def test_history_pages_in_a_browser(demo, new_page, settings, tmp_path):
     page.goto(reverse("memo_versions", args=[memo.pk]))
     audit.check(page, "Promemorians versioner")
     audit.assert_clean()
+
+
+# --- Each move under its own name -------------------------------------------------------------------
+
+
+def _reasons_on_page(client, user, opinion) -> list[tuple[str, str]]:
+    """(Orsak, Ändrat) of each row of the opinion's history page, newest first."""
+    client.force_login(user)
+    page = client.get(_url("opinion", opinion)).content.decode()
+    rows = re.findall(r"<tr[^>]*>\s*<th scope=\"row\">.*?</th>\s*<td>.*?</td>\s*<td>.*?</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", page, re.S)
+    return [(html.unescape(a).strip(), html.unescape(b).strip()) for a, b in rows]
+
+
+def _post_opinion(client, referral, opinion, action: str, text: str = "<p>Positiv.</p>"):
+    opinion.refresh_from_db()
+    return client.post(reverse("officer_referral", args=[referral.pk]), {
+        "text": text, "proposed_decision": "<p>Godkänn.</p>", "date": "2030-02-01", "position": "",
+        "version": str(opinion.version), "action": action,
+    })
+
+
+def test_marking_ready_shows_as_its_own_move_not_as_a_save(client, referred, officer):
+    """'Markera som klart' without a change was listed as 'Tjänsteutlåtandet sparat – Inget i texten'."""
+    _case, referral, _office = referred
+    client.force_login(officer)
+    opinion = workflow.save_opinion(referral, text="<p>Positiv.</p>", proposed_decision="<p>Godkänn.</p>",
+                                    date=date(2030, 2, 1), by=officer)
+    assert _post_opinion(client, referral, opinion, "ready").status_code == 302
+    reasons = _reasons_on_page(client, officer, opinion)
+    assert reasons[0] == ("Tjänsteutlåtandet markerat som klart", "Inget i texten"), reasons
+    assert ("Tjänsteutlåtandet sparat", "Inget i texten") not in reasons, reasons
+
+
+def test_every_move_of_an_opinion_shows_under_its_own_name(client, referred, officer):
+    _case, referral, _office = referred
+    client.force_login(officer)
+    opinion = Opinion.objects.get(referral=referral)
+    assert _post_opinion(client, referral, opinion, "save").status_code == 302
+    assert _post_opinion(client, referral, opinion, "ready", text="<p>Positiv, med en ändring.</p>").status_code == 302
+    assert client.post(reverse("officer_reopen_opinion", args=[referral.pk])).status_code == 302
+    assert _post_opinion(client, referral, opinion, "save", text="<p>Positiv, med en ändring.</p>").status_code == 302  # nothing new
+    reasons = [reason for reason, _changed in _reasons_on_page(client, officer, opinion)]
+    assert reasons == [
+        "Tjänsteutlåtandet öppnat igen",
+        "Tjänsteutlåtandet markerat som klart",
+        "Tjänsteutlåtandet sparat",
+        "Tjänsteutlåtandet sparat",
+        "Tomt tjänsteutlåtande skapat",
+    ], reasons
+
+
+def test_the_word_diff_keeps_nested_list_items_and_paragraphs_apart(client, referred, officer):
+    _case, referral, _office = referred
+    older = "<p>Nämnden vill lyfta</p><ul><li>Tidig upptäckt<ul><li>i förskolan</li><li>i skolan</li></ul></li></ul><p>Slut</p>"
+    newer = older.replace("i skolan", "i hemmet")
+    opinion = _opinion_with(referral, officer, older, newer)
+    rows = _rows(opinion)
+    client.force_login(officer)
+    page = html.unescape(client.get(_url("opinion", opinion), {"fran": rows[-2].history_id, "till": rows[-1].history_id}).content.decode())
+    assert "upptäckti" not in page and "lyftaTidig" not in page
+    diff = re.search(r"Tidig upptäckt(.*?)förskolan", page, re.S)
+    assert diff and "<br>" in diff.group(1), page
+    assert re.search(r"skolan</del>.*?hemmet</ins>\s*<br>\s*Slut", page, re.S), page
+
+
+def _opinion_with(referral, officer, *texts: str) -> Opinion:
+    opinion = None
+    for text in texts:
+        opinion = workflow.save_opinion(referral, text=text, date=date(2030, 2, 1), by=officer)
+    return opinion

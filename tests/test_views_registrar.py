@@ -4,6 +4,7 @@ with the typed values kept; the status board; constant query counts; the memo PD
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 from html import unescape
 
@@ -112,7 +113,7 @@ def snapshot() -> tuple:
     return (
         list(Case.objects.order_by("pk").values_list("pk", "title", "status", "background", "deadline")),
         list(Referral.objects.order_by("pk").values_list("pk", "status", "deadline", "order")),
-        list(Proposal.objects.order_by("pk").values_list("pk", "number")),
+        list(Proposal.objects.order_by("pk").values_list("pk", "number", "section")),
         list(CityProposal.objects.order_by("pk").values_list("pk", "version", "summary")),
         list(Decision.objects.order_by("pk").values_list("pk", "justered", "points")),
         list(Statement.objects.order_by("pk").values_list("pk", "text")),
@@ -133,8 +134,10 @@ ACTIONS = [
     ("case_event", "post", lambda w: reverse("case_event", args=[w["case"].pk]), lambda w: {"event": "start_compiling"}),
     ("case_proposals", "post", lambda w: reverse("case_proposals", args=[w["case"].pk]), lambda w: {
         "kind": "forslag", "number": "7", "title": "Ett nytt förslag"}),
+    ("case_proposal_section", "post", lambda w: reverse("case_proposal_section", args=[w["case"].pk, w["proposal"].pk]),
+     lambda w: {f"s{w['proposal'].pk}-section": "8.2"}),
     ("case_refer", "post", lambda w: reverse("case_refer", args=[w["case"].pk]), lambda w: {
-        f"b{w['extra'].pk}-chosen": "on", f"b{w['extra'].pk}-deadline": "2030-03-31", f"b{w['extra'].pk}-order": "1"}),
+        f"b{w['extra'].pk}-chosen": "on", f"b{w['extra'].pk}-deadline": "2030-03-31", "order": str(w['extra'].pk)}),
     ("case_referral", "get", lambda w: reverse("case_referral", args=[w["case"].pk, w["r_namnd"].pk]), None),
     ("case_referral_event", "post", lambda w: reverse("case_referral_event", args=[w["case"].pk, w["r_namnd"].pk]),
      lambda w: {"event": "mark_no_answer", "confirm": "1"}),
@@ -160,6 +163,7 @@ ACTIONS = [
 @pytest.fixture
 def full_world(world):
     world["extra"] = BodyFactory(name="Kulturnämnden", name_in_text="kulturnämnden")
+    world["proposal"] = workflow.add_proposal(world["case"], number="9", kind="forslag", title="Ett förslag", by=None)
     return world
 
 
@@ -328,10 +332,10 @@ def test_registrar_refers_in_the_chosen_order(client, registrar, case, brb, ks):
     assert 'value="2030-03-31"' in page  # a nämnd's default: four weeks before the remisstid
     assert 'value="2030-04-14"' in page  # an office's: two weeks before
     response = client.post(reverse("case_refer", args=[case.pk]), {
-        f"b{slk.pk}-chosen": "on", f"b{slk.pk}-deadline": "2030-04-12", f"b{slk.pk}-order": "1",
-        f"b{utb.pk}-chosen": "on", f"b{utb.pk}-deadline": "2030-03-31", f"b{utb.pk}-order": "3",
-        f"b{soc.pk}-chosen": "on", f"b{soc.pk}-deadline": "2030-03-30", f"b{soc.pk}-order": "2",
-        f"b{skip.pk}-deadline": "2030-03-31", f"b{skip.pk}-order": "4",
+        f"b{slk.pk}-chosen": "on", f"b{slk.pk}-deadline": "2030-04-12",
+        f"b{utb.pk}-chosen": "on", f"b{utb.pk}-deadline": "2030-03-31",
+        f"b{soc.pk}-chosen": "on", f"b{soc.pk}-deadline": "2030-03-30",
+        f"b{skip.pk}-deadline": "2030-03-31", "order": f"{slk.pk},{soc.pk},{utb.pk},{skip.pk}",
     })
     assert response.status_code == 302
     referrals = list(case.referrals.order_by("order").values_list("body__name", "deadline"))
@@ -342,6 +346,80 @@ def test_registrar_refers_in_the_chosen_order(client, registrar, case, brb, ks):
     assert case.status == Case.Status.REFERRED
     again = text(client.get(reverse("case_refer", args=[case.pk])))
     assert f'name="b{soc.pk}-chosen"' not in again and f'name="b{skip.pk}-chosen"' in again
+
+
+@pytest.fixture
+def four_bodies(case, brb, ks):
+    """Four bodies in the register, listed in this (alphabetical) order on the refer page."""
+    names = ["Arbetsmarknadsnämnden", "Kulturnämnden", "Socialnämnden", "Utbildningsnämnden"]
+    return [BodyFactory(name=n, name_in_text=n.lower()) for n in names]
+
+
+def _refer_post(bodies, chosen, **extra) -> dict:
+    data = {f"b{b.pk}-deadline": "2030-03-31" for b in bodies}
+    data.update({f"b{b.pk}-chosen": "on" for b in chosen})
+    data.update(extra)
+    return data
+
+
+def test_the_refer_page_numbers_no_body_in_advance(client, registrar, case, four_bodies):
+    """Every body in the register used to get an order number (1, 2, 3 …), which had to be retyped."""
+    page = login(client, registrar).get(reverse("case_refer", args=[case.pk])).content.decode()
+    assert not re.search(r"name=\"b\d+-order\"", page) and 'type="number"' not in page
+    assert 'name="order" value=""' in page
+    assert "Ingen instans är vald än." in page
+
+
+def test_the_memo_order_is_the_order_of_choosing(client, registrar, case, four_bodies):
+    arb, kul, soc, utb = four_bodies
+    response = login(client, registrar).post(reverse("case_refer", args=[case.pk]), _refer_post(
+        four_bodies, [arb, soc, utb], order=f"{utb.pk},{arb.pk},{soc.pk}"))
+    assert response.status_code == 302
+    assert list(case.referrals.order_by("order").values_list("body__name", flat=True)) == [
+        "Utbildningsnämnden", "Arbetsmarknadsnämnden", "Socialnämnden"]
+
+
+def test_without_javascript_bodies_not_in_the_order_follow_in_register_order(client, registrar, case, four_bodies):
+    """No `order` at all, or one naming unticked and unknown bodies: still every ticked body, once."""
+    arb, kul, soc, utb = four_bodies
+    response = login(client, registrar).post(reverse("case_refer", args=[case.pk]), _refer_post(
+        four_bodies, [arb, soc, utb], order=f"{soc.pk},{kul.pk},999999,x,{soc.pk}"))
+    assert response.status_code == 302
+    assert list(case.referrals.order_by("order").values_list("body__name", flat=True)) == [
+        "Socialnämnden", "Arbetsmarknadsnämnden", "Utbildningsnämnden"]
+
+
+def _listed(page: str) -> list[str]:
+    listed = re.search(r'<ol id="refer-order-list">(.*?)</ol>', page, re.S).group(1)
+    return re.findall(r'<span class="refer-order-name">([^<]+)</span>', listed)
+
+
+def test_move_buttons_reorder_without_javascript_and_refer_nothing(client, registrar, case, four_bodies):
+    arb, kul, soc, utb = four_bodies
+    url = reverse("case_refer", args=[case.pk])
+    login(client, registrar)
+    shown = client.post(url, _refer_post(four_bodies, [arb, soc, utb], action="order"))
+    assert shown.status_code == 200 and not case.referrals.exists()
+    page = shown.content.decode()
+    assert _listed(page) == ["Arbetsmarknadsnämnden", "Socialnämnden", "Utbildningsnämnden"]
+    assert f'name="order" value="{arb.pk},{soc.pk},{utb.pk}"' in page
+    assert f'name="move" value="down-{arb.pk}"' in page and "Flytta ned<span class=\"visually-hidden\"> Arbetsmarknadsnämnden" in page
+    moved = client.post(url, _refer_post(four_bodies, [arb, soc, utb], order=f"{arb.pk},{soc.pk},{utb.pk}", move=f"up-{utb.pk}"))
+    assert moved.status_code == 200 and not case.referrals.exists()
+    assert _listed(moved.content.decode()) == ["Arbetsmarknadsnämnden", "Utbildningsnämnden", "Socialnämnden"]
+    first_up = client.post(url, _refer_post(four_bodies, [arb, soc], order=f"{arb.pk},{soc.pk}", move=f"up-{arb.pk}"))
+    assert _listed(first_up.content.decode()) == ["Arbetsmarknadsnämnden", "Socialnämnden"]  # already first: stays
+    client.post(url, _refer_post(four_bodies, [arb, soc, utb], order=f"{arb.pk},{utb.pk},{soc.pk}"))
+    assert list(case.referrals.order_by("order").values_list("body__name", flat=True)) == [
+        "Arbetsmarknadsnämnden", "Utbildningsnämnden", "Socialnämnden"]
+
+
+def test_the_default_button_of_the_refer_form_never_refers_or_moves_without_javascript(client, registrar, case, four_bodies):
+    """Enter in a date field presses the form's first submit button: it must be "Visa ordningen"."""
+    page = login(client, registrar).get(reverse("case_refer", args=[case.pk])).content.decode()
+    form = re.search(r"<form method=\"post\" novalidate data-refer-order>(.*?)</form>", page, re.S).group(1)
+    first = re.search(r"<button[^>]*>", form).group(0)
+    assert 'name="action" value="order"' in first, first
 
 
 def test_registrar_reads_a_draft_opinion(client, registrar, referred, officer):
@@ -1271,3 +1349,46 @@ def test_only_the_registrar_may_assign_edit_and_remove(client, world, brb_statem
         else:
             assert response.status_code in (403, 405)
     assert (snapshot(), list(world["r_namnd"].officers.all())) == before
+
+
+def test_registrar_records_the_section_of_a_proposal(client, registrar, case):
+    """The betänkande's section ("avsnitt 8.2") had no field; typed with or without the word, 8.2 is kept."""
+    login(client, registrar)
+    response = client.post(reverse("case_proposals", args=[case.pk]), {
+        "kind": "forslag", "number": "3", "title": "Tidig upptäckt", "section": " avsnitt  8.2 ", "summary": ""})
+    assert response.status_code == 302
+    proposal = Proposal.objects.get(case=case)
+    assert proposal.section == "8.2" and proposal.section_label == "avsnitt 8.2"
+    assert proposal.history.first().section == "8.2"  # its history keeps it too
+    page = client.get(response["Location"]).content.decode()
+    assert f'name="s{proposal.pk}-section" value="8.2"' in page  # on its row, to change
+    assert 'name="section"' in page and "Avsnitt" in page
+    client.post(reverse("case_proposals", args=[case.pk]), {"kind": "forslag", "number": "4", "title": "Utan avsnitt"})
+    assert Proposal.objects.get(case=case, number="4").section == ""
+    too_long = text(client.post(reverse("case_proposals", args=[case.pk]), {
+        "kind": "forslag", "number": "5", "title": "För långt", "section": "8" * 31}))
+    assert "högst 30 tecken" in too_long and not Proposal.objects.filter(number="5").exists()
+
+
+def test_registrar_changes_and_clears_the_section_of_a_proposal(client, registrar, case):
+    proposal = workflow.add_proposal(case, number="1", kind="bedomning", title="Nationell styrning", by=registrar)
+    url = reverse("case_proposal_section", args=[case.pk, proposal.pk])
+    login(client, registrar)
+    response = client.post(url, {f"s{proposal.pk}-section": "8.2"})
+    assert response.status_code == 302
+    assert "Avsnittet för bedömning 1 är sparat." in text(client.get(response["Location"]))
+    proposal.refresh_from_db()
+    assert proposal.section == "8.2"
+    assert proposal.history.first().history_change_reason == "Avsnitt ändrat" and proposal.history.first().history_user == registrar
+    refused = client.post(url, {f"s{proposal.pk}-section": "9" * 31})
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Skriv avsnittets nummer, högst 30 tecken, t.ex. 8.2." in unescape(page)
+    assert f'value="{"9" * 31}"' in page  # what was typed is still there
+    proposal.refresh_from_db()
+    assert proposal.section == "8.2"
+    client.post(url, {f"s{proposal.pk}-section": ""})
+    proposal.refresh_from_db()
+    assert proposal.section == ""
+    other_case = CaseFactory(reference="SOU 2030:2", city_dnr="KS 2030/2")
+    assert client.post(reverse("case_proposal_section", args=[other_case.pk, proposal.pk]), {}).status_code == 404

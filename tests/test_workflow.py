@@ -56,7 +56,7 @@ REASONS = {
     "decide": "Kommunstyrelsen har beslutat",
     "answer": "Svaret skickat till departementet",
     "start_drafting": "Arbetet med tjänsteutlåtandet påbörjat",
-    "mark_opinion_ready": "Tjänsteutlåtandet klart",
+    "mark_opinion_ready": "Tjänsteutlåtandet markerat som klart",
     "reopen_opinion": "Tjänsteutlåtandet öppnat igen",
     "record_decision": "Nämndens beslut registrerat",
     "justera": "Beslutet justerat",
@@ -286,13 +286,16 @@ def test_a_case_from_registration_to_answer_writes_one_history_row_per_move():
     assert trail(referral) == [
         ("referred", "Remitterat", registrar),
         ("drafting", "Arbetet med tjänsteutlåtandet påbörjat", officer),
-        ("opinion_ready", "Tjänsteutlåtandet klart", officer),
+        ("opinion_ready", "Tjänsteutlåtandet markerat som klart", officer),
         ("decided", "Nämndens beslut registrerat", officer),
         ("justered", "Beslutet justerat", officer),
     ]
     opinion = referral.opinion
     reasons = list(opinion.history.order_by("history_date", "history_id").values_list("history_change_reason", "history_user"))
-    assert reasons == [("Tomt tjänsteutlåtande skapat", registrar.pk), ("Tjänsteutlåtandet sparat", officer.pk)]
+    assert reasons == [
+        ("Tomt tjänsteutlåtande skapat", registrar.pk), ("Tjänsteutlåtandet sparat", officer.pk),
+        ("Tjänsteutlåtandet markerat som klart", officer.pk),  # the move, on the opinion's own history too
+    ]
 
 
 def test_a_failed_save_after_the_move_rolls_the_move_back(referred, monkeypatch):

@@ -137,7 +137,7 @@ def _matrix_table(writer: MemoWriter, matrix: PositionMatrix) -> None:
         cells = table.rows[index].cells
         label = cell_text(cells[0], row.label, bold=True)
         label.add_run().add_break()
-        title = label.add_run(row.title)
+        title = label.add_run(f"{row.title} ({row.section})" if row.section else row.title)
         title.font.size = Pt(9)
         for column, cell in enumerate(row.cells, start=1):
             if cell.declined:

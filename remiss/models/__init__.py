@@ -5,7 +5,9 @@ through `remiss.workflow`; rules that span rows (seats, justering locks) are che
 `clean()` and again by the workflow before it saves. One module per part of the domain; this
 package re-exports them all, so `from remiss.models import Case` is the way to import.
 """
-from remiss.models.common import MAX_AUTHORS, MAX_TEXT_LENGTH, genitive, history, validate_text_length
+from remiss.models.common import (
+    MAX_AUTHORS, MAX_MARKUP_LENGTH, MAX_TEXT_LENGTH, genitive, history, swedish_number, validate_text_length,
+)
 from remiss.models.people import Body, Party, Politician, Seat, User
 from remiss.models.cases import Case, Opinion, Position, Proposal, Referral
 from remiss.models.decisions import Decision, Statement, StatementAuthor
@@ -14,7 +16,7 @@ from remiss.models.planning import Meeting, ReminderLog
 from remiss.models.site import AccessibilityStatement, BarrierReport
 
 __all__ = [
-    "MAX_AUTHORS", "MAX_TEXT_LENGTH", "genitive", "history", "validate_text_length",
+    "MAX_AUTHORS", "MAX_MARKUP_LENGTH", "MAX_TEXT_LENGTH", "genitive", "history", "swedish_number", "validate_text_length",
     "Body", "Party", "Politician", "Seat", "User",
     "Case", "Opinion", "Position", "Proposal", "Referral",
     "Decision", "Statement", "StatementAuthor",

@@ -87,6 +87,8 @@ class Proposal(models.Model):
     number = models.CharField(_("nummer"), max_length=20)
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("rubrik"), max_length=300)
+    # Where the betänkande treats it ("8.2"), so a reader of the memo can look it up; optional.
+    section = models.CharField(_("avsnitt"), max_length=30, blank=True, help_text=_("Avsnittet i betänkandet, t.ex. 8.2."))
     summary = models.TextField(_("sammanfattning"), blank=True, validators=[validate_text_length])
     order = models.PositiveIntegerField(_("ordning"), default=0)
     history = history()
@@ -101,6 +103,11 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}: {self.title}"
+
+    @property
+    def section_label(self) -> str:
+        """'avsnitt 8.2', or '' when no section is recorded: how pages, memo and .docx name it."""
+        return _("avsnitt %(section)s") % {"section": self.section} if self.section else ""
 
 
 class Referral(models.Model):

@@ -38,6 +38,7 @@ from remiss.forms import (
     CityStatementForm,
     DeclineForm,
     ProposalForm,
+    ProposalSectionForm,
     ReferForm,
     ReferralDeadlineForm,
     ReferralOfficersForm,
@@ -211,7 +212,33 @@ def case_proposals(request, pk: int):
             messages.success(request, added % {"number": proposal.number})
             warn_unprintable(request, form.cleaned_data)
             return redirect("case_proposals", pk=case.pk)
-    return _render(request, "proposals.html", {"case": case, "form": form, "proposals": list(case.proposals.all())})
+    return _proposals_page(request, case, form)
+
+
+def _proposals_page(request, case: Case, form: ProposalForm, section_form: ProposalSectionForm | None = None):
+    """The proposals, each with its section form (the one posted, with its errors, if any), and the add form."""
+    proposals = list(case.proposals.all())
+    rows = [(p, section_form if section_form and section_form.proposal.pk == p.pk else ProposalSectionForm(proposal=p))
+            for p in proposals]
+    return _render(request, "proposals.html", {"case": case, "form": form, "proposals": proposals, "rows": rows})
+
+
+@registrar_only
+@require_POST
+def case_proposal_section(request, pk: int, proposal_pk: int):
+    case = _case(pk)
+    proposal = get_object_or_404(Proposal, pk=proposal_pk, case=case)
+    form = ProposalSectionForm(request.POST, proposal=proposal)
+    if not form.is_valid():
+        return _proposals_page(request, case, ProposalForm(case=case), form)
+    try:
+        workflow.set_proposal_section(proposal, section=form.cleaned_data["section"], by=request.user)
+    except (WorkflowError, ValidationError) as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Avsnittet för %(kind)s %(n)s är sparat.") % {
+            "kind": proposal.get_kind_display().lower(), "n": proposal.number})
+    return redirect("case_proposals", pk=case.pk)
 
 
 # --- Referring --------------------------------------------------------------------------------
@@ -234,7 +261,9 @@ def case_refer(request, pk: int):
     case = _case(pk)
     bodies = _referable_bodies(case)
     form = ReferForm(request.POST if request.method == "POST" else None, case=case, bodies=bodies)
-    if request.method == "POST" and form.is_valid():
+    # "Flytta upp/ned" and "Visa ordningen" (without JavaScript) show the page again, reordered.
+    rearranging = "move" in request.POST or request.POST.get("action") == "order"
+    if request.method == "POST" and not rearranging and form.is_valid():
         try:
             created = workflow.refer(case, bodies=form.specs(), by=request.user)
         except (WorkflowError, ValidationError) as error:
@@ -906,6 +935,7 @@ urlpatterns = [
     path("arenden/<int:pk>/andra/", case_edit, name="case_edit"),
     path("arenden/<int:pk>/handelse/", case_event, name="case_event"),
     path("arenden/<int:pk>/forslag/", case_proposals, name="case_proposals"),
+    path("arenden/<int:pk>/forslag/<int:proposal_pk>/avsnitt/", case_proposal_section, name="case_proposal_section"),
     path("arenden/<int:pk>/remittera/", case_refer, name="case_refer"),
     path("arenden/<int:pk>/remitteringar/<int:rid>/", referral_detail, name="case_referral"),
     path("arenden/<int:pk>/remitteringar/<int:rid>/handelse/", referral_event, name="case_referral_event"),
