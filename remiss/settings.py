@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # A Swedish page instead of the blank one for a GET of a POST-only address (HTTP 405).
     "remiss.middleware.MethodNotAllowedPageMiddleware",
+    # An id in the URL beyond the database's integers is a 404, not an OverflowError (remiss.ids).
+    "remiss.middleware.IdRangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records request.user as history_user on every history row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
