@@ -30,11 +30,13 @@ from remiss import workflow
 from remiss.models import MAX_TEXT_LENGTH, Body, Seat, Statement
 from remiss.workflow import AuthorSpec
 from tests.factories import (
+    BodyFactory,
     BorgarradsberedningenFactory,
     KommunstyrelsenFactory,
     PartyFactory,
     PoliticianFactory,
     PoliticianUserFactory,
+    ProposalFactory,
     SeatFactory,
 )
 from tests.formcrawl import PostForm, crawl
@@ -119,6 +121,13 @@ def world(referred, registrar, officer, namnd):
     city_decision = workflow.record_city_decision(case, body=brb, points=["Tillstyrks."], meeting_date=None, by=registrar)
     workflow.add_statement(city_decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(colleague)],
                            text="<p>Ett uttalande.</p>", by=registrar)
+    # Two versions of Ärendet (its history's restore form), a proposal (the positions form), a body
+    # not yet referred (the refer form) and a failed compilation (its retry button).
+    workflow.save_background(case, text="<p>Första versionen.</p>", by=registrar)
+    workflow.save_background(case, text="<p>Andra versionen.</p>", by=registrar)
+    ProposalFactory(case=case, number="1")
+    BodyFactory(name="Kulturnämnden")
+    workflow.move_memo_job(workflow.create_memo_job(case, by=registrar), "fail", error="Avbröts.")
     nobody = type(officer).objects.create_user(username="utan-roll")  # logged in, but no role in the app
     clients = {}
     for name, who in (("registrar", registrar), ("officer", officer), ("office", office_officer), ("politician", user),
@@ -343,7 +352,10 @@ def start_pages(world) -> list[str]:
              ("case_referral", case.pk, office.pk), ("case_city_decisions", case.pk), ("memo_list", case.pk),
              ("officer_referral", referral.pk), ("officer_referral", office.pk), ("officer_decision", referral.pk),
              ("politician_decision", world["decision"].pk), ("politician_statement_edit", world["statement"].pk),
-             ("case_city_statement", case.pk, world["city_decision"].pk), ("password_change",)]
+             ("case_city_statement", case.pk, world["city_decision"].pk), ("password_change",),
+             ("case_plan", case.pk), ("case_refer", case.pk), ("calendar_page",), ("history_opinion", referral.opinion.pk),
+             ("history_statement", world["statement"].pk), ("history_background", case.pk),
+             ("officer_positions", office.pk)]
     return [reverse(name, args=args) for name, *args in names]
 
 
@@ -357,7 +369,7 @@ def test_every_form_of_every_role(world) -> None:
             for name, values in form.fields.items():
                 for v in values or [None]:
                     merged.offer(name, v)
-    assert len(forms) >= 25, sorted(forms)  # the crawl reached the app's forms
+    assert len(forms) >= 30, sorted(forms)  # the crawl reached the app's forms
     for action, form in sorted(forms.items()):
         for role, client in clients.items():
             examples = own_examples() if action in found[role] else max(1, own_examples() // 4)
