@@ -31,6 +31,12 @@ class PostForm:
         if value is not None and value not in values:
             values.append(value)
 
+    def merge(self, other: PostForm) -> None:
+        """The same action found on another page (or by another role): the fields of both."""
+        for name, values in other.fields.items():
+            for value in values or [None]:
+                self.offer(name, value)
+
 
 class _Page(HTMLParser):
     def __init__(self, url: str) -> None:
@@ -112,8 +118,5 @@ def crawl(client: Client, start: Iterable[str], *, limit: int = 60) -> dict[str,
             action = _path(form.action)
             if not _wanted(action):
                 continue
-            merged = forms.setdefault(action, PostForm(action))
-            for name, values in form.fields.items():
-                for value in values or [None]:
-                    merged.offer(name, value)
+            forms.setdefault(action, PostForm(action)).merge(form)
     return forms
