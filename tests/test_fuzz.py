@@ -8,7 +8,7 @@ and missing fields. The answer must be one a person can act on (200, 302, 400, 4
 an exception in the view fails the test with the example that caused it.
 
 `test_every_form_of_every_role` goes wider: it finds every form on every role's pages and posts
-each as every role, with huge ints, NUL bytes, lone surrogates and 1 MB strings too, and checks
+each as every role (and as an anonymous visitor), with huge ints, NUL bytes, lone surrogates and 1 MB strings too, and checks
 that a refused post changes no stored row.
 
 Each example runs in a savepoint that is rolled back, so every example starts from the same case.
@@ -342,14 +342,17 @@ def accepted(response) -> bool:
     return any(m.level in (message_levels.SUCCESS, message_levels.INFO) for m in said)
 
 
-def post_refused_changes_nothing(client: Client, action: str, data: dict) -> None:
+def post_refused_changes_nothing(client: Client, action: str, data: dict, *, anonymous: bool = False) -> None:
+    """Post once in a savepoint that is rolled back. Anonymous posts are always refused."""
     client.cookies.pop("messages", None)  # only this post's messages count (earlier ones wait in the cookie)
     with transaction.atomic():
         before = stored()
         response = client.post(action, raw_body(data), content_type="application/x-www-form-urlencoded")
         assert response.status_code in ALLOWED | {405}, (action, response.status_code, data)
-        if not accepted(response):
+        if anonymous or not accepted(response):
             assert stored() == before, (action, response.status_code, data)
+        if anonymous:
+            assert response.status_code in (302, 403, 405) and "_auth_user_id" not in client.session
         transaction.set_rollback(True)
 
 
@@ -378,13 +381,14 @@ def test_every_form_of_every_role(world) -> None:
         for role, client in clients.items():
             examples = own_examples() if action in found[role] else max(1, own_examples() // 4)
             fuzz_form(client, form, examples)
+        fuzz_form(Client(), form, max(1, own_examples() // 4), anonymous=True)
 
 
-def fuzz_form(client: Client, form: PostForm, examples: int) -> None:
+def fuzz_form(client: Client, form: PostForm, examples: int, *, anonymous: bool = False) -> None:
     @settings(FUZZ, max_examples=examples)
     @given(data=posted(form))
     def post(data) -> None:
-        post_refused_changes_nothing(client, form.action, data)
+        post_refused_changes_nothing(client, form.action, data, anonymous=anonymous)
 
     post()
 
