@@ -5,11 +5,13 @@ and its statements are read-only here too, as everywhere.
 """
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import ManyToManyField
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from remiss import models
 from remiss.accessibility import current_statement
+from remiss.ids import IdMultipleChoiceField
 from remiss.richtext import sanitize
 
 
@@ -28,8 +30,14 @@ class SanitizesRichText:
         super().save_model(request, obj, form, change)
 
 
+# Many-to-many choices (a user's bodies, a referral's officers) checked by remiss.ids, so that
+# an id too large for the database is a form error and not an OverflowError.
+ID_FIELDS = {ManyToManyField: {"form_class": IdMultipleChoiceField}}
+
+
 @admin.register(models.User)
 class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    formfield_overrides = ID_FIELDS
     fieldsets = DjangoUserAdmin.fieldsets + ((_("Remiss"), {"fields": ("role", "bodies")}),)
     list_display = ("username", "first_name", "last_name", "role", "is_staff")
     list_filter = ("role", "is_staff")
@@ -75,6 +83,7 @@ class CaseAdmin(SanitizesRichText, SimpleHistoryAdmin):
 
 @admin.register(models.Referral)
 class ReferralAdmin(SimpleHistoryAdmin):
+    formfield_overrides = ID_FIELDS
     list_display = ("case", "body", "status", "deadline", "order")
     list_filter = ("status", "body")
     readonly_fields = ("status",)

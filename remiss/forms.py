@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from remiss.ids import IdChoiceField, IdMultipleChoiceField, valid_id
 from remiss.models import validate_text_length
 
 
@@ -155,7 +156,7 @@ def commissioner_choices():
     return commissioners if commissioners.exists() else qs
 
 
-class PoliticianChoiceField(forms.ModelChoiceField):
+class PoliticianChoiceField(IdChoiceField):
     def label_from_instance(self, obj: Politician) -> str:
         return f"{obj.full_name} ({obj.party.abbreviation})"
 
@@ -523,7 +524,7 @@ def genitive_name(body: Body) -> str:
 
 
 
-class StatementChoiceField(forms.ModelChoiceField):
+class StatementChoiceField(IdChoiceField):
     def label_from_instance(self, obj: Statement) -> str:
         from remiss.attribution import attribution
 
@@ -675,7 +676,7 @@ from django.db.models import Q  # noqa: E402
 from remiss.models import User  # noqa: E402
 
 
-class OfficersField(forms.ModelMultipleChoiceField):
+class OfficersField(IdMultipleChoiceField):
     """The referral's handläggare: checkboxes, one per officer of the body, labelled by name."""
 
     widget = forms.CheckboxSelectMultiple
@@ -694,7 +695,7 @@ class OfficersField(forms.ModelMultipleChoiceField):
         except forms.ValidationError as error:
             if error.code != "invalid_choice":
                 raise
-            ids = [v for v in value if str(v).isdigit()]
+            ids = [v for v in value if valid_id(v)]
             strangers = User.objects.filter(pk__in=ids).exclude(pk__in=self.queryset.values("pk"))
             names = ", ".join(u.get_full_name() or u.username for u in strangers)
             if names and self.body is not None:
@@ -844,7 +845,7 @@ class NamndDecisionForm(AccessibleForm):
         return data
 
 
-class SeatedPoliticiansField(forms.ModelMultipleChoiceField):
+class SeatedPoliticiansField(IdMultipleChoiceField):
     """Politicians with a seat in one body, labelled with party and seat ('ledamot', 'ersättare')."""
 
     widget = forms.CheckboxSelectMultiple
@@ -859,7 +860,7 @@ class SeatedPoliticiansField(forms.ModelMultipleChoiceField):
         return f"{label}, {Seat.Role(role).label.lower()}" if role else label
 
 
-class SameCaseStatementField(forms.ModelChoiceField):
+class SameCaseStatementField(IdChoiceField):
     def label_from_instance(self, obj: Statement) -> str:
         from remiss.attribution import full_line
 

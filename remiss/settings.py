@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # A Swedish page instead of the blank one for a GET of a POST-only address (HTTP 405).
     "remiss.middleware.MethodNotAllowedPageMiddleware",
+    # An id in the URL beyond the database's integers is a 404, not an OverflowError (remiss.ids).
+    "remiss.middleware.IdRangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records request.user as history_user on every history row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -181,10 +183,14 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Login throttling (django-axes): five failed logins for one username from one address lock that
-# pair out for 15 minutes; a successful login resets the count.
+# pair out for 15 minutes; a successful login resets that pair's count. Twenty failed logins from
+# one address, whatever the usernames (password spraying), lock the address for 15 minutes.
+# remiss.throttling weighs each group of parameters against its own limit.
+AXES_HANDLER = "remiss.throttling.AddressLimitHandler"
 AXES_FAILURE_LIMIT = 5
+REMISS_AXES_ADDRESS_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # the order remiss.throttling expects
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_COOLOFF_MESSAGE = _("För många misslyckade inloggningsförsök. Kontot är spärrat i 15 minuter; försök igen senare.")

@@ -7,16 +7,26 @@ extreme dates, numbers that are not numbers or do not fit, unknown primary keys,
 and missing fields. The answer must be one a person can act on (200, 302, 400, 403, 404 or 409);
 an exception in the view fails the test with the example that caused it.
 
+`test_every_form_of_every_role` goes wider: it finds every form on every role's pages and posts
+each as every role (and as an anonymous visitor), with huge ints, NUL bytes, lone surrogates and 1 MB strings too, and checks
+that a refused post changes no stored row.
+
 Each example runs in a savepoint that is rolled back, so every example starts from the same case.
-The examples are derandomized (the same ones every run, so CI never flakes); set
-REMISS_FUZZ_EXPLORE=1 for fresh random ones and ten times as many.
+The examples are derandomized (the same ones every run, so CI never flakes). For a longer run:
+REMISS_FUZZ_EXAMPLES=N sets the examples per form for its own role in the wide test (default 5;
+other roles get a quarter), and REMISS_FUZZ_EXPLORE=1 gives fresh random examples, 400 in each
+per-form test instead of 25 (and 400 per form in the wide one, unless REMISS_FUZZ_EXAMPLES says
+otherwise).
 """
 from __future__ import annotations
 
 import os
 from datetime import date
+from urllib.parse import urlencode
 
 import pytest
+from django.apps import apps
+from django.contrib.messages import constants as message_levels
 from django.db import transaction
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
@@ -27,24 +37,30 @@ from remiss import workflow
 from remiss.models import MAX_TEXT_LENGTH, Body, Seat, Statement
 from remiss.workflow import AuthorSpec
 from tests.factories import (
+    BodyFactory,
     BorgarradsberedningenFactory,
     KommunstyrelsenFactory,
     PartyFactory,
     PoliticianFactory,
     PoliticianUserFactory,
+    ProposalFactory,
     SeatFactory,
 )
+from tests.formcrawl import PostForm, crawl
 from tests.payloads import PAYLOAD_VALUES
 
 EXPLORE = bool(os.environ.get("REMISS_FUZZ_EXPLORE"))
 FUZZ = settings(
-    max_examples=400 if EXPLORE else 40,
+    max_examples=400 if EXPLORE else 25,  # the wide test below covers every form as well
     deadline=None,
     derandomize=not EXPLORE,
     database=None,  # nothing written into the work tree
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-ALLOWED = {200, 302, 400, 403, 404, 409}
+ALLOWED = {200, 302, 400, 403, 404, 409, 429}  # 429: the public barrier report's per-address limit
+# Forms anyone may post without logging in (the accessibility statement's barrier report): an
+# anonymous post there may be accepted, and is held to the same rule as a logged-in one.
+PUBLIC_ACTIONS = {"/tillganglighet/"}
 
 # --- What a hostile or clumsy client might send ------------------------------------------------------
 
@@ -103,14 +119,33 @@ def world(referred, registrar, officer, namnd):
                                        text="<p>Vi reserverar oss.</p>", by=user)
     office_officer = type(officer).objects.create_user(username="kontoret", role="officer")
     office_officer.bodies.add(office_referral.body)
-    BorgarradsberedningenFactory()
+    # A colleague's statement that invites the politician, and borgarrådsberedningen's decision
+    # with a statement, so that the invitation's and the city's forms are on the pages too.
+    colleague = PoliticianFactory(party=PartyFactory(abbreviation="S"))
+    SeatFactory(politician=colleague, body=namnd, role=Seat.Role.LEDAMOT)
+    workflow.add_statement(decision, kind=Statement.Kind.SARSKILT_UTTALANDE, text="<p>Vi instämmer delvis.</p>",
+                           authors=[AuthorSpec(colleague), AuthorSpec(politician, accepted=False)], by=user)
+    brb = BorgarradsberedningenFactory()
     KommunstyrelsenFactory()
+    SeatFactory(politician=colleague, body=brb, role=Seat.Role.LEDAMOT)
+    city_decision = workflow.record_city_decision(case, body=brb, points=["Tillstyrks."], meeting_date=None, by=registrar)
+    workflow.add_statement(city_decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(colleague)],
+                           text="<p>Ett uttalande.</p>", by=registrar)
+    # Two versions of Ärendet (its history's restore form), a proposal (the positions form), a body
+    # not yet referred (the refer form) and a failed compilation (its retry button).
+    workflow.save_background(case, text="<p>Första versionen.</p>", by=registrar)
+    workflow.save_background(case, text="<p>Andra versionen.</p>", by=registrar)
+    ProposalFactory(case=case, number="1")
+    BodyFactory(name="Kulturnämnden")
+    workflow.move_memo_job(workflow.create_memo_job(case, by=registrar), "fail", error="Avbröts.")
+    nobody = type(officer).objects.create_user(username="utan-roll")  # logged in, but no role in the app
     clients = {}
-    for name, who in (("registrar", registrar), ("officer", officer), ("office", office_officer), ("politician", user)):
+    for name, who in (("registrar", registrar), ("officer", officer), ("office", office_officer), ("politician", user),
+                      ("other", nobody)):
         clients[name] = Client()
         clients[name].force_login(who)
     return {"case": case, "referral": referral, "office": office_referral, "decision": decision, "statement": statement,
-            "clients": clients}
+            "city_decision": city_decision, "clients": clients}
 
 
 def url(name: str, *args) -> str:
@@ -265,6 +300,113 @@ def test_proposal_add(world, data) -> None:
     post_once(world["clients"]["registrar"], url("case_proposals", case.pk), data, then_get=[url("case_proposals", case.pk)])
 
 
+# --- Every form of every role --------------------------------------------------------------------
+#
+# The forms are found, not listed: each role's pages are read (tests/formcrawl.py) and every
+# <form method="post"> on them is posted by every role, its own and everyone else's, with the
+# values the page offers mixed with hostile ones. Posted as raw bytes, so lone surrogates arrive
+# as the invalid UTF-8 a hostile client can send. The answer is never a 500, and a post that is
+# refused (anything but a redirect) leaves every stored row as it was.
+
+HOSTILE = [
+    "99999999999999999999", str(2**63), str(-(2**63) - 1), "-1", "0", "1e309", "NaN",  # numbers no column holds
+    "\x00", "a\x00b", "<p>\x00</p>", "2030-01-01\x00",  # NUL bytes
+    "\ud800", "a\udfffb", "\udc80" * 8,  # lone surrogates
+    "x" * 1_048_576, "å" * 524_288, "<p>" + "ord " * 262_144 + "</p>",  # 1 MB
+    "",
+]
+hostile = st.one_of(st.sampled_from(HOSTILE), texts, numbers, dates)
+
+
+def own_examples() -> int:
+    """Examples per form for the role whose pages show it; REMISS_FUZZ_EXAMPLES for a longer run."""
+    return int(os.environ.get("REMISS_FUZZ_EXAMPLES", "400" if EXPLORE else "5"))
+
+
+def posted(form: PostForm) -> st.SearchStrategy:
+    """The form's fields, each missing, as the page offers it, or hostile; sometimes repeated."""
+    def value(offered: list[str]) -> st.SearchStrategy:
+        return st.one_of(st.sampled_from(offered), hostile) if offered else hostile
+
+    fields = {name: field(value(offered)) for name, offered in form.fields.items()}
+    as_offered = {name: st.sampled_from(offered) for name, offered in form.fields.items() if offered}
+    return st.one_of(st.fixed_dictionaries(as_offered), st.fixed_dictionaries({}, optional=fields))
+
+
+def raw_body(data: dict) -> bytes:
+    pairs = [(name, v) for name, value in data.items() for v in (value if isinstance(value, list) else [value])]
+    return urlencode(pairs, encoding="utf-8", errors="surrogatepass").encode("ascii")
+
+
+def stored() -> dict[str, list[tuple]]:
+    """Every row of the app's tables (history included) and of the task queue."""
+    models = [*apps.get_app_config("remiss").get_models(), *apps.get_app_config("django_tasks_database").get_models()]
+    return {m._meta.label: list(m._base_manager.order_by("pk").values_list()) for m in models}
+
+
+def accepted(response) -> bool:
+    """A redirect, or a page that says something was saved: the opinion's "Utkastet är sparat, men
+    det kan inte markeras som klart än" saves the draft and refuses only the move to ready."""
+    if response.status_code == 302:
+        return True
+    storage = getattr(response.wsgi_request, "_messages", None)  # a rendered page has moved its messages to loaded
+    said = [*getattr(storage, "_loaded_messages", []), *getattr(storage, "_queued_messages", [])]
+    return any(m.level in (message_levels.SUCCESS, message_levels.INFO) for m in said)
+
+
+def post_refused_changes_nothing(client: Client, action: str, data: dict, *, anonymous: bool = False) -> None:
+    """Post once in a savepoint that is rolled back. Anonymous posts are always refused, except on
+    the public forms."""
+    anonymous = anonymous and action.split("#")[0] not in PUBLIC_ACTIONS
+    client.cookies.pop("messages", None)  # only this post's messages count (earlier ones wait in the cookie)
+    with transaction.atomic():
+        before = stored()
+        response = client.post(action, raw_body(data), content_type="application/x-www-form-urlencoded")
+        assert response.status_code in ALLOWED | {405}, (action, response.status_code, data)
+        if anonymous or not accepted(response):
+            assert stored() == before, (action, response.status_code, data)
+        if anonymous:
+            assert response.status_code in (302, 403, 405) and "_auth_user_id" not in client.session
+        transaction.set_rollback(True)
+
+
+def start_pages(world) -> list[str]:
+    case, referral, office = world["case"], world["referral"], world["office"]
+    names = [("home",), ("case_detail", case.pk), ("case_referral", case.pk, referral.pk),
+             ("case_referral", case.pk, office.pk), ("case_city_decisions", case.pk), ("memo_list", case.pk),
+             ("officer_referral", referral.pk), ("officer_referral", office.pk), ("officer_decision", referral.pk),
+             ("politician_decision", world["decision"].pk), ("politician_statement_edit", world["statement"].pk),
+             ("case_city_statement", case.pk, world["city_decision"].pk), ("password_change",),
+             ("case_plan", case.pk), ("case_refer", case.pk), ("calendar_page",), ("history_opinion", referral.opinion.pk),
+             ("history_statement", world["statement"].pk), ("history_background", case.pk),
+             ("officer_positions", office.pk)]
+    return [reverse(name, args=args) for name, *args in names]
+
+
+def test_every_form_of_every_role(world) -> None:
+    clients = world["clients"]
+    found = {role: crawl(client, start_pages(world)) for role, client in clients.items()}
+    forms: dict[str, PostForm] = {}
+    for role_forms in found.values():
+        for action, form in role_forms.items():
+            forms.setdefault(action, PostForm(action)).merge(form)
+    assert len(forms) >= 30, sorted(forms)  # the crawl reached the app's forms
+    for action, form in sorted(forms.items()):
+        for role, client in clients.items():
+            examples = own_examples() if action in found[role] else max(1, own_examples() // 4)
+            fuzz_form(client, form, examples)
+        fuzz_form(Client(), form, max(1, own_examples() // 4), anonymous=True)
+
+
+def fuzz_form(client: Client, form: PostForm, examples: int, *, anonymous: bool = False) -> None:
+    @settings(FUZZ, max_examples=examples)
+    @given(data=posted(form))
+    def post(data) -> None:
+        post_refused_changes_nothing(client, form.action, data, anonymous=anonymous)
+
+    post()
+
+
 # --- What the fuzzing found, pinned down -----------------------------------------------------------
 
 
@@ -301,3 +443,19 @@ def test_a_case_at_the_ends_of_the_allowed_range_still_opens(registrar, namnd, o
             continue
         response = client.get(page)
         assert response.status_code == 200, (name, response.status_code)
+
+
+@pytest.mark.parametrize("target", ["99999999999999999999", "abc", "case_list", "/arenden/\x00", "\x00/", "//evil.example/"])
+def test_a_strange_next_after_a_new_calendar_link_goes_to_the_calendar_page(client, registrar, target) -> None:
+    """Found by the fuzzing: `next=abc` made redirect() look "abc" up as a view name; not found,
+    it was a 500 (and `next=case_list` went to the case list by its view name)."""
+    client.force_login(registrar)
+    response = client.post(reverse("calendar_new_link"), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("calendar_page")
+
+
+def test_a_local_next_after_a_new_calendar_link_is_followed(client, registrar) -> None:
+    client.force_login(registrar)
+    response = client.post(reverse("calendar_new_link"), {"next": "/arenden/?sida=2"})
+    assert response.status_code == 302 and response["Location"] == "/arenden/?sida=2"

@@ -21,13 +21,14 @@ from remiss.memo.package import (
     content_disposition,
     cover_letter,
     file_stem,
+    NoStoredMemo,
     latest_memo,
     memo_is_current,
     package_name,
     safe_filename,
 )
 from remiss.memo.store import compile_memo
-from remiss.models import Case, Memo
+from remiss.models import Case, Memo, MemoJob
 from remiss.workflow import ReferralSpec
 from tests.factories import BodyFactory, CaseFactory, OfficerFactory, PoliticianFactory, PoliticianUserFactory, SeatFactory
 
@@ -83,7 +84,7 @@ def test_cover_letter_carries_both_dnr_reference_and_city() -> None:
 
 @pytest.fixture(scope="module")
 def demo_download(demo_db, django_db_blocker, tmp_path_factory):
-    """The registrar downloads the demo's package; no memo exists yet, so one is compiled."""
+    """The registrar compiles the demo's memo, then downloads its package."""
     from django.test import Client, override_settings
 
     from remiss.models import User
@@ -91,11 +92,12 @@ def demo_download(demo_db, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
     with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
         case = Case.objects.get(reference=DEMO_REFERENCE)
-        assert not Memo.objects.filter(case=case).exists()
+        registrar = User.objects.get(username="registrator")
+        memo = compile_memo(case, registrar)
         client = Client()
-        client.force_login(User.objects.get(username="registrator"))
+        client.force_login(registrar)
         response = client.get(reverse("answer_package", args=[case.pk]))
-        memo = Memo.objects.get(case=case)
+        assert Memo.objects.filter(case=case).get() == memo  # served, not compiled again
         assert memo.pdf.path.startswith(str(media))
         with memo.pdf.open("rb") as handle:
             stored = handle.read()
@@ -168,7 +170,7 @@ def test_package_uses_the_latest_stored_memo_without_compiling(small_case, regis
     latest = _stored_memo(small_case, b"%PDF-1.7 latest")
     assert latest_memo(small_case) == latest
     package = build_package(small_case, by=registrar)
-    assert not package.compiled_now and package.memo == latest
+    assert package.memo == latest
     stem = file_stem("Stockholms stad", small_case.reference)
     assert zipfile.ZipFile(io.BytesIO(package.content)).read(f"{stem}.pdf") == b"%PDF-1.7 latest"
     assert Memo.objects.filter(case=small_case).count() == 2
@@ -176,15 +178,19 @@ def test_package_uses_the_latest_stored_memo_without_compiling(small_case, regis
     assert package.names == (f"{stem}.pdf", f"{stem}.docx", "följebrev.txt")
 
 
-def test_package_compiles_when_the_stored_file_is_gone(small_case, registrar, settings, tmp_path) -> None:
+def test_package_refuses_when_the_stored_file_is_gone(small_case, registrar, settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path
     lost = _stored_memo(small_case, b"%PDF-1.7 lost")
     lost.pdf.storage.delete(lost.pdf.name)
-    package = build_package(small_case, by=registrar)
-    assert package.compiled_now and package.memo != lost
-    pdf = zipfile.ZipFile(io.BytesIO(package.content)).read(package.names[0])
-    assert pdf.startswith(b"%PDF-1.7") and hashlib.sha256(pdf).hexdigest() == package.memo.sha256
-    assert package.memo.created_by == registrar
+    with pytest.raises(NoStoredMemo):
+        build_package(small_case, by=registrar)
+    assert list(Memo.objects.filter(case=small_case)) == [lost]
+
+
+def test_package_refuses_without_a_memo(small_case, registrar) -> None:
+    with pytest.raises(NoStoredMemo):
+        build_package(small_case, by=registrar)
+    assert not Memo.objects.exists()
 
 
 def test_memo_is_current_until_a_source_changes(small_case, registrar, settings, tmp_path) -> None:
@@ -195,17 +201,49 @@ def test_memo_is_current_until_a_source_changes(small_case, registrar, settings,
     assert not memo_is_current(small_case, memo)
 
 
-def test_compile_failure_sends_the_registrar_back_with_a_message(client, small_case, registrar, settings, tmp_path, monkeypatch) -> None:
+@pytest.fixture
+def weasyprint_calls(monkeypatch) -> list:
+    """Every call a request makes to WeasyPrint; none is expected."""
+    calls = []
+
+    def recorded(*args, **kwargs):
+        calls.append((args, kwargs))
+        raise AssertionError("WeasyPrint was called")
+
+    monkeypatch.setattr("remiss.memo.render.HTML", recorded)
+    return calls
+
+
+@pytest.mark.parametrize("lost_file", [False, True])
+def test_a_get_never_compiles_a_memo(client, small_case, registrar, settings, tmp_path, weasyprint_calls, lost_file) -> None:
+    """A link (from any site) to the package used to compile and store a memo inside the GET."""
     settings.MEDIA_ROOT = tmp_path
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("layout failed")
-
-    monkeypatch.setattr("remiss.memo.store.compile_memo", broken)
+    if lost_file:
+        lost = _stored_memo(small_case, b"%PDF-1.7 lost")
+        lost.pdf.storage.delete(lost.pdf.name)
+    before = list(Memo.objects.values_list("pk", flat=True))
     client.force_login(registrar)
-    response = client.get(reverse("answer_package", args=[small_case.pk]))
-    assert response.status_code == 302 and response["Location"] == reverse("memo_list", args=[small_case.pk])
-    assert not Memo.objects.filter(case=small_case).exists()
+    response = client.get(reverse("answer_package", args=[small_case.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("memo_list", args=[small_case.pk]), 302)]
+    assert list(Memo.objects.values_list("pk", flat=True)) == before
+    assert not MemoJob.objects.exists()
+    assert weasyprint_calls == []
+    page = response.content.decode()
+    if lost_file:
+        assert "PDF-filen för den senaste sammanställningen finns inte längre." in page
+    else:
+        assert "Svarspaketet kan laddas ner först när promemorian har sammanställts." in page
+    assert "Sammanställ PDF" in page  # the POST that queues the compilation, on the same page
+
+
+def test_a_post_to_the_package_compiles_nothing_either(client, small_case, registrar, settings, tmp_path,
+                                                       weasyprint_calls) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(registrar)
+    response = client.post(reverse("answer_package", args=[small_case.pk]))
+    assert response.status_code == 405
+    assert not Memo.objects.exists() and not MemoJob.objects.exists()
+    assert weasyprint_calls == []
 
 
 @pytest.mark.parametrize("who", ["officer", "politician", "anonymous"])

@@ -159,7 +159,9 @@ def test_shared_security_settings_reach_production(production):
     assert production.SESSION_SAVE_EVERY_REQUEST is True
     assert production.AXES_FAILURE_LIMIT == 5
     assert production.AXES_COOLOFF_TIME == timedelta(minutes=15)
-    assert production.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert production.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"], "ip_address"]
+    assert production.AXES_HANDLER == "remiss.throttling.AddressLimitHandler"
+    assert production.REMISS_AXES_ADDRESS_FAILURE_LIMIT == 20
 
 
 # --- Content-Security-Policy ---------------------------------------------------------------------
@@ -309,6 +311,57 @@ def test_the_lockout_ends_after_15_minutes(db, axes_on, client):
 
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
     assert attempt(client, "anna", "rätt lösenord 123").status_code == 302
+
+
+def test_password_spraying_from_one_address_locks_the_address(db, axes_on, client):
+    """Found in review: 48 failures over 12 usernames from one address were never refused, since
+    each username stayed under its own five. The address has its own limit across usernames."""
+    limit = django_settings.REMISS_AXES_ADDRESS_FAILURE_LIMIT
+    assert limit == 20
+    UserFactory(username="anna", password="rätt lösenord 123")
+    UserFactory(username="bertil", password="bertils lösenord 456")
+    statuses = [attempt(client, f"user{n}", f"gissning {k}").status_code for k in range(4) for n in range(12)]
+    assert statuses[:limit - 1] == [200] * (limit - 1)  # each a login form with its error
+    assert statuses[limit - 1:] == [429] * (48 - limit + 1)
+    # Now nobody logs in from that address, not even with the right password …
+    refused = attempt(client, "bertil", "bertils lösenord 456")
+    assert refused.status_code == 429 and "_auth_user_id" not in client.session
+    page = refused.content.decode()
+    assert "från den här adressen" in page and "i 15 minuter" in page
+    assert_strict_csp(refused)
+    # … while from any other address they do.
+    assert attempt(client, "anna", "rätt lösenord 123", ip="198.51.100.7").status_code == 302
+
+
+def test_the_address_limit_counts_only_failures_in_the_cooloff(db, axes_on, client):
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    UserFactory(username="bertil", password="bertils lösenord 456")
+    for n in range(django_settings.REMISS_AXES_ADDRESS_FAILURE_LIMIT):
+        attempt(client, f"user{n}", "fel")
+    assert attempt(client, "bertil", "bertils lösenord 456").status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert attempt(client, "bertil", "bertils lösenord 456").status_code == 302
+
+
+def test_a_successful_login_does_not_forgive_the_address_its_other_failures(db, axes_on, client):
+    """A sprayer with one valid account must not start the address's count over by using it."""
+    UserFactory(username="mallory", password="mallorys lösenord 1")
+    limit = django_settings.REMISS_AXES_ADDRESS_FAILURE_LIMIT
+    for n in range(limit - 1):
+        attempt(client, f"user{n}", "fel")
+    assert attempt(client, "mallory", "mallorys lösenord 1").status_code == 302
+    client.logout()
+    assert attempt(client, "user0", "fel").status_code == 429
+
+
+def test_a_few_mistakes_at_a_shared_address_lock_nobody_else(db, axes_on, client):
+    """An office behind one address: colleagues' typos below the address limit lock no one else."""
+    UserFactory(username="bertil", password="bertils lösenord 456")
+    for n in range(django_settings.REMISS_AXES_ADDRESS_FAILURE_LIMIT - 2):
+        assert attempt(client, f"kollega{n}", "fel").status_code == 200
+    assert attempt(client, "bertil", "bertils lösenord 456").status_code == 302
 
 
 def test_axes_is_off_in_other_tests_so_client_login_works(db, client):

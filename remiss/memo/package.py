@@ -4,8 +4,10 @@ Ministries ask for the answer as an accessible PDF and an editable Word file, na
 answering body and the report, with their dnr in the e-mail. The zip is therefore called
 "<city> <reference> remissvar.zip" (e.g. "Stockholms stad SOU 2022:67 remissvar.zip") and holds
 
-- "<city> <reference> remissvar.pdf": the latest compiled memo exactly as stored (compiled now
-  if the case has none), so the PDF sent is the one whose SHA-256 the Memo row records;
+- "<city> <reference> remissvar.pdf": the latest compiled memo exactly as stored, so the PDF sent
+  is the one whose SHA-256 the Memo row records. Building the package never compiles one: a
+  download is a GET, and no request renders a PDF (the compile button queues a task). Without a
+  stored memo, `build_package` raises `NoStoredMemo`;
 - "<city> <reference> remissvar.docx": the same memo as Word (remiss.memo.docx);
 - "följebrev.txt": the cover e-mail's text (UTF-8), with the ministry's and the city's dnr,
   the reference and the city.
@@ -116,12 +118,19 @@ def cover_letter(case: Case, *, city: str, pdf_name: str, docx_name: str, sender
     return "\n".join(lines) + "\n"
 
 
+class NoStoredMemo(LookupError):
+    """The case has no compiled memo whose PDF is still stored; compile one first (remiss.tasks)."""
+
+    def __init__(self, case: Case, *, lost: Memo | None = None) -> None:
+        super().__init__(f"Case {case.pk} has no stored memo" + (f" (memo {lost.pk}'s file is gone)" if lost else ""))
+        self.lost = lost  # the latest memo, when its row exists but its file does not
+
+
 @dataclass(frozen=True)
 class AnswerPackage:
     filename: str  # the zip's name, e.g. "Stockholms stad SOU 2022:67 remissvar.zip"
     content: bytes
     memo: Memo  # the compiled memo whose PDF is inside
-    compiled_now: bool  # True when no memo existed and one was compiled for the package
     names: tuple[str, ...]  # the zip's entries, in order
 
     @property
@@ -129,20 +138,16 @@ class AnswerPackage:
         return content_disposition(self.filename)
 
 
-def _memo_pdf(case: Case, by: User | None) -> tuple[Memo, bytes, bool]:
-    """The latest memo and its stored PDF; compiles one if there is none or its file is gone."""
-    from remiss.memo.store import compile_memo
-
+def _memo_pdf(case: Case) -> tuple[Memo, bytes]:
+    """The latest memo and its stored PDF, or NoStoredMemo."""
     memo = latest_memo(case)
-    if memo is not None:
-        try:
-            with memo.pdf.open("rb") as handle:
-                return memo, handle.read(), False
-        except FileNotFoundError:
-            pass
-    memo = compile_memo(case, by)
-    with memo.pdf.open("rb") as handle:
-        return memo, handle.read(), True
+    if memo is None:
+        raise NoStoredMemo(case)
+    try:
+        with memo.pdf.open("rb") as handle:
+            return memo, handle.read()
+    except FileNotFoundError as error:
+        raise NoStoredMemo(case, lost=memo) from error
 
 
 def _zip_time(when: datetime) -> tuple[int, int, int, int, int, int]:
@@ -151,8 +156,8 @@ def _zip_time(when: datetime) -> tuple[int, int, int, int, int, int]:
 
 
 def build_package(case: Case, *, by: User | None, created: datetime | None = None) -> AnswerPackage:
-    """The ministry's zip for `case`."""
-    memo, pdf, compiled_now = _memo_pdf(case, by)
+    """The ministry's zip for `case`, around its latest stored memo (NoStoredMemo without one)."""
+    memo, pdf = _memo_pdf(case)
     with transaction.atomic():
         data = gather(case)
     created = created or timezone.now()
@@ -175,5 +180,5 @@ def build_package(case: Case, *, by: User | None, created: datetime | None = Non
             archive.writestr(info, content)
     return AnswerPackage(
         filename=f"{package_name(city, case.reference)}.zip", content=buffer.getvalue(), memo=memo,
-        compiled_now=compiled_now, names=tuple(name for name, _content in entries),
+        names=tuple(name for name, _content in entries),
     )

@@ -1,12 +1,13 @@
 """The registrar's downloads for the ministry: the memo as .docx and the answer package (zip).
 
 Registrar only: anonymous visitors go to the login page, everyone else gets 403. The package's
-PDF is the latest compiled memo as stored; when the case has none yet, one is compiled (and
-stored) first, so the zip always carries a PDF whose SHA-256 a Memo row records.
+PDF is the latest compiled memo as stored, so the zip always carries a PDF whose SHA-256 a Memo
+row records. Both downloads are GETs and only serve: no request renders a PDF (a link on another
+site could otherwise start one). Without a stored memo the registrar is sent to the memo page,
+whose compile button (a POST) queues the compilation.
 """
 from __future__ import annotations
 
-import logging
 from functools import wraps
 
 from django.contrib import messages
@@ -21,10 +22,8 @@ from django.views.decorators.http import require_http_methods
 from remiss.access import is_registrar, require
 from remiss.memo.docx import DOCX_CONTENT_TYPE, build_docx, docx_filename
 from remiss.memo.gather import gather
-from remiss.memo.package import ZIP_CONTENT_TYPE, build_package, content_disposition
+from remiss.memo.package import ZIP_CONTENT_TYPE, NoStoredMemo, build_package, content_disposition
 from remiss.models import Case
-
-logger = logging.getLogger(__name__)
 
 
 def _registrar_only(view):
@@ -57,21 +56,24 @@ def memo_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @_registrar_only
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET"])
 def answer_package(request: HttpRequest, pk: int) -> HttpResponse:
-    """The zip for the ministry: PDF/UA memo, .docx and cover letter (följebrev.txt)."""
+    """The zip for the ministry: the stored PDF/UA memo, .docx and cover letter (följebrev.txt)."""
     case = get_object_or_404(Case, pk=pk)
     try:
         package = build_package(case, by=request.user)
-    except Exception:  # compiling the PDF can fail; the reason is for the log
-        logger.exception("Building the answer package of case %s failed", case.pk)
-        messages.error(request, _(
-            "Svarspaketet kunde inte skapas: promemorian gick inte att sammanställa. Försök igen, "
-            "eller kontakta förvaltningen av systemet."
-        ))
+    except NoStoredMemo as missing:
+        if missing.lost is not None:
+            messages.error(request, _(
+                "PDF-filen för den senaste sammanställningen finns inte längre. Sammanställ promemorian "
+                "igen; när den är klar kan du ladda ner svarspaketet."
+            ))
+        else:
+            messages.info(request, _(
+                "Svarspaketet kan laddas ner först när promemorian har sammanställts. Sammanställ PDF:en; "
+                "när den är klar kan du ladda ner svarspaketet."
+            ))
         return redirect("memo_list", pk=case.pk)
-    if package.compiled_now:
-        logger.info("Compiled memo %s for the answer package of case %s", package.memo.pk, case.pk)
     return _attachment(package.content, package.filename, ZIP_CONTENT_TYPE)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -108,9 +108,12 @@ def calendar_new_link(request: HttpRequest) -> HttpResponse:
     calendar_feed.regenerate_calendar_token(request.user)
     messages.success(request, _("Du har fått en ny kalenderlänk. Den gamla länken fungerar inte längre."))
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        target = reverse("calendar_page")
-    return redirect(target)
+    # Only a printable path on this site: redirect() would look anything else up as a view name
+    # ("abc" was a 500), and a control character does not belong in a Location header.
+    local = target.startswith("/") and target.isprintable() and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure(),
+    )
+    return HttpResponseRedirect(target if local else reverse("calendar_page"))
 
 
 @require_GET
