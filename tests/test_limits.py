@@ -668,7 +668,7 @@ def test_justera_without_a_decision(ready, officer) -> None:
 def test_mark_ready_without_a_date_keeps_the_draft(referred, officer) -> None:
     _case, referral, _office = referred
     response = login(officer).post(reverse("officer_referral", args=[referral.pk]), {
-        "text": OPINION_TEXT, "proposed_decision": "", "date": "", "version": "1", "action": "ready",
+        "text": OPINION_TEXT, "text_format": "html", "proposed_decision": "", "date": "", "version": "1", "action": "ready",
     })
     assert response.status_code == 200
     assert "Ange tjänsteutlåtandets datum innan det markeras som klart." in page(response)

@@ -21,7 +21,7 @@ from remiss import queries, workflow
 from remiss.access import can_act_on_decision, can_work_on_referral, require
 from remiss.attribution import full_line, has_own_text
 from remiss.diff import build_conflict, points_html
-from remiss.forms import NamndDecisionForm, OpinionForm, tie_error
+from remiss.forms import NamndDecisionForm, OpinionForm, posted_html, tie_error
 from remiss.models import Decision, Opinion, Referral, User
 from remiss.richtext import sanitize
 from remiss.views.common import page_links
@@ -108,7 +108,7 @@ def _referral_page(request, referral, decision, form=None, *, conflict=None, err
     if not editable and request.method == "POST":
         # Refused because the opinion is no longer open: show what was typed, so it can be copied.
         for name, label in (("text", _("Din text")), ("proposed_decision", _("Ditt förslag till beslut"))):
-            value = sanitize(request.POST.get(name, ""))
+            value = posted_html(request.POST, name)
             if value:
                 unsaved.append({"label": label, "html": mark_safe(value)})
     return render(request, "remiss/officer/referral.html", {

@@ -42,6 +42,7 @@ from remiss.forms import (
     ReferralDeadlineForm,
     ReferralOfficersForm,
     StatementRemoveForm,
+    posted_html,
 )
 from remiss.models import Body, Case, CityProposal, Decision, Memo, Proposal, Referral, Statement, genitive
 from remiss.richtext import sanitize
@@ -374,7 +375,7 @@ def _unsaved(request, fields: list[tuple[str, str]]) -> list[dict]:
     so it can be copied: a refused save must not make their text vanish."""
     unsaved = []
     for name, label in fields:
-        value = sanitize(request.POST.get(name, ""))
+        value = posted_html(request.POST, name)
         if value.strip():
             unsaved.append({"label": label, "html": mark_safe(value)})  # sanitised just above
     return unsaved
