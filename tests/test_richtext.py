@@ -8,8 +8,14 @@ from django import forms
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from django.urls import reverse
+
+from remiss import workflow
 from remiss.forms import RichTextField
+from remiss.models import Opinion
 from remiss.richtext import ALLOWED_TAGS, LOST_TEXT_LIMIT, plain_to_html, sanitize, to_plain, to_typed
+from tests.factories import UserFactory
+from tests.test_security import FormReader, admin_save
 
 TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9:-]*)([^>]*)>")
 
@@ -432,3 +438,33 @@ def test_any_plain_text_is_stored_with_the_characters_typed(typed):
     assert shown_lines(html) == typed_lines(typed)
     # to_plain (search, diffs, the API) has every word; list markers are the list's, not words.
     assert visible([to_plain(html)]) == visible(shown_lines(html, markers=False))
+
+
+# --- The admin: the same field, the same rule ------------------------------------------------------
+
+
+def test_the_admin_stores_typed_text_as_that_text_and_keeps_untouched_formatting(client, referred, officer):
+    referral = referred[1]
+    workflow.save_opinion(referral, text="<p>Gammal</p>", proposed_decision="<p><strong>Fet</strong> förslag</p>", by=officer)
+    client.force_login(UserFactory(username="admin", is_superuser=True, is_staff=True))
+    page = client.get(reverse("admin:remiss_opinion_change", args=[referral.opinion.pk])).content.decode()
+    assert "remiss/editor.js" in page
+    admin_save(client, "opinion", referral.opinion.pk, text="a<b och b>c\n• ett\n• två")
+    opinion = Opinion.objects.get(referral=referral)
+    assert opinion.text == "<p>a&lt;b och b&gt;c</p><ul><li>ett</li><li>två</li></ul>"
+    assert opinion.proposed_decision == "<p><strong>Fet</strong> förslag</p>"  # posted back unchanged
+
+
+def test_the_admin_refuses_editor_html_that_would_lose_words(client, referred, officer):
+    referral = referred[1]
+    workflow.save_opinion(referral, text="<p>Gammal</p>", by=officer)
+    client.force_login(UserFactory(username="admin", is_superuser=True, is_staff=True))
+    url = reverse("admin:remiss_opinion_change", args=[referral.opinion.pk])
+    reader = FormReader()
+    reader.feed(client.get(url).content.decode())
+    data = {name: values[0] for name, values in reader.data.items() if len(values) == 1}
+    data |= {"text": "<p>Ny</p><select><option>Mitt val</option></select>", "text_format": "html", "_save": "Spara"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "skulle försvinna när formateringen rensas: ”Mitt val”" in unescape(response.content.decode())
+    assert Opinion.objects.get(referral=referral).text == "<p>Gammal</p>"
