@@ -45,13 +45,13 @@ def sanitize(value: str | None) -> str:
     # Forms store HTML only (`plain_to_html`, `clean_html`); a plain value here is one saved
     # before that, and it renders as it always has.
     if not _TAG_RE.search(value):
-        return _paragraphs(value)
+        return plain_paragraphs(value)
     return _clean_markup(value)
 
 
 def clean_html(value: str | None) -> str:
     """HTML from the editor, reduced to the allowlist. Unlike `sanitize`, a value without tags
-    is still HTML ("a &amp;lt; b" is the editor's way of writing "a < b"), and the result always
+    is still HTML ("a &lt; b" is the editor's way of writing "a < b"), and the result always
     carries a tag, so that `sanitize` reads it as HTML again when it is saved and shown."""
     value = (value or "").strip()
     if not value:
@@ -102,9 +102,9 @@ def _limit_depth(cleaned: str) -> str:
     return "".join(out)
 
 
-def _paragraphs(text: str) -> str:
-    """A plain value saved before forms stored HTML: blank lines between paragraphs, each
-    paragraph's whitespace collapsed, as such values were always shown."""
+def plain_paragraphs(text: str) -> str:
+    """A plain value as paragraphs, each one's whitespace collapsed: how a value saved before forms
+    stored HTML has always been shown, and how history shows one-line values."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
     return "".join(f"<p>{html.escape(' '.join(p.split()))}</p>" for p in paragraphs)
 

@@ -21,9 +21,10 @@ from remiss import queries, workflow
 from remiss.access import can_act_on_decision, can_work_on_referral, require
 from remiss.attribution import full_line, has_own_text
 from remiss.diff import build_conflict, points_html
-from remiss.forms import NamndDecisionForm, OpinionForm, posted_html, tie_error
+from remiss.forms import NamndDecisionForm, OpinionForm, tie_error
 from remiss.models import Decision, Opinion, Referral, User
 from remiss.richtext import sanitize
+from remiss.richtext_input import posted_html
 from remiss.views.common import page_links
 from remiss.workflow import ConflictError, LockedError, WorkflowError
 

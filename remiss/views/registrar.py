@@ -42,10 +42,10 @@ from remiss.forms import (
     ReferralDeadlineForm,
     ReferralOfficersForm,
     StatementRemoveForm,
-    posted_html,
 )
 from remiss.models import Body, Case, CityProposal, Decision, Memo, Proposal, Referral, Statement, genitive
 from remiss.richtext import sanitize
+from remiss.richtext_input import posted_html
 from remiss.workflow import AuthorSpec, ConflictError, LockedError, WorkflowError
 
 logger = logging.getLogger(__name__)
