@@ -6,23 +6,37 @@ and its statements are read-only here too, as everywhere.
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import ManyToManyField
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from remiss import models
 from remiss.accessibility import current_statement
+from remiss.forms import RichTextField
 from remiss.ids import IdMultipleChoiceField
 from remiss.richtext import sanitize
 
 
 class SanitizesRichText:
-    """Admin mixin: the rich-text fields pass the same allowlist as in the workflow before saving.
+    """Admin mixin: the rich-text fields are the forms' `RichTextField`, with the editor, so the
+    same rule holds: typed plain text is stored as that text, the editor's HTML meets the
+    allowlist and a save that would lose words is refused. They pass the allowlist once more
+    before saving, as in the workflow.
 
     The pages show stored rich text as it is (it was sanitised when saved); the admin, and its
     history "revert", are the one way to save a text around the workflow.
     """
 
     rich_text_fields: tuple[str, ...] = ()
+
+    class Media:
+        css = {"all": ("remiss/editor.css",)}
+        js = ("remiss/editor.js",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.rich_text_fields:
+            return RichTextField(label=capfirst(db_field.verbose_name), required=not db_field.blank, help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         for name in self.rich_text_fields:

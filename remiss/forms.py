@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from remiss.ids import IdChoiceField, IdMultipleChoiceField, valid_id
 from remiss.models import validate_text_length
+from remiss.richtext_input import Posted, RichTextarea, rich_text_html
 
 
 class AccessibleMixin:
@@ -84,17 +85,25 @@ TOO_LONG = _("Texten är för lång: högst %(limit_value)d tecken är tillåtna
 
 
 class RichTextField(forms.CharField):
-    """HTML from the editor (or plain text without JavaScript); sanitised by the workflow.
+    """Rich text: plain text without JavaScript, HTML from the editor; cleaned to HTML to store.
 
     The limit counts the characters the person sees, not the editor's markup (validate_text_length),
     so the field has no max_length: that would count markup, and its maxlength attribute would let
     a browser without JavaScript cut a long paste silently."""
 
+    widget = RichTextarea
     default_validators = [validate_text_length]
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 14, "data-richtext": "1"}))
         super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)  # required, length and NUL characters, on what was posted
+        if not text or not isinstance(value, Posted):
+            return rich_text_html(text)
+        stripped = Posted(text)
+        stripped.is_html, stripped.shown_html = value.is_html, value.shown_html
+        return rich_text_html(stripped)
 
 
 def _points_field(**kwargs) -> forms.CharField:
@@ -766,7 +775,7 @@ class OpinionForm(AccessibleForm):
     )
     proposed_decision = RichTextField(
         label=_("Förvaltningens förslag till beslut"), required=False,
-        widget=forms.Textarea(attrs={"rows": 6, "data-richtext": "1"}),
+        widget=RichTextarea(attrs={"rows": 6}),
     )
     position = forms.CharField(
         label=_("Ställningstagande"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
@@ -792,7 +801,7 @@ class NamndDecisionForm(AccessibleForm):
         error_messages={"required": _("Skriv minst en beslutspunkt.")},
     )
     added_text = RichTextField(
-        label=_("Därutöver anföra"), required=False, widget=forms.Textarea(attrs={"rows": 8, "data-richtext": "1"}),
+        label=_("Därutöver anföra"), required=False, widget=RichTextarea(attrs={"rows": 8}),
         help_text=_("Nämndens egen text, när nämnden ”därutöver anför” något utöver förvaltningens förslag."),
     )
     added_text_after_point = forms.IntegerField(

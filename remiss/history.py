@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from remiss import access, queries
 from remiss.diff import normalised_words, points_html, word_diff
 from remiss.models import Case, CityProposal, Decision, Memo, Opinion, Referral, Statement, User, validate_text_length
-from remiss.richtext import plain_to_html, sanitize
+from remiss.richtext import plain_paragraphs, sanitize
 
 # How a field's value is shown and compared.
 HTML, POINTS, DATE, BOOL, TEXT, NUMBER, STATEMENT = "html", "points", "date", "bool", "text", "number", "statement"
@@ -124,7 +124,7 @@ def _as_list(value: Any) -> list[str]:
 
 def _plain(value: str) -> str:
     """A plain one-line value as a fragment: escaped, so `word_diff` sees exactly its words."""
-    return plain_to_html(value) if value else ""
+    return plain_paragraphs(value) if value else ""
 
 
 def diff_source(kind: str, value: Any, refs: dict[int, str]) -> str:

@@ -3,11 +3,17 @@
 Officers paste from Word; the browser sends whatever it likes. Only structure survives:
 paragraphs, two heading levels, lists, bold and italic. No attributes at all, so no links,
 images, styles or event handlers can reach a page or the PDF.
+
+What a person types as plain text (a textarea without the editor) is never read as HTML: it
+becomes that text, escaped (`plain_to_html`). Only HTML the editor marks as HTML goes through the
+allowlist (`clean_html`), and `lost_text` says which visible words the allowlist would drop, so
+that the form can refuse instead of saving less than was typed.
 """
 from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 
 import nh3
 
@@ -36,8 +42,25 @@ def sanitize(value: str | None) -> str:
         return ""
     value = value.strip()
     # Plain text may well contain "<" ("barn < 15 år"); only something tag-like makes it HTML.
+    # Forms store HTML only (`plain_to_html`, `clean_html`); a plain value here is one saved
+    # before that, and it renders as it always has.
     if not _TAG_RE.search(value):
-        return plain_to_html(value)
+        return plain_paragraphs(value)
+    return _clean_markup(value)
+
+
+def clean_html(value: str | None) -> str:
+    """HTML from the editor, reduced to the allowlist. Unlike `sanitize`, a value without tags
+    is still HTML ("a &lt; b" is the editor's way of writing "a < b"), and the result always
+    carries a tag, so that `sanitize` reads it as HTML again when it is saved and shown."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    cleaned = _clean_markup(value)
+    return cleaned if "<" in cleaned or not cleaned.strip() else f"<p>{cleaned}</p>"
+
+
+def _clean_markup(value: str) -> str:
     value = _RENAME_RE.sub(lambda m: f"<{m.group(1)}{_RENAMES[m.group(2).lower()]}>", value)
     cleaned = nh3.clean(
         value,
@@ -79,10 +102,179 @@ def _limit_depth(cleaned: str) -> str:
     return "".join(out)
 
 
-def plain_to_html(text: str) -> str:
-    """Plain text with blank lines between paragraphs becomes escaped <p> elements."""
+def plain_paragraphs(text: str) -> str:
+    """A plain value as paragraphs, each one's whitespace collapsed: how a value saved before forms
+    stored HTML has always been shown, and how history shows one-line values."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
     return "".join(f"<p>{html.escape(' '.join(p.split()))}</p>" for p in paragraphs)
+
+
+# A line that starts with a bullet and a space is a list item ("-5 grader" is not). Numbered
+# lines become a list only when they count 1, 2, 3 … from the first line: the list numbers its
+# items itself (it may carry no attributes), so other numbers stay as typed, in the text.
+_BULLET = re.compile(r"^[•◦\-–]\s+")
+_NUMBER = re.compile(r"^([1-9][0-9]{0,2})\.\s+")
+# A blank line (nothing but whitespace) ends a paragraph.
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def plain_to_html(text: str) -> str:
+    """What a person typed as plain text, as that text: escaped, nothing read as markup. Blank
+    lines separate paragraphs, a single line break stays a line break, and lines that start with
+    "•", "◦", "-", "–" or "1.", "2." … become lists."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    blocks: list[str] = []
+    for chunk in _BLANK_LINE.split(text):
+        lines = [line.strip() for line in chunk.split("\n")]
+        blocks.extend(_blocks([line for line in lines if line]))
+    return "".join(blocks)
+
+
+def _numbered_run(lines: list[str], start: int) -> int:
+    """The end of the run of lines numbered 1, 2, 3 … from `start` (`start` itself if none)."""
+    end = start
+    while end < len(lines):
+        match = _NUMBER.match(lines[end])
+        if not match or int(match.group(1)) != end - start + 1:
+            break
+        end += 1
+    return end
+
+
+def _blocks(lines: list[str]) -> list[str]:
+    """One paragraph's non-empty lines as blocks: lists, and paragraphs with <br> between lines."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        end = i
+        while end < len(lines) and _BULLET.match(lines[end]):
+            end += 1
+        if end > i:
+            out.append(_list("ul", [_BULLET.sub("", line, count=1) for line in lines[i:end]]))
+        elif (end := _numbered_run(lines, i)) > i:
+            out.append(_list("ol", [_NUMBER.sub("", line, count=1) for line in lines[i:end]]))
+        else:
+            end = i + 1
+            while end < len(lines) and not _BULLET.match(lines[end]) and _numbered_run(lines, end) == end:
+                end += 1
+            out.append("<p>" + "<br>".join(html.escape(line, quote=False) for line in lines[i:end]) + "</p>")
+        i = end
+    return out
+
+
+def _list(tag: str, items: list[str]) -> str:
+    return f"<{tag}>" + "".join(f"<li>{html.escape(item, quote=False)}</li>" for item in items) + f"</{tag}>"
+
+
+# Elements whose text a browser never shows: the editor's HTML may carry them (a paste from Word
+# brings its <style>), and dropping them loses nothing the person saw.
+_NOT_SHOWN = frozenset({"script", "style", "title", "head", "template", "noscript", "iframe"})
+
+
+class _Text(HTMLParser):
+    """The text of a fragment that a browser shows, in order, piece by piece."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        self.hidden += tag in _NOT_SHOWN
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _NOT_SHOWN and self.hidden:
+            self.hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def _text_parts(fragment: str) -> list[str]:
+    parser = _Text()
+    parser.feed(fragment)
+    parser.close()
+    return parser.parts
+
+
+def visible_text(fragment: str) -> str:
+    return "".join(_text_parts(fragment))
+
+
+LOST_TEXT_LIMIT = 200
+
+
+def lost_text(before: str, after: str) -> str:
+    """The text of HTML `before` missing from its cleaned version `after` ("" if none), whitespace
+    aside; a long loss is shortened with "…". The cleaner keeps or drops whole pieces of text (a
+    <title> goes with its words), so one walk along `after` finds the pieces it dropped."""
+    kept = "".join(visible_text(after).split())
+    position = 0
+    lost: list[str] = []
+    for part in _text_parts(before):
+        key = "".join(part.split())
+        if kept.startswith(key, position):
+            position += len(key)
+        else:
+            lost.append(" ".join(part.split()))
+    text = " … ".join(lost)
+    return text if len(text) <= LOST_TEXT_LIMIT else text[:LOST_TEXT_LIMIT].rstrip() + " …"
+
+
+class _Typed(HTMLParser):
+    """Allowlisted HTML as the plain text `plain_to_html` turns back into the same paragraphs,
+    line breaks and lists; what a person without the editor sees and edits in a textarea."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.buf: list[str] = []
+        self.lists: list[list] = []  # per open list: [is_ordered, items so far]
+
+    def end_block(self) -> None:
+        lines = [line.strip() for line in "".join(self.buf).split("\n")]
+        if any(lines):
+            self.blocks.append("\n".join(line for line in lines if line))
+        self.buf = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "br":
+            self.buf.append("\n")
+        elif tag in ("ul", "ol"):
+            if not self.lists:
+                self.end_block()
+            self.lists.append([tag == "ol", 0])
+        elif tag == "li" and self.lists:
+            ordered, count = self.lists[-1]
+            self.lists[-1][1] = count + 1
+            marker = f"{count + 1}. " if ordered else ("• " if len(self.lists) == 1 else "◦ ")
+            self.buf.append("\n" + marker)
+        elif tag in ("p", "h3", "h4"):
+            self.buf.append(" ") if self.lists else self.end_block()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+            if not self.lists:
+                self.end_block()
+        elif tag in ("p", "h3", "h4") and not self.lists:
+            self.end_block()
+
+    def handle_data(self, data: str) -> None:
+        self.buf.append(data.replace("\n", " "))
+
+
+def to_typed(fragment: str | None) -> str:
+    """Stored rich text as plain text for a textarea (bold, italic and headings have no plain
+    form; their words stay)."""
+    if not fragment:
+        return ""
+    parser = _Typed()
+    parser.feed(sanitize(fragment))
+    parser.close()
+    parser.end_block()
+    return "\n\n".join(parser.blocks)
 
 
 # Where a block starts or ends, or a line breaks: a line break in the plain text. Openings count

@@ -95,6 +95,7 @@ def test_an_administrator_edits_the_statement_with_history(client, db):
     response = client.post(reverse("admin:remiss_accessibilitystatement_add"), {
         "organisation": "Exempelkommun",
         "text": "<h3>Hur tillgänglig är tjänsten?</h3><p>Helt förenlig.</p><script>alert(1)</script>",
+        "text_format": "html",  # as the editor marks it
         "contact_email": "tillganglighet@exempel.se",
         "assessed_on": "2027-01-15",
     })
@@ -106,7 +107,7 @@ def test_an_administrator_edits_the_statement_with_history(client, db):
     assert "15 januari 2027" in page
     # A second edit keeps the first as a version.
     client.post(reverse("admin:remiss_accessibilitystatement_change", args=[statement.pk]), {
-        "organisation": "Exempelkommun", "text": "<p>Delvis förenlig.</p>",
+        "organisation": "Exempelkommun", "text": "<p>Delvis förenlig.</p>", "text_format": "html",
         "contact_email": "tillganglighet@exempel.se", "assessed_on": "2027-02-01",
     })
     texts = list(statement.history.order_by("history_id").values_list("text", flat=True))

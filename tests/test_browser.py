@@ -832,3 +832,39 @@ def test_refer_order_follows_the_choosing_and_moves_by_keyboard(demo, new_page):
     expect_message(page, "remitterat till 2 instanser")
     assert list(case.referrals.order_by("order").values_list("body__name", flat=True)) == [
         "Socialnämnden", "Stadsledningskontoret"]
+
+
+def test_text_typed_and_pasted_in_the_editor_is_stored_as_typed(demo, new_page):
+    """Issue 11.1 with the editor: the saved text loads with its formatting (from the hidden
+    text_html beside the plain textarea), typed "<" stays a character, and a pasted plain-text
+    bulleted list becomes a list."""
+    from django.urls import reverse
+
+    from remiss import workflow
+    from remiss.models import Opinion, User
+
+    referral = _editable_opinion("Skrivärendet", "Ds 2031:9")
+    workflow.save_opinion(referral, by=User.objects.get(username="handlaggare.soc"), text="<p><strong>Fet</strong> början.</p>")
+    page = new_page()
+    login(page, "handlaggare.soc")
+    page.goto(reverse("officer_referral", args=[referral.pk]))
+    editor = page.locator("#id_text_editor")
+    expect(editor.locator("strong", has_text="Fet")).to_be_visible()
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("a<b och b>c nämner <title> här.")
+    page.keyboard.press("Enter")
+    editor.evaluate(
+        """el => {
+            const dt = new DataTransfer();
+            dt.setData('text/plain', '•\\tVåld i nära relationer\\n•\\tGängkriminalitet');
+            el.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));
+        }"""
+    )
+    expect(editor.locator("li")).to_have_count(2)
+    page.get_by_role("button", name="Spara", exact=True).click()
+    expect_message(page, "Tjänsteutlåtandet är sparat.")
+    saved = Opinion.objects.get(referral=referral).text
+    assert saved.startswith("<p><strong>Fet</strong> början.</p><p>a&lt;b och b&gt;c nämner &lt;title&gt; här.</p>"), saved
+    assert "<ul><li>Våld i nära relationer</li><li>Gängkriminalitet</li></ul>" in saved, saved

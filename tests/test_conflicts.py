@@ -54,10 +54,19 @@ def input_value(page: str, name: str) -> str:
     return html_lib.unescape(value.group(1)) if value else ""
 
 
-def textarea_value(page: str, name: str) -> str:
-    match = re.search(rf'<textarea[^>]*\bname="{re.escape(name)}"[^>]*>\n?(.*?)</textarea>', page, re.S)
-    assert match, f"no textarea {name}"
+def editor_value(page: str, name: str) -> str:
+    """The HTML the editor loads into a rich-text field: the hidden `<name>_html` beside the textarea."""
+    match = re.search(rf'<input type="hidden" name="{re.escape(name)}_html" value="([^"]*)">', page)
+    assert match, f"no {name}_html"
     return html_lib.unescape(match.group(1))
+
+
+RICH_FIELDS = ("text", "proposed_decision", "added_text", "summary", "views")
+
+
+def as_editor(data: dict) -> dict:
+    """The form as the editor posts it: each rich-text field's HTML, marked as HTML."""
+    return {**data, **{f"{name}_format": "html" for name in RICH_FIELDS if name in data}}
 
 
 def conflict_section(page: str) -> str:
@@ -130,15 +139,15 @@ def test_two_officers_save_the_same_opinion(referred, officer, second_officer) -
     text_first = "<p>Förvaltningen tillstyrker förslagen om tidiga insatser.</p>"
     text_second = "<p>Förvaltningen tillstyrker förslagen om sena insatser.</p>"
     post = {"proposed_decision": "<p>Nämnden godkänner.</p>", "date": "2030-02-01", "action": "save"}
-    response = first.post(url, {**post, "text": text_first, "version": version_first})
+    response = first.post(url, as_editor({**post, "text": text_first, "version": version_first}))
     assert response.status_code == 302
     saves_after_first = _reasons(Opinion.objects.get(referral=referral), "Tjänsteutlåtandet sparat")
 
-    response = second.post(url, {**post, "text": text_second, "version": version_second})
+    response = second.post(url, as_editor({**post, "text": text_second, "version": version_second}))
     assert response.status_code == 409
     page = assert_conflict_page(response, mine_words="sena insatser", saved_words="tidiga insatser", saved_by="Anna Ask")
     # Nothing typed is lost: the second officer's text is in the form, to save again.
-    assert textarea_value(page, "text") == text_second
+    assert editor_value(page, "text") == text_second
     opinion = Opinion.objects.get(referral=referral)
     assert opinion.text == text_first
     assert _reasons(opinion, "Tjänsteutlåtandet sparat") == saves_after_first  # the refused save wrote nothing
@@ -146,7 +155,7 @@ def test_two_officers_save_the_same_opinion(referred, officer, second_officer) -
     assert new_version == str(opinion.version) != version_second
 
     # Saving again with the version the conflict page carries overwrites, knowingly.
-    response = second.post(url, {**post, "text": textarea_value(page, "text"), "version": new_version})
+    response = second.post(url, as_editor({**post, "text": editor_value(page, "text"), "version": new_version}))
     assert response.status_code == 302
     opinion.refresh_from_db()
     assert opinion.text == text_second
@@ -161,11 +170,11 @@ def test_a_stale_tab_of_the_same_officer_also_gets_the_conflict(referred, office
     url = reverse("officer_referral", args=[referral.pk])
     version = input_value(tab1.get(url).content.decode(), "version")
     post = {"proposed_decision": "", "date": "", "action": "save", "version": version}
-    assert tab1.post(url, {**post, "text": "<p>Första fliken skriver om skolan.</p>"}).status_code == 302
-    response = tab2.post(url, {**post, "text": "<p>Andra fliken skriver om vården.</p>"})
+    assert tab1.post(url, as_editor({**post, "text": "<p>Första fliken skriver om skolan.</p>"})).status_code == 302
+    response = tab2.post(url, as_editor({**post, "text": "<p>Andra fliken skriver om vården.</p>"}))
     assert response.status_code == 409
     assert Opinion.objects.get(referral=referral).text == "<p>Första fliken skriver om skolan.</p>"
-    assert "vården" in textarea_value(response.content.decode(), "text")
+    assert "vården" in editor_value(response.content.decode(), "text")
 
 
 @pytest.fixture
@@ -191,16 +200,16 @@ def test_two_officers_edit_the_same_decision(decided, officer, second_officer) -
             "added_text_after_point": "1", "position": "", "version": version}
     added_first = "<p>Nämnden vill därutöver betona barnens rätt.</p>"
     added_second = "<p>Nämnden vill därutöver betona föräldrarnas ansvar.</p>"
-    assert first.post(url, {**post, "added_text": added_first}).status_code == 302
+    assert first.post(url, as_editor({**post, "added_text": added_first})).status_code == 302
 
-    response = second.post(url, {**post, "added_text": added_second})
+    response = second.post(url, as_editor({**post, "added_text": added_second}))
     page = assert_conflict_page(response, mine_words="föräldrarnas ansvar.", saved_words="barnens rätt.", saved_by="Anna Ask")
     assert response.status_code == 409
-    assert textarea_value(page, "added_text") == added_second
+    assert editor_value(page, "added_text") == added_second
     decision.refresh_from_db()
     assert decision.added_text == added_first
 
-    response = second.post(url, {**post, "added_text": added_second, "version": input_value(page, "version")})
+    response = second.post(url, as_editor({**post, "added_text": added_second, "version": input_value(page, "version")}))
     assert response.status_code == 302
     decision.refresh_from_db()
     assert decision.added_text == added_second
@@ -231,16 +240,16 @@ def test_two_authors_edit_the_same_statement(decided, namnd) -> None:
     post = {"identical_to": "", "version": version}
     text_first = "<p>Vi vill lyfta skolan och fritidsgårdarna.</p>"
     text_second = "<p>Vi vill lyfta skolan och biblioteken.</p>"
-    assert first.post(url, {**post, "text": text_first}).status_code == 302
+    assert first.post(url, as_editor({**post, "text": text_first})).status_code == 302
 
-    response = second.post(url, {**post, "text": text_second})
+    response = second.post(url, as_editor({**post, "text": text_second}))
     assert response.status_code == 409
     page = assert_conflict_page(response, mine_words="och biblioteken.", saved_words="och fritidsgårdarna.", saved_by="Jan Jönsson")
-    assert textarea_value(page, "text") == text_second
+    assert editor_value(page, "text") == text_second
     statement.refresh_from_db()
     assert statement.text == text_first
 
-    response = second.post(url, {**post, "text": text_second, "version": input_value(page, "version")})
+    response = second.post(url, as_editor({**post, "text": text_second, "version": input_value(page, "version")}))
     assert response.status_code == 302
     statement.refresh_from_db()
     assert statement.text == text_second
@@ -258,14 +267,14 @@ def test_the_registrar_in_two_browsers_edits_the_city_proposal(referred, registr
     post = {"decision_points": "Remissen besvaras.", "views": "", "signed_place": "Stockholm", "signed_date": "", "version": version}
     summary_first = "<p>Betänkandet föreslår en ny lag om skolan.</p>"
     summary_second = "<p>Betänkandet föreslår en ny lag om vården.</p>"
-    assert first.post(url, {**post, "summary": summary_first}).status_code == 302
+    assert first.post(url, as_editor({**post, "summary": summary_first})).status_code == 302
 
-    response = second.post(url, {**post, "summary": summary_second})
+    response = second.post(url, as_editor({**post, "summary": summary_second}))
     page = assert_conflict_page(response, mine_words="om vården.", saved_words="om skolan.", saved_by="Rut Registrator")
-    assert textarea_value(page, "summary") == summary_second
+    assert editor_value(page, "summary") == summary_second
     assert CityProposal.objects.get(case=case).summary == summary_first
 
-    response = second.post(url, {**post, "summary": summary_second, "version": input_value(page, "version")})
+    response = second.post(url, as_editor({**post, "summary": summary_second, "version": input_value(page, "version")}))
     assert response.status_code == 302
     assert CityProposal.objects.get(case=case).summary == summary_second
 
@@ -280,14 +289,14 @@ def test_the_registrar_in_two_browsers_edits_the_background(case, registrar) -> 
     assert input_value(second.get(url).content.decode(), "version") == version == str(case.version)
     text_first = "<p>Utredningen föreslår kortare väntetider.</p>"
     text_second = "<p>Utredningen föreslår längre öppettider.</p>"
-    assert first.post(url, {"text": text_first, "version": version}).status_code == 302
+    assert first.post(url, as_editor({"text": text_first, "version": version})).status_code == 302
 
-    response = second.post(url, {"text": text_second, "version": version})
+    response = second.post(url, as_editor({"text": text_second, "version": version}))
     page = assert_conflict_page(response, mine_words="längre öppettider.", saved_words="kortare väntetider.", saved_by="Rut Registrator")
-    assert textarea_value(page, "text") == text_second
+    assert editor_value(page, "text") == text_second
     assert Case.objects.get(pk=case.pk).background == text_first
 
-    response = second.post(url, {"text": text_second, "version": input_value(page, "version")})
+    response = second.post(url, as_editor({"text": text_second, "version": input_value(page, "version")}))
     assert response.status_code == 302
     assert Case.objects.get(pk=case.pk).background == text_second
     assert Case.objects.get(pk=case.pk).version == int(version) + 2
@@ -433,7 +442,7 @@ def test_eight_threads_save_the_same_opinion_at_once(live_server, tmp_path) -> N
             assert status == 200, status
             form = {
                 "csrfmiddlewaretoken": input_value(page, "csrfmiddlewaretoken"), "version": input_value(page, "version"),
-                "text": texts[n], "proposed_decision": "", "date": "2030-02-01", "action": "save",
+                "text": texts[n], "text_format": "html", "proposed_decision": "", "date": "2030-02-01", "action": "save",
             }
             assert form["version"] == str(start_version)
             barrier.wait()
@@ -460,7 +469,7 @@ def test_eight_threads_save_the_same_opinion_at_once(live_server, tmp_path) -> N
         if n == winner:
             continue
         assert CONFLICT_MESSAGE in page
-        assert textarea_value(page, "text") == texts[n]  # the loser's text is still there to save
+        assert editor_value(page, "text") == texts[n]  # the loser's text is still there to save
     opinion = Opinion.objects.get(referral=referral)
     assert opinion.text == texts[winner]
     assert opinion.version == start_version + 1

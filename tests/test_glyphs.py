@@ -177,7 +177,8 @@ def test_saving_a_character_no_font_has_warns_in_swedish_and_keeps_the_text(clie
     client.force_login(officer)
     response = client.post(reverse("officer_referral", args=[referral.pk]), {
         "date": "2030-02-10", "text": typed, "proposed_decision": "<p>Nämnden godkänner.</p>",
-        "version": str(version), "action": "save"}, follow=True)
+        "version": str(version), "action": "save",
+        "text_format": "html", "proposed_decision_format": "html"}, follow=True)
     assert response.status_code == 200
     shown = _messages(response)
     assert "Tjänsteutlåtandet är sparat." in shown

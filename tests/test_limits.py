@@ -330,7 +330,8 @@ def test_a_pasted_list_is_counted_in_the_characters_the_person_sees(texts_world,
     assert len(text) > MAX_TEXT_LENGTH
     version = Opinion.objects.get(referral=office).version
     response = login(office_officer).post(reverse("officer_referral", args=[office.pk]), {
-        "text": text, "proposed_decision": "", "date": "2030-02-01", "position": "", "version": str(version), "action": "save",
+        "text": text, "text_format": "html", "proposed_decision": "", "date": "2030-02-01", "position": "",
+        "version": str(version), "action": "save",
     })
     assert response.status_code == 302, page(response)[:3000]
     assert Opinion.objects.get(referral=office).text == text
@@ -342,8 +343,8 @@ def test_the_over_length_message_names_the_count_the_person_sees(texts_world, of
     before = snapshot(texts_world["case"])
     version = Opinion.objects.get(referral=office).version
     content = page(login(office_officer).post(reverse("officer_referral", args=[office.pk]), {
-        "text": _list_of(20_001), "proposed_decision": "", "date": "2030-02-01", "position": "", "version": str(version),
-        "action": "save",
+        "text": _list_of(20_001), "text_format": "html", "proposed_decision": "", "date": "2030-02-01", "position": "",
+        "version": str(version), "action": "save",
     }))
     assert "Texten är för lång: högst 200\u00a0000 tecken är tillåtna, texten har 200\u00a0009." in content
     assert snapshot(texts_world["case"]) == before
@@ -728,7 +729,7 @@ def test_justera_without_a_decision(ready, officer) -> None:
 def test_mark_ready_without_a_date_keeps_the_draft(referred, officer) -> None:
     _case, referral, _office = referred
     response = login(officer).post(reverse("officer_referral", args=[referral.pk]), {
-        "text": OPINION_TEXT, "proposed_decision": "", "date": "", "version": "1", "action": "ready",
+        "text": OPINION_TEXT, "text_format": "html", "proposed_decision": "", "date": "", "version": "1", "action": "ready",
     })
     assert response.status_code == 200
     assert "Ange tjänsteutlåtandets datum innan det markeras som klart." in page(response)

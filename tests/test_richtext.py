@@ -1,9 +1,21 @@
 """The rich-text allowlist: structure survives, everything else goes."""
 import re
+from html import escape, unescape
+from html.parser import HTMLParser
 
 import pytest
+from django import forms
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from remiss.richtext import ALLOWED_TAGS, plain_to_html, sanitize, to_plain
+from django.urls import reverse
+
+from remiss import workflow
+from remiss.forms import RichTextField
+from remiss.models import Opinion
+from remiss.richtext import ALLOWED_TAGS, LOST_TEXT_LIMIT, plain_to_html, sanitize, to_plain, to_typed
+from tests.factories import UserFactory
+from tests.test_security import FormReader, admin_save
 
 TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9:-]*)([^>]*)>")
 
@@ -94,9 +106,10 @@ def test_script_and_style_are_dropped_with_their_content(dirty, clean):
 
 def test_plain_text_becomes_paragraphs():
     text = "  Första stycket.\n\nAndra  stycket\nfortsätter här.\n\n\n   \nTredje & sista.  "
-    expected = "<p>Första stycket.</p><p>Andra stycket fortsätter här.</p><p>Tredje &amp; sista.</p>"
-    assert sanitize(text) == expected
-    assert plain_to_html(text) == expected
+    # A plain value stored before forms stored HTML renders as it always has.
+    assert sanitize(text) == "<p>Första stycket.</p><p>Andra stycket fortsätter här.</p><p>Tredje &amp; sista.</p>"
+    # Typed text keeps its line breaks.
+    assert plain_to_html(text) == "<p>Första stycket.</p><p>Andra  stycket<br>fortsätter här.</p><p>Tredje &amp; sista.</p>"
 
 
 @pytest.mark.parametrize("empty", ["", None, "   "])
@@ -218,3 +231,240 @@ def test_to_plain_drops_tags_and_unescapes():
 def test_to_plain_keeps_words_apart_at_a_line_break():
     assert to_plain("<p>rad ett<br>rad två</p>") == "rad ett\nrad två"
     assert to_plain("<p>a<br/>b</p>") == "a\nb"
+
+
+# --- Typed plain text and the editor's HTML (the form field) --------------------------------------
+#
+# Without JavaScript the textarea posts plain text: it is stored as that text, never read as
+# markup. Only the editor's HTML (marked `<name>_format=html` by editor.js) meets the allowlist,
+# and a save that would lose visible words is refused.
+
+
+class TextForm(forms.Form):
+    text = RichTextField(required=False)
+
+
+def stored(typed: str, **extra: str) -> str:
+    """What the workflow stores for `typed` posted in a rich-text field (it sanitises again)."""
+    form = TextForm(data={"text": typed, **extra})
+    assert form.is_valid(), form.errors
+    return sanitize(form.cleaned_data["text"])
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        (
+            "Andelen barn var<hälften av alla. Viktig slutsats här.\n\nAndra stycket.",
+            "Andelen barn var<hälften av alla. Viktig slutsats här.\nAndra stycket.",
+        ),
+        ("Rapporten nämner <title> och mycket mer.", "Rapporten nämner <title> och mycket mer."),
+        ("a<b och b>c", "a<b och b>c"),
+        ("Se <script>alert(1)</script> här", "Se <script>alert(1)</script> här"),
+        ("Rad ett\nrad två", "Rad ett\nrad två"),
+    ],
+)
+def test_typed_text_is_stored_as_that_text(typed, words):
+    html = stored(typed)
+    assert to_plain(html) == words
+    assert "<strong>" not in html and "<script" not in html
+    assert_only_allowed_markup(html)
+
+
+def test_typed_text_is_stored_escaped_with_its_paragraphs_and_line_breaks():
+    assert stored("a<b och b>c\nny rad\n\nNytt stycke") == "<p>a&lt;b och b&gt;c<br>ny rad</p><p>Nytt stycke</p>"
+
+
+def test_a_pasted_bulleted_list_becomes_a_list():
+    typed = "Förslagen:\n•\tVåld i nära relationer\n•\tGängkriminalitet\n\n◦ ett\n- två\n– tre\n\n-5 grader"
+    assert stored(typed) == (
+        "<p>Förslagen:</p><ul><li>Våld i nära relationer</li><li>Gängkriminalitet</li></ul>"
+        "<ul><li>ett</li><li>två</li><li>tre</li></ul><p>-5 grader</p>"
+    )
+
+
+def test_lines_numbered_from_one_become_a_numbered_list_and_other_numbers_stay_text():
+    assert stored("1. Först\n2. Sedan\n4. Sist") == "<ol><li>Först</li><li>Sedan</li></ol><p>4. Sist</p>"
+    assert stored("3. Tredje\n4. Fjärde") == "<p>3. Tredje<br>4. Fjärde</p>"
+
+
+EDITOR = {"text_format": "html"}
+
+
+def test_editor_html_goes_through_the_allowlist():
+    assert stored("<p><b>Fet</b> och &lt;title&gt;</p><p><span style='x'>ord</span></p>", **EDITOR) == (
+        "<p><strong>Fet</strong> och &lt;title&gt;</p><p>ord</p>"
+    )
+
+
+def test_editor_html_without_tags_is_still_html():
+    assert stored("a &lt; b", **EDITOR) == "<p>a &lt; b</p>"
+
+
+@pytest.mark.parametrize(
+    ("html", "lost"),
+    [
+        ("<p>Före</p><textarea>skrivet här</textarea><p>efter</p>", "skrivet här"),
+        ("<p>Text <object>reservtext</object> slut</p>", "reservtext"),
+        ("<p>Ett</p><select><option>val ett</option></select>", "val ett"),
+    ],
+)
+def test_editor_html_that_would_lose_words_is_refused_and_kept_in_the_form(html, lost):
+    form = TextForm(data={"text": html, **EDITOR})
+    assert not form.is_valid()
+    message = form.errors["text"][0]
+    assert message.startswith("Texten är inte sparad, eftersom en del av den skulle försvinna")
+    assert f"”{lost}”" in message
+    rendered = str(form["text"])
+    assert escape(html) in rendered  # the posted HTML, for the editor to load again
+    assert lost in rendered
+
+
+def test_editor_html_may_lose_what_a_browser_never_shows():
+    # A paste from Word brings its <style>; a <script> or <title> shows nothing on the page.
+    html = "<style>p{margin:0}</style><title>Dokument1</title><p>Text</p><script>x()</script>"
+    assert stored(html, **EDITOR) == "<p>Text</p>"
+
+
+def test_a_long_loss_is_shortened():
+    form = TextForm(data={"text": "<p>a</p><textarea>" + "ord " * 500 + "</textarea>", **EDITOR})
+    assert not form.is_valid()
+    assert len(form.errors["text"][0]) < LOST_TEXT_LIMIT + 200 and "…" in form.errors["text"][0]
+
+
+def test_nul_is_refused_not_dropped():
+    form = TextForm(data={"text": "a\x00b"})
+    assert not form.is_valid()
+
+
+# Stored HTML shows as plain text in the textarea (for a person without JavaScript), with the HTML
+# beside it for the editor; posted back unchanged it keeps its formatting.
+SAVED = "<h3>Rubrik</h3><p><strong>Fet</strong> a &lt; b<br>ny rad</p><ul><li>ett</li></ul><ol><li>först</li><li>sedan</li></ol>"
+
+
+def test_stored_html_shows_as_its_plain_text_with_the_html_beside_it():
+    rendered = str(TextForm(initial={"text": SAVED})["text"])
+    textarea = re.search(r"<textarea[^>]*>(.*?)</textarea>", rendered, re.S).group(1)
+    assert unescape(textarea).strip() == "Rubrik\n\nFet a < b\nny rad\n\n• ett\n\n1. först\n2. sedan"
+    assert f'name="text_html" value="{escape(SAVED)}"' in rendered
+
+
+def test_stored_html_posted_back_unchanged_keeps_its_formatting():
+    typed = to_typed(SAVED).replace("\n", "\r\n")
+    assert stored(typed, text_html=SAVED) == SAVED
+
+
+def test_stored_html_changed_without_the_editor_is_stored_as_the_new_text():
+    typed = to_typed(SAVED) + "\nEn rad till"
+    html = stored(typed, text_html=SAVED)
+    assert "<strong>" not in html
+    assert to_plain(html).endswith("sedan\nEn rad till")
+
+
+def test_stored_html_survives_a_round_trip_through_its_plain_text():
+    html = "<p>Ett</p><ul><li>a</li><li>b</li></ul><ol><li>x</li></ol><p>Två<br>rader</p>"
+    assert plain_to_html(to_typed(html)) == html
+
+
+# --- Property: for any plain text, the stored text shows the characters that were typed -----------
+
+
+class Shown(HTMLParser):
+    """Stored HTML as a reader sees it: a line per paragraph, line break and list item, with the
+    list's own marker ("•", or the item's number)."""
+
+    def __init__(self, markers: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.markers = markers
+        self.out: list[str] = []
+        self.lists: list[list] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("ul", "ol"):
+            self.lists.append([tag, 0])
+        elif tag == "li":
+            self.lists[-1][1] += 1
+            kind, n = self.lists[-1]
+            self.out.append("\n" + (("•" if kind == "ul" else f"{n}.") + " " if self.markers else ""))
+        elif tag in ("p", "br", "h3", "h4"):
+            self.out.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("ul", "ol"):
+            self.lists.pop()
+        elif tag in ("p", "li", "h3", "h4"):
+            self.out.append("\n")
+
+    def handle_data(self, data):
+        self.out.append(data)
+
+
+def shown_lines(html: str, markers: bool = True) -> list[str]:
+    parser = Shown(markers)
+    parser.feed(html)
+    parser.close()
+    return [" ".join(line.split()) for line in "".join(parser.out).split("\n") if line.strip()]
+
+
+# The rule for bullets: a line starting with one of them and whitespace is a list item, shown
+# with the list's marker.
+TYPED_BULLET = re.compile(r"^\s*[•◦\-–]\s+(?=\S)")
+
+
+def typed_lines(text: str) -> list[str]:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [" ".join(TYPED_BULLET.sub("• ", line).split()) for line in lines if line.strip()]
+
+
+def visible(lines: list[str]) -> str:
+    return "".join("".join(lines).split())
+
+
+SNIPPETS = st.sampled_from([
+    "<", ">", "&", "&amp;", "&lt;", '"', "'", "\n", "\r\n", "\n\n", " ", "\t", "•", "◦", "-", "–", "1.", "2.",
+    "\n• ", "\n- ", "\n1. ", "\n2. ", "<title>", "</title>", "<b>", "<p>", "<script>", "<!--", "-->", "<?", "</",
+    "&nbsp;", "\u00a0", "\u2028", "\x0c", "\x1c", "ä", "å", "…", "”",
+])
+# NUL is refused by the form (Django's CharField), so it is never stored; surrogates cannot be posted.
+ANY_CHARACTER = st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",))
+TYPED = st.lists(st.one_of(SNIPPETS, st.text(ANY_CHARACTER, max_size=8)), max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TYPED)
+def test_any_plain_text_is_stored_with_the_characters_typed(typed):
+    html = sanitize(stored(typed))  # stored, then shown (the pages sanitise again)
+    assert_only_allowed_markup(html)
+    assert shown_lines(html) == typed_lines(typed)
+    # to_plain (search, diffs, the API) has every word; list markers are the list's, not words.
+    assert visible([to_plain(html)]) == visible(shown_lines(html, markers=False))
+
+
+# --- The admin: the same field, the same rule ------------------------------------------------------
+
+
+def test_the_admin_stores_typed_text_as_that_text_and_keeps_untouched_formatting(client, referred, officer):
+    referral = referred[1]
+    workflow.save_opinion(referral, text="<p>Gammal</p>", proposed_decision="<p><strong>Fet</strong> förslag</p>", by=officer)
+    client.force_login(UserFactory(username="admin", is_superuser=True, is_staff=True))
+    page = client.get(reverse("admin:remiss_opinion_change", args=[referral.opinion.pk])).content.decode()
+    assert "remiss/editor.js" in page
+    admin_save(client, "opinion", referral.opinion.pk, text="a<b och b>c\n• ett\n• två")
+    opinion = Opinion.objects.get(referral=referral)
+    assert opinion.text == "<p>a&lt;b och b&gt;c</p><ul><li>ett</li><li>två</li></ul>"
+    assert opinion.proposed_decision == "<p><strong>Fet</strong> förslag</p>"  # posted back unchanged
+
+
+def test_the_admin_refuses_editor_html_that_would_lose_words(client, referred, officer):
+    referral = referred[1]
+    workflow.save_opinion(referral, text="<p>Gammal</p>", by=officer)
+    client.force_login(UserFactory(username="admin", is_superuser=True, is_staff=True))
+    url = reverse("admin:remiss_opinion_change", args=[referral.opinion.pk])
+    reader = FormReader()
+    reader.feed(client.get(url).content.decode())
+    data = {name: values[0] for name, values in reader.data.items() if len(values) == 1}
+    data |= {"text": "<p>Ny</p><select><option>Mitt val</option></select>", "text_format": "html", "_save": "Spara"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "skulle försvinna när formateringen rensas: ”Mitt val”" in unescape(response.content.decode())
+    assert Opinion.objects.get(referral=referral).text == "<p>Gammal</p>"

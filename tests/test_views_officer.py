@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from html import escape, unescape
 
 import pytest
 from django.urls import reverse
@@ -228,10 +229,11 @@ def test_referral_page_refused_to_others_even_as_draft(client, wrong_users, refe
 
 
 def _opinion_post(referral, **overrides):
+    """The opinion form as the editor posts it: its HTML, marked as HTML by editor.js."""
     data = {
         "date": "2030-02-10", "text": "<p>Förvaltningen ställer sig positiv.</p>",
         "proposed_decision": "<p>Nämnden godkänner tjänsteutlåtandet.</p>", "version": str(_opinion(referral).version),
-        "action": "save",
+        "action": "save", "text_format": "html", "proposed_decision_format": "html",
     }
     data.update(overrides)
     return data
@@ -247,12 +249,61 @@ def test_officer_saves_opinion(client, officer, referral):
     assert opinion.history.first().history_user == officer
 
 
+def _without_javascript(data: dict) -> dict:
+    """The same form posted without JavaScript: plain textareas, nothing marked as HTML."""
+    return {name: value for name, value in data.items() if not name.endswith("_format")}
+
+
 def test_plain_text_without_javascript_becomes_paragraphs(client, officer, referral):
     _login(client, officer).post(
         reverse("officer_referral", args=[referral.pk]),
-        _opinion_post(referral, text="Första stycket.\n\nAndra stycket: a < b & c."),
+        _without_javascript(_opinion_post(referral, text="Första stycket.\n\nAndra stycket: a < b & c.")),
     )
     assert _opinion(referral).text == "<p>Första stycket.</p><p>Andra stycket: a &lt; b &amp; c.</p>"
+
+
+def test_text_typed_without_javascript_is_stored_whole(client, officer, referral):
+    """Issue 11.1: typed text was cut at the first "<" that looked like a tag, and the page said
+    it was saved."""
+    typed = (
+        "Andelen barn var<hälften av alla. Viktig slutsats här.\r\n\r\n"
+        "Rapporten nämner <title> och a<b och b>c.\r\nNy rad.\r\n\r\n•\tFörsta punkten\r\n•\tAndra punkten"
+    )
+    response = _login(client, officer).post(
+        reverse("officer_referral", args=[referral.pk]), _without_javascript(_opinion_post(referral, text=typed)),
+    )
+    assert response.status_code == 302
+    assert "Tjänsteutlåtandet är sparat." in client.get(response["Location"]).content.decode()
+    assert _opinion(referral).text == (
+        "<p>Andelen barn var&lt;hälften av alla. Viktig slutsats här.</p>"
+        "<p>Rapporten nämner &lt;title&gt; och a&lt;b och b&gt;c.<br>Ny rad.</p>"
+        "<ul><li>Första punkten</li><li>Andra punkten</li></ul>"
+    )
+
+
+def test_saved_text_shows_as_plain_text_without_javascript_and_keeps_its_formatting(client, officer, referral):
+    workflow.save_opinion(referral, text="<h3>Rubrik</h3><p><strong>Fet</strong> text</p>", by=officer)
+    page = _login(client, officer).get(reverse("officer_referral", args=[referral.pk])).content.decode()
+    shown = unescape(_field_value(page, "text")).strip()
+    assert shown == "Rubrik\n\nFet text"
+    html = unescape(re.search(r'name="text_html" value="([^"]*)"', page).group(1))
+    # Posted back unchanged (another field changed), the text keeps its heading and bold.
+    client.post(reverse("officer_referral", args=[referral.pk]), _without_javascript(_opinion_post(
+        referral, text=shown.replace("\n", "\r\n"), text_html=html, proposed_decision="Nämnden godkänner.",
+    )))
+    assert _opinion(referral).text == "<h3>Rubrik</h3><p><strong>Fet</strong> text</p>"
+    assert _opinion(referral).proposed_decision == "<p>Nämnden godkänner.</p>"
+
+
+def test_editor_html_that_would_lose_words_is_refused_and_kept(client, officer, referral):
+    posted = "<p>Min text</p><select><option>Mitt val</option></select>"
+    response = _login(client, officer).post(reverse("officer_referral", args=[referral.pk]), _opinion_post(referral, text=posted))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Texten är inte sparad, eftersom en del av den skulle försvinna när formateringen rensas: ”Mitt val”" in html
+    assert "Mitt val" in unescape(_field_value(html, "text"))
+    assert escape(posted) in html  # for the editor to load again
+    assert _opinion(referral).text == ""
 
 
 def test_pasted_word_html_is_stored_sanitised(client, officer, referral):
@@ -387,7 +438,7 @@ def _decision_post(**overrides):
         "meeting_date": "2030-03-21",
         "points": "1. Socialnämnden godkänner i huvudsak förvaltningens tjänsteutlåtande.\n2. Beslutet justeras omedelbart.",
         "added_text": "<p>Nämnden vill <b>därutöver</b> anföra följande.</p><script>x()</script>",
-        "added_text_after_point": "1", "immediate_justering": "on",
+        "added_text_format": "html", "added_text_after_point": "1", "immediate_justering": "on",
         "position": "Socialnämnden ställer sig  positiv till förslagen.", "version": "",
     }
     data.update(overrides)

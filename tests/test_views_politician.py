@@ -100,7 +100,10 @@ def _refused(response):
 
 
 def _statement_post(**overrides):
-    data = {"kind": "sarskilt_uttalande", "text": "<p>Vårt särskilda uttalande.</p>", "backed_proposal": "", "identical_to": ""}
+    data = {
+        "kind": "sarskilt_uttalande", "text": "<p>Vårt särskilda uttalande.</p>", "text_format": "html", "backed_proposal": "",
+        "identical_to": "",
+    }
     data.update(overrides)
     return data
 
@@ -111,8 +114,8 @@ def _add(client, decision, data):
 
 def _edit_post(statement, **overrides):
     statement.refresh_from_db()
-    data = {"text": statement.text, "backed_proposal": statement.backed_proposal, "identical_to": statement.identical_to_id or "",
-            "version": str(statement.version)}
+    data = {"text": statement.text, "text_format": "html", "backed_proposal": statement.backed_proposal,
+            "identical_to": statement.identical_to_id or "", "version": str(statement.version)}
     data.update(overrides)
     return data
 

@@ -530,7 +530,8 @@ def test_registrar_writes_the_background(client, registrar, case):
     page = text(client.get(reverse("case_background", args=[case.pk])))
     assert "data-richtext" in page and "remiss/editor.js" in page
     response = client.post(reverse("case_background", args=[case.pk]), {
-        "text": "<h2>Bakgrund</h2><p>Regeringen <b>beslutade</b>.</p><script>alert(1)</script>", "version": str(case.version)})
+        "text": "<h2>Bakgrund</h2><p>Regeringen <b>beslutade</b>.</p><script>alert(1)</script>", "version": str(case.version),
+        "text_format": "html"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.background == "<h3>Bakgrund</h3><p>Regeringen <strong>beslutade</strong>.</p>"
@@ -542,6 +543,7 @@ def test_registrar_writes_the_city_proposal(client, registrar, referred):
     response = login(client, registrar).post(reverse("case_city_proposal", args=[case.pk]), {
         "decision_points": "1. Remissen besvaras med hänvisning till promemorian.\n\n2. Paragrafen justeras omedelbart.",
         "summary": "<p>Sammanfattning.</p>", "views": "<p>Mina synpunkter.</p>", "signed_place": "Stockholm",
+        "summary_format": "html", "views_format": "html",
         "signed_date": "2030-04-20", "version": str(version),
     })
     assert response.status_code == 302
@@ -558,7 +560,8 @@ def test_summary_is_prefilled_from_positions(client, registrar, referred, office
     page = text(login(client, registrar).get(reverse("case_city_proposal", args=[case.pk])))
     textarea = page[page.index('name="summary"'):]
     textarea = textarea[:textarea.index("</textarea>")]
-    assert "<p>Socialnämnden ställer sig överlag positiv till förslagen.</p>" in textarea
+    assert "Socialnämnden ställer sig överlag positiv till förslagen.\n\nStadsledningskontoret" in textarea  # as plain text
+    assert 'value="<p>Socialnämnden ställer sig överlag positiv till förslagen.</p>' in page  # as HTML, for the editor
     assert textarea.index("Socialnämnden") < textarea.index("Stadsledningskontoret har inga synpunkter.")
     assert "Sammanfattningen är förifylld" in page
     # The stances per proposal follow the body's sentence once its answer is ready.
@@ -569,7 +572,7 @@ def test_summary_is_prefilled_from_positions(client, registrar, referred, office
     page = text(client.get(reverse("case_city_proposal", args=[case.pk])))
     textarea = page[page.index('name="summary"'):]
     textarea = textarea[:textarea.index("</textarea>")]
-    assert "<p>Stadsledningskontoret har inga synpunkter. Stadsledningskontoret avstyrker förslag 4.</p>" in textarea
+    assert "\n\nStadsledningskontoret har inga synpunkter. Stadsledningskontoret avstyrker förslag 4." in textarea
     # Once saved, the registrar's own text is what comes back, not the draft.
     workflow.save_city_proposal(case, summary="<p>Min egen inledning.</p>", by=registrar)
     page = text(client.get(reverse("case_city_proposal", args=[case.pk])))
@@ -653,7 +656,7 @@ def test_background_is_editable_while_compiling(client, registrar, referred):
     url = reverse("case_background", args=[case.pk])
     page = text(login(client, registrar).get(url))
     assert 'name="text"' in page and "kan inte längre ändras" not in page
-    response = client.post(url, {"text": "<p>Rättat stavfel.</p>", "version": str(Case.objects.get(pk=case.pk).version)})
+    response = client.post(url, {"text": "Rättat stavfel.", "version": str(Case.objects.get(pk=case.pk).version)})
     assert response.status_code == 302
     assert Case.objects.get(pk=case.pk).background == "<p>Rättat stavfel.</p>"
 
@@ -672,7 +675,7 @@ def test_background_page_is_read_only_once_kommunstyrelsen_has_decided(client, r
     assert "Betänkandet i korthet." in page
     before = snapshot()
     version = Case.objects.get(pk=case.pk).version
-    response = client.post(url, {"text": "<p>Sen ändring <b>efter</b> beslutet.</p>", "version": str(version)})
+    response = client.post(url, {"text": "<p>Sen ändring <b>efter</b> beslutet.</p>", "text_format": "html", "version": str(version)})
     assert response.status_code == 409
     page = text(response)
     assert "Det gick inte att spara" in page and "Ärendet och förslaget till beslut kan inte längre ändras." in page
@@ -1191,7 +1194,7 @@ def brb_statement(brb_decision, borgarrad, registrar):
 def _statement_post(statement, **changes):
     data = {
         "kind": "sarskilt_uttalande", "author_title": "borgarråden", "text": "<p>Vi vill framhålla skolans roll.</p>",
-        "backed_proposal": "", "identical_to": "", "endorses": "", "version": str(statement.version),
+        "backed_proposal": "", "identical_to": "", "endorses": "", "version": str(statement.version), "text_format": "html",
     }
     data.update(changes)
     return data

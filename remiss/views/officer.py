@@ -24,6 +24,7 @@ from remiss.diff import build_conflict, points_html
 from remiss.forms import DeclineForm, NamndDecisionForm, OpinionForm, tie_error
 from remiss.models import Decision, Opinion, Position, Referral, User, genitive
 from remiss.richtext import sanitize
+from remiss.richtext_input import posted_html
 from remiss.views.common import confirm_page, confirmed, page_links, warn_unprintable
 from remiss.workflow import ConflictError, LockedError, WorkflowError
 
@@ -108,7 +109,7 @@ def _referral_page(request, referral, decision, form=None, *, conflict=None, err
     if not editable and request.method == "POST":
         # Refused because the opinion is no longer open: show what was typed, so it can be copied.
         for name, label in (("text", _("Din text")), ("proposed_decision", _("Ditt förslag till beslut"))):
-            value = sanitize(request.POST.get(name, ""))
+            value = posted_html(request.POST, name)
             if value:
                 unsaved.append({"label": label, "html": mark_safe(value)})
     return render(request, "remiss/officer/referral.html", {

@@ -46,6 +46,7 @@ from remiss.forms import (
 )
 from remiss.models import Body, Case, CityProposal, Decision, Memo, Proposal, Referral, Statement, genitive
 from remiss.richtext import sanitize
+from remiss.richtext_input import posted_html
 from remiss.views.common import confirm_page, confirmed, warn_unprintable
 from remiss.workflow import AuthorSpec, ConflictError, LockedError, WorkflowError
 
@@ -420,7 +421,7 @@ def _unsaved(request, fields: list[tuple[str, str]]) -> list[dict]:
     so it can be copied: a refused save must not make their text vanish."""
     unsaved = []
     for name, label in fields:
-        value = sanitize(request.POST.get(name, ""))
+        value = posted_html(request.POST, name)
         if value.strip():
             unsaved.append({"label": label, "html": mark_safe(value)})  # sanitised just above
     return unsaved

@@ -2,7 +2,8 @@
  *
  * Progressive enhancement of every <textarea data-richtext>: a toolbar of real buttons and an
  * editable region in place of the textarea, which stays in the form (hidden) and receives the
- * region's HTML on every input and on submit. Without JavaScript the textarea works as it is.
+ * region's HTML on every input and on submit, marked as HTML by a hidden <name>_format=html.
+ * Without JavaScript the textarea works as it is: plain text, stored as that text.
  *
  * Pasting prefers the clipboard's HTML and reduces it here to the same allowlist as
  * remiss/richtext.py (p, h3, h4, ul, ol, li, strong, em, br; no attributes), turning Word's
@@ -286,17 +287,50 @@
     return out.innerHTML;
   }
 
-  /* Plain text: blank lines separate paragraphs, single line breaks stay as <br>. */
+  /* Plain text, by the server's rule (remiss/richtext.py, plain_to_html): blank lines separate
+     paragraphs, single line breaks stay as <br>, lines that start with "•", "◦", "-" or "–" and
+     a space become a bulleted list, lines numbered 1., 2., 3. … from the first a numbered one. */
+  var BULLET = /^[\u2022\u25e6\u2013-]\s+/;
+  var NUMBER = /^([1-9][0-9]{0,2})\.\s+/;
+
+  function numberedRun(lines, start) {
+    var end = start;
+    while (end < lines.length) {
+      var match = lines[end].match(NUMBER);
+      if (!match || Number(match[1]) !== end - start + 1) break;
+      end += 1;
+    }
+    return end;
+  }
+
+  function plainBlock(lines) {
+    var list = BULLET.test(lines[0]) ? "ul" : numberedRun(lines, 0) > 0 ? "ol" : null;
+    var end = list === "ul" ? 1 : list === "ol" ? numberedRun(lines, 0) : 1;
+    while (list === "ul" && end < lines.length && BULLET.test(lines[end])) end += 1;
+    while (!list && end < lines.length && !BULLET.test(lines[end]) && numberedRun(lines, end) === end) end += 1;
+    var el = document.createElement(list || "p");
+    lines.slice(0, end).forEach(function (line, i) {
+      if (list) {
+        var li = document.createElement("li");
+        li.textContent = line.replace(list === "ul" ? BULLET : NUMBER, "");
+        el.appendChild(li);
+      } else {
+        if (i) el.appendChild(document.createElement("br"));
+        el.appendChild(document.createTextNode(line));
+      }
+    });
+    return { el: el, end: end };
+  }
+
   function plainToHtml(text) {
     var out = document.createElement("div");
-    String(text || "").replace(/\r\n?/g, "\n").split(/\n[ \t\u00a0]*\n/).forEach(function (chunk) {
-      if (!chunk.trim()) return;
-      var p = document.createElement("p");
-      chunk.trim().split("\n").forEach(function (line, i) {
-        if (i) p.appendChild(document.createElement("br"));
-        p.appendChild(document.createTextNode(line));
-      });
-      out.appendChild(p);
+    String(text || "").replace(/\r\n?/g, "\n").split(/\n[^\S\n]*\n/).forEach(function (chunk) {
+      var lines = chunk.split("\n").map(function (line) { return line.trim(); }).filter(Boolean);
+      while (lines.length) {
+        var block = plainBlock(lines);
+        out.appendChild(block.el);
+        lines = lines.slice(block.end);
+      }
     });
     return out.innerHTML;
   }
@@ -372,8 +406,25 @@
     }
   }
 
-  function toEditorHtml(value) {
-    return /</.test(value || "") ? clean(value) : plainToHtml(value);
+  /* The textarea holds plain text (what works without JavaScript); stored HTML comes beside it in
+     a hidden <name>_html (remiss/forms.py, RichTextarea). */
+  function toEditorHtml(textarea) {
+    var stored = textarea.form && textarea.form.elements[textarea.name + "_html"];
+    return stored && stored.value ? clean(stored.value) : plainToHtml(textarea.value);
+  }
+
+  /* From now on the textarea carries the editor's HTML, and says so: only a value marked as HTML
+     is read as HTML by the server; anything else is stored as the plain text it is. */
+  function markAsHtml(textarea) {
+    var name = textarea.name + "_format";
+    var marker = textarea.form && textarea.form.elements[name];
+    if (!marker) {
+      marker = document.createElement("input");
+      marker.type = "hidden";
+      marker.name = name;
+      textarea.parentNode.insertBefore(marker, textarea);
+    }
+    marker.value = "html";
   }
 
   /* Chromium moves the caret to the start of the block after making it a list; put it back
@@ -452,7 +503,7 @@
       if (textarea.hasAttribute(attr)) editor.setAttribute(attr, textarea.getAttribute(attr));
     });
     if (textarea.required) editor.setAttribute("aria-required", "true");
-    editor.innerHTML = toEditorHtml(textarea.value);
+    editor.innerHTML = toEditorHtml(textarea);
 
     var saved = null;
     function remember() {
@@ -578,6 +629,8 @@
     wrap.appendChild(editor);
     textarea.parentNode.insertBefore(wrap, textarea.nextSibling);
     textarea.hidden = true;
+    textarea.value = clean(editor.innerHTML);
+    markAsHtml(textarea);
     textarea.dataset.richtextReady = "1";
     if (textarea.id && window.location.hash === "#" + textarea.id) editor.focus();
   }
