@@ -388,6 +388,39 @@ def thread_connections(tmp_path):
         source.close()
 
 
+def race_two(tmp_path, read, write) -> list[object]:
+    """Two threads, each on its own connection: `read(n)` what thread n saw, wait until both have
+    read, then `write(n, seen)`. Returns each thread's outcome: "saved", the ConflictError it got,
+    or a description of anything else it raised."""
+    outcomes: list[object] = [None, None]
+    barrier = threading.Barrier(2, timeout=60)
+
+    def worker(n: int, connect) -> None:
+        try:
+            if connect is not None:
+                connect()
+            seen = read(n)  # on this thread's own connection
+            barrier.wait()  # both have read before either writes
+            write(n, seen)
+            outcomes[n] = "saved"
+        except workflow.ConflictError as error:
+            outcomes[n] = error
+        except Exception as error:  # reported by the caller's assertions, with the thread's number
+            outcomes[n] = f"thread {n}: {error!r}"
+            barrier.abort()
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    with thread_connections(tmp_path) as connect:
+        threads = [threading.Thread(target=worker, args=(n, connect)) for n in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert not any(thread.is_alive() for thread in threads)
+    return outcomes
+
+
 @contextmanager
 def own_connections_per_request(live_server, tmp_path):
     """Give every request thread of the live server its own connection (see `thread_connections`).
@@ -491,33 +524,16 @@ def test_two_connections_save_the_same_background_with_the_same_version(tmp_path
     start_version = Case.objects.get(pk=case.pk).version
     rows_before = Case.history.filter(id=case.pk).count()
     texts = ["<p>Ärendet enligt den första.</p>", "<p>Ärendet enligt den andra.</p>"]
-    outcomes: list[object] = [None, None]
-    barrier = threading.Barrier(2, timeout=60)
 
-    def worker(n: int, connect) -> None:
-        try:
-            if connect is not None:
-                connect()
-            seen = Case.objects.get(pk=case.pk)  # on this thread's own connection
-            assert seen.version == start_version
-            barrier.wait()  # both have read before either writes
-            workflow.save_background(seen, text=texts[n], by=users[n], expected_version=seen.version)
-            outcomes[n] = "saved"
-        except workflow.ConflictError as error:
-            outcomes[n] = error
-        except Exception as error:  # reported below, with the thread's number
-            outcomes[n] = f"thread {n}: {error!r}"
-            barrier.abort()
-        finally:
-            connections.close_all()  # this thread's connections only
+    def read(n: int) -> Case:
+        seen = Case.objects.get(pk=case.pk)
+        assert seen.version == start_version
+        return seen
 
-    with thread_connections(tmp_path) as connect:
-        threads = [threading.Thread(target=worker, args=(n, connect)) for n in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        assert not any(thread.is_alive() for thread in threads)
+    def write(n: int, seen: Case) -> None:
+        workflow.save_background(seen, text=texts[n], by=users[n], expected_version=seen.version)
+
+    outcomes = race_two(tmp_path, read, write)
     assert outcomes.count("saved") == 1, outcomes
     (winner,) = [n for n, outcome in enumerate(outcomes) if outcome == "saved"]
     loser = outcomes[1 - winner]

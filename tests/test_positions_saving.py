@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-import threading
 from datetime import date
 
 import pytest
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -17,7 +15,7 @@ from remiss.models import Position, Proposal, Referral
 from remiss.workflow import ReferralSpec
 from remiss.positions_form import PAGE_PARAM, PAGE_SIZE
 from tests.factories import BodyFactory, CaseFactory, OfficerFactory, RegistrarFactory
-from tests.test_conflicts import conflict_section, thread_connections, versions
+from tests.test_conflicts import conflict_section, race_two, versions
 from tests.test_positions import A, T, _form_data
 
 POSITIONS_CONFLICT = "Någon annan har sparat ställningstaganden medan du arbetade. Jämför dina val med de sparade."
@@ -149,35 +147,18 @@ def test_two_connections_save_positions_with_the_same_version(tmp_path) -> None:
     users = [OfficerFactory(username=f"handlaggare{n}", bodies=[body]) for n in range(2)]
     start = Referral.objects.get(pk=referral.pk).positions_version
     choices = [(T, "Den första"), (A, "Den andra")]
-    outcomes: list[object] = [None, None]
-    barrier = threading.Barrier(2, timeout=60)
 
-    def worker(n: int, connect) -> None:
-        try:
-            if connect is not None:
-                connect()
-            seen = Referral.objects.get(pk=referral.pk)  # on this thread's own connection
-            assert seen.positions_version == start
-            barrier.wait()  # both have read before either writes
-            workflow.save_positions(
-                seen, [workflow.PositionChange(proposal, *choices[n])], by=users[n], expected_version=seen.positions_version,
-            )
-            outcomes[n] = "saved"
-        except workflow.ConflictError as error:
-            outcomes[n] = error
-        except Exception as error:  # reported below, with the thread's number
-            outcomes[n] = f"thread {n}: {error!r}"
-            barrier.abort()
-        finally:
-            connections.close_all()  # this thread's connections only
+    def read(n: int) -> Referral:
+        seen = Referral.objects.get(pk=referral.pk)
+        assert seen.positions_version == start
+        return seen
 
-    with thread_connections(tmp_path) as connect:
-        threads = [threading.Thread(target=worker, args=(n, connect)) for n in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        assert not any(thread.is_alive() for thread in threads)
+    def write(n: int, seen: Referral) -> None:
+        workflow.save_positions(
+            seen, [workflow.PositionChange(proposal, *choices[n])], by=users[n], expected_version=seen.positions_version,
+        )
+
+    outcomes = race_two(tmp_path, read, write)
     assert outcomes.count("saved") == 1, outcomes
     (winner,) = [n for n, outcome in enumerate(outcomes) if outcome == "saved"]
     assert isinstance(outcomes[1 - winner], workflow.ConflictError), outcomes
