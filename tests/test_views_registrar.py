@@ -871,6 +871,17 @@ def test_refer_needs_a_body(client, registrar, case, namnd):
         f"b{namnd.pk}-deadline": "2030-03-31", f"b{namnd.pk}-order": "1"}))
     assert "Välj minst en remissinstans." in page
     assert not Referral.objects.exists()
+    # Issue 12, item 4: the message is tied to the group of bodies, which is marked invalid.
+    group = re.search(r'<fieldset class="plain refer-choice" aria-describedby="([^"]+)" aria-invalid="true">(.*?)</fieldset>', page, re.S)
+    assert group, "the bodies' group is not marked invalid"
+    assert "refer-error" in group.group(1).split()
+    assert '<p class="field-error" id="refer-error">Välj minst en remissinstans.' in group.group(2)
+
+
+def test_refer_page_group_is_not_invalid_before_a_post(client, registrar, case, namnd):
+    page = text(login(client, registrar).get(reverse("case_refer", args=[case.pk])))
+    assert '<fieldset class="plain refer-choice" aria-describedby="refer-help">' in page
+    assert 'aria-invalid="true"' not in page
 
 
 def test_refer_refused_while_compiling(client, registrar, referred):
