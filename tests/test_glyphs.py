@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from remiss import glyphs
 from remiss.memo.store import build_memo
-from remiss.models import Opinion
+from remiss.models import Case, Opinion
 from remiss.richtext import display
 from tests.factories import CaseFactory
 
@@ -68,7 +68,13 @@ def _texts() -> tuple[str, str]:
     user subheading in sans): each sample in a paragraph, a subheading, bold and italic."""
     parts = [f"<h3>{text}</h3><p>{text}</p><p><strong>{text}</strong> <em>{text}</em></p>" for text in CORPUS.values()]
     parts.append(f"<p>Okänt: {UNCOVERED}.</p><p>{SEPARATED}</p>")
-    return "Remiss " + " ".join(CORPUS.values()), "".join(parts) + WORD_LIST
+    # The title (at most 300 characters, as the model allows) takes the samples that fit; the
+    # background's subheadings set every sample in the same sans stack anyway.
+    title = "Remiss"
+    for text in CORPUS.values():
+        if len(title) + 1 + len(text) <= Case._meta.get_field("title").max_length:
+            title = f"{title} {text}"
+    return title, "".join(parts) + WORD_LIST
 
 
 def _tool(name: str) -> str:
