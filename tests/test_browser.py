@@ -471,6 +471,7 @@ def test_main_pages_have_no_serious_accessibility_violations(demo, new_page):
         ("history_opinion", [demo_soc.opinion.pk], "historik för ett tjänsteutlåtande"),
         ("calendar_page", [], "kalender"),
         ("accessibility", [], "tillgänglighetsredogörelse"),
+        ("password_change", [], "byt lösenord"),
     ):
         page.goto(reverse(name, args=args))
         audit.check(page, f"Registrator: {label}")
