@@ -18,7 +18,7 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from remiss import workflow
-from remiss.models import Body, Case, Decision, Party, Politician, Referral, Seat, Statement, User
+from remiss.models import Body, Case, Decision, Party, Politician, Seat, Statement, User
 from remiss.workflow import AuthorSpec, ReferralSpec
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "sou_2022_67.json"

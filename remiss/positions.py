@@ -19,9 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django import forms
 from django.utils.text import capfirst
-from django.utils.translation import gettext_lazy as _
 
 from remiss.attribution import join_swedish
 from remiss.models import Case, Position, Proposal, Referral

@@ -29,7 +29,7 @@ from django.test import Client
 from django.urls import reverse
 
 from remiss import workflow
-from remiss.models import Case, CityProposal, Decision, Opinion, Referral, Seat, Statement
+from remiss.models import Case, CityProposal, Opinion, Referral, Seat, Statement
 from remiss.workflow import AuthorSpec, ReferralSpec
 from tests.factories import (
     BodyFactory,

@@ -6,11 +6,13 @@ from django.core.paginator import Page
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from remiss.access import is_registrar
 from remiss.glyphs import unprintable_message
-from remiss.models import Case, User
+from remiss import workflow
+from remiss.models import Body, Case, Decision, User, genitive
 
 
 @login_required
@@ -67,6 +69,21 @@ def confirm_page(
         "nav": nav, "case": case, "question": question, "action": action, "button": button,
         "back_url": back_url, "fields": list((fields or {}).items()), "form": form, "explanation": explanation,
     })
+
+
+def decline_question(body: Body) -> str:
+    """The question before a body declines, whoever records it (the officer or the registrar)."""
+    return _("Avstå från att svara för %(body)s? Det går inte att ångra.") % {"body": body.name_in_text}
+
+
+def confirm_justera(request: HttpRequest, decision: Decision, *, action: str, back_url: str, nav: str) -> HttpResponse:
+    """The question before justering a decision: the officer's of a nämnd, the registrar's of the city's."""
+    return confirm_page(
+        request, case=decision.case, nav=nav, action=action, back_url=back_url,
+        question=_("Justera %(body)s beslut? Det går inte att ångra.") % {"body": genitive(decision.body.name_in_text)},
+        explanation=_("Därefter kan varken beslutet eller politikernas uttalanden till det ändras."),
+        button=str(workflow.EVENT_LABELS["justera"]),
+    )
 
 
 @never_cache

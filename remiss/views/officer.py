@@ -22,10 +22,17 @@ from remiss.access import can_act_on_decision, can_work_on_referral, require
 from remiss.attribution import full_line, has_own_text
 from remiss.diff import build_conflict, points_html
 from remiss.forms import DeclineForm, NamndDecisionForm, OpinionForm, tie_error
-from remiss.models import Decision, Opinion, Position, Referral, User, genitive
+from remiss.models import Decision, Opinion, Position, Referral, User
 from remiss.richtext import sanitize
 from remiss.richtext_input import posted_html
-from remiss.views.common import confirm_page, confirmed, page_links, warn_unprintable
+from remiss.views.common import (
+    confirm_justera,
+    confirm_page,
+    confirmed,
+    decline_question,
+    page_links,
+    warn_unprintable,
+)
 from remiss.workflow import ConflictError, LockedError, WorkflowError
 
 _R = Referral.Status
@@ -208,7 +215,7 @@ def officer_decline(request: HttpRequest, pk: int) -> HttpResponse:
     if not (confirmed(request) and valid) and "decline" in workflow.allowed_events(referral):
         return confirm_page(
             request, case=referral.case, form=form, nav="officer",
-            question=_("Avstå från att svara för %(body)s? Det går inte att ångra.") % {"body": referral.body.name_in_text},
+            question=decline_question(referral.body),
             explanation=_("Registratorn ser det på statustavlan, och i promemorian står att %(body)s har avstått från att svara.")
             % {"body": referral.body.name_in_text},
             action=reverse("officer_decline", args=[pk]), button=str(workflow.EVENT_LABELS["decline"]),
@@ -298,13 +305,8 @@ def officer_justera(request: HttpRequest, pk: int) -> HttpResponse:
         return _decision_page(request, referral, decision, error=_("Det finns inget beslut att justera ännu."))
     require(can_act_on_decision(request.user, decision))
     if not confirmed(request) and not decision.justered:  # a justered one gets its refusal at once
-        return confirm_page(
-            request, case=referral.case, nav="officer",
-            question=_("Justera %(body)s beslut? Det går inte att ångra.") % {"body": genitive(referral.body.name_in_text)},
-            explanation=_("Därefter kan varken beslutet eller politikernas uttalanden ändras."),
-            action=reverse("officer_justera", args=[pk]), button=str(workflow.EVENT_LABELS["justera"]),
-            back_url=reverse("officer_decision", args=[pk]),
-        )
+        return confirm_justera(request, decision, nav="officer", action=reverse("officer_justera", args=[pk]),
+                               back_url=reverse("officer_decision", args=[pk]))
     try:
         workflow.justera(decision, by=request.user)
     except WorkflowError as error:

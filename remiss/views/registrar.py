@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, Value, When
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import path, reverse
@@ -47,7 +47,7 @@ from remiss.forms import (
 from remiss.models import Body, Case, CityProposal, Decision, Memo, Proposal, Referral, Statement, genitive
 from remiss.richtext import sanitize
 from remiss.richtext_input import posted_html
-from remiss.views.common import confirm_page, confirmed, warn_unprintable
+from remiss.views.common import confirm_justera, confirm_page, confirmed, decline_question, warn_unprintable
 from remiss.workflow import AuthorSpec, ConflictError, LockedError, WorkflowError
 
 logger = logging.getLogger(__name__)
@@ -304,10 +304,9 @@ def _referral_event_done(event: str, referral: Referral) -> str:
 
 def _referral_event_question(event: str, referral: Referral) -> str:
     """The confirmation page's question. Both moves are final: REFERRAL_TABLE has no way back."""
-    return {
-        "mark_no_answer": _("Markera %(body)s som ej besvarad? Det går inte att ångra."),
-        "decline": _("Avstå från att svara för %(body)s? Det går inte att ångra."),
-    }[event] % {"body": referral.body.name_in_text}
+    if event == "decline":
+        return decline_question(referral.body)
+    return _("Markera %(body)s som ej besvarad? Det går inte att ångra.") % {"body": referral.body.name_in_text}
 
 
 @registrar_only
@@ -605,13 +604,8 @@ def _city_decision(pk: int, did: int) -> Decision:
 def city_decision_justera(request, pk: int, did: int):
     decision = _city_decision(pk, did)
     if not confirmed(request) and not decision.justered:  # a justered one gets its refusal at once
-        return confirm_page(
-            request, case=decision.case, nav="cases",
-            question=_("Justera %(body)s beslut? Det går inte att ångra.") % {"body": genitive(decision.body.name_in_text)},
-            explanation=_("Därefter kan varken beslutet eller dess uttalanden ändras."),
-            action=reverse("case_city_decision_justera", args=[pk, did]), button=str(workflow.EVENT_LABELS["justera"]),
-            back_url=reverse("case_city_decisions", args=[pk]),
-        )
+        return confirm_justera(request, decision, nav="cases", action=reverse("case_city_decision_justera", args=[pk, did]),
+                               back_url=reverse("case_city_decisions", args=[pk]))
     try:
         workflow.justera(decision, by=request.user)
     except WorkflowError as error:
