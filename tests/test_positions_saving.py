@@ -184,16 +184,22 @@ def _next_page(page: str) -> str | None:
     return html_lib.unescape(link.group(1)) if link else None
 
 
-def test_400_proposals_save_page_by_page_without_losing_anything(client, registrar, settings) -> None:
-    """One form for all proposals posted 1,600 fields: over Django's limit of 1,000, a 400 and
-    everything typed lost. Each page of the form stays under the limit and saves on its own."""
+def _referred_with_proposals(count: int, registrar):
+    """A case with `count` proposals (one bulk insert), referred to one new body."""
     case = CaseFactory()
     Proposal.objects.bulk_create(
         Proposal(case=case, number=str(n), kind=Proposal.Kind.FORSLAG, title=f"Förslaget om sak {n}", order=n)
-        for n in range(1, MANY + 1)
+        for n in range(1, count + 1)
     )
     body = BodyFactory()
     (referral,) = workflow.refer(case, bodies=[ReferralSpec(body, date(2030, 4, 1))], by=registrar)
+    return case, body, referral
+
+
+def test_400_proposals_save_page_by_page_without_losing_anything(client, registrar, settings) -> None:
+    """One form for all proposals posted 1,600 fields: over Django's limit of 1,000, a 400 and
+    everything typed lost. Each page of the form stays under the limit and saves on its own."""
+    case, body, referral = _referred_with_proposals(MANY, registrar)
     officer = OfficerFactory(username="manga.forslag", bodies=[body])
     client.force_login(officer)
     url: str | None = reverse("officer_referral", args=[referral.pk])
@@ -219,13 +225,7 @@ def test_400_proposals_save_page_by_page_without_losing_anything(client, registr
 
 def test_a_proposal_added_meanwhile_does_not_shift_what_was_typed(client, registrar) -> None:
     """A page's rows are the ones it showed (found by their fields), not "rows 51–100 now"."""
-    case = CaseFactory()
-    Proposal.objects.bulk_create(
-        Proposal(case=case, number=str(n), kind=Proposal.Kind.FORSLAG, title=f"Förslaget om sak {n}", order=n)
-        for n in range(1, PAGE_SIZE + 3)
-    )
-    body = BodyFactory()
-    (referral,) = workflow.refer(case, bodies=[ReferralSpec(body, date(2030, 4, 1))], by=registrar)
+    case, body, referral = _referred_with_proposals(PAGE_SIZE + 2, registrar)
     client.force_login(OfficerFactory(username="sida.tva", bodies=[body]))
     page = client.get(reverse("officer_referral", args=[referral.pk]) + f"?{PAGE_PARAM}=2").content.decode()
     data = _form_data(page)
