@@ -25,6 +25,7 @@ bench/RESULTS.md (not with `--no-write`). `--quick` uses a 5-body synthetic case
 writes nothing (a smoke test); `--profile` also prints where our time goes (cProfile, synthetic
 memo). The temporary directory is removed at the end.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -177,7 +178,10 @@ def best_of(runs: int, variants: dict[str, str], css_path: Path) -> dict[str, Me
             measures[kind].append(run_child(kind, target, css_path))
     return {
         kind: Measure(
-            min(m.seconds for m in ms), min(m.cpu_seconds for m in ms), ms[0].pages, max(m.peak_mb for m in ms),
+            min(m.seconds for m in ms),
+            min(m.cpu_seconds for m in ms),
+            ms[0].pages,
+            max(m.peak_mb for m in ms),
         )
         for kind, ms in measures.items()
     }
@@ -250,7 +254,8 @@ def run(runs: int, bodies: int, scratch: Path, *, profile: bool, write: bool) ->
     from django.core.management import call_command
 
     from bench.results import machine, write_section
-    from bench.synthetic import REFERENCE as SYNTHETIC, build_synthetic_case
+    from bench.synthetic import REFERENCE as SYNTHETIC
+    from bench.synthetic import build_synthetic_case
     from remiss.demo import load_demo
     from remiss.memo import render
 
@@ -281,11 +286,15 @@ def run(runs: int, bodies: int, scratch: Path, *, profile: bool, write: bool) ->
         print(f"{label}, {n_bodies} remissinstanser, {ours.pages} sidor:")
         variants = (("vår väg (build_memo)", ours), ("ren WeasyPrint, PDF/UA-1", plain), ("ren, otaggad", untagged))
         for name, m in variants:
-            print(f"  {name:26} {m.seconds:7.2f} s ({m.cpu_seconds:6.2f} s CPU) {m.pages_per_second:7.1f} sidor/s "
-                  f"{m.peak_mb:7.0f} MB topp-RSS")
+            print(
+                f"  {name:26} {m.seconds:7.2f} s ({m.cpu_seconds:6.2f} s CPU) {m.pages_per_second:7.1f} sidor/s "
+                f"{m.peak_mb:7.0f} MB topp-RSS"
+            )
         print("  våra steg före WeasyPrint (CPU, varma): " + ", ".join(f"{k} {v:.3f} s" for k, v in steps.items()))
-        print(f"  kvot vår / ren taggad: {ours.seconds / plain.seconds:.2f}, i CPU-tid "
-              f"{ours.cpu_seconds / plain.cpu_seconds:.2f} (mål ≤ {TARGET_RATIO:.2f})")
+        print(
+            f"  kvot vår / ren taggad: {ours.seconds / plain.seconds:.2f}, i CPU-tid "
+            f"{ours.cpu_seconds / plain.cpu_seconds:.2f} (mål ≤ {TARGET_RATIO:.2f})"
+        )
         if profile and reference == SYNTHETIC:
             run_child("ours", reference, css_path, profile=True)
 
@@ -301,33 +310,37 @@ def run(runs: int, bodies: int, scratch: Path, *, profile: bool, write: bool) ->
             f"| {ours.cpu_seconds / plain.cpu_seconds:.2f} | {untagged.seconds:.2f} s "
             f"| {ours.peak_mb:.0f} / {plain.peak_mb:.0f} MB | {' + '.join(f'{v:.3f}' for v in steps.values())} s |"
         )
-    text = "\n".join([
-        "## Promemorian (`bench/memo.py`)",
-        "",
-        described,
-        f"- Bästa av {runs} körningar per variant, var och en i en ny process, varianterna i tur och ordning; "
-        f"belastning vid slut {', '.join(f'{x:.2f}' for x in os.getloadavg())}",
-        "",
-        *table,
-        "",
-        " ".join([
-            "*Vår väg* är hela `build_memo`: läsningen ur databasen (gather), mallen och WeasyPrint, taggad",
-            "PDF/UA-1. *Ren WeasyPrint* lägger ut exakt samma slutliga HTML (efter `break_long_words`, med",
-            "stilmallen inlagd) med `weasyprint.HTML(string=html).write_pdf(pdf_variant=\"pdf/ua-1\")`. Det är",
-            "jämförelsen i kvoten, eftersom taggningen är ett krav på vår PDF och inte overhead; den otaggade",
-            "tiden visar bara vad taggningen kostar. Kvoten i CPU-tid jämför processernas egen CPU-tid, som står",
-            "sig bättre än väggklockan när maskinen är belastad. Sista kolumnen är våra egna steg före",
-            "WeasyPrint, mätta för sig (bästa av 3, varma). WeasyPrint får samma HTML i båda vägarna, så",
-            "skillnaden mellan dem borde vara ungefär så stor; det som går utöver är brus eller vår större",
-            "process (Django inläst). Varje mätning körs i en ny process som först renderar samma lilla sida",
-            "(typsnitt och avstavningsordlista laddade). Vår process har dessutom läst och mallat promemorian en",
-            "gång otimat (databasanslutning, mall och översättningar laddade, som i en arbetsprocess som redan",
-            "har sammanställt); den timade körningen gör allt det igen. Topp-RSS är processens `VmHWM` (toppen av",
-            "dess egen RSS), Python och importerna inräknade. Det syntetiska ärendet kommer från",
-            f"`bench/synthetic.py` (deterministiskt). Mål: kvot ≤ {TARGET_RATIO:.2f} för båda, topp-RSS under",
-            f"{TARGET_MB} MB för den stora promemorian.",
-        ]),
-    ])
+    text = "\n".join(
+        [
+            "## Promemorian (`bench/memo.py`)",
+            "",
+            described,
+            f"- Bästa av {runs} körningar per variant, var och en i en ny process, varianterna i tur och ordning; "
+            f"belastning vid slut {', '.join(f'{x:.2f}' for x in os.getloadavg())}",
+            "",
+            *table,
+            "",
+            " ".join(
+                [
+                    "*Vår väg* är hela `build_memo`: läsningen ur databasen (gather), mallen och WeasyPrint, taggad",
+                    "PDF/UA-1. *Ren WeasyPrint* lägger ut exakt samma slutliga HTML (efter `break_long_words`, med",
+                    'stilmallen inlagd) med `weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")`. Det är',
+                    "jämförelsen i kvoten, eftersom taggningen är ett krav på vår PDF och inte overhead; den otaggade",
+                    "tiden visar bara vad taggningen kostar. Kvoten i CPU-tid jämför processernas egen CPU-tid, som står",
+                    "sig bättre än väggklockan när maskinen är belastad. Sista kolumnen är våra egna steg före",
+                    "WeasyPrint, mätta för sig (bästa av 3, varma). WeasyPrint får samma HTML i båda vägarna, så",
+                    "skillnaden mellan dem borde vara ungefär så stor; det som går utöver är brus eller vår större",
+                    "process (Django inläst). Varje mätning körs i en ny process som först renderar samma lilla sida",
+                    "(typsnitt och avstavningsordlista laddade). Vår process har dessutom läst och mallat promemorian en",
+                    "gång otimat (databasanslutning, mall och översättningar laddade, som i en arbetsprocess som redan",
+                    "har sammanställt); den timade körningen gör allt det igen. Topp-RSS är processens `VmHWM` (toppen av",
+                    "dess egen RSS), Python och importerna inräknade. Det syntetiska ärendet kommer från",
+                    f"`bench/synthetic.py` (deterministiskt). Mål: kvot ≤ {TARGET_RATIO:.2f} för båda, topp-RSS under",
+                    f"{TARGET_MB} MB för den stora promemorian.",
+                ]
+            ),
+        ]
+    )
     if write:
         print(f"Skrev {write_section('memo', text)}")
 

@@ -3,6 +3,7 @@
 Each script owns one section of RESULTS.md, between `<!-- name:start -->` and `<!-- name:end -->`,
 and rewrites only that, so running one benchmark never erases another's figures.
 """
+
 from __future__ import annotations
 
 import os
@@ -10,7 +11,7 @@ import platform
 import re
 import sqlite3
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -71,13 +72,15 @@ def _postgres_version() -> str:
 def machine() -> str:
     """A Markdown list describing this machine and the software versions that matter."""
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return "\n".join([
-        f"- CPU: {_cpu_model()}, {os.cpu_count()} kärnor; minne {_memory_total()}; belastning vid start {load}",
-        f"- OS: {_os_name()}; Python {platform.python_version()}",
-        f"- Django {_version('django')}, WeasyPrint {_version('weasyprint')}, SQLite {sqlite3.sqlite_version}, "
-        f"PostgreSQL {_postgres_version()}, gunicorn {_version('gunicorn')}",
-        f"- Körd {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
-    ])
+    return "\n".join(
+        [
+            f"- CPU: {_cpu_model()}, {os.cpu_count()} kärnor; minne {_memory_total()}; belastning vid start {load}",
+            f"- OS: {_os_name()}; Python {platform.python_version()}",
+            f"- Django {_version('django')}, WeasyPrint {_version('weasyprint')}, SQLite {sqlite3.sqlite_version}, "
+            f"PostgreSQL {_postgres_version()}, gunicorn {_version('gunicorn')}",
+            f"- Körd {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        ]
+    )
 
 
 def write_section(name: str, markdown: str) -> Path:

@@ -12,6 +12,7 @@ memo is about 200 pages.
 The texts are Swedish-looking prose put together from phrases with a seeded `random.Random`, so
 the same arguments always give the same case (and the same PDF, up to its creation time).
 """
+
 from __future__ import annotations
 
 import random
@@ -41,35 +42,132 @@ PARTIES = (
 
 OFFICES = ("Stadsledningskontoret", "Exploateringskontoret", "Stadsbyggnadskontoret", "Serviceförvaltningen")
 FACKNAMNDER = (
-    "Socialnämnden", "Utbildningsnämnden", "Kulturnämnden", "Idrottsnämnden", "Miljö- och hälsoskyddsnämnden",
-    "Trafiknämnden", "Äldrenämnden", "Arbetsmarknadsnämnden", "Fastighetsnämnden", "Stadsbyggnadsnämnden",
-    "Exploateringsnämnden", "Servicenämnden", "Överförmyndarnämnden", "Kyrkogårdsnämnden",
+    "Socialnämnden",
+    "Utbildningsnämnden",
+    "Kulturnämnden",
+    "Idrottsnämnden",
+    "Miljö- och hälsoskyddsnämnden",
+    "Trafiknämnden",
+    "Äldrenämnden",
+    "Arbetsmarknadsnämnden",
+    "Fastighetsnämnden",
+    "Stadsbyggnadsnämnden",
+    "Exploateringsnämnden",
+    "Servicenämnden",
+    "Överförmyndarnämnden",
+    "Kyrkogårdsnämnden",
 )
 STADSDELAR = (
-    "Rinkeby-Kista", "Spånga-Tensta", "Hässelby-Vällingby", "Bromma", "Kungsholmen", "Norrmalm", "Östermalm",
-    "Södermalm", "Enskede-Årsta-Vantör", "Skarpnäck", "Farsta", "Älvsjö", "Hägersten-Liljeholmen", "Skärholmen",
-    "Vantör", "Årsta", "Liljeholmen", "Hägersten", "Kista", "Tensta", "Vällingby", "Hässelby",
+    "Rinkeby-Kista",
+    "Spånga-Tensta",
+    "Hässelby-Vällingby",
+    "Bromma",
+    "Kungsholmen",
+    "Norrmalm",
+    "Östermalm",
+    "Södermalm",
+    "Enskede-Årsta-Vantör",
+    "Skarpnäck",
+    "Farsta",
+    "Älvsjö",
+    "Hägersten-Liljeholmen",
+    "Skärholmen",
+    "Vantör",
+    "Årsta",
+    "Liljeholmen",
+    "Hägersten",
+    "Kista",
+    "Tensta",
+    "Vällingby",
+    "Hässelby",
 )
 
 FIRST_NAMES = (
-    "Anna", "Erik", "Maria", "Lars", "Karin", "Anders", "Eva", "Johan", "Kristina", "Per", "Lena", "Mikael",
-    "Sara", "Karl", "Emma", "Jonas", "Ingrid", "Fredrik", "Elin", "Mats", "Sofia", "Magnus", "Helena", "Björn",
-    "Linnea", "Gustav", "Malin", "Oskar", "Åsa", "Nils", "Märta", "Östen",
+    "Anna",
+    "Erik",
+    "Maria",
+    "Lars",
+    "Karin",
+    "Anders",
+    "Eva",
+    "Johan",
+    "Kristina",
+    "Per",
+    "Lena",
+    "Mikael",
+    "Sara",
+    "Karl",
+    "Emma",
+    "Jonas",
+    "Ingrid",
+    "Fredrik",
+    "Elin",
+    "Mats",
+    "Sofia",
+    "Magnus",
+    "Helena",
+    "Björn",
+    "Linnea",
+    "Gustav",
+    "Malin",
+    "Oskar",
+    "Åsa",
+    "Nils",
+    "Märta",
+    "Östen",
 )
 LAST_NAMES = (
-    "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson",
-    "Gustafsson", "Pettersson", "Jonsson", "Lindberg", "Lindqvist", "Bergström", "Sjöberg", "Åberg", "Öberg",
-    "Holmgren", "Engström", "Hedlund", "Sandberg", "Ekström", "Wallin", "Forsberg", "Nyström",
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Lindberg",
+    "Lindqvist",
+    "Bergström",
+    "Sjöberg",
+    "Åberg",
+    "Öberg",
+    "Holmgren",
+    "Engström",
+    "Hedlund",
+    "Sandberg",
+    "Ekström",
+    "Wallin",
+    "Forsberg",
+    "Nyström",
 )
 
 SUBJECTS = (
-    "Förvaltningen", "Nämnden", "Utredningen", "Kommittén", "Staden", "Förvaltningen för sin del",
-    "Socialtjänsten i staden", "Skolan", "Stadsdelsförvaltningen", "Regeringen",
+    "Förvaltningen",
+    "Nämnden",
+    "Utredningen",
+    "Kommittén",
+    "Staden",
+    "Förvaltningen för sin del",
+    "Socialtjänsten i staden",
+    "Skolan",
+    "Stadsdelsförvaltningen",
+    "Regeringen",
 )
 VERBS = (
-    "bedömer att", "delar utredningens uppfattning att", "vill understryka att", "ser positivt på att",
-    "anser att", "konstaterar att", "vill framhålla att", "ställer sig bakom bedömningen att",
-    "är tveksam till om", "saknar en analys av hur",
+    "bedömer att",
+    "delar utredningens uppfattning att",
+    "vill understryka att",
+    "ser positivt på att",
+    "anser att",
+    "konstaterar att",
+    "vill framhålla att",
+    "ställer sig bakom bedömningen att",
+    "är tveksam till om",
+    "saknar en analys av hur",
 )
 CLAUSES = (
     "det förebyggande arbetet behöver stärkas och ges långsiktiga förutsättningar",
@@ -98,8 +196,13 @@ TAILS = (
     "något som förvaltningen har goda erfarenheter av.",
 )
 OPINION_HEADINGS = (
-    "Sammanfattning", "Bakgrund", "Förvaltningens synpunkter", "Samverkan och informationsutbyte",
-    "Ekonomiska konsekvenser", "Konsekvenser för barn och unga", "Förvaltningens slutsatser",
+    "Sammanfattning",
+    "Bakgrund",
+    "Förvaltningens synpunkter",
+    "Samverkan och informationsutbyte",
+    "Ekonomiska konsekvenser",
+    "Konsekvenser för barn och unga",
+    "Förvaltningens slutsatser",
 )
 LIST_ITEMS = (
     "tidiga och samordnade insatser i förskola och skola",
@@ -144,9 +247,7 @@ class _Writer:
 
 
 def _parties() -> list[Party]:
-    return [
-        Party.objects.get_or_create(abbreviation=a, defaults={"name": n, "genitive": g})[0] for a, n, g in PARTIES
-    ]
+    return [Party.objects.get_or_create(abbreviation=a, defaults={"name": n, "genitive": g})[0] for a, n, g in PARTIES]
 
 
 def _bodies(n: int) -> list[Body]:
@@ -168,7 +269,8 @@ def _bodies(n: int) -> list[Body]:
     # Names are unique: a benchmark database that also holds the demo reuses its bodies.
     return [
         Body.objects.get_or_create(
-            name=name, defaults={"name_in_text": in_text, "kind": kind, "administration": administration},
+            name=name,
+            defaults={"name_in_text": in_text, "kind": kind, "administration": administration},
         )[0]
         for name, in_text, kind, administration in specs[:n]
     ]
@@ -194,26 +296,39 @@ def _add_statements(rng: random.Random, writer: _Writer, decision: Decision, par
     add = workflow.add_statement
     # Members are seated party by party (S, M, L, C, KD, V, MP, SD): pick authors by party.
     reservation = add(
-        decision, kind=Statement.Kind.RESERVATION, by=by,
+        decision,
+        kind=Statement.Kind.RESERVATION,
+        by=by,
         authors=[AuthorSpec(members[0]), AuthorSpec(members[5], and_others=True)],
-        text=writer.text(rng.randint(2, 4)), backed_proposal="Vänsterpartiets förslag",
+        text=writer.text(rng.randint(2, 4)),
+        backed_proposal="Vänsterpartiets förslag",
     )
     joint = add(
-        decision, kind=Statement.Kind.SARSKILT_UTTALANDE, by=by,
+        decision,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        by=by,
         authors=[AuthorSpec(members[1]), AuthorSpec(members[2]), AuthorSpec(members[3]), AuthorSpec(members[4])],
         text=writer.text(rng.randint(2, 3)),
     )
     add(
-        decision, kind=Statement.Kind.ERSATTARYTTRANDE, by=by,
-        authors=[AuthorSpec(substitutes[1]), AuthorSpec(substitutes[2])], endorses=joint,
+        decision,
+        kind=Statement.Kind.ERSATTARYTTRANDE,
+        by=by,
+        authors=[AuthorSpec(substitutes[1]), AuthorSpec(substitutes[2])],
+        endorses=joint,
     )
-    add(decision, kind=Statement.Kind.ERSATTARYTTRANDE, by=by, authors=[AuthorSpec(substitutes[0])],
-        text=writer.text(1))
+    add(
+        decision, kind=Statement.Kind.ERSATTARYTTRANDE, by=by, authors=[AuthorSpec(substitutes[0])], text=writer.text(1)
+    )
     add(decision, kind=Statement.Kind.RESERVATION, by=by, authors=[AuthorSpec(members[7])], identical_to=reservation)
 
 
 def build_synthetic_case(
-    n_bodies: int = 40, *, seed: int = DEFAULT_SEED, paragraphs: int = DEFAULT_PARAGRAPHS, reference: str = REFERENCE,
+    n_bodies: int = 40,
+    *,
+    seed: int = DEFAULT_SEED,
+    paragraphs: int = DEFAULT_PARAGRAPHS,
+    reference: str = REFERENCE,
 ) -> Case:
     """Create and completely answer a case referred to `n_bodies` bodies; returns the case.
 
@@ -225,24 +340,41 @@ def build_synthetic_case(
     parties = _parties()
     brb = Body.objects.get_or_create(
         name="Borgarrådsberedningen",
-        defaults={"name_in_text": "borgarrådsberedningen", "kind": Body.Kind.BORGARRADSBEREDNINGEN,
-                  "administration": "Stadsledningskontoret"},
+        defaults={
+            "name_in_text": "borgarrådsberedningen",
+            "kind": Body.Kind.BORGARRADSBEREDNINGEN,
+            "administration": "Stadsledningskontoret",
+        },
     )[0]
     ks = Body.objects.get_or_create(
         name="Kommunstyrelsen",
-        defaults={"name_in_text": "kommunstyrelsen", "kind": Body.Kind.KOMMUNSTYRELSEN,
-                  "administration": "Stadsledningskontoret"},
+        defaults={
+            "name_in_text": "kommunstyrelsen",
+            "kind": Body.Kind.KOMMUNSTYRELSEN,
+            "administration": "Stadsledningskontoret",
+        },
     )[0]
     commissioner = _politician(rng, parties[0])
     case = workflow.register_case(
-        title="Ett tryggare uppväxtvillkor för alla barn och unga", reference=reference,
-        sender="Justitiedepartementet", ministry_dnr="Ju2031/04040", city_dnr="KS 2031/40-1.1",
-        received=date(2031, 1, 10), deadline=date(2031, 4, 28), commissioner=commissioner, by=by,
+        title="Ett tryggare uppväxtvillkor för alla barn och unga",
+        reference=reference,
+        sender="Justitiedepartementet",
+        ministry_dnr="Ju2031/04040",
+        city_dnr="KS 2031/40-1.1",
+        received=date(2031, 1, 10),
+        deadline=date(2031, 4, 28),
+        commissioner=commissioner,
+        by=by,
     )
     workflow.save_background(case, text=writer.text(4), by=by)
     proposals = [
-        workflow.add_proposal(case, number=str(i), kind=Proposal.Kind.FORSLAG if i % 3 else Proposal.Kind.BEDOMNING,
-                              title=f"{CLAUSES[i % len(CLAUSES)][0].upper()}{CLAUSES[i % len(CLAUSES)][1:]}", by=by)
+        workflow.add_proposal(
+            case,
+            number=str(i),
+            kind=Proposal.Kind.FORSLAG if i % 3 else Proposal.Kind.BEDOMNING,
+            title=f"{CLAUSES[i % len(CLAUSES)][0].upper()}{CLAUSES[i % len(CLAUSES)][1:]}",
+            by=by,
+        )
         for i in range(1, 7)
     ]
     bodies = _bodies(n_bodies)
@@ -250,8 +382,11 @@ def build_synthetic_case(
     stances = list(Position.Stance.values)
     for referral in referrals:
         workflow.save_opinion(
-            referral, text=writer.opinion(paragraphs), proposed_decision=writer.text(1),
-            date=date(2031, 2, rng.randint(1, 28)), by=by,
+            referral,
+            text=writer.opinion(paragraphs),
+            proposed_decision=writer.text(1),
+            date=date(2031, 2, rng.randint(1, 28)),
+            by=by,
         )
         for proposal in proposals:
             workflow.set_proposal_position(referral, proposal=proposal, stance=rng.choice(stances), by=by)
@@ -262,26 +397,42 @@ def build_synthetic_case(
             workflow.set_position(referral, position=position, by=by)
             continue
         decision = workflow.record_decision(
-            referral, meeting_date=date(2031, 3, rng.randint(10, 25)), by=by, position=position,
-            points=[f"{body.name} godkänner förvaltningens tjänsteutlåtande som svar på remissen.",
-                    "Beslutet justeras omedelbart."],
+            referral,
+            meeting_date=date(2031, 3, rng.randint(10, 25)),
+            by=by,
+            position=position,
+            points=[
+                f"{body.name} godkänner förvaltningens tjänsteutlåtande som svar på remissen.",
+                "Beslutet justeras omedelbart.",
+            ],
             added_text=writer.text(1),
         )
         _add_statements(rng, writer, decision, parties, by)
         workflow.justera(decision, by=by)
     workflow.start_compiling(case, by=by)
     workflow.save_city_proposal(
-        case, decision_points=["Remissen besvaras med hänvisning till vad som sägs i detta tjänsteutlåtande.",
-                               "Paragrafen justeras omedelbart."],
-        summary=writer.text(1) + draft_summary_with_stances(case) + writer.text(1), views=writer.text(6),
-        signed_date=date(2031, 4, 20), by=by,
+        case,
+        decision_points=[
+            "Remissen besvaras med hänvisning till vad som sägs i detta tjänsteutlåtande.",
+            "Paragrafen justeras omedelbart.",
+        ],
+        summary=writer.text(1) + draft_summary_with_stances(case) + writer.text(1),
+        views=writer.text(6),
+        signed_date=date(2031, 4, 20),
+        by=by,
     )
     for body, points in ((brb, ["Borgarrådsberedningen tillstyrker förslaget."]), (ks, [])):
         decision = workflow.record_city_decision(case, body=body, points=points, by=by)
         members = _seated(rng, body, parties, Seat.Role.LEDAMOT, 4)
-        workflow.add_statement(decision, kind=Statement.Kind.SARSKILT_UTTALANDE, by=by,
-                               authors=[AuthorSpec(members[1]), AuthorSpec(members[2])], text=writer.text(2))
-        workflow.add_statement(decision, kind=Statement.Kind.RESERVATION, by=by,
-                               authors=[AuthorSpec(members[3])], text=writer.text(1))
+        workflow.add_statement(
+            decision,
+            kind=Statement.Kind.SARSKILT_UTTALANDE,
+            by=by,
+            authors=[AuthorSpec(members[1]), AuthorSpec(members[2])],
+            text=writer.text(2),
+        )
+        workflow.add_statement(
+            decision, kind=Statement.Kind.RESERVATION, by=by, authors=[AuthorSpec(members[3])], text=writer.text(1)
+        )
     case.refresh_from_db()
     return case

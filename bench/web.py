@@ -22,6 +22,7 @@ login page, a 500) or with socket errors stops the benchmark with an error. It p
 requests per second and each page's ratios to /halsa/ with the same cookie, and writes the `web`
 section of bench/RESULTS.md. `--quick` is a smoke run: 1,000 cases and 2-second runs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -78,14 +79,16 @@ def free_port() -> int:
 def django_env(tmp: Path) -> dict[str, str]:
     """Production settings on loopback: DEBUG off, a random secret, plain HTTP."""
     env = dict(os.environ)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "remiss.settings_production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "REMISS_MEDIA_ROOT": str(tmp / "media"),
-        "PYTHONPATH": str(ROOT),
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "remiss.settings_production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "REMISS_MEDIA_ROOT": str(tmp / "media"),
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     if "DATABASE_URL" not in env:
         env["REMISS_SQLITE_PATH"] = str(tmp / "db.sqlite3")
     return env
@@ -98,7 +101,9 @@ def manage(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-def request(port: int, method: str, path: str, *, cookie: str = "", body: str | None = None) -> http.client.HTTPResponse:
+def request(
+    port: int, method: str, path: str, *, cookie: str = "", body: str | None = None
+) -> http.client.HTTPResponse:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {"Host": "127.0.0.1"}
     if cookie:
@@ -137,7 +142,10 @@ def log_in(port: int, username: str) -> str:
 def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
     process = subprocess.Popen(
         [str(GUNICORN), "remiss.wsgi", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     for _ in range(300):
         try:
@@ -157,7 +165,17 @@ def wrk(database: str, page: str, port: int, path: str, cookie: str, duration: i
     check = request(port, "GET", path, cookie=cookie)
     if check.status != 200:
         sys.exit(f"{page}: {path} svarade HTTP {check.status} ({check.getheader('Location')}), inte 200.")
-    args = ["wrk", "--latency", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{duration}s", "--timeout", "30s", "-s", str(LUA)]
+    args = [
+        "wrk",
+        "--latency",
+        f"-t{THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{duration}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(LUA),
+    ]
     if cookie:
         args += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run([*args, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True).stdout
@@ -167,10 +185,20 @@ def wrk(database: str, page: str, port: int, path: str, cookie: str, duration: i
     f = {k: int(v) for k, v in (item.split("=") for item in match.group(1).split())}
     errors = sum(f[k] for k in f if k.startswith("errors_"))
     if f["not_200"] or errors or not f["requests"]:
-        sys.exit(f"{page}: {f['not_200']} svar var inte 200 (först HTTP {f['first_bad_status']}), "
-                 f"{errors} socketfel, {f['requests']} anrop. Mätningen är ogiltig.\n{out}")
-    run = Run(database, page, path, f["requests"], f["duration_us"] / 1e6, f["p50_us"] / 1000, f["p95_us"] / 1000,
-              f["p99_us"] / 1000)
+        sys.exit(
+            f"{page}: {f['not_200']} svar var inte 200 (först HTTP {f['first_bad_status']}), "
+            f"{errors} socketfel, {f['requests']} anrop. Mätningen är ogiltig.\n{out}"
+        )
+    run = Run(
+        database,
+        page,
+        path,
+        f["requests"],
+        f["duration_us"] / 1e6,
+        f["p50_us"] / 1000,
+        f["p95_us"] / 1000,
+        f["p99_us"] / 1000,
+    )
     print(f"  {page:<36} p50 {run.p50_ms:8.1f} ms  p95 {run.p95_ms:8.1f} ms  {run.rps:8.1f} anrop/s", flush=True)
     return run
 
@@ -186,11 +214,23 @@ def measure(database: str, duration: int, cases: int, out: Path) -> None:
         started = time.perf_counter()
         manage(env, "generate_load", "--cases", str(cases), "--password", PASSWORD)
         seed_seconds = time.perf_counter() - started
-        big_case = manage(env, "shell", "-v", "0", "-c", "from remiss.models import Case; "
-                          f"print('PK', Case.objects.get(reference='BEL {cases:05d}').pk)").split("PK ")[-1].strip()
+        big_case = (
+            manage(
+                env,
+                "shell",
+                "-v",
+                "0",
+                "-c",
+                f"from remiss.models import Case; print('PK', Case.objects.get(reference='BEL {cases:05d}').pk)",
+            )
+            .split("PK ")[-1]
+            .strip()
+        )
         port = free_port()
         process = start_gunicorn(env, port, tmp / "gunicorn.log")
-        registrar, officer, politician = (log_in(port, u) for u in ("last.registrator", "last.handlaggare", "last.politiker"))
+        registrar, officer, politician = (
+            log_in(port, u) for u in ("last.registrator", "last.handlaggare", "last.politiker")
+        )
         deep = max(1, cases // 25 * 3 // 4)
         pages = [
             ("Hälsokontroll, utan kaka", "/halsa/", ""),
@@ -212,10 +252,15 @@ def measure(database: str, duration: int, cases: int, out: Path) -> None:
 
 def table(runs: list[Run]) -> str:
     base = next(r for r in runs if r.page.startswith("Hälsokontroll (jämförelsevärde)"))
-    lines = ["| sida | p50 ms | p95 ms | anrop/s | p50 / hälsa | anrop/s / hälsa |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| sida | p50 ms | p95 ms | anrop/s | p50 / hälsa | anrop/s / hälsa |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for r in runs:
-        lines.append(f"| {r.page} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | {r.rps:.0f} | {r.p50_ms / base.p50_ms:.1f} | "
-                     f"{r.rps / base.rps:.2f} |")
+        lines.append(
+            f"| {r.page} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | {r.rps:.0f} | {r.p50_ms / base.p50_ms:.1f} | "
+            f"{r.rps / base.rps:.2f} |"
+        )
     return "\n".join(lines)
 
 
@@ -223,7 +268,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="sekunder per wrk-körning (standard 10)")
     parser.add_argument("--db", default="sqlite,postgres", help="sqlite, postgres eller båda (standard)")
-    parser.add_argument("--quick", action="store_true", help="röktest: 1 000 ärenden, 2 s per körning, skriver inte RESULTS.md")
+    parser.add_argument(
+        "--quick", action="store_true", help="röktest: 1 000 ärenden, 2 s per körning, skriver inte RESULTS.md"
+    )
     parser.add_argument("--inner", help=argparse.SUPPRESS)  # the PostgreSQL half, run inside with-postgres.sh
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--cases", type=int, help=argparse.SUPPRESS)
@@ -240,8 +287,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for database in [d.strip() for d in args.db.split(",") if d.strip()]:
             out = Path(tmp) / f"{database}.json"
-            inner = [str(PYTHON), str(Path(__file__).resolve()), "--inner", database, "--out", str(out),
-                     "--duration", str(duration), "--cases", str(cases)]
+            inner = [
+                str(PYTHON),
+                str(Path(__file__).resolve()),
+                "--inner",
+                database,
+                "--out",
+                str(out),
+                "--duration",
+                str(duration),
+                "--cases",
+                str(cases),
+            ]
             if database == "postgres":
                 inner = ["bash", str(ROOT / "scripts" / "with-postgres.sh"), *inner]
             elif database != "sqlite":
@@ -263,37 +320,42 @@ def main() -> None:
         print("--quick: RESULTS.md skrivs inte.")
         return
     load_after = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    markdown = "\n".join([
-        "## Webben under last (bench/web.py)", "",
-        machine_before, f"- Belastning vid slut: {load_after}", "",
-        f"gunicorn {WORKERS} synkrona arbetsprocesser (2 × kärnor) på 127.0.0.1, `remiss.settings_production` "
-        "(DEBUG av; bara HTTPS-omdirigeringen av, eftersom lasttestet går över vanlig HTTP). "
-        f"`wrk --latency -t{THREADS} -c{CONNECTIONS} -d{duration}s` per sida, med sessionskakan från en riktig "
-        "inloggning; wrk körs på samma maskin och delar kärnorna med gunicorn och databasen. Varje svar var 200 "
-        "(bench/web.lua räknar alla andra, och en körning med något annat avbryter mätningen). p95 kommer från "
-        "wrk:s latensfördelning (`latency:percentile(95)`). Kvoterna jämför med /halsa/ med samma kaka: "
-        "p50 / hälsa är hur många gånger långsammare sidan är, anrop/s / hälsa hur stor andel av hälsokontrollens takt den klarar.",
-        "",
-        *[s + "\n" for s in sections],
-        "**Vad som gör sidorna snabba.** Sidorna läser en sida i taget: ärendelistan väljer sidans ärenden längs "
-        "indexet `case_received_order` och räknar remissvar bara för dem; handläggarens två listor "
-        "(`?sida=`, `?sida_avslutade=`) och politikerns uttalanden (`?sida=`) visar 25 per sida längs indexen "
-        "`referral_body_deadline` och `author_politician_statements`, och varje plats visar högst fem öppna beslut "
-        "(`decision_body_justered`, ROW_NUMBER per organ). Före detta, mätt en gång med Djangos testklient på samma "
-        "data (SQLite, ett anrop i taget): handläggarens startsida 10–15 s och 3 MB HTML, politikerns 20 s, "
-        "ärendelistan 0,4–0,6 s (räkningen av alla 10 000 ärendens remisser före sorteringen). Nu tar varje sidas "
-        "frågor under 10 ms på båda databaserna, och resten är Djangos mallrendering, som delar två kärnor med "
-        "wrk, databasen och andra processer; p50 under last är därför mest kötid. Statustavlan sidindelas inte: "
-        "den har en rad per remissinstans (en remittering per organ och ärende, här 60) och ett fast antal frågor. "
-        "Raderna på statustavlan och de två startsidorna får sina länkar, statusnamn och datum färdiga från "
-        "`remiss/queries.py` (varje URL-mönster vänds en gång per sida, varje datum och statusnamn tas fram en "
-        "gång), översättningarna står utanför looparna och statustavlan räknar uttalandena i SQL; mätt med "
-        "testklienten (SQLite, ett anrop i taget, median av 20) gick statustavlan från 60–70 till 26–35 ms, "
-        "politikerns startsida från 80–95 till 60 ms CPU-tid och handläggarens mall från 16 till 6 ms.\n\n"
-        "**Sessionen.** Varje inloggat anrop skriver sessionen (`SESSION_SAVE_EVERY_REQUEST`, för den glidande "
-        "utloggningen efter 8 timmar). Det är skillnaden mellan de två hälsokontrollerna, och på SQLite köar "
-        "skrivningarna på databasens enda skrivlås.",
-    ])
+    markdown = "\n".join(
+        [
+            "## Webben under last (bench/web.py)",
+            "",
+            machine_before,
+            f"- Belastning vid slut: {load_after}",
+            "",
+            f"gunicorn {WORKERS} synkrona arbetsprocesser (2 × kärnor) på 127.0.0.1, `remiss.settings_production` "
+            "(DEBUG av; bara HTTPS-omdirigeringen av, eftersom lasttestet går över vanlig HTTP). "
+            f"`wrk --latency -t{THREADS} -c{CONNECTIONS} -d{duration}s` per sida, med sessionskakan från en riktig "
+            "inloggning; wrk körs på samma maskin och delar kärnorna med gunicorn och databasen. Varje svar var 200 "
+            "(bench/web.lua räknar alla andra, och en körning med något annat avbryter mätningen). p95 kommer från "
+            "wrk:s latensfördelning (`latency:percentile(95)`). Kvoterna jämför med /halsa/ med samma kaka: "
+            "p50 / hälsa är hur många gånger långsammare sidan är, anrop/s / hälsa hur stor andel av hälsokontrollens takt den klarar.",
+            "",
+            *[s + "\n" for s in sections],
+            "**Vad som gör sidorna snabba.** Sidorna läser en sida i taget: ärendelistan väljer sidans ärenden längs "
+            "indexet `case_received_order` och räknar remissvar bara för dem; handläggarens två listor "
+            "(`?sida=`, `?sida_avslutade=`) och politikerns uttalanden (`?sida=`) visar 25 per sida längs indexen "
+            "`referral_body_deadline` och `author_politician_statements`, och varje plats visar högst fem öppna beslut "
+            "(`decision_body_justered`, ROW_NUMBER per organ). Före detta, mätt en gång med Djangos testklient på samma "
+            "data (SQLite, ett anrop i taget): handläggarens startsida 10–15 s och 3 MB HTML, politikerns 20 s, "
+            "ärendelistan 0,4–0,6 s (räkningen av alla 10 000 ärendens remisser före sorteringen). Nu tar varje sidas "
+            "frågor under 10 ms på båda databaserna, och resten är Djangos mallrendering, som delar två kärnor med "
+            "wrk, databasen och andra processer; p50 under last är därför mest kötid. Statustavlan sidindelas inte: "
+            "den har en rad per remissinstans (en remittering per organ och ärende, här 60) och ett fast antal frågor. "
+            "Raderna på statustavlan och de två startsidorna får sina länkar, statusnamn och datum färdiga från "
+            "`remiss/queries.py` (varje URL-mönster vänds en gång per sida, varje datum och statusnamn tas fram en "
+            "gång), översättningarna står utanför looparna och statustavlan räknar uttalandena i SQL; mätt med "
+            "testklienten (SQLite, ett anrop i taget, median av 20) gick statustavlan från 60–70 till 26–35 ms, "
+            "politikerns startsida från 80–95 till 60 ms CPU-tid och handläggarens mall från 16 till 6 ms.\n\n"
+            "**Sessionen.** Varje inloggat anrop skriver sessionen (`SESSION_SAVE_EVERY_REQUEST`, för den glidande "
+            "utloggningen efter 8 timmar). Det är skillnaden mellan de två hälsokontrollerna, och på SQLite köar "
+            "skrivningarna på databasens enda skrivlås.",
+        ]
+    )
     print(f"Skrev {write_section('web', markdown)}")
 
 

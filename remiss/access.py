@@ -4,6 +4,7 @@ The rules are the process's: an officer works only on their own body's referrals
 write statements only in bodies where they hold a seat, and never touch opinions or decisions;
 only the registrar registers, refers and compiles; nothing justered changes for anyone.
 """
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied

@@ -7,6 +7,7 @@ complain to Digg. The organisation-specific text is stored with history (Accessi
 and edited by an administrator; until one is saved, DEFAULT_TEXT is shown, which describes this
 software as shipped.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -3,6 +3,7 @@
 Statuses are read-only here: they change only through `remiss.workflow`. A justered decision
 and its statements are read-only here too, as everywhere.
 """
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import ManyToManyField
@@ -35,7 +36,9 @@ class SanitizesRichText:
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in self.rich_text_fields:
-            return RichTextField(label=capfirst(db_field.verbose_name), required=not db_field.blank, help_text=db_field.help_text)
+            return RichTextField(
+                label=capfirst(db_field.verbose_name), required=not db_field.blank, help_text=db_field.help_text
+            )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -208,7 +211,11 @@ class AccessibilityStatementAdmin(SanitizesRichText, SimpleHistoryAdmin):
 
     def get_changeform_initial_data(self, request):
         statement = current_statement()
-        return {"organisation": statement.organisation, "text": statement.text_html, "assessed_on": statement.assessed_on}
+        return {
+            "organisation": statement.organisation,
+            "text": statement.text_html,
+            "assessed_on": statement.assessed_on,
+        }
 
 
 @admin.register(models.BarrierReport)

@@ -15,8 +15,9 @@ The schema is at /api/openapi.json. The interactive docs (/api/docs) use Ninja's
 served from its own static files, never a CDN, so they exist only when "ninja" is in
 INSTALLED_APPS (which is what lets Django find those files); otherwise there is no docs page.
 """
+
 import datetime as dt
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from django.conf import settings
 from ninja import Field, NinjaAPI, Path, Schema
@@ -140,7 +141,9 @@ class ProposalOut(Schema):
     kind: _literal(Proposal.Kind)  # type: ignore[valid-type]
     kind_label: str
     title: str
-    section: str = Field(description="The section of the betänkande that treats it, e.g. \"8.2\"; empty when not recorded.")
+    section: str = Field(
+        description='The section of the betänkande that treats it, e.g. "8.2"; empty when not recorded.'
+    )
 
     @staticmethod
     def resolve_kind_label(obj: Proposal) -> str:
@@ -156,16 +159,18 @@ class CaseDetailOut(CaseOut):
 
 
 class OpinionOut(Schema):
-    date: Optional[dt.date] = Field(description="The date of the tjänsteutlåtande.")
+    date: dt.date | None = Field(description="The date of the tjänsteutlåtande.")
     html: str = Field(description="The tjänsteutlåtande, sanitised HTML (p, h3, h4, ul, ol, li, strong, em, br).")
     text: str = Field(description="The same as plain text.")
 
 
 class DecisionOut(Schema):
     id: int
-    meeting_date: Optional[dt.date]
+    meeting_date: dt.date | None
     points: list[str] = Field(description="The numbered decision points.")
-    added_text_html: str = Field(description="The body's own text beyond the administration's proposal, sanitised HTML.")
+    added_text_html: str = Field(
+        description="The body's own text beyond the administration's proposal, sanitised HTML."
+    )
     added_text: str = Field(description="The same as plain text.")
     added_text_after_point: int
     immediate_justering: bool
@@ -178,10 +183,14 @@ class ReferralOut(Schema):
     status: _literal(Referral.Status)  # type: ignore[valid-type]
     status_label: str
     order: int = Field(description="The body's place in the memo.")
-    published: bool = Field(description="Whether the body's answer is public (justered, or an office's finished opinion).")
-    position: Optional[str] = Field(description="The body's position in a sentence or two; null until published.")
-    opinion: Optional[OpinionOut] = Field(description="The tjänsteutlåtande; null until published.")
-    decision: Optional[DecisionOut] = Field(description="The body's justered decision; null for an office or until justered.")
+    published: bool = Field(
+        description="Whether the body's answer is public (justered, or an office's finished opinion)."
+    )
+    position: str | None = Field(description="The body's position in a sentence or two; null until published.")
+    opinion: OpinionOut | None = Field(description="The tjänsteutlåtande; null until published.")
+    decision: DecisionOut | None = Field(
+        description="The body's justered decision; null for an office or until justered."
+    )
 
     @staticmethod
     def resolve_status_label(obj: Referral) -> str:
@@ -237,27 +246,29 @@ class AuthorOut(Schema):
     name: str
     party: str = Field(description="The party's abbreviation, e.g. M.")
     party_name: str
-    and_others: bool = Field(description="\"m.fl.\": the author speaks for more of their party group.")
+    and_others: bool = Field(description='"m.fl.": the author speaks for more of their party group.')
 
 
 class StatementDecisionOut(Schema):
     id: int
     body: BodyRef
-    meeting_date: Optional[dt.date]
+    meeting_date: dt.date | None
 
 
 class StatementOut(Schema):
     id: int
     kind: _literal(Statement.Kind)  # type: ignore[valid-type]
     kind_label: str
-    attribution: str = Field(description="The attribution line as the memo prints it, e.g. \"Särskilt uttalande av ...\".")
+    attribution: str = Field(
+        description='The attribution line as the memo prints it, e.g. "Särskilt uttalande av ...".'
+    )
     decision: StatementDecisionOut
     authors: list[AuthorOut]
     html: str = Field(description="The statement's own text, sanitised HTML; empty for one identical to another.")
     text: str = Field(description="The same as plain text.")
     backed_proposal: str = Field(description="For a reservation: the proposal the member backed (yrkade bifall till).")
-    endorses_id: Optional[int] = Field(description="The statement this one backs (ställde sig bakom).")
-    identical_to_id: Optional[int] = Field(description="The statement this one is identical to (likalydande med).")
+    endorses_id: int | None = Field(description="The statement this one backs (ställde sig bakom).")
+    identical_to_id: int | None = Field(description="The statement this one is identical to (likalydande med).")
     order: int
 
     @staticmethod
@@ -272,10 +283,13 @@ class StatementOut(Schema):
     def resolve_authors(obj: Statement) -> list[dict[str, Any]]:
         return [
             {
-                "name": a.politician.full_name, "party": a.politician.party.abbreviation,
-                "party_name": a.politician.party.name, "and_others": a.and_others,
+                "name": a.politician.full_name,
+                "party": a.politician.party.abbreviation,
+                "party_name": a.politician.party.name,
+                "and_others": a.and_others,
             }
-            for a in obj.authors.all() if a.accepted
+            for a in obj.authors.all()
+            if a.accepted
         ]
 
     @staticmethod
@@ -296,9 +310,9 @@ class StatementOut(Schema):
 # --- Endpoints --------------------------------------------------------------------------------
 
 
-
 def _case_id() -> Any:
     return Path(..., ge=1, le=MAX_ID, description="The case's id.")
+
 
 INVALID = {422: ValidationErrorOut}
 NOT_FOUND = {404: ErrorOut, **INVALID}
@@ -326,7 +340,9 @@ def get_case(request, case_id: int = _case_id()):
 
 
 @api.get(
-    "/cases/{case_id}/referrals", response={200: list[ReferralOut], **NOT_FOUND}, tags=["cases"],
+    "/cases/{case_id}/referrals",
+    response={200: list[ReferralOut], **NOT_FOUND},
+    tags=["cases"],
     summary="The case's referrals and answers",
 )
 @paginate(Pagination)
@@ -337,7 +353,9 @@ def list_referrals(request, case_id: int = _case_id()):
 
 
 @api.get(
-    "/cases/{case_id}/positions", response={200: list[PositionOut], **NOT_FOUND}, tags=["cases"],
+    "/cases/{case_id}/positions",
+    response={200: list[PositionOut], **NOT_FOUND},
+    tags=["cases"],
     summary="Positions per proposal",
 )
 @paginate(Pagination)
@@ -348,7 +366,9 @@ def list_positions(request, case_id: int = _case_id()):
 
 
 @api.get(
-    "/cases/{case_id}/statements", response={200: list[StatementOut], **NOT_FOUND}, tags=["cases"],
+    "/cases/{case_id}/statements",
+    response={200: list[StatementOut], **NOT_FOUND},
+    tags=["cases"],
     summary="Published statements",
 )
 @paginate(Pagination)

@@ -5,6 +5,7 @@ consecutive authors of one party share the party mark ("Christofer Fjellner, Ann
 och Jonas Nilsson (alla M)"), and "m.fl." marks an author who speaks for more of their group.
 These lines are generated, never typed, so an attribution always matches the authors on record.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ _DEFINITE = {
 
 
 def join_swedish(items: Sequence[str]) -> str:
-    """"a", "a och b", "a, b och c"."""
+    """ "a", "a och b", "a, b och c"."""
     items = list(items)
     if len(items) <= 1:
         return "".join(items)

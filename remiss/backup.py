@@ -16,6 +16,7 @@ Both copies can be made while the application runs: SQLite's backup API reads a 
 snapshot through a connection (the write-ahead log included), and pg_dump reads inside one
 transaction.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -146,7 +147,9 @@ def referenced_files(using: str = "default") -> set[str]:
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
             if isinstance(field, FileField):
-                values = model._default_manager.using(using).exclude(**{field.name: ""}).values_list(field.name, flat=True)
+                values = (
+                    model._default_manager.using(using).exclude(**{field.name: ""}).values_list(field.name, flat=True)
+                )
                 names.update(v for v in values if v)
     return names
 
@@ -220,8 +223,7 @@ def _backup_dir(path: Path, using: str, log: Callable[[str], None]) -> None:
 
     # 3. The manifest: every file and its checksum.
     manifest["files"] = {
-        p.relative_to(path).as_posix(): {"sha256": sha256_file(p), "size": p.stat().st_size}
-        for p in _files_under(path)
+        p.relative_to(path).as_posix(): {"sha256": sha256_file(p), "size": p.stat().st_size} for p in _files_under(path)
     }
     (path / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     log(f"Skrev {len(manifest['files'])} filer och manifest.json till {path}.")
@@ -264,7 +266,9 @@ def _unpack(archive: Path, into: Path) -> Path:
     return found[0]
 
 
-def restore(path: Path | str, *, using: str = "default", log: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
+def restore(
+    path: Path | str, *, using: str = "default", log: Callable[[str], None] = lambda _m: None
+) -> dict[str, Any]:
     """Put the database and media of backup `path` back in place; return its manifest.
 
     Stop the application first. The current media directory is kept beside the restored one, as
@@ -303,8 +307,15 @@ def _restore_dir(path: Path, using: str, log: Callable[[str], None]) -> dict[str
     elif vendor == "postgresql":
         args, env = _pg_connection(connection.settings_dict)
         _run(
-            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-             *args, str(path / manifest["database"]["file"])],
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                *args,
+                str(path / manifest["database"]["file"]),
+            ],
             env,
         )
     else:

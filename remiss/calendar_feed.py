@@ -13,12 +13,12 @@ What a feed holds:
   borgarrådsberedningen's and kommunstyrelsen's.
 Every event is a whole day with a UID that stays the same from one download to the next.
 """
+
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
@@ -84,9 +84,11 @@ def _case_lines(case: Case) -> list[str]:
 def _referral_event(referral: Referral, url: str) -> FeedEvent:
     lines = _case_lines(referral.case) + [_("Status: %(s)s") % {"s": referral.get_status_display()}]
     return FeedEvent(
-        uid=_uid("svarsdatum", referral.pk), day=referral.deadline,
+        uid=_uid("svarsdatum", referral.pk),
+        day=referral.deadline,
         summary=_("Svarsdatum %(ref)s: %(body)s") % {"ref": referral.case.reference, "body": referral.body.name},
-        description="\n".join(lines), url=url,
+        description="\n".join(lines),
+        url=url,
     )
 
 
@@ -103,27 +105,37 @@ def feed_events(user: User, *, base_url: str = "") -> list[FeedEvent]:
 
     events: dict[str, FeedEvent] = {}
     registrar = is_registrar(user)
-    open_referrals = Referral.objects.filter(
-        case__status__in=[Case.Status.REFERRED, Case.Status.COMPILING],
-    ).exclude(
-        status__in=[Referral.Status.DECLINED, Referral.Status.NO_ANSWER, Referral.Status.JUSTERED],
-    ).select_related("case", "body")
+    open_referrals = (
+        Referral.objects.filter(
+            case__status__in=[Case.Status.REFERRED, Case.Status.COMPILING],
+        )
+        .exclude(
+            status__in=[Referral.Status.DECLINED, Referral.Status.NO_ANSWER, Referral.Status.JUSTERED],
+        )
+        .select_related("case", "body")
+    )
     if not registrar:
         open_referrals = open_referrals.filter(Q(body__in=user.bodies.all()) | Q(officers=user)).distinct()
     for referral in open_referrals:
         if referral.is_closed:
             continue
-        url = (link("case_referral", pk=referral.case_id, rid=referral.pk) if registrar
-               else link("officer_referral", pk=referral.pk))
+        url = (
+            link("case_referral", pk=referral.case_id, rid=referral.pk)
+            if registrar
+            else link("officer_referral", pk=referral.pk)
+        )
         event = _referral_event(referral, url)
         events[event.uid] = event
 
-    meeting_bodies = Q(body__in=user.bodies.all()) | Q(body__in=Seat.objects.filter(politician__user=user).values("body"))
+    meeting_bodies = Q(body__in=user.bodies.all()) | Q(
+        body__in=Seat.objects.filter(politician__user=user).values("body")
+    )
     if registrar:
         cases = list(Case.objects.exclude(status=Case.Status.ANSWERED))
         for case in cases:
             event = FeedEvent(
-                uid=_uid("remisstid", case.pk), day=case.deadline,
+                uid=_uid("remisstid", case.pk),
+                day=case.deadline,
                 summary=_("Remisstid %(ref)s") % {"ref": case.reference},
                 description="\n".join(_case_lines(case)),
                 url=link("case_detail", pk=case.pk),
@@ -135,16 +147,24 @@ def feed_events(user: User, *, base_url: str = "") -> list[FeedEvent]:
             if case.status not in (Case.Status.REGISTERED, Case.Status.REFERRED):
                 continue
             city = plan_city_dates(
-                remisstid=case.deadline, received=case.received, kommunstyrelsen=ks, borgarradsberedningen=brb,
+                remisstid=case.deadline,
+                received=case.received,
+                kommunstyrelsen=ks,
+                borgarradsberedningen=brb,
                 options=options,
             )
             if city.complete:
                 event = FeedEvent(
-                    uid=_uid("sammanstallning", case.pk), day=city.compile_date,
+                    uid=_uid("sammanstallning", case.pk),
+                    day=city.compile_date,
                     summary=_("Sammanställ svaren %(ref)s") % {"ref": case.reference},
-                    description="\n".join(_case_lines(case) + [
-                        _("Planerat inför borgarrådsberedningen %(d)s.") % {"d": city.borgarradsberedningen.isoformat()},
-                    ]),
+                    description="\n".join(
+                        _case_lines(case)
+                        + [
+                            _("Planerat inför borgarrådsberedningen %(d)s.")
+                            % {"d": city.borgarradsberedningen.isoformat()},
+                        ]
+                    ),
                     url=link("case_plan", pk=case.pk),
                 )
                 events[event.uid] = event
@@ -152,7 +172,8 @@ def feed_events(user: User, *, base_url: str = "") -> list[FeedEvent]:
 
     for meeting in Meeting.objects.filter(meeting_bodies).select_related("body").distinct():
         event = FeedEvent(
-            uid=_uid("sammantrade", meeting.pk), day=meeting.date,
+            uid=_uid("sammantrade", meeting.pk),
+            day=meeting.date,
             summary=_("Sammanträde: %(body)s") % {"body": meeting.body.name},
         )
         events[event.uid] = event
@@ -161,7 +182,7 @@ def feed_events(user: User, *, base_url: str = "") -> list[FeedEvent]:
 
 def render_feed(user: User, events: list[FeedEvent], *, now: datetime | None = None) -> bytes:
     """The events as an iCalendar file (RFC 5545), all-day events."""
-    stamp = now or datetime.now(dt_timezone.utc)
+    stamp = now or datetime.now(UTC)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

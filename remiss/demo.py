@@ -4,11 +4,12 @@ The case is built through `remiss.workflow`, step by step as the people in it di
 history reads like a real one. Loading is all-or-nothing and happens once: when the case is
 already there, nothing is touched.
 """
+
 from __future__ import annotations
 
 import json
-from functools import cache
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -55,12 +56,19 @@ def load_demo(path: Path = FIXTURE) -> bool:
     data = load_fixture(path)
     if demo_loaded(data):
         return False
-    parties = {p["abbreviation"]: _get_or_create(Party, abbreviation=p["abbreviation"], defaults=p) for p in data["parties"]}
-    bodies = {b["key"]: _get_or_create(Body, name=b["name"], defaults={k: v for k, v in b.items() if k != "key"}) for b in data["bodies"]}
+    parties = {
+        p["abbreviation"]: _get_or_create(Party, abbreviation=p["abbreviation"], defaults=p) for p in data["parties"]
+    }
+    bodies = {
+        b["key"]: _get_or_create(Body, name=b["name"], defaults={k: v for k, v in b.items() if k != "key"})
+        for b in data["bodies"]
+    }
     politicians = {}
     for p in data["politicians"]:
         politician = _get_or_create(
-            Politician, first_name=p["first_name"], last_name=p["last_name"],
+            Politician,
+            first_name=p["first_name"],
+            last_name=p["last_name"],
             defaults={"party": parties[p["party"]]},
         )
         for seat in p["seats"]:
@@ -106,8 +114,12 @@ def _load_users(bodies: dict[str, Body], politicians: dict[str, Politician]) -> 
     registrar = users["registrator"]
     registrar.user_permissions.set(Permission.objects.filter(content_type__app_label="remiss"))
     officer_names = {
-        "slk": ("Sara", "Lindqvist"), "soc": ("Omar", "Said"), "utb": ("Ulla", "Bergström"),
-        "skarpnack": ("Karin", "Nyström"), "spanga-tensta": ("Amina", "Yusuf"), "sodermalm": ("Erik", "Sjöberg"),
+        "slk": ("Sara", "Lindqvist"),
+        "soc": ("Omar", "Said"),
+        "utb": ("Ulla", "Bergström"),
+        "skarpnack": ("Karin", "Nyström"),
+        "spanga-tensta": ("Amina", "Yusuf"),
+        "sodermalm": ("Erik", "Sjöberg"),
     }
     for key, (first, last) in officer_names.items():
         user = _user(f"handlaggare.{key}", first, last, User.Role.OFFICER)
@@ -130,7 +142,9 @@ def _authors(spec: list[dict[str, Any]], politicians: dict[str, Politician]) -> 
     return [AuthorSpec(politicians[a["politician"]], and_others=a.get("and_others", False)) for a in spec]
 
 
-def _add_statements(decision: Decision, specs: list[dict[str, Any]], politicians, statements: dict[str, Statement], by: User) -> None:
+def _add_statements(
+    decision: Decision, specs: list[dict[str, Any]], politicians, statements: dict[str, Statement], by: User
+) -> None:
     for spec in specs:
         statements[spec["key"]] = workflow.add_statement(
             decision,
@@ -153,19 +167,33 @@ def _first_author_user(spec: dict[str, Any], politicians: dict[str, Politician])
 def _load_case(data, bodies, politicians, users, registrar: User) -> Case:
     c = data["case"]
     case = workflow.register_case(
-        title=c["title"], reference=c["reference"], sender=c["sender"], city_dnr=c["city_dnr"],
-        ministry_dnr=c.get("ministry_dnr", ""), received=_date(c["received"]), deadline=_date(c["deadline"]),
-        commissioner=politicians[c["commissioner"]], memo_title=c.get("memo_title", ""), by=registrar,
+        title=c["title"],
+        reference=c["reference"],
+        sender=c["sender"],
+        city_dnr=c["city_dnr"],
+        ministry_dnr=c.get("ministry_dnr", ""),
+        received=_date(c["received"]),
+        deadline=_date(c["deadline"]),
+        commissioner=politicians[c["commissioner"]],
+        memo_title=c.get("memo_title", ""),
+        by=registrar,
     )
     for proposal in c.get("proposals", []):
         workflow.add_proposal(
-            case, number=proposal["number"], kind=proposal["kind"], title=proposal["title"],
-            summary=proposal.get("summary", ""), section=proposal.get("section", ""), by=registrar,
+            case,
+            number=proposal["number"],
+            kind=proposal["kind"],
+            title=proposal["title"],
+            summary=proposal.get("summary", ""),
+            section=proposal.get("section", ""),
+            by=registrar,
         )
     workflow.save_background(case, text=c["background_html"], by=registrar)
     referrals_spec = sorted(data["referrals"], key=lambda r: r["order"])
     referrals = workflow.refer(
-        case, bodies=[ReferralSpec(bodies[r["body"]], _date(r["deadline"])) for r in referrals_spec], by=registrar,
+        case,
+        bodies=[ReferralSpec(bodies[r["body"]], _date(r["deadline"])) for r in referrals_spec],
+        by=registrar,
     )
     statements: dict[str, Statement] = {}
     for spec, referral in zip(referrals_spec, referrals, strict=True):
@@ -173,32 +201,46 @@ def _load_case(data, bodies, politicians, users, registrar: User) -> Case:
         workflow.assign_officers(referral, officers=[officer], by=registrar)
         opinion = spec["opinion"]
         workflow.save_opinion(
-            referral, text=opinion["text_html"], proposed_decision=opinion.get("proposed_decision_html", ""),
-            date=_date(opinion["date"]), by=officer,
+            referral,
+            text=opinion["text_html"],
+            proposed_decision=opinion.get("proposed_decision_html", ""),
+            date=_date(opinion["date"]),
+            by=officer,
         )
         workflow.mark_opinion_ready(referral, by=officer)
         workflow.set_position(referral, position=spec.get("position", ""), by=officer)
         if spec.get("decision"):
             d = spec["decision"]
             decision = workflow.record_decision(
-                referral, meeting_date=_date(d["meeting_date"]), points=d["points"],
-                added_text=d.get("added_text_html", ""), added_text_after_point=d.get("added_text_after_point") or 1,
-                immediate_justering=d.get("immediate_justering", False), by=officer,
+                referral,
+                meeting_date=_date(d["meeting_date"]),
+                points=d["points"],
+                added_text=d.get("added_text_html", ""),
+                added_text_after_point=d.get("added_text_after_point") or 1,
+                immediate_justering=d.get("immediate_justering", False),
+                by=officer,
             )
             _add_statements(decision, spec.get("statements", []), politicians, statements, officer)
             workflow.justera(decision, by=officer)
     workflow.start_compiling(case, by=registrar)
     cp = data["city_proposal"]
     workflow.save_city_proposal(
-        case, decision_points=cp["decision_points"], summary=cp["summary_html"], views=cp["views_html"],
-        signed_place=cp.get("signed_place", "Stockholm"), signed_date=_date(cp.get("signed_date")), by=registrar,
+        case,
+        decision_points=cp["decision_points"],
+        summary=cp["summary_html"],
+        views=cp["views_html"],
+        signed_place=cp.get("signed_place", "Stockholm"),
+        signed_date=_date(cp.get("signed_date")),
+        by=registrar,
     )
     for spec in data["city_decisions"]:
         decision = workflow.record_city_decision(
-            case, body=bodies[spec["body"]], points=spec.get("points", []),
-            meeting_date=_date(spec.get("meeting_date")), by=registrar,
+            case,
+            body=bodies[spec["body"]],
+            points=spec.get("points", []),
+            meeting_date=_date(spec.get("meeting_date")),
+            by=registrar,
         )
         _add_statements(decision, spec.get("statements", []), politicians, statements, registrar)
         workflow.justera(decision, by=registrar)
     return case
-

@@ -4,6 +4,7 @@ When `remiss.workflow` raises `ConflictError`, the view builds a `Conflict` from
 typed and what is stored now, and `templates/remiss/_conflict.html` shows it. Nothing typed is
 lost: the form is shown again with the person's text and the saved version's number.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -101,8 +102,12 @@ def conflict_field(label: str, mine: str, saved: str) -> ConflictField:
 
 
 def build_conflict(
-    error: Exception, current: models.Model, pairs: list[tuple[str, str, str]], *,
-    history: models.QuerySet | None = None, advice: str = "",
+    error: Exception,
+    current: models.Model,
+    pairs: list[tuple[str, str, str]],
+    *,
+    history: models.QuerySet | None = None,
+    advice: str = "",
 ) -> Conflict:
     """`pairs` is [(label, typed value, saved value)]; the saver is read from the newest row of
     `history`, by default the saved object's own (a set of rows, such as a body's positions,
@@ -116,7 +121,10 @@ def build_conflict(
         if latest.history_user is not None:
             saved_by = latest.history_user.get_full_name() or latest.history_user.get_username()
     return Conflict(
-        message=str(error), saved_by=saved_by, saved_at=saved_at, advice=advice,
+        message=str(error),
+        saved_by=saved_by,
+        saved_at=saved_at,
+        advice=advice,
         fields=[conflict_field(label, mine, saved) for label, mine, saved in pairs],
     )
 

@@ -11,6 +11,7 @@ a wall-clock timeout, and this module, before it reads a byte, caps its own addr
 
 No Django here: the child starts in a fraction of a second and needs no settings or database.
 """
+
 from __future__ import annotations
 
 import io
@@ -26,7 +27,11 @@ from remiss.richtext import sanitize, to_plain, visible_length
 # Word's headings become the allowlist's two levels; Swedish Word names them "Rubrik 1" …
 STYLE_MAP = "\n".join(
     [f"p[style-name='{name} 1'] => h3:fresh" for name in ("Heading", "heading", "Rubrik", "rubrik")]
-    + [f"p[style-name='{name} {level}'] => h4:fresh" for name in ("Heading", "heading", "Rubrik", "rubrik") for level in range(2, 10)]
+    + [
+        f"p[style-name='{name} {level}'] => h4:fresh"
+        for name in ("Heading", "heading", "Rubrik", "rubrik")
+        for level in range(2, 10)
+    ]
     + [
         "p[style-name='Title'] => h3:fresh",
         "p[style-name='Rubrik'] => h3:fresh",
@@ -68,7 +73,9 @@ def convert(content: bytes, max_chars: int, max_markup: int) -> dict:
     if visible > max_chars or len(html) > max_markup:
         return {"error": TOO_LONG, "chars": visible}
     return {
-        "html": html, "tables": len(_TABLE.findall(raw)), "images": images,
+        "html": html,
+        "tables": len(_TABLE.findall(raw)),
+        "images": images,
         "messages": [m.message for m in result.messages[:MAX_MESSAGES]],
     }
 

@@ -22,6 +22,7 @@ everything else go, and at most MAX_TEXT_LENGTH characters come back. Nothing is
 the officer's page shows the result for review, and only a confirmation saves it through
 `workflow.save_opinion`.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -57,13 +58,15 @@ logger = logging.getLogger(__name__)
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # What browsers send for a .docx: the real type, or a generic one when the system does not know it.
-ACCEPTED_CONTENT_TYPES = frozenset({
-    DOCX_CONTENT_TYPE,
-    "application/octet-stream",
-    "application/zip",
-    "application/x-zip-compressed",
-    "",
-})
+ACCEPTED_CONTENT_TYPES = frozenset(
+    {
+        DOCX_CONTENT_TYPE,
+        "application/octet-stream",
+        "application/zip",
+        "application/x-zip-compressed",
+        "",
+    }
+)
 ZIP_SIGNATURE = b"PK\x03\x04"
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .doc (and other Office 97 files)
 MAIN_DOCUMENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -71,15 +74,26 @@ CHUNK = 64 * 1024
 MB = 1024 * 1024
 # The encodings an XML parser detects by itself; a part is XML when it starts with "<" in one of them.
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _NO_BOM = ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
 # What zipfile, its decompressors and lxml raise on a damaged or odd package: corrupt deflate data
 # is a zlib.error and a compression method zipfile lacks (deflate64) a NotImplementedError.
 _UNREADABLE_PACKAGE = (
-    zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError, ValueError, zlib.error, lzma.LZMAError,
-    NotImplementedError, etree.LxmlError,
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    EOFError,
+    OSError,
+    KeyError,
+    ValueError,
+    zlib.error,
+    lzma.LZMAError,
+    NotImplementedError,
+    etree.LxmlError,
 )
 
 
@@ -97,19 +111,35 @@ def check_docx(upload: UploadedFile) -> None:
     name = (upload.name or "").strip()
     lower = name.lower()
     if lower.endswith(".doc") or lower.endswith(".rtf"):
-        raise _refuse(_("Filen är i ett äldre Word-format. Öppna den i Word, spara den som Word-dokument (.docx) och ladda upp den igen."))
+        raise _refuse(
+            _(
+                "Filen är i ett äldre Word-format. Öppna den i Word, spara den som Word-dokument (.docx) och ladda upp den igen."
+            )
+        )
     if lower.endswith((".docm", ".dotx", ".dotm")):
-        raise _refuse(_("Filen är en Word-mall eller ett dokument med makron. Spara den som ett vanligt Word-dokument (.docx) och ladda upp den igen."))
+        raise _refuse(
+            _(
+                "Filen är en Word-mall eller ett dokument med makron. Spara den som ett vanligt Word-dokument (.docx) och ladda upp den igen."
+            )
+        )
     if not lower.endswith(".docx"):
-        raise _refuse(_("Bara Word-dokument (.docx) kan laddas upp. ”%(name)s” är inte en .docx-fil.") % {"name": name[:100]})
+        raise _refuse(
+            _("Bara Word-dokument (.docx) kan laddas upp. ”%(name)s” är inte en .docx-fil.") % {"name": name[:100]}
+        )
     content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
     if content_type not in ACCEPTED_CONTENT_TYPES:
-        raise _refuse(_("Filen är inte ett Word-dokument (.docx) utan av typen %(type)s.") % {"type": content_type[:100]})
+        raise _refuse(
+            _("Filen är inte ett Word-dokument (.docx) utan av typen %(type)s.") % {"type": content_type[:100]}
+        )
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
     if head.startswith(OLE_SIGNATURE):
-        raise _refuse(_("Filen är i ett äldre Word-format eller lösenordsskyddad. Spara den som ett vanligt Word-dokument (.docx) utan lösenord och ladda upp den igen."))
+        raise _refuse(
+            _(
+                "Filen är i ett äldre Word-format eller lösenordsskyddad. Spara den som ett vanligt Word-dokument (.docx) utan lösenord och ladda upp den igen."
+            )
+        )
     if not head.startswith(ZIP_SIGNATURE):
         raise _refuse(_("Filen är inte ett Word-dokument (.docx), fast namnet slutar på .docx."))
     try:
@@ -117,21 +147,29 @@ def check_docx(upload: UploadedFile) -> None:
     except DocxError as error:
         raise _refuse(str(error)) from error
     except _UNREADABLE_PACKAGE as error:
-        raise _refuse(_("Filen kunde inte läsas som ett Word-dokument. Den kan vara skadad; spara den på nytt i Word och försök igen.")) from error
+        raise _refuse(
+            _(
+                "Filen kunde inte läsas som ett Word-dokument. Den kan vara skadad; spara den på nytt i Word och försök igen."
+            )
+        ) from error
     finally:
         upload.seek(0)
 
 
 def _too_big() -> DocxError:
     return DocxError(
-        _("Word-dokumentet är för stort när det packas upp: högst %(mb)d MB är tillåtet, varav %(xml)d MB text och "
-          "formatering. Ta bort stora bilder eller dela upp dokumentet och försök igen.")
+        _(
+            "Word-dokumentet är för stort när det packas upp: högst %(mb)d MB är tillåtet, varav %(xml)d MB text och "
+            "formatering. Ta bort stora bilder eller dela upp dokumentet och försök igen."
+        )
         % {"mb": settings.REMISS_DOCX_MAX_UNPACKED_BYTES // MB, "xml": settings.REMISS_DOCX_MAX_XML_BYTES // MB}
     )
 
 
 def _dtd_refused() -> DocxError:
-    return DocxError(_("Word-dokumentet innehåller konstruktioner som inte tillåts. Spara det på nytt i Word och försök igen."))
+    return DocxError(
+        _("Word-dokumentet innehåller konstruktioner som inte tillåts. Spara det på nytt i Word och försök igen.")
+    )
 
 
 def _looks_like_xml(head: bytes) -> bool:
@@ -139,7 +177,7 @@ def _looks_like_xml(head: bytes) -> bool:
     in any encoding an XML parser would read it in; a part of only whitespace counts too."""
     for bom, codec in _BOMS:
         if head.startswith(bom):
-            candidates = [(head[len(bom):], codec)]
+            candidates = [(head[len(bom) :], codec)]
             break
     else:
         candidates = [(head, codec) for codec in _NO_BOM]
@@ -171,7 +209,11 @@ class _NoDoctype:
 
 def _xml_parser() -> etree.XMLParser:
     return etree.XMLParser(
-        target=_NoDoctype(), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+        target=_NoDoctype(),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
     )
 
 
@@ -215,8 +257,10 @@ def _check_package(fileobj: IO[bytes]) -> None:
         entries = package.infolist()
         if len(entries) > settings.REMISS_DOCX_MAX_ENTRIES:
             raise DocxError(
-                _("Word-dokumentet består av för många delar (%(n)d; högst %(max)d är tillåtna). "
-                  "Spara det på nytt i Word och försök igen.")
+                _(
+                    "Word-dokumentet består av för många delar (%(n)d; högst %(max)d är tillåtna). "
+                    "Spara det på nytt i Word och försök igen."
+                )
                 % {"n": len(entries), "max": settings.REMISS_DOCX_MAX_ENTRIES}
             )
         if sum(e.file_size for e in entries) > settings.REMISS_DOCX_MAX_UNPACKED_BYTES:
@@ -231,7 +275,11 @@ def _check_package(fileobj: IO[bytes]) -> None:
         for entry in entries:
             types = _read_part(package, entry, budget) or types
         if MAIN_DOCUMENT_TYPE.encode() not in types:
-            raise DocxError(_("Filen är en Word-mall eller ett dokument med makron. Spara den som ett vanligt Word-dokument (.docx) och ladda upp den igen."))
+            raise DocxError(
+                _(
+                    "Filen är en Word-mall eller ett dokument med makron. Spara den som ett vanligt Word-dokument (.docx) och ladda upp den igen."
+                )
+            )
 
 
 @dataclass
@@ -252,29 +300,43 @@ def converter_command() -> list[str]:
     """The child process that converts: `remiss.docx_convert` under the configured limits."""
     cpu_seconds = math.ceil(settings.REMISS_DOCX_TIMEOUT) + 1  # a backstop; the timeout ends it first
     return [
-        sys.executable, "-m", "remiss.docx_convert",
-        str(settings.REMISS_DOCX_MEMORY_BYTES), str(cpu_seconds), str(MAX_TEXT_LENGTH), str(MAX_MARKUP_LENGTH),
+        sys.executable,
+        "-m",
+        "remiss.docx_convert",
+        str(settings.REMISS_DOCX_MEMORY_BYTES),
+        str(cpu_seconds),
+        str(MAX_TEXT_LENGTH),
+        str(MAX_MARKUP_LENGTH),
     ]
 
 
 def _too_slow() -> DocxError:
     timeout = settings.REMISS_DOCX_TIMEOUT
     seconds = f"{timeout:g}".replace(".", ",")  # a Swedish decimal comma
-    return DocxError(ngettext(
-        "Word-dokumentet tog för lång tid att läsa (högst %(seconds)s sekund är tillåten). Dela upp det i mindre delar, "
-        "eller klistra in texten i stället, och försök igen.",
-        "Word-dokumentet tog för lång tid att läsa (högst %(seconds)s sekunder är tillåtet). Dela upp det i mindre delar, "
-        "eller klistra in texten i stället, och försök igen.",
-        1 if timeout == 1 else 2,
-    ) % {"seconds": seconds})
+    return DocxError(
+        ngettext(
+            "Word-dokumentet tog för lång tid att läsa (högst %(seconds)s sekund är tillåten). Dela upp det i mindre delar, "
+            "eller klistra in texten i stället, och försök igen.",
+            "Word-dokumentet tog för lång tid att läsa (högst %(seconds)s sekunder är tillåtet). Dela upp det i mindre delar, "
+            "eller klistra in texten i stället, och försök igen.",
+            1 if timeout == 1 else 2,
+        )
+        % {"seconds": seconds}
+    )
 
 
 def _too_complex() -> DocxError:
-    return DocxError(_("Word-dokumentet är för stort eller för komplicerat för att läsas. Dela upp det i mindre delar och försök igen."))
+    return DocxError(
+        _(
+            "Word-dokumentet är för stort eller för komplicerat för att läsas. Dela upp det i mindre delar och försök igen."
+        )
+    )
 
 
 def _unreadable() -> DocxError:
-    return DocxError(_("Word-dokumentet kunde inte läsas. Det kan vara skadat; spara det på nytt i Word och försök igen."))
+    return DocxError(
+        _("Word-dokumentet kunde inte läsas. Det kan vara skadat; spara det på nytt i Word och försök igen.")
+    )
 
 
 @contextmanager
@@ -301,8 +363,12 @@ def _run_converter(content: bytes) -> dict:
     """The child's answer; raises DocxError when it ran too long, ran out of memory or crashed."""
     try:
         done = subprocess.run(
-            converter_command(), input=content, capture_output=True, check=False,
-            timeout=settings.REMISS_DOCX_TIMEOUT, cwd=settings.BASE_DIR,
+            converter_command(),
+            input=content,
+            capture_output=True,
+            check=False,
+            timeout=settings.REMISS_DOCX_TIMEOUT,
+            cwd=settings.BASE_DIR,
         )
     except subprocess.TimeoutExpired as error:  # subprocess.run has killed the child
         raise _too_slow() from error
@@ -340,7 +406,10 @@ def convert_docx(fileobj: IO[bytes]) -> ConvertedDocx:
     if error is not None:
         raise _unreadable()
     return ConvertedDocx(
-        html=answer["html"], tables=answer["tables"], images=answer["images"], messages=answer["messages"],
+        html=answer["html"],
+        tables=answer["tables"],
+        images=answer["images"],
+        messages=answer["messages"],
     )
 
 

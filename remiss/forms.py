@@ -3,6 +3,7 @@
 `AccessibleForm` ties each field's error and help text to the input with aria-describedby
 and marks invalid inputs, so screen readers announce what is wrong where.
 """
+
 from __future__ import annotations
 
 from django import forms
@@ -173,39 +174,68 @@ class PoliticianChoiceField(IdChoiceField):
 class CaseForm(AccessibleForm):
     """Register a case, or correct its registered facts."""
 
-    title = forms.CharField(label=_("Titel"), max_length=300, error_messages={"required": _("Skriv betänkandets titel.")})
+    title = forms.CharField(
+        label=_("Titel"), max_length=300, error_messages={"required": _("Skriv betänkandets titel.")}
+    )
     reference = forms.CharField(
-        label=_("Beteckning"), max_length=50, help_text=_("T.ex. SOU 2022:67 eller Ds 2023:4."),
+        label=_("Beteckning"),
+        max_length=50,
+        help_text=_("T.ex. SOU 2022:67 eller Ds 2023:4."),
         error_messages={"required": _("Skriv betänkandets beteckning.")},
     )
     sender = forms.CharField(
-        label=_("Avsändare"), max_length=150, help_text=_("Departementet som remitterat, t.ex. Justitiedepartementet."),
+        label=_("Avsändare"),
+        max_length=150,
+        help_text=_("Departementet som remitterat, t.ex. Justitiedepartementet."),
         error_messages={"required": _("Skriv vilket departement som skickat remissen.")},
     )
     ministry_dnr = forms.CharField(
-        label=_("Departementets diarienummer"), max_length=50, required=False, help_text=_("T.ex. Ju2022/03613."),
+        label=_("Departementets diarienummer"),
+        max_length=50,
+        required=False,
+        help_text=_("T.ex. Ju2022/03613."),
     )
     city_dnr = forms.CharField(
-        label=_("Stadens diarienummer"), max_length=50, help_text=_("T.ex. KS 2023/99-1.1."),
+        label=_("Stadens diarienummer"),
+        max_length=50,
+        help_text=_("T.ex. KS 2023/99-1.1."),
         error_messages={"required": _("Skriv stadens diarienummer.")},
     )
     received = forms.DateField(
-        label=_("Inkom"), widget=DateInput(), error_messages={"required": _("Ange datumet då remissen kom in.")},
+        label=_("Inkom"),
+        widget=DateInput(),
+        error_messages={"required": _("Ange datumet då remissen kom in.")},
     )
     deadline = forms.DateField(
-        label=_("Remisstid"), widget=DateInput(), help_text=_("Sista dag för stadens svar till departementet."),
+        label=_("Remisstid"),
+        widget=DateInput(),
+        help_text=_("Sista dag för stadens svar till departementet."),
         error_messages={"required": _("Ange remisstiden.")},
     )
     commissioner = PoliticianChoiceField(
-        label=_("Föredragande borgarråd"), queryset=Politician.objects.none(), required=False,
+        label=_("Föredragande borgarråd"),
+        queryset=Politician.objects.none(),
+        required=False,
         empty_label=_("Inte bestämt än"),
     )
     memo_title = forms.CharField(
-        label=_("Promemorians titel"), max_length=300, required=False,
+        label=_("Promemorians titel"),
+        max_length=300,
+        required=False,
         help_text=_("Bara om titeln i bilagan skiljer sig från betänkandets titel."),
     )
 
-    FIELDS = ("title", "reference", "sender", "ministry_dnr", "city_dnr", "received", "deadline", "commissioner", "memo_title")
+    FIELDS = (
+        "title",
+        "reference",
+        "sender",
+        "ministry_dnr",
+        "city_dnr",
+        "received",
+        "deadline",
+        "commissioner",
+        "memo_title",
+    )
 
     def __init__(self, *args, instance: Case | None = None, **kwargs):
         self.instance = instance
@@ -229,21 +259,32 @@ class CaseForm(AccessibleForm):
         data = super().clean()
         received, deadline = data.get("received"), data.get("deadline")
         if received and deadline and deadline < received:
-            self.add_error("deadline", _("Remisstiden (%(deadline)s) kan inte vara före datumet då remissen kom in (%(received)s).")
-                           % {"deadline": sv_date(deadline), "received": sv_date(received)})
+            self.add_error(
+                "deadline",
+                _("Remisstiden (%(deadline)s) kan inte vara före datumet då remissen kom in (%(received)s).")
+                % {"deadline": sv_date(deadline), "received": sv_date(received)},
+            )
         self._check_unique("reference", _("Det finns redan ett ärende med beteckningen %(value)s: %(case)s."))
         self._check_unique("city_dnr", _("Stadens diarienummer %(value)s används redan av ärendet %(case)s."))
-        self._check_unique("ministry_dnr", _("Departementets diarienummer %(value)s används redan av ärendet %(case)s."))
+        self._check_unique(
+            "ministry_dnr", _("Departementets diarienummer %(value)s används redan av ärendet %(case)s.")
+        )
         if self.instance is not None and received and deadline and deadline >= received:
             # The referrals' own deadlines must stay between the new dates.
             for referral in self.instance.referrals.select_related("body"):
                 if referral.deadline > deadline:
-                    self.add_error("deadline", _("%(body)s har svarsdatum %(d)s, efter den nya remisstiden. Ändra svarsdatumet först.")
-                                   % {"body": referral.body.name, "d": sv_date(referral.deadline)})
+                    self.add_error(
+                        "deadline",
+                        _("%(body)s har svarsdatum %(d)s, efter den nya remisstiden. Ändra svarsdatumet först.")
+                        % {"body": referral.body.name, "d": sv_date(referral.deadline)},
+                    )
                     break
                 if referral.deadline < received:
-                    self.add_error("received", _("%(body)s har svarsdatum %(d)s, före det nya inkomstdatumet.")
-                                   % {"body": referral.body.name, "d": sv_date(referral.deadline)})
+                    self.add_error(
+                        "received",
+                        _("%(body)s har svarsdatum %(d)s, före det nya inkomstdatumet.")
+                        % {"body": referral.body.name, "d": sv_date(referral.deadline)},
+                    )
                     break
         return data
 
@@ -251,8 +292,11 @@ class CaseForm(AccessibleForm):
 def _section_field(**kwargs) -> forms.CharField:
     """The betänkande's section of a proposal ("8.2"): optional, short."""
     return forms.CharField(
-        label=_("Avsnitt"), max_length=30, required=False,
-        error_messages={"max_length": _("Skriv avsnittets nummer, högst %(limit_value)d tecken, t.ex. 8.2.")}, **kwargs,
+        label=_("Avsnitt"),
+        max_length=30,
+        required=False,
+        error_messages={"max_length": _("Skriv avsnittets nummer, högst %(limit_value)d tecken, t.ex. 8.2.")},
+        **kwargs,
     )
 
 
@@ -261,7 +305,9 @@ class ProposalForm(AccessibleForm):
 
     kind = forms.ChoiceField(label=_("Typ"), choices=Proposal.Kind.choices)
     number = forms.CharField(
-        label=_("Nummer"), max_length=20, help_text=_("Numret i betänkandet, t.ex. 1 eller 5.2."),
+        label=_("Nummer"),
+        max_length=20,
+        help_text=_("Numret i betänkandet, t.ex. 1 eller 5.2."),
         error_messages={"required": _("Skriv förslagets eller bedömningens nummer.")},
     )
     title = forms.CharField(label=_("Rubrik"), max_length=300, error_messages={"required": _("Skriv en rubrik.")})
@@ -269,8 +315,11 @@ class ProposalForm(AccessibleForm):
         help_text=_("Avsnittet i betänkandet där förslaget behandlas, t.ex. 8.2. Kan lämnas tomt."),
     )
     summary = forms.CharField(
-        label=_("Sammanfattning"), required=False, validators=[validate_text_length],
-        widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Vad betänkandet föreslår eller bedömer, i korthet."),
+        label=_("Sammanfattning"),
+        required=False,
+        validators=[validate_text_length],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Vad betänkandet föreslår eller bedömer, i korthet."),
     )
 
     def __init__(self, *args, case: Case, **kwargs):
@@ -281,8 +330,11 @@ class ProposalForm(AccessibleForm):
         data = super().clean()
         kind, number = data.get("kind"), (data.get("number") or "").strip()
         if kind and number and Proposal.objects.filter(case=self.case, kind=kind, number=number).exists():
-            self.add_error("number", _("Det finns redan %(kind)s nummer %(n)s i ärendet.")
-                           % {"kind": Proposal.Kind(kind).label.lower(), "n": number})
+            self.add_error(
+                "number",
+                _("Det finns redan %(kind)s nummer %(n)s i ärendet.")
+                % {"kind": Proposal.Kind(kind).label.lower(), "n": number},
+            )
         return data
 
 
@@ -297,7 +349,9 @@ class ProposalSectionForm(AccessibleForm):
         super().__init__(*args, **kwargs)
         self.proposal = proposal
         self.fields["section"].label = _("Avsnitt för %(kind)s %(n)s") % {
-            "kind": proposal.get_kind_display().lower(), "n": proposal.number}
+            "kind": proposal.get_kind_display().lower(),
+            "n": proposal.number,
+        }
 
 
 def default_referral_deadline(case: Case, body: Body) -> date:
@@ -312,10 +366,14 @@ def check_referral_deadline(case: Case, deadline: date) -> str | None:
     """The Swedish message when an internal deadline falls outside the case's dates, else None."""
     if deadline < case.received:
         return _("Svarsdatumet (%(d)s) kan inte vara före datumet då remissen kom in (%(received)s).") % {
-            "d": sv_date(deadline), "received": sv_date(case.received)}
+            "d": sv_date(deadline),
+            "received": sv_date(case.received),
+        }
     if deadline > case.deadline:
         return _("Svarsdatumet (%(d)s) kan inte vara efter remisstiden (%(deadline)s).") % {
-            "d": sv_date(deadline), "deadline": sv_date(case.deadline)}
+            "d": sv_date(deadline),
+            "deadline": sv_date(case.deadline),
+        }
     return None
 
 
@@ -369,8 +427,13 @@ class ReferForm:
         self.case = case
         self.is_bound = data is not None
         self.rows = [
-            ReferralChoiceForm(data, case=case, body=body, prefix=f"b{body.pk}",
-                               initial={"deadline": default_referral_deadline(case, body)})
+            ReferralChoiceForm(
+                data,
+                case=case,
+                body=body,
+                prefix=f"b{body.pk}",
+                initial={"deadline": default_referral_deadline(case, body)},
+            )
             for body in bodies
         ]
         self.non_field_errors: list[str] = []
@@ -426,7 +489,9 @@ class ReferForm:
 
 
 class ReferralDeadlineForm(AccessibleForm):
-    deadline = forms.DateField(label=_("Nytt svarsdatum"), widget=DateInput(), error_messages={"required": _("Ange ett svarsdatum.")})
+    deadline = forms.DateField(
+        label=_("Nytt svarsdatum"), widget=DateInput(), error_messages={"required": _("Ange ett svarsdatum.")}
+    )
 
     def __init__(self, *args, referral: Referral, **kwargs):
         self.referral = referral
@@ -446,7 +511,9 @@ class BackgroundForm(AccessibleForm):
 
     text = RichTextField(
         label=_("Ärendet"),
-        help_text=_("Bakgrunden till betänkandet och vad det handlar om, med mellanrubriker och punktlistor vid behov."),
+        help_text=_(
+            "Bakgrunden till betänkandet och vad det handlar om, med mellanrubriker och punktlistor vid behov."
+        ),
     )
     version = VersionField()
 
@@ -459,17 +526,27 @@ class CityProposalForm(AccessibleForm):
     """The presenting commissioner's förslag till beslut."""
 
     decision_points = _points_field(
-        label=_("Beslutspunkter"), required=False, help_text=_("En beslutspunkt per rad. Numren sätts automatiskt."),
+        label=_("Beslutspunkter"),
+        required=False,
+        help_text=_("En beslutspunkt per rad. Numren sätts automatiskt."),
     )
     summary = RichTextField(
-        label=_("Sammanfattning av ärendet"), required=False,
-        help_text=_("Inled med betänkandet i korthet. Därefter ett stycke per remissinstans; "
-                    "de är förifyllda från instansernas ställningstaganden och kan ändras."),
+        label=_("Sammanfattning av ärendet"),
+        required=False,
+        help_text=_(
+            "Inled med betänkandet i korthet. Därefter ett stycke per remissinstans; "
+            "de är förifyllda från instansernas ställningstaganden och kan ändras."
+        ),
     )
     views = RichTextField(label=_("Föredragande borgarrådets synpunkter"), required=False)
-    signed_place = forms.CharField(label=_("Ort"), max_length=100, error_messages={"required": _("Skriv orten, t.ex. Stockholm.")})
+    signed_place = forms.CharField(
+        label=_("Ort"), max_length=100, error_messages={"required": _("Skriv orten, t.ex. Stockholm.")}
+    )
     signed_date = forms.DateField(
-        label=_("Datum"), required=False, widget=DateInput(), help_text=_("Dagen då borgarrådet undertecknar förslaget."),
+        label=_("Datum"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Dagen då borgarrådet undertecknar förslaget."),
     )
     version = VersionField()
 
@@ -483,7 +560,9 @@ class CityProposalForm(AccessibleForm):
     def clean_signed_date(self):
         signed = self.cleaned_data.get("signed_date")
         if signed and signed > self.case.deadline:
-            raise forms.ValidationError(_("Förslaget kan inte undertecknas efter remisstiden (%(d)s).") % {"d": sv_date(self.case.deadline)})
+            raise forms.ValidationError(
+                _("Förslaget kan inte undertecknas efter remisstiden (%(d)s).") % {"d": sv_date(self.case.deadline)}
+            )
         return signed
 
 
@@ -498,10 +577,14 @@ class CityDecisionForm(AccessibleForm):
     """Borgarrådsberedningen's or kommunstyrelsen's decision."""
 
     meeting_date = forms.DateField(
-        label=_("Sammanträdesdatum"), required=False, widget=DateInput(), help_text=_("Lämna tomt om datumet inte ska stå i promemorian."),
+        label=_("Sammanträdesdatum"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Lämna tomt om datumet inte ska stå i promemorian."),
     )
     points = _points_field(
-        label=_("Beslutspunkter"), help_text=_("En beslutspunkt per rad."),
+        label=_("Beslutspunkter"),
+        help_text=_("En beslutspunkt per rad."),
         error_messages={"required": _("Skriv minst en beslutspunkt.")},
     )
 
@@ -515,7 +598,9 @@ class CityDecisionForm(AccessibleForm):
     def clean_meeting_date(self):
         meeting = self.cleaned_data.get("meeting_date")
         if meeting and meeting > self.case.deadline:
-            raise forms.ValidationError(_("Sammanträdet kan inte ligga efter remisstiden (%(d)s).") % {"d": sv_date(self.case.deadline)})
+            raise forms.ValidationError(
+                _("Sammanträdet kan inte ligga efter remisstiden (%(d)s).") % {"d": sv_date(self.case.deadline)}
+            )
         return meeting
 
     def clean_points(self):
@@ -529,8 +614,6 @@ def genitive_name(body: Body) -> str:
     from remiss.models import genitive
 
     return genitive(body.name)
-
-
 
 
 class StatementChoiceField(IdChoiceField):
@@ -549,32 +632,47 @@ class CityStatementForm(AccessibleForm):
     AUTHOR_SLOTS = 6
 
     kind = forms.ChoiceField(label=_("Typ av uttalande"), choices=Statement.Kind.choices)
-    author_title = forms.CharField(label=_("Titel före namnen"), max_length=50, required=False, help_text=_("T.ex. borgarråden."))
+    author_title = forms.CharField(
+        label=_("Titel före namnen"), max_length=50, required=False, help_text=_("T.ex. borgarråden.")
+    )
     text = RichTextField(label=_("Text"), required=False)
     backed_proposal = forms.CharField(
-        label=_("Yrkade bifall till"), max_length=300, required=False,
+        label=_("Yrkade bifall till"),
+        max_length=300,
+        required=False,
         help_text=_("Bara för en reservation: förslaget reservanten yrkade bifall till."),
     )
     identical_to = StatementChoiceField(
-        label=_("Likalydande med"), queryset=Statement.objects.none(), required=False, empty_label=_("Inget"),
+        label=_("Likalydande med"),
+        queryset=Statement.objects.none(),
+        required=False,
+        empty_label=_("Inget"),
         help_text=_("Om uttalandet är likalydande med ett som redan gjorts i ärendet står det bara som en hänvisning."),
     )
 
     def __init__(self, *args, decision: Decision, **kwargs):
         self.decision = decision
         super().__init__(*args, **kwargs)
-        seated = Politician.objects.filter(seats__body=decision.body).select_related("party").order_by("last_name", "first_name")
+        seated = (
+            Politician.objects.filter(seats__body=decision.body)
+            .select_related("party")
+            .order_by("last_name", "first_name")
+        )
         for slot in range(1, self.AUTHOR_SLOTS + 1):
             self.fields[f"author_{slot}"] = PoliticianChoiceField(
-                label=_("Författare %(n)d") % {"n": slot}, queryset=seated, required=slot == 1,
+                label=_("Författare %(n)d") % {"n": slot},
+                queryset=seated,
+                required=slot == 1,
                 empty_label=_("Välj en person") if slot == 1 else _("Ingen"),
                 error_messages={"required": _("Välj minst en författare.")},
             )
             self.fields[f"author_{slot}_mfl"] = forms.BooleanField(
-                label=_("”m.fl.” efter författare %(n)d") % {"n": slot}, required=False,
+                label=_("”m.fl.” efter författare %(n)d") % {"n": slot},
+                required=False,
             )
         self.fields["identical_to"].queryset = (
-            Statement.objects.filter(decision__case_id=decision.case_id).select_related("decision__body")
+            Statement.objects.filter(decision__case_id=decision.case_id)
+            .select_related("decision__body")
             .prefetch_related("authors__politician__party")
         )
 
@@ -586,7 +684,11 @@ class CityStatementForm(AccessibleForm):
         return [self["kind"]]
 
     def other_fields(self):
-        return [f for f in self.visible_fields() if f.name != "kind" and (not f.name.startswith("author_") or f.name == "author_title")]
+        return [
+            f
+            for f in self.visible_fields()
+            if f.name != "kind" and (not f.name.startswith("author_") or f.name == "author_title")
+        ]
 
     def authors(self) -> list[tuple[Politician, bool]]:
         """The chosen authors in slot order, each with whether "m.fl." follows the name."""
@@ -605,13 +707,20 @@ class CityStatementForm(AccessibleForm):
             if politician is None:
                 continue
             if politician.pk in seen:
-                self.add_error(f"author_{n}", _("%(name)s står redan bland författarna.") % {"name": politician.full_name})
+                self.add_error(
+                    f"author_{n}", _("%(name)s står redan bland författarna.") % {"name": politician.full_name}
+                )
             seen.add(politician.pk)
         kind = data.get("kind")
         if kind and kind != Statement.Kind.RESERVATION and data.get("backed_proposal"):
             self.add_error("backed_proposal", _("Bara en reservation kan yrka bifall till ett förslag."))
-        if kind and kind != Statement.Kind.RESERVATION and not (data.get("text") or "").strip() and not data.get("identical_to") \
-                and not data.get("endorses"):
+        if (
+            kind
+            and kind != Statement.Kind.RESERVATION
+            and not (data.get("text") or "").strip()
+            and not data.get("identical_to")
+            and not data.get("endorses")
+        ):
             self.add_error("text", _("Skriv en text, eller ange vilket uttalande det är likalydande med."))
         return data
 
@@ -623,7 +732,11 @@ class CityDecisionEditForm(CityDecisionForm):
 
     @staticmethod
     def initial_for(decision: Decision) -> dict:
-        return {"meeting_date": decision.meeting_date, "points": "\n".join(decision.points), "version": decision.version}
+        return {
+            "meeting_date": decision.meeting_date,
+            "points": "\n".join(decision.points),
+            "version": decision.version,
+        }
 
 
 class CityStatementEditForm(CityStatementForm):
@@ -634,7 +747,10 @@ class CityStatementEditForm(CityStatementForm):
     """
 
     endorses = StatementChoiceField(
-        label=_("Ställer sig bakom"), queryset=Statement.objects.none(), required=False, empty_label=_("Inget"),
+        label=_("Ställer sig bakom"),
+        queryset=Statement.objects.none(),
+        required=False,
+        empty_label=_("Inget"),
         help_text=_("Ett annat uttalande i samma beslut som detta ställer sig bakom."),
     )
     version = VersionField()
@@ -646,8 +762,10 @@ class CityStatementEditForm(CityStatementForm):
         super().__init__(*args, decision=statement.decision, **kwargs)
         self.fields["identical_to"].queryset = self.fields["identical_to"].queryset.exclude(pk=statement.pk)
         self.fields["endorses"].queryset = (
-            Statement.objects.filter(decision_id=statement.decision_id).exclude(pk=statement.pk)
-            .select_related("decision__body").prefetch_related("authors__politician__party")
+            Statement.objects.filter(decision_id=statement.decision_id)
+            .exclude(pk=statement.pk)
+            .select_related("decision__body")
+            .prefetch_related("authors__politician__party")
         )
         if not self.is_bound:
             self.initial.update(self.initial_for(statement, accepted))
@@ -655,9 +773,13 @@ class CityStatementEditForm(CityStatementForm):
     @staticmethod
     def initial_for(statement: Statement, accepted) -> dict:
         initial = {
-            "kind": statement.kind, "author_title": statement.author_title, "text": statement.text,
-            "backed_proposal": statement.backed_proposal, "identical_to": statement.identical_to_id,
-            "endorses": statement.endorses_id, "version": statement.version,
+            "kind": statement.kind,
+            "author_title": statement.author_title,
+            "text": statement.text,
+            "backed_proposal": statement.backed_proposal,
+            "identical_to": statement.identical_to_id,
+            "endorses": statement.endorses_id,
+            "version": statement.version,
         }
         for n, author in enumerate(sorted(accepted, key=lambda a: (a.order, a.pk)), start=1):
             initial[f"author_{n}"] = author.politician_id
@@ -670,9 +792,14 @@ class DeclineForm(AccessibleForm):
     and the officer's confirmation pages both ask for it."""
 
     reason = forms.CharField(
-        label=_("Motivering (valfri)"), required=False, max_length=2000, error_messages={"max_length": TOO_LONG},
+        label=_("Motivering (valfri)"),
+        required=False,
+        max_length=2000,
+        error_messages={"max_length": TOO_LONG},
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Till exempel att ärendet inte berör verksamheten. Motiveringen står i promemorian och på statustavlan."),
+        help_text=_(
+            "Till exempel att ärendet inte berör verksamheten. Motiveringen står i promemorian och på statustavlan."
+        ),
     )
 
 
@@ -710,7 +837,8 @@ class OfficersField(IdMultipleChoiceField):
             if names and self.body is not None:
                 raise forms.ValidationError(
                     _("%(names)s är inte handläggare för %(body)s och kan inte tilldelas den här remitteringen."),
-                    params={"names": names, "body": self.body.name_in_text}, code="invalid_choice",
+                    params={"names": names, "body": self.body.name_in_text},
+                    code="invalid_choice",
                 ) from error
             raise forms.ValidationError(_("Välj bland handläggarna i listan."), code="invalid_choice") from error
 
@@ -719,9 +847,13 @@ class ReferralOfficersForm(AccessibleForm):
     """Choose the handläggare of one referral among the officers who work for its body."""
 
     officers = OfficersField(
-        label=_("Handläggare"), queryset=User.objects.none(), required=False,
-        help_text=_("De som skriver tjänsteutlåtandet. Bara handläggare som arbetar för remissinstansen kan väljas. "
-                    "Utan vald handläggare går påminnelserna till alla instansens handläggare."),
+        label=_("Handläggare"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_(
+            "De som skriver tjänsteutlåtandet. Bara handläggare som arbetar för remissinstansen kan väljas. "
+            "Utan vald handläggare går påminnelserna till alla instansens handläggare."
+        ),
     )
 
     def __init__(self, *args, referral: Referral, **kwargs):
@@ -734,7 +866,8 @@ class ReferralOfficersForm(AccessibleForm):
         # The body's active officers, and whoever is assigned now (so that they show, ticked).
         field.queryset = (
             User.objects.filter(Q(role=User.Role.OFFICER, bodies=referral.body, is_active=True) | Q(pk__in=assigned))
-            .distinct().order_by("first_name", "last_name", "username")
+            .distinct()
+            .order_by("first_name", "last_name", "username")
         )
 
 
@@ -766,19 +899,26 @@ class OpinionForm(AccessibleForm):
     """The tjänsteutlåtande: date, text and förslag till beslut. Drafts may be incomplete."""
 
     date = forms.DateField(
-        label=_("Daterat"), required=False, widget=DateInput(),
+        label=_("Daterat"),
+        required=False,
+        widget=DateInput(),
         help_text=_("Tjänsteutlåtandets datum. Krävs innan det markeras som klart."),
     )
     text = RichTextField(
-        label=_("Tjänsteutlåtandets text"), required=False,
+        label=_("Tjänsteutlåtandets text"),
+        required=False,
         help_text=_("Du kan klistra in från Word: stycken, rubriker, fet och kursiv stil och listor behålls."),
     )
     proposed_decision = RichTextField(
-        label=_("Förvaltningens förslag till beslut"), required=False,
+        label=_("Förvaltningens förslag till beslut"),
+        required=False,
         widget=RichTextarea(attrs={"rows": 6}),
     )
     position = forms.CharField(
-        label=_("Ställningstagande"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Ställningstagande"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("En eller två meningar om kontorets hållning, till sammanfattningen i promemorian."),
     )
     version = VersionField()
@@ -793,27 +933,40 @@ class NamndDecisionForm(AccessibleForm):
     """An answering nämnd's decision on its administration's opinion."""
 
     meeting_date = forms.DateField(
-        label=_("Sammanträdesdatum"), widget=DateInput(), error_messages={"required": _("Ange sammanträdets datum.")},
+        label=_("Sammanträdesdatum"),
+        widget=DateInput(),
+        error_messages={"required": _("Ange sammanträdets datum.")},
     )
     points = _points_field(
-        label=_("Beslutspunkter"), widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Beslutspunkter"),
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("En beslutspunkt per rad, utan nummer; numren sätts automatiskt."),
         error_messages={"required": _("Skriv minst en beslutspunkt.")},
     )
     added_text = RichTextField(
-        label=_("Därutöver anföra"), required=False, widget=RichTextarea(attrs={"rows": 8}),
+        label=_("Därutöver anföra"),
+        required=False,
+        widget=RichTextarea(attrs={"rows": 8}),
         help_text=_("Nämndens egen text, när nämnden ”därutöver anför” något utöver förvaltningens förslag."),
     )
     added_text_after_point = forms.IntegerField(
-        label=_("Tillägget står efter punkt"), min_value=1, max_value=99, initial=1,
+        label=_("Tillägget står efter punkt"),
+        min_value=1,
+        max_value=99,
+        initial=1,
         widget=forms.NumberInput(attrs={"class": "narrow"}),
         error_messages={"required": _("Ange efter vilken beslutspunkt tillägget står.")},
     )
     immediate_justering = forms.BooleanField(label=_("Beslutet justeras omedelbart"), required=False)
     position = forms.CharField(
-        label=_("Ställningstagande"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("En eller två meningar om nämndens hållning, till sammanfattningen i promemorian, "
-                    "t.ex. ”Socialnämnden ställer sig överlag positiv till förslagen.”"),
+        label=_("Ställningstagande"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "En eller två meningar om nämndens hållning, till sammanfattningen i promemorian, "
+            "t.ex. ”Socialnämnden ställer sig överlag positiv till förslagen.”"
+        ),
     )
     version = VersionField()
 
@@ -824,9 +977,12 @@ class NamndDecisionForm(AccessibleForm):
     @classmethod
     def initial_for(cls, decision: Decision, referral: Referral) -> dict:
         return {
-            "meeting_date": decision.meeting_date, "points": "\n".join(decision.points),
-            "added_text": decision.added_text, "added_text_after_point": decision.added_text_after_point,
-            "immediate_justering": decision.immediate_justering, "position": referral.position,
+            "meeting_date": decision.meeting_date,
+            "points": "\n".join(decision.points),
+            "added_text": decision.added_text,
+            "added_text_after_point": decision.added_text_after_point,
+            "immediate_justering": decision.immediate_justering,
+            "position": referral.position,
             "version": decision.version,
         }
 
@@ -848,9 +1004,11 @@ class NamndDecisionForm(AccessibleForm):
         data = super().clean()
         points, after = data.get("points"), data.get("added_text_after_point")
         if points and after and _has_words(data.get("added_text")) and after > len(points):
-            self.add_error("added_text_after_point", _(
-                "Beslutet har %(n)d beslutspunkter; tillägget kan inte stå efter punkt %(after)d."
-            ) % {"n": len(points), "after": after})
+            self.add_error(
+                "added_text_after_point",
+                _("Beslutet har %(n)d beslutspunkter; tillägget kan inte stå efter punkt %(after)d.")
+                % {"n": len(points), "after": after},
+            )
         return data
 
 
@@ -884,32 +1042,51 @@ class PoliticianStatementForm(AccessibleForm):
     """
 
     kind = forms.ChoiceField(
-        label=_("Typ av uttalande"), choices=Statement.Kind.choices, widget=forms.RadioSelect,
+        label=_("Typ av uttalande"),
+        choices=Statement.Kind.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Välj vilken typ av uttalande det är.")},
     )
     text = RichTextField(
-        label=_("Text"), required=False,
+        label=_("Text"),
+        required=False,
         help_text=_("Kan lämnas tom för en reservation på en rad, eller när uttalandet är likalydande med ett annat."),
     )
     backed_proposal = forms.CharField(
-        label=_("Yrkade bifall till"), max_length=300, required=False,
-        help_text=_("Bara för en reservation: det förslag du yrkade bifall till, t.ex. ”förvaltningens förslag till beslut”."),
+        label=_("Yrkade bifall till"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Bara för en reservation: det förslag du yrkade bifall till, t.ex. ”förvaltningens förslag till beslut”."
+        ),
     )
     and_others = forms.BooleanField(label=_("m.fl.: jag skriver för fler i min partigrupp"), required=False)
     identical_to = SameCaseStatementField(
-        label=_("Likalydande med"), queryset=Statement.objects.none(), required=False, empty_label=_("Inte likalydande"),
+        label=_("Likalydande med"),
+        queryset=Statement.objects.none(),
+        required=False,
+        empty_label=_("Inte likalydande"),
         help_text=_("Ett likalydande uttalande står bara som en hänvisning till det andra."),
     )
     coauthors = SeatedPoliticiansField(
-        label=_("Bjud in medförfattare"), queryset=Politician.objects.none(), required=False,
+        label=_("Bjud in medförfattare"),
+        queryset=Politician.objects.none(),
+        required=False,
         help_text=_("De står med först när de har accepterat inbjudan."),
     )
     version = VersionField()
 
     editing = False
 
-    def __init__(self, *args, decision: Decision, politician: Politician, allowed_kinds: list[str],
-                 statement: Statement | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        decision: Decision,
+        politician: Politician,
+        allowed_kinds: list[str],
+        statement: Statement | None = None,
+        **kwargs,
+    ):
         self.decision, self.politician, self.statement = decision, politician, statement
         super().__init__(*args, **kwargs)
         kind = self.fields["kind"]
@@ -921,16 +1098,22 @@ class PoliticianStatementForm(AccessibleForm):
         if statement is not None:
             exclude += [a.politician_id for a in statement.authors.all()]
         coauthors.queryset = (
-            Politician.objects.filter(seats__body_id=decision.body_id).exclude(pk__in=exclude)
-            .select_related("party").order_by("last_name", "first_name")
+            Politician.objects.filter(seats__body_id=decision.body_id)
+            .exclude(pk__in=exclude)
+            .select_related("party")
+            .order_by("last_name", "first_name")
         )
         coauthors.roles = dict(Seat.objects.filter(body_id=decision.body_id).values_list("politician_id", "role"))
         others = Statement.objects.filter(decision__case_id=decision.case_id)
         if statement is not None:
             others = others.exclude(pk=statement.pk)
-        self.fields["identical_to"].queryset = others.select_related("decision__body").prefetch_related(
-            "authors__politician__party",
-        ).order_by("decision__body__name", "order", "pk")
+        self.fields["identical_to"].queryset = (
+            others.select_related("decision__body")
+            .prefetch_related(
+                "authors__politician__party",
+            )
+            .order_by("decision__body__name", "order", "pk")
+        )
 
     def clean(self):
         data = super().clean()
@@ -940,7 +1123,10 @@ class PoliticianStatementForm(AccessibleForm):
                 self.add_error("backed_proposal", _("Bara en reservation kan yrka bifall till ett förslag."))
             has_reference = data.get("identical_to") or (self.statement is not None and self.statement.endorses_id)
             if "text" not in self.errors and not _has_words(data.get("text")) and not has_reference:
-                self.add_error("text", _("Skriv en text, eller ange vilket uttalande det ställer sig bakom eller är likalydande med."))
+                self.add_error(
+                    "text",
+                    _("Skriv en text, eller ange vilket uttalande det ställer sig bakom eller är likalydande med."),
+                )
         return data
 
 
@@ -964,8 +1150,10 @@ class PoliticianStatementEditForm(PoliticianStatementForm):
     @classmethod
     def initial_for(cls, statement: Statement) -> dict:
         return {
-            "text": statement.text, "backed_proposal": statement.backed_proposal,
-            "identical_to": statement.identical_to_id, "version": statement.version,
+            "text": statement.text,
+            "backed_proposal": statement.backed_proposal,
+            "identical_to": statement.identical_to_id,
+            "version": statement.version,
         }
 
 
@@ -973,18 +1161,26 @@ class BarrierReportForm(AccessibleForm):
     """A barrier reported from the accessibility statement; open to anyone, logged in or not."""
 
     description = forms.CharField(
-        label=_("Beskriv bristen"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Beskriv bristen"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Vad försökte du göra, och vad hindrade dig?"),
         error_messages={"required": _("Beskriv bristen."), "max_length": TOO_LONG},
     )
     page = forms.CharField(
-        label=_("Sida eller funktion"), max_length=500, required=False,
+        label=_("Sida eller funktion"),
+        max_length=500,
+        required=False,
         help_text=_("Till exempel sidans adress eller namn."),
         error_messages={"max_length": TOO_LONG},
     )
-    name = forms.CharField(label=_("Ditt namn"), max_length=200, required=False, error_messages={"max_length": TOO_LONG})
+    name = forms.CharField(
+        label=_("Ditt namn"), max_length=200, required=False, error_messages={"max_length": TOO_LONG}
+    )
     email = forms.EmailField(
-        label=_("Din e-postadress"), max_length=254, required=False,
+        label=_("Din e-postadress"),
+        max_length=254,
+        required=False,
         help_text=_("Om du vill att vi svarar dig."),
         error_messages={"invalid": _("Skriv en giltig e-postadress, till exempel namn@exempel.se.")},
     )

@@ -14,6 +14,7 @@ typed; `unprintable` tells them at save time which characters will print as the 
 The font files are found through fontconfig (`fc-list`) once per process, and their character maps
 are read with fontTools (a dependency of WeasyPrint).
 """
+
 from __future__ import annotations
 
 import functools
@@ -79,7 +80,11 @@ def _font_files() -> dict[str, list[str]]:
     wanted = {family for stack in MEMO_STACKS for family in stack}
     try:
         listing = subprocess.run(
-            ["fc-list", "--format", "%{family}\t%{file}\n"], capture_output=True, text=True, check=True, timeout=30,
+            ["fc-list", "--format", "%{family}\t%{file}\n"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
         ).stdout
     except (OSError, subprocess.SubprocessError) as error:
         logger.error("fc-list failed (%s); run `%s`.", error, MAKE_TARGET)
@@ -110,8 +115,9 @@ def _family_coverage() -> dict[str, frozenset[int]]:
     missing = [family for family, covers in coverage.items() if not covers]
     if missing:
         # What these fonts would print becomes the stand-in: loud, so the machine gets its packages.
-        logger.error("Memo fonts not installed: %s. Run `%s` (DEB_RUN in the Makefile).",
-                     ", ".join(missing), MAKE_TARGET)
+        logger.error(
+            "Memo fonts not installed: %s. Run `%s` (DEB_RUN in the Makefile).", ", ".join(missing), MAKE_TARGET
+        )
     return coverage
 
 

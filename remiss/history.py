@@ -8,6 +8,7 @@ queries however many versions there are); restoring an old version is
 `remiss.workflow.restore_text`, which writes a new version and deletes nothing. Access is decided
 here, from the rules in `remiss.access`; the views in `remiss.views.history` only ask and render.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -68,23 +69,58 @@ class TextKind:
         return [(f, f.label(self.model)) for f in self.fields]
 
 
-OPINION = TextKind("opinion", Opinion, gettext_lazy("Tjänsteutlåtande"), (
-    TextField("text"), TextField("proposed_decision"), TextField("date", DATE),
-))
-DECISION = TextKind("decision", Decision, gettext_lazy("Beslut"), (
-    TextField("points", POINTS), TextField("added_text"), TextField("added_text_after_point", NUMBER),
-    TextField("meeting_date", DATE), TextField("immediate_justering", BOOL),
-))
-STATEMENT_TEXT = TextKind("statement", Statement, gettext_lazy("Politiskt uttalande"), (
-    TextField("text"), TextField("backed_proposal", TEXT), TextField("endorses", STATEMENT),
-    TextField("identical_to", STATEMENT), TextField("author_title", TEXT),
-))
-CITY_PROPOSAL = TextKind("city_proposal", CityProposal, gettext_lazy("Förslag till beslut"), (
-    TextField("decision_points", POINTS), TextField("summary"), TextField("views"),
-    TextField("signed_place", TEXT), TextField("signed_date", DATE),
-))
+OPINION = TextKind(
+    "opinion",
+    Opinion,
+    gettext_lazy("Tjänsteutlåtande"),
+    (
+        TextField("text"),
+        TextField("proposed_decision"),
+        TextField("date", DATE),
+    ),
+)
+DECISION = TextKind(
+    "decision",
+    Decision,
+    gettext_lazy("Beslut"),
+    (
+        TextField("points", POINTS),
+        TextField("added_text"),
+        TextField("added_text_after_point", NUMBER),
+        TextField("meeting_date", DATE),
+        TextField("immediate_justering", BOOL),
+    ),
+)
+STATEMENT_TEXT = TextKind(
+    "statement",
+    Statement,
+    gettext_lazy("Politiskt uttalande"),
+    (
+        TextField("text"),
+        TextField("backed_proposal", TEXT),
+        TextField("endorses", STATEMENT),
+        TextField("identical_to", STATEMENT),
+        TextField("author_title", TEXT),
+    ),
+)
+CITY_PROPOSAL = TextKind(
+    "city_proposal",
+    CityProposal,
+    gettext_lazy("Förslag till beslut"),
+    (
+        TextField("decision_points", POINTS),
+        TextField("summary"),
+        TextField("views"),
+        TextField("signed_place", TEXT),
+        TextField("signed_date", DATE),
+    ),
+)
 BACKGROUND = TextKind(
-    "background", Case, gettext_lazy("Ärendet"), (TextField("background"),), only_text_changes=True,
+    "background",
+    Case,
+    gettext_lazy("Ärendet"),
+    (TextField("background"),),
+    only_text_changes=True,
     facts=("title", "reference", "sender", "ministry_dnr", "city_dnr", "received", "deadline", "memo_title"),
 )
 KINDS: dict[str, TextKind] = {k.key: k for k in (OPINION, DECISION, STATEMENT_TEXT, CITY_PROPOSAL, BACKGROUND)}
@@ -255,13 +291,15 @@ def compare_rows(kind: TextKind, older: Any, newer: Any, refs: dict[int, str]) -
     for text_field, label in kind.labelled():
         old_value, new_value = text_field.value(kind.model, older), text_field.value(kind.model, newer)
         old_src, new_src = diff_source(text_field.kind, old_value, refs), diff_source(text_field.kind, new_value, refs)
-        diffs.append(FieldDiff(
-            label=label,
-            older=display_html(text_field.kind, old_value, refs),
-            newer=display_html(text_field.kind, new_value, refs),
-            diff=word_diff(old_src, new_src),
-            changed=old_value != new_value,
-        ))
+        diffs.append(
+            FieldDiff(
+                label=label,
+                older=display_html(text_field.kind, old_value, refs),
+                newer=display_html(text_field.kind, new_value, refs),
+                diff=word_diff(old_src, new_src),
+                changed=old_value != new_value,
+            )
+        )
     return diffs
 
 
@@ -286,8 +324,14 @@ def build_versions(kind: TextKind, rows: Sequence[Any]) -> list[Version]:
         previous = raw
     versions = [
         Version(
-            row=row, number=n, when=row.history_date, when_text=swedish_datetime(row.history_date),
-            who=person(row.history_user), reason=row.history_change_reason or "", changed=changed, current=False,
+            row=row,
+            number=n,
+            when=row.history_date,
+            when_text=swedish_datetime(row.history_date),
+            who=person(row.history_user),
+            reason=row.history_change_reason or "",
+            changed=changed,
+            current=False,
         )
         for n, (row, changed) in enumerate(kept, start=1)
     ]
@@ -343,9 +387,7 @@ def _city_text_visible(user: User, case: Case) -> bool:
 
 def can_view_body_decision(user: User, body_id: int) -> bool:
     """A body's decision: its officers, the registrar and everyone with a seat in it."""
-    return (
-        access.is_registrar(user) or access.works_for(user, body_id) or access.seat_in(user, body_id) is not None
-    )
+    return access.is_registrar(user) or access.works_for(user, body_id) or access.seat_in(user, body_id) is not None
 
 
 def can_view_decision(user: User, decision: Decision) -> bool:
@@ -428,8 +470,7 @@ def _generic_fields(model: type[models.Model], names: Iterable[str] | None = Non
     if names is not None:
         return [model._meta.get_field(n) for n in names]  # type: ignore[misc]
     return [
-        f for f in model._meta.concrete_fields
-        if f.name not in _HIDDEN_FIELDS and not f.name.startswith("history_")
+        f for f in model._meta.concrete_fields if f.name not in _HIDDEN_FIELDS and not f.name.startswith("history_")
     ]
 
 
@@ -446,7 +487,9 @@ def row_values(model: type[models.Model], row: Any) -> list[FieldValue]:
     related = queries.related_labels(row, [f for f in extra if f.is_relation])
     values += [
         FieldValue(
-            capfirst(str(f.verbose_name)), _generic_value(f, getattr(row, f.attname), related), block=_is_block(f),
+            capfirst(str(f.verbose_name)),
+            _generic_value(f, getattr(row, f.attname), related),
+            block=_is_block(f),
         )
         for f in extra
     ]
@@ -509,7 +552,8 @@ def namnd_changes(referral: Referral, decision: Decision | None) -> NamndChanges
     diff = None
     if not referral.body.makes_decisions:
         verdicts.append(
-            _("%(body)s är ett kontor och fattar inga beslut; dess svar är tjänsteutlåtandet.") % {"body": referral.body.name}
+            _("%(body)s är ett kontor och fattar inga beslut; dess svar är tjänsteutlåtandet.")
+            % {"body": referral.body.name}
         )
     elif decision is None:
         verdicts.append(_("Nämnden har inte fattat något beslut ännu."))
@@ -534,7 +578,11 @@ def namnd_changes(referral: Referral, decision: Decision | None) -> NamndChanges
                 _("Nämndens beslut har andra ord än förvaltningens förslag till beslut; se skillnaderna nedan.")
             )
     return NamndChanges(
-        referral=referral, decision=decision, opinion=opinion, proposal_html=mark_safe(proposal), diff=diff,
+        referral=referral,
+        decision=decision,
+        opinion=opinion,
+        proposal_html=mark_safe(proposal),
+        diff=diff,
         verdicts=verdicts,
     )
 
@@ -561,8 +609,16 @@ def memo_sources(memo: Memo) -> list[SourceVersion]:
     out: list[SourceVersion] = []
     for source, model, row, obj in queries.memo_source_rows(memo):
         if model is None:
-            out.append(SourceVersion(None, str(source.get("model")), str(source.get("model")), source.get("pk"),
-                                     source.get("history_id"), _("(okänd typ)")))
+            out.append(
+                SourceVersion(
+                    None,
+                    str(source.get("model")),
+                    str(source.get("model")),
+                    source.get("pk"),
+                    source.get("history_id"),
+                    _("(okänd typ)"),
+                )
+            )
             continue
         if obj is not None:
             label = str(obj)
@@ -571,12 +627,18 @@ def memo_sources(memo: Memo) -> list[SourceVersion]:
             label = _("%(name)s nr %(pk)s (borttagen)") % {"name": name, "pk": source.get("pk")}
         else:
             label = _("nr %(pk)s") % {"pk": source.get("pk")}
-        out.append(SourceVersion(
-            model=model, model_label=model_label(model), verbose_name=capfirst(str(model._meta.verbose_name)),
-            pk=source.get("pk"), history_id=source.get("history_id"), label=label,
-            when_text=swedish_datetime(row.history_date) if row is not None else "",
-            who=person(row.history_user) if row is not None else "",
-            reason=(row.history_change_reason or "") if row is not None else "",
-            found=row is not None,
-        ))
+        out.append(
+            SourceVersion(
+                model=model,
+                model_label=model_label(model),
+                verbose_name=capfirst(str(model._meta.verbose_name)),
+                pk=source.get("pk"),
+                history_id=source.get("history_id"),
+                label=label,
+                when_text=swedish_datetime(row.history_date) if row is not None else "",
+                who=person(row.history_user) if row is not None else "",
+                reason=(row.history_change_reason or "") if row is not None else "",
+                found=row is not None,
+            )
+        )
     return out

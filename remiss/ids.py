@@ -7,6 +7,7 @@ every multiple-choice field runs) nor a foreign key's `case_id=`: an id of twent
 that comes from outside is checked here, once, before it reaches a query: a form gets a Swedish
 error, a URL a 404.
 """
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,7 @@ Django's `require_POST` (and `require_http_methods`) answer a GET of a POST-only
 a blank page. This middleware puts templates/405.html in its place. It keeps the status and the
 Allow header, and leaves alone any 405 that already has a body (an API's JSON, say).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

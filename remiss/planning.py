@@ -11,6 +11,7 @@ which read the calendars from the database and hand them to the pure functions, 
 `apply_plan`, which moves the referrals' deadlines through `remiss.workflow`. Warnings are
 Swedish sentences for the registrar; dates in them are ISO dates (2023-04-14), as in a diary.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -136,11 +137,13 @@ def subtract_working_days(day: date, n: int) -> date:
     return day
 
 
-def last_meeting(meetings: Iterable[date], *, on_or_before: date | None = None, before: date | None = None,
-                 after: date | None = None) -> date | None:
+def last_meeting(
+    meetings: Iterable[date], *, on_or_before: date | None = None, before: date | None = None, after: date | None = None
+) -> date | None:
     """The latest meeting in the window (`after` < meeting, meeting ≤ on_or_before or < before)."""
     candidates = [
-        m for m in meetings
+        m
+        for m in meetings
         if (on_or_before is None or m <= on_or_before)
         and (before is None or m < before)
         and (after is None or m > after)
@@ -157,7 +160,11 @@ def _sv_date(day: date) -> str:
 
 
 def plan_city_dates(
-    *, remisstid: date, received: date, kommunstyrelsen: Iterable[date], borgarradsberedningen: Iterable[date],
+    *,
+    remisstid: date,
+    received: date,
+    kommunstyrelsen: Iterable[date],
+    borgarradsberedningen: Iterable[date],
     options: PlanOptions | None = None,
 ) -> CityDates:
     """Kommunstyrelsen → borgarrådsberedningen → compile date, with warnings for gaps."""
@@ -166,30 +173,44 @@ def plan_city_dates(
     ks = last_meeting(kommunstyrelsen, on_or_before=remisstid, after=received)
     if ks is None:
         warnings.append(
-            _("Kommunstyrelsen har inget sammanträde före remisstiden %(d)s; lägg in sammanträdet i kalendern "
-              "eller begär anstånd hos departementet. Planen räknar tills vidare med remisstiden.") % {"d": _sv_date(remisstid)}
+            _(
+                "Kommunstyrelsen har inget sammanträde före remisstiden %(d)s; lägg in sammanträdet i kalendern "
+                "eller begär anstånd hos departementet. Planen räknar tills vidare med remisstiden."
+            )
+            % {"d": _sv_date(remisstid)}
         )
     ks_or_assumed = ks or remisstid
     brb = last_meeting(borgarradsberedningen, before=ks_or_assumed, after=received)
     if brb is None:
         warnings.append(
-            _("Borgarrådsberedningen har inget sammanträde före %(d)s; lägg in sammanträdet i kalendern. "
-              "Planen räknar tills vidare med en vecka före kommunstyrelsen.") % {"d": _sv_date(ks_or_assumed)}
+            _(
+                "Borgarrådsberedningen har inget sammanträde före %(d)s; lägg in sammanträdet i kalendern. "
+                "Planen räknar tills vidare med en vecka före kommunstyrelsen."
+            )
+            % {"d": _sv_date(ks_or_assumed)}
         )
     brb_or_assumed = brb or previous_working_day(ks_or_assumed - timedelta(days=BRB_FALLBACK_DAYS))
     compile_date = subtract_working_days(brb_or_assumed, options.compile_working_days)
     if compile_date <= received:
         warnings.append(
-            _("Sammanställningen skulle behöva vara klar %(c)s, men remissen kom in först %(r)s; "
-              "remisstiden räcker inte för en vanlig beredning.") % {"c": _sv_date(compile_date), "r": _sv_date(received)}
+            _(
+                "Sammanställningen skulle behöva vara klar %(c)s, men remissen kom in först %(r)s; "
+                "remisstiden räcker inte för en vanlig beredning."
+            )
+            % {"c": _sv_date(compile_date), "r": _sv_date(received)}
         )
     return CityDates(
-        remisstid=remisstid, kommunstyrelsen=ks, borgarradsberedningen=brb, compile_date=compile_date,
+        remisstid=remisstid,
+        kommunstyrelsen=ks,
+        borgarradsberedningen=brb,
+        compile_date=compile_date,
         warnings=tuple(warnings),
     )
 
 
-def plan_body(calendar: BodyCalendar, *, compile_date: date, received: date, options: PlanOptions) -> tuple[BodyDates, list[str]]:
+def plan_body(
+    calendar: BodyCalendar, *, compile_date: date, received: date, options: PlanOptions
+) -> tuple[BodyDates, list[str]]:
     """One answering body's meeting, internal deadline and draft date, with its warnings."""
     warnings: list[str] = []
     meeting: date | None = None
@@ -198,40 +219,65 @@ def plan_body(calendar: BodyCalendar, *, compile_date: date, received: date, opt
         meeting = last_meeting(calendar.meetings, on_or_before=compile_date, after=received)
         if meeting is None:
             warnings.append(
-                _("%(body)s har inget sammanträde före %(d)s; föreslå justering omedelbart eller ett extra sammanträde.")
+                _(
+                    "%(body)s har inget sammanträde före %(d)s; föreslå justering omedelbart eller ett extra sammanträde."
+                )
                 % {"body": calendar.name, "d": _sv_date(compile_date)}
             )
             justering = True
         elif (compile_date - meeting).days <= options.justering_days:
             warnings.append(
-                _("%(body)s sammanträder %(m)s, bara %(n)d dagar före sammanställningen %(c)s; "
-                  "föreslå att beslutet justeras omedelbart.")
-                % {"body": calendar.name, "m": _sv_date(meeting), "n": (compile_date - meeting).days, "c": _sv_date(compile_date)}
+                _(
+                    "%(body)s sammanträder %(m)s, bara %(n)d dagar före sammanställningen %(c)s; "
+                    "föreslå att beslutet justeras omedelbart."
+                )
+                % {
+                    "body": calendar.name,
+                    "m": _sv_date(meeting),
+                    "n": (compile_date - meeting).days,
+                    "c": _sv_date(compile_date),
+                }
             )
             justering = True
     deadline = meeting or compile_date
     draft_date = previous_working_day(deadline - timedelta(days=options.draft_days))
     if draft_date <= received:
         warnings.append(
-            _("Tiden är knapp för %(body)s: utkastet till tjänsteutlåtande skulle behöva vara klart %(d)s, "
-              "men remissen kom in först %(r)s.") % {"body": calendar.name, "d": _sv_date(draft_date), "r": _sv_date(received)}
+            _(
+                "Tiden är knapp för %(body)s: utkastet till tjänsteutlåtande skulle behöva vara klart %(d)s, "
+                "men remissen kom in först %(r)s."
+            )
+            % {"body": calendar.name, "d": _sv_date(draft_date), "r": _sv_date(received)}
         )
     dates = BodyDates(
-        key=calendar.key, name=calendar.name, makes_decisions=calendar.makes_decisions, meeting=meeting,
-        deadline=deadline, draft_date=draft_date, justering_omedelbart=justering,
+        key=calendar.key,
+        name=calendar.name,
+        makes_decisions=calendar.makes_decisions,
+        meeting=meeting,
+        deadline=deadline,
+        draft_date=draft_date,
+        justering_omedelbart=justering,
     )
     return dates, warnings
 
 
 def plan_backwards(
-    *, remisstid: date, received: date, kommunstyrelsen: Iterable[date], borgarradsberedningen: Iterable[date],
-    bodies: Sequence[BodyCalendar], options: PlanOptions | None = None,
+    *,
+    remisstid: date,
+    received: date,
+    kommunstyrelsen: Iterable[date],
+    borgarradsberedningen: Iterable[date],
+    bodies: Sequence[BodyCalendar],
+    options: PlanOptions | None = None,
 ) -> Plan:
     """The whole plan, from the remisstid back to each officer's draft date."""
     options = options or PlanOptions()
     city = plan_city_dates(
-        remisstid=remisstid, received=received, kommunstyrelsen=kommunstyrelsen,
-        borgarradsberedningen=borgarradsberedningen, options=options,
+        remisstid=remisstid,
+        received=received,
+        kommunstyrelsen=kommunstyrelsen,
+        borgarradsberedningen=borgarradsberedningen,
+        options=options,
     )
     warnings = list(city.warnings)
     planned = []
@@ -240,9 +286,14 @@ def plan_backwards(
         planned.append(dates)
         warnings.extend(body_warnings)
     return Plan(
-        remisstid=remisstid, received=received, kommunstyrelsen=city.kommunstyrelsen,
-        borgarradsberedningen=city.borgarradsberedningen, compile_date=city.compile_date,
-        bodies=tuple(planned), warnings=tuple(warnings), options=options,
+        remisstid=remisstid,
+        received=received,
+        kommunstyrelsen=city.kommunstyrelsen,
+        borgarradsberedningen=city.borgarradsberedningen,
+        compile_date=city.compile_date,
+        bodies=tuple(planned),
+        warnings=tuple(warnings),
+        options=options,
     )
 
 
@@ -268,9 +319,14 @@ def plan_for_case(case: Case, options: PlanOptions | None = None) -> Plan:
         meetings[body_id].append(day)
     ks, brb = city_meeting_dates()
     return plan_backwards(
-        remisstid=case.deadline, received=case.received, kommunstyrelsen=ks, borgarradsberedningen=brb,
+        remisstid=case.deadline,
+        received=case.received,
+        kommunstyrelsen=ks,
+        borgarradsberedningen=brb,
         bodies=[
-            BodyCalendar(key=r.pk, name=r.body.name, makes_decisions=r.body.makes_decisions, meetings=tuple(meetings[r.body_id]))
+            BodyCalendar(
+                key=r.pk, name=r.body.name, makes_decisions=r.body.makes_decisions, meetings=tuple(meetings[r.body_id])
+            )
             for r in referrals
         ],
         options=options or PlanOptions.from_settings(),
@@ -310,10 +366,26 @@ def apply_plan(case: Case, plan: Plan, *, by: User | None) -> Applied:
             if referral.deadline == dates.deadline:
                 unchanged.append(referral)
             elif referral.is_closed:
-                skipped.append((referral, _("%(body)s: remitteringen är avslutad; svarsdatumet ändras inte.") % {"body": referral.body.name}))
+                skipped.append(
+                    (
+                        referral,
+                        _("%(body)s: remitteringen är avslutad; svarsdatumet ändras inte.")
+                        % {"body": referral.body.name},
+                    )
+                )
             elif not case.received <= dates.deadline <= case.deadline:
-                skipped.append((referral, _("%(body)s: det föreslagna datumet %(d)s ligger utanför ärendets datum (%(r)s–%(t)s).")
-                                % {"body": referral.body.name, "d": _sv_date(dates.deadline), "r": _sv_date(case.received), "t": _sv_date(case.deadline)}))
+                skipped.append(
+                    (
+                        referral,
+                        _("%(body)s: det föreslagna datumet %(d)s ligger utanför ärendets datum (%(r)s–%(t)s).")
+                        % {
+                            "body": referral.body.name,
+                            "d": _sv_date(dates.deadline),
+                            "r": _sv_date(case.received),
+                            "t": _sv_date(case.deadline),
+                        },
+                    )
+                )
             else:
                 try:
                     changed.append(workflow.set_referral_deadline(referral, deadline=dates.deadline, by=by))

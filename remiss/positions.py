@@ -12,6 +12,7 @@ Only answered referrals' positions reach the memo and the summary: what a body h
 while still drafting is its own business until its opinion is ready (as in `remiss.access`).
 The memo's texts are always Swedish, as in `remiss.memo.gather`.
 """
+
 from __future__ import annotations
 
 import html
@@ -70,7 +71,9 @@ def breakable(text: str, every: int = 30) -> str:
     The text stays the same to the eye; the PDF renderer can then break a pasted address or a
     run of characters at a line end, instead of spending minutes fitting one enormous word.
     """
-    return _LONG_WORD.sub(lambda m: "\u200b".join(m.group(0)[i : i + every] for i in range(0, len(m.group(0)), every)), text)
+    return _LONG_WORD.sub(
+        lambda m: "\u200b".join(m.group(0)[i : i + every] for i in range(0, len(m.group(0)), every)), text
+    )
 
 
 def proposal_label(proposal: Proposal) -> str:
@@ -164,7 +167,9 @@ class PositionMatrix:
 
 
 def build_matrix(
-    proposals: Sequence[Proposal], referrals: Sequence[Referral], positions: Iterable[Position],
+    proposals: Sequence[Proposal],
+    referrals: Sequence[Referral],
+    positions: Iterable[Position],
 ) -> PositionMatrix | None:
     """The matrix of `proposals` (rows, in their order) × `referrals` (columns, in the given order).
 
@@ -195,12 +200,22 @@ def build_matrix(
             if comment:
                 note = len(notes) + 1
                 notes.append(MatrixNote(note, referral.body.name, proposal_label(proposal), comment))
-            cells.append(MatrixCell(
-                stance=position.stance, symbol=STANCE_SYMBOLS.get(position.stance, "?"),
-                label=STANCE_LABELS_SV.get(position.stance, position.stance), note=note,
-            ))
-        rows.append(MatrixRow(label=proposal_label(proposal), title=breakable(proposal.title), cells=tuple(cells),
-                              section=proposal.section_label))
+            cells.append(
+                MatrixCell(
+                    stance=position.stance,
+                    symbol=STANCE_SYMBOLS.get(position.stance, "?"),
+                    label=STANCE_LABELS_SV.get(position.stance, position.stance),
+                    note=note,
+                )
+            )
+        rows.append(
+            MatrixRow(
+                label=proposal_label(proposal),
+                title=breakable(proposal.title),
+                cells=tuple(cells),
+                section=proposal.section_label,
+            )
+        )
     return PositionMatrix(bodies=tuple(r.body.name for r in referrals), rows=tuple(rows), notes=tuple(notes))
 
 
@@ -254,7 +269,9 @@ def stance_sentence(subject: str, positions: Iterable[Position], proposals: dict
     by_stance: dict[str, list[Proposal]] = {}
     for position in sorted((p for p in positions if p.proposal_id in proposals), key=lambda p: order[p.proposal_id]):
         by_stance.setdefault(position.stance, []).append(proposals[position.proposal_id])
-    clauses = [template.format(_numbers_phrase(by_stance[stance])) for stance, template in _CLAUSES if by_stance.get(stance)]
+    clauses = [
+        template.format(_numbers_phrase(by_stance[stance])) for stance, template in _CLAUSES if by_stance.get(stance)
+    ]
     if not clauses:
         return ""
     return f"{subject} {join_swedish(clauses)}."

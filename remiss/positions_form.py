@@ -5,6 +5,7 @@ One row per proposal, `PAGE_SIZE` rows a page; each page's changed rows are save
 (`Referral.positions_version`), so a colleague's save in between is a conflict, never lost.
 The labels go through gettext.
 """
+
 from __future__ import annotations
 
 import html
@@ -51,7 +52,9 @@ class PositionRowForm(AccessibleForm):
 
     stance = forms.ChoiceField(required=False, show_hidden_initial=True)
     comment = forms.CharField(
-        required=False, max_length=COMMENT_MAX_LENGTH, show_hidden_initial=True,
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        show_hidden_initial=True,
         widget=forms.TextInput(),
     )
 
@@ -59,9 +62,13 @@ class PositionRowForm(AccessibleForm):
         self.row = row
         label = f"{row.proposal.get_kind_display().lower()} {row.proposal.number}"  # "förslag 1", "bedömning 2"
         position = row.position
-        kwargs.setdefault("initial", {
-            "stance": position.stance if position else "", "comment": position.comment if position else "",
-        })
+        kwargs.setdefault(
+            "initial",
+            {
+                "stance": position.stance if position else "",
+                "comment": position.comment if position else "",
+            },
+        )
         super().__init__(*args, **kwargs)
         stance = self.fields["stance"]
         stance.choices = [("", _("Inte angivet"))] + list(Position.Stance.choices)
@@ -189,7 +196,9 @@ class PositionsForm:
             if current is None:
                 continue  # the proposal was removed meanwhile
             saved = _saved_values(current.position)
-            typed = (row.cleaned_data["stance"] or "", row.cleaned_data["comment"] or "") if row.has_changed() else saved
+            typed = (
+                (row.cleaned_data["stance"] or "", row.cleaned_data["comment"] or "") if row.has_changed() else saved
+            )
             for name, mine, stored in zip(("stance", "comment"), typed, saved, strict=True):
                 data[row.add_prefix(name)] = mine
                 data[row.add_initial_prefix(name)] = stored

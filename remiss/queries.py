@@ -3,6 +3,7 @@
 Views call these instead of walking relations in templates, so a page with fifty bodies costs
 what a page with five does.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -19,8 +20,19 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from remiss.models import (
-    Body, Case, CityProposal, Decision, Memo, Opinion, Politician, Position, Referral, Seat, Statement,
-    StatementAuthor, User,
+    Body,
+    Case,
+    CityProposal,
+    Decision,
+    Memo,
+    Opinion,
+    Politician,
+    Position,
+    Referral,
+    Seat,
+    Statement,
+    StatementAuthor,
+    User,
 )
 
 _R = Referral.Status
@@ -69,6 +81,7 @@ def _choice_labels(choices: type[TextChoices]) -> dict[str, str]:
 
 # --- The registrar: case list and status board ------------------------------------------------
 
+
 def _answered_q(prefix: str = "") -> Q:
     """A referral that has answered: a nämnd's decision, or an office's finished opinion."""
     return Q(**{f"{prefix}status__in": [_R.DECIDED, _R.JUSTERED]}) | (
@@ -90,7 +103,9 @@ def registrar_case_list(today: date | None = None) -> QuerySet[Case]:
         referral_total=Count("referrals", distinct=True),
         referral_answered=Count("referrals", filter=_answered_q("referrals__"), distinct=True),
         referral_overdue=Count(
-            "referrals", filter=_open_q("referrals__") & Q(referrals__deadline__lt=today), distinct=True,
+            "referrals",
+            filter=_open_q("referrals__") & Q(referrals__deadline__lt=today),
+            distinct=True,
         ),
     ).order_by("-received", "reference")
 
@@ -223,23 +238,27 @@ def status_board(case_pk: int, today: date | None = None) -> StatusBoard:
             buttons[key] = (events, [(e, str(EVENT_LABELS[e])) for e in events])
         events, actions = buttons[key]
         decision = by_body.get(referral.body_id)
-        rows.append(BoardRow(
-            referral=referral,
-            decision=decision,
-            overdue=not referral.is_closed and referral.deadline < today,
-            answer=answer_of(referral),
-            events=events,
-            actions=actions,
-            url=referral_url(referral.pk),
-            event_url=event_url(referral.pk),
-            status_label=status_labels[referral.status],
-            deadline_label=dates(referral.deadline),
-            decision_date_label=dates(decision.meeting_date) if decision else "",
-        ))
+        rows.append(
+            BoardRow(
+                referral=referral,
+                decision=decision,
+                overdue=not referral.is_closed and referral.deadline < today,
+                answer=answer_of(referral),
+                events=events,
+                actions=actions,
+                url=referral_url(referral.pk),
+                event_url=event_url(referral.pk),
+                status_label=status_labels[referral.status],
+                deadline_label=dates(referral.deadline),
+                decision_date_label=dates(decision.meeting_date) if decision else "",
+            )
+        )
     by_answer: dict[str, list[BoardRow]] = {"answered": [], "declined": [], "no_answer": [], "pending": []}
     for row in rows:
         by_answer[row.answer].append(row)
-    city = sorted((d for d in decisions if d.body.is_city_level), key=lambda d: d.body.kind != Body.Kind.BORGARRADSBEREDNINGEN)
+    city = sorted(
+        (d for d in decisions if d.body.is_city_level), key=lambda d: d.body.kind != Body.Kind.BORGARRADSBEREDNINGEN
+    )
     memos = list(Memo.objects.filter(case=case).select_related("created_by")[:5])
     return StatusBoard(case=case, rows=rows, city_decisions=city, memos=memos, today=today, by_answer=by_answer)
 
@@ -248,7 +267,8 @@ def city_decisions(case: Case) -> list[Decision]:
     """Borgarrådsberedningen's and kommunstyrelsen's decisions with their statements, in that order."""
     decisions = (
         Decision.objects.filter(case=case, body__kind__in=[Body.Kind.BORGARRADSBEREDNINGEN, Body.Kind.KOMMUNSTYRELSEN])
-        .select_related("body").prefetch_related(_statements_prefetch())
+        .select_related("body")
+        .prefetch_related(_statements_prefetch())
     )
     decisions = sorted(decisions, key=lambda d: d.body.kind != Body.Kind.BORGARRADSBEREDNINGEN)
     prepare_statements(decisions)
@@ -257,12 +277,19 @@ def city_decisions(case: Case) -> list[Decision]:
 
 def referral_for_registrar(case_pk: int, referral_pk: int) -> tuple[Referral, Decision | None]:
     """One referral with its opinion, and its body's decision with the statements."""
-    referral = Referral.objects.select_related("case", "body", "opinion").prefetch_related("officers").get(
-        pk=referral_pk, case_id=case_pk,
+    referral = (
+        Referral.objects.select_related("case", "body", "opinion")
+        .prefetch_related("officers")
+        .get(
+            pk=referral_pk,
+            case_id=case_pk,
+        )
     )
     decision = (
-        Decision.objects.filter(case_id=case_pk, body_id=referral.body_id).select_related("body")
-        .prefetch_related(_statements_prefetch()).first()
+        Decision.objects.filter(case_id=case_pk, body_id=referral.body_id)
+        .select_related("body")
+        .prefetch_related(_statements_prefetch())
+        .first()
     )
     prepare_statements([decision])
     return referral, decision
@@ -273,6 +300,7 @@ def memo_history(case: Case) -> QuerySet[Memo]:
 
 
 # --- The officer's and the politician's pages -------------------------------------------------
+
 
 @dataclass
 class OfficerRow:
@@ -285,9 +313,15 @@ class OfficerRow:
     case_deadline_label: str  # the case's remisstid
 
 
-def officer_referrals(user: User, today: date | None = None, *, body_ids: list[int] | None = None,
-                      open_page: str | int | None = None, closed_page: str | int | None = None,
-                      per_page: int = 25) -> tuple[Page, Page]:
+def officer_referrals(
+    user: User,
+    today: date | None = None,
+    *,
+    body_ids: list[int] | None = None,
+    open_page: str | int | None = None,
+    closed_page: str | int | None = None,
+    per_page: int = 25,
+) -> tuple[Page, Page]:
     """(open, closed) pages of the referrals of the bodies the officer works for; each page's
     `object_list` holds `OfficerRow`s. Open ones nearest deadline first, closed ones latest first.
     A body answers thousands of referrals over the years, so neither list is ever read whole:
@@ -300,14 +334,19 @@ def officer_referrals(user: User, today: date | None = None, *, body_ids: list[i
     if body_ids is None:
         body_ids = list(user.bodies.values_list("pk", flat=True))
     referrals = (
-        Referral.objects.filter(body_id__in=body_ids).select_related("case", "body")
-        .annotate(assigned=Exists(Referral.officers.through.objects.filter(referral_id=OuterRef("pk"), user_id=user.pk)))
+        Referral.objects.filter(body_id__in=body_ids)
+        .select_related("case", "body")
+        .annotate(
+            assigned=Exists(Referral.officers.through.objects.filter(referral_id=OuterRef("pk"), user_id=user.pk))
+        )
     )
     open_rows = Paginator(
-        referrals.filter(_open_q()).order_by("deadline", "case_id", "body_id"), per_page,
+        referrals.filter(_open_q()).order_by("deadline", "case_id", "body_id"),
+        per_page,
     ).get_page(open_page)
     closed_rows = Paginator(
-        referrals.exclude(_open_q()).order_by("-deadline", "-case_id", "body_id"), per_page,
+        referrals.exclude(_open_q()).order_by("-deadline", "-case_id", "body_id"),
+        per_page,
     ).get_page(closed_page)
     url = _pk_urls("officer_referral")
     status_labels = _choice_labels(Referral.Status)
@@ -315,8 +354,12 @@ def officer_referrals(user: User, today: date | None = None, *, body_ids: list[i
 
     def row(referral: Referral, overdue: bool) -> OfficerRow:
         return OfficerRow(
-            referral, overdue=overdue, assigned=referral.assigned, url=url(referral.pk),
-            status_label=status_labels[referral.status], deadline_label=dates(referral.deadline),
+            referral,
+            overdue=overdue,
+            assigned=referral.assigned,
+            url=url(referral.pk),
+            status_label=status_labels[referral.status],
+            deadline_label=dates(referral.deadline),
             case_deadline_label=dates(referral.case.deadline),
         )
 
@@ -329,9 +372,12 @@ def referral_for_officer(referral_pk: int) -> tuple[Referral, Decision | None]:
     """One referral with its case, body, opinion and proposals, and the body's decision if any."""
     referral = (
         Referral.objects.select_related("case", "body", "opinion")
-        .prefetch_related("case__proposals").get(pk=referral_pk)
+        .prefetch_related("case__proposals")
+        .get(pk=referral_pk)
     )
-    decision = Decision.objects.filter(case_id=referral.case_id, body_id=referral.body_id).select_related("body").first()
+    decision = (
+        Decision.objects.filter(case_id=referral.case_id, body_id=referral.body_id).select_related("body").first()
+    )
     if decision is not None:
         decision.case = referral.case
     return referral, decision
@@ -344,9 +390,14 @@ def _authors_prefetch(prefix: str = "") -> Prefetch:
 def statements_with_attribution() -> QuerySet[Statement]:
     """Statements with everything `remiss.attribution.full_line` reads, in a fixed number of queries."""
     return Statement.objects.select_related(
-        "decision__case", "decision__body", "endorses", "identical_to__decision__body",
+        "decision__case",
+        "decision__body",
+        "endorses",
+        "identical_to__decision__body",
     ).prefetch_related(
-        _authors_prefetch(), _authors_prefetch("endorses__"), _authors_prefetch("identical_to__"),
+        _authors_prefetch(),
+        _authors_prefetch("endorses__"),
+        _authors_prefetch("identical_to__"),
     )
 
 
@@ -380,8 +431,9 @@ class PoliticianOverview:
 OPEN_DECISIONS_PER_SEAT = 5
 
 
-def politician_overview(politician: Politician, *, statements_page: str | int | None = None,
-                        per_page: int = 25) -> PoliticianOverview:
+def politician_overview(
+    politician: Politician, *, statements_page: str | int | None = None, per_page: int = 25
+) -> PoliticianOverview:
     """Seats with their open (not justered) decisions, pending invitations and a page of own statements.
 
     A politician may sit in many nämnder for many years, so nothing here grows without bound: each
@@ -392,26 +444,36 @@ def politician_overview(politician: Politician, *, statements_page: str | int | 
     open_decisions = Decision.objects.filter(body__in=[s.body_id for s in seats], justered=False)
     totals = dict(open_decisions.order_by().values_list("body_id").annotate(n=Count("pk")))
     decisions = (
-        open_decisions.annotate(rank=Window(
-            RowNumber(), partition_by=[F("body_id")], order_by=[F("case__deadline").asc(), F("case__reference").asc()],
-        ))
-        .filter(rank__lte=OPEN_DECISIONS_PER_SEAT).select_related("case")
+        open_decisions.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("body_id")],
+                order_by=[F("case__deadline").asc(), F("case__reference").asc()],
+            )
+        )
+        .filter(rank__lte=OPEN_DECISIONS_PER_SEAT)
+        .select_related("case")
         .order_by("case__deadline", "case__reference")
     )
     url = _pk_urls("politician_decision")
     dates = _date_labels()
     by_body: dict[int, list[OpenDecisionRow]] = {}
     for decision in decisions:
-        by_body.setdefault(decision.body_id, []).append(OpenDecisionRow(
-            decision, url=url(decision.pk), meeting_label=dates(decision.meeting_date),
-            deadline_label=dates(decision.case.deadline),
-        ))
+        by_body.setdefault(decision.body_id, []).append(
+            OpenDecisionRow(
+                decision,
+                url=url(decision.pk),
+                meeting_label=dates(decision.meeting_date),
+                deadline_label=dates(decision.case.deadline),
+            )
+        )
     role_labels = _choice_labels(Seat.Role)
     invitations = list(
         StatementAuthor.objects.filter(politician=politician, accepted=False, statement__decision__justered=False)
         .select_related("statement__decision__case", "statement__decision__body")
         .prefetch_related(
-            _authors_prefetch("statement__"), _authors_prefetch("statement__endorses__"),
+            _authors_prefetch("statement__"),
+            _authors_prefetch("statement__endorses__"),
             _authors_prefetch("statement__identical_to__"),
         )
         .select_related("statement__endorses", "statement__identical_to__decision__body")
@@ -420,7 +482,8 @@ def politician_overview(politician: Politician, *, statements_page: str | int | 
     # The page is chosen on the author table alone, newest statement first, along the
     # `author_politician_statements` index; only the page's statements are then read in full.
     statements = Paginator(
-        StatementAuthor.objects.filter(politician=politician, accepted=True).order_by("-statement_id")
+        StatementAuthor.objects.filter(politician=politician, accepted=True)
+        .order_by("-statement_id")
         .values_list("statement_id", flat=True),
         per_page,
     ).get_page(statements_page)
@@ -429,9 +492,15 @@ def politician_overview(politician: Politician, *, statements_page: str | int | 
     statements.object_list = [by_pk[pk] for pk in ids]
     return PoliticianOverview(
         politician=politician,
-        seats=[SeatOverview(seat=s, open_decisions=by_body.get(s.body_id, []), open_total=totals.get(s.body_id, 0),
-                            role_label=role_labels[s.role])
-               for s in seats],
+        seats=[
+            SeatOverview(
+                seat=s,
+                open_decisions=by_body.get(s.body_id, []),
+                open_total=totals.get(s.body_id, 0),
+                role_label=role_labels[s.role],
+            )
+            for s in seats
+        ],
         invitations=invitations,
         statements=statements,
     )
@@ -441,17 +510,23 @@ def decision_for_politician(decision_pk: int) -> Decision:
     """A decision with its case, body and statements ready for attribution lines."""
     return (
         Decision.objects.select_related("case", "body")
-        .prefetch_related(Prefetch("statements", queryset=statements_with_attribution())).get(pk=decision_pk)
+        .prefetch_related(Prefetch("statements", queryset=statements_with_attribution()))
+        .get(pk=decision_pk)
     )
 
 
 # --- The open API (remiss/api.py): only what is public after justering ------------------------
 
+
 def _justered_decision_exists(prefix: str = "") -> Exists:
     """A justered decision by the same body in the same case as the referral at `prefix`."""
-    return Exists(Decision.objects.filter(
-        case_id=OuterRef(f"{prefix}case_id"), body_id=OuterRef(f"{prefix}body_id"), justered=True,
-    ))
+    return Exists(
+        Decision.objects.filter(
+            case_id=OuterRef(f"{prefix}case_id"),
+            body_id=OuterRef(f"{prefix}body_id"),
+            justered=True,
+        )
+    )
 
 
 def published_referral_q(prefix: str = "") -> Q:
@@ -461,8 +536,10 @@ def published_referral_q(prefix: str = "") -> Q:
     so its finished tjänsteutlåtande is its answer.
     """
     office_ready = Q(**{f"{prefix}status": _R.OPINION_READY, f"{prefix}body__kind": Body.Kind.OFFICE})
-    justered = Q(**{f"{prefix}status": _R.JUSTERED}) & ~Q(**{f"{prefix}body__kind": Body.Kind.OFFICE}) & Q(
-        _justered_decision_exists(prefix)
+    justered = (
+        Q(**{f"{prefix}status": _R.JUSTERED})
+        & ~Q(**{f"{prefix}body__kind": Body.Kind.OFFICE})
+        & Q(_justered_decision_exists(prefix))
     )
     return office_ready | justered
 
@@ -484,9 +561,7 @@ def api_case_exists(case_pk: int) -> bool:
 def api_referrals(case_pk: int) -> list[Referral]:
     """The case's referrals in memo order, each with `public_decision` (its justered decision or
     None) and `published` (whether its opinion, position and decision may be shown). Two queries."""
-    referrals = list(
-        Referral.objects.filter(case_id=case_pk).select_related("body", "opinion").order_by("order", "pk")
-    )
+    referrals = list(Referral.objects.filter(case_id=case_pk).select_related("body", "opinion").order_by("order", "pk"))
     decisions = {d.body_id: d for d in Decision.objects.filter(case_id=case_pk, justered=True)}
     for referral in referrals:
         decision = decisions.get(referral.body_id) if referral.body.makes_decisions else None
@@ -502,7 +577,8 @@ def api_positions(case_pk: int) -> QuerySet[Position]:
     """Stances on the proposals, only for referrals whose answer is published: proposals in the
     betänkande's order, then bodies in memo order."""
     return (
-        Position.objects.filter(referral__case_id=case_pk).filter(published_referral_q("referral__"))
+        Position.objects.filter(referral__case_id=case_pk)
+        .filter(published_referral_q("referral__"))
         .select_related("proposal", "referral__body")
         .order_by("proposal__order", "proposal__pk", "referral__order", "referral__pk", "pk")
     )
@@ -517,7 +593,8 @@ def api_statements(case_pk: int) -> QuerySet[Statement]:
     `remiss.attribution.full_line`: borgarrådsberedningen's and kommunstyrelsen's first (as in the
     memo's appendix), then each body's in memo order."""
     referral_order = Referral.objects.filter(
-        case_id=OuterRef("decision__case_id"), body_id=OuterRef("decision__body_id"),
+        case_id=OuterRef("decision__case_id"),
+        body_id=OuterRef("decision__body_id"),
     ).values("order")[:1]
     return (
         Statement.objects.filter(decision__case_id=case_pk, decision__justered=True)
@@ -529,8 +606,12 @@ def api_statements(case_pk: int) -> QuerySet[Statement]:
         )
         .annotate(referral_order=Subquery(referral_order))
         .order_by(
-            F("referral_order").asc(nulls_first=True), "decision__body__kind", "decision__body__name",
-            "decision_id", "order", "pk",
+            F("referral_order").asc(nulls_first=True),
+            "decision__body__kind",
+            "decision__body__name",
+            "decision_id",
+            "order",
+            "pk",
         )
     )
 
@@ -570,8 +651,13 @@ def statement_labels(ids: set[int]) -> dict[int, str]:
 def history_subject(key: str, pk: int) -> _models.Model:
     """The object a history page is about, with what its access rules read. The city's texts go
     by the case's pk. Raises the model's DoesNotExist."""
-    model = {"opinion": Opinion, "decision": Decision, "statement": Statement, "city_proposal": CityProposal,
-             "background": Case}[key]
+    model = {
+        "opinion": Opinion,
+        "decision": Decision,
+        "statement": Statement,
+        "city_proposal": CityProposal,
+        "background": Case,
+    }[key]
     rows = model.objects.select_related(*_SUBJECT_RELATED.get(model, ()))
     return rows.get(case_id=pk) if model is CityProposal else rows.get(pk=pk)
 
@@ -613,8 +699,11 @@ def referral_pk_of_decision(decision_pk: int) -> int | None:
     """The referral that a nämnd's decision answers (None for a city-level decision or none at all)."""
     return (
         Referral.objects.filter(
-            case__decisions__pk=decision_pk, body__decisions__pk=decision_pk,
-        ).values_list("pk", flat=True).first()
+            case__decisions__pk=decision_pk,
+            body__decisions__pk=decision_pk,
+        )
+        .values_list("pk", flat=True)
+        .first()
     )
 
 
@@ -656,7 +745,8 @@ def memo_source_rows(memo: Memo) -> list[tuple[dict, type[_models.Model] | None,
             objects[(label, obj.pk)] = obj
     return [
         (
-            source, models_by_label.get(str(source.get("model"))),
+            source,
+            models_by_label.get(str(source.get("model"))),
             rows.get((str(source.get("model")), source.get("history_id"))),
             objects.get((str(source.get("model")), source.get("pk"))),
         )

@@ -18,6 +18,7 @@ and which stage (`referral:12:ahead:2023-03-31`, `referral:12:overdue:2023-03-31
 deadline (a new date in the key) gets its reminders again. Users without an e-mail address or
 inactive users get nothing.
 """
+
 from __future__ import annotations
 
 import logging
@@ -32,7 +33,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
-from remiss.models import Case, ReminderLog, Referral, User, genitive
+from remiss.models import Case, Referral, ReminderLog, User, genitive
 from remiss.planning import PlanOptions, city_meeting_dates, plan_city_dates
 
 logger = logging.getLogger(__name__)
@@ -88,17 +89,29 @@ def due_reminders(today: date, days_ahead: int) -> list[Reminder]:
     reminders: list[Reminder] = []
 
     referrals = [
-        r for r in Referral.objects.filter(
-            case__status__in=[Case.Status.REFERRED, Case.Status.COMPILING], deadline__lte=horizon,
-        ).exclude(
+        r
+        for r in Referral.objects.filter(
+            case__status__in=[Case.Status.REFERRED, Case.Status.COMPILING],
+            deadline__lte=horizon,
+        )
+        .exclude(
             status__in=[Referral.Status.DECLINED, Referral.Status.NO_ANSWER, Referral.Status.JUSTERED],
-        ).select_related("case", "body").prefetch_related("officers").order_by("deadline", "case_id", "order")
+        )
+        .select_related("case", "body")
+        .prefetch_related("officers")
+        .order_by("deadline", "case_id", "order")
         if not r.is_closed
     ]
     body_officers: dict[int, list[User]] = defaultdict(list)
-    for user in User.objects.filter(
-        role=User.Role.OFFICER, is_active=True, bodies__in={r.body_id for r in referrals},
-    ).prefetch_related("bodies").distinct():
+    for user in (
+        User.objects.filter(
+            role=User.Role.OFFICER,
+            is_active=True,
+            bodies__in={r.body_id for r in referrals},
+        )
+        .prefetch_related("bodies")
+        .distinct()
+    ):
         for body in user.bodies.all():
             body_officers[body.pk].append(user)
     for referral in referrals:
@@ -122,7 +135,10 @@ def due_reminders(today: date, days_ahead: int) -> list[Reminder]:
         options = PlanOptions.from_settings()
         for case in planning_cases:
             city = plan_city_dates(
-                remisstid=case.deadline, received=case.received, kommunstyrelsen=ks, borgarradsberedningen=brb,
+                remisstid=case.deadline,
+                received=case.received,
+                kommunstyrelsen=ks,
+                borgarradsberedningen=brb,
                 options=options,
             )
             if not city.complete:
@@ -149,12 +165,20 @@ def _link(reminder: Reminder, user: User) -> str:
 def build_message(reminder: Reminder, user: User, *, days_ahead: int, connection=None) -> EmailMessage:
     """The Swedish e-mail for one reminder to one person."""
     context = {
-        "reminder": reminder, "user": user, "case": reminder.case, "referral": reminder.referral,
+        "reminder": reminder,
+        "user": user,
+        "case": reminder.case,
+        "referral": reminder.referral,
         "body": reminder.referral.body if reminder.referral is not None else None,
         "body_genitive": genitive(reminder.referral.body.name) if reminder.referral is not None else "",
         "assigned": reminder.referral is not None and user in reminder.referral.officers.all(),
-        "stage": reminder.stage.name, "days": reminder.stage.days, "day": reminder.day, "what": reminder.what,
-        "link": _link(reminder, user), "days_ahead": days_ahead, "repeat_days": OVERDUE_REPEAT_DAYS,
+        "stage": reminder.stage.name,
+        "days": reminder.stage.days,
+        "day": reminder.day,
+        "what": reminder.what,
+        "link": _link(reminder, user),
+        "days_ahead": days_ahead,
+        "repeat_days": OVERDUE_REPEAT_DAYS,
         "city": getattr(settings, "REMISS_CITY", ""),
     }
     with translation.override(settings.LANGUAGE_CODE):
@@ -177,9 +201,7 @@ def send_reminders(today: date, days_ahead: int | None = None, *, dry_run: bool 
         days_ahead = settings.REMISS_REMINDER_DAYS_AHEAD
     report = Report(sent=[])
     reminders = due_reminders(today, days_ahead)
-    logged = set(
-        ReminderLog.objects.filter(key__in=[r.key for r in reminders]).values_list("user_id", "key")
-    )
+    logged = set(ReminderLog.objects.filter(key__in=[r.key for r in reminders]).values_list("user_id", "key"))
     connection = None if dry_run else get_connection()
     for reminder in reminders:
         for user in reminder.recipients:

@@ -9,6 +9,7 @@ becomes that text, escaped (`plain_to_html`). Only HTML the editor marks as HTML
 allowlist (`clean_html`), and `lost_text` says which visible words the allowlist would drop, so
 that the form can refuse instead of saving less than was typed.
 """
+
 from __future__ import annotations
 
 import html
@@ -24,7 +25,18 @@ _RENAME_RE = re.compile(r"<(/?)(b|i|h1|h2|h5|h6)(\s[^>]*)?>", re.IGNORECASE)
 # What an HTML parser reads as markup: "<" directly followed by a letter, "/", "!" or "?". A "<"
 # followed by anything else ("a < b", "barn <15 år") is text, so such input is still plain text.
 _TAG_RE = re.compile(r"<[a-zA-Z!?/]")
-_DROP_WITH_CONTENT = {"script", "style", "title", "head", "template", "noscript", "iframe", "object", "textarea", "select"}
+_DROP_WITH_CONTENT = {
+    "script",
+    "style",
+    "title",
+    "head",
+    "template",
+    "noscript",
+    "iframe",
+    "object",
+    "textarea",
+    "select",
+}
 # Deepest nesting of elements kept. Word nests lists at most nine levels (18 elements with their
 # items) inside a paragraph's bold and italic; deeper markup is unwrapped, its words kept. Without
 # a limit, a paste of a few hundred nested lists makes WeasyPrint recurse too deep to render the memo.
@@ -87,7 +99,7 @@ def _limit_depth(cleaned: str) -> str:
     kept: list[bool] = []
     depth = pos = 0
     for match in _CLEAN_TAG_RE.finditer(cleaned):
-        out.append(cleaned[pos:match.start()])
+        out.append(cleaned[pos : match.start()])
         pos = match.end()
         if not match.group(1):
             keep = depth < MAX_DEPTH

@@ -6,6 +6,7 @@ allowlist, and a save that would lose visible words is refused. Stored HTML is s
 textarea as its plain text, with the HTML beside it in a hidden `<name>_html`: the editor loads
 it from there, and a text posted back unchanged without the editor keeps its formatting.
 """
+
 from __future__ import annotations
 
 from django import forms

@@ -3,6 +3,7 @@
 The defaults suit one machine: SQLite beside the code, Swedish, Stockholm time. Environment
 variables override what a deployment must set (secret key, hosts, debug).
 """
+
 import hashlib
 import os
 import tempfile
@@ -93,7 +94,9 @@ def database_config(env: Mapping[str, str]) -> dict[str, Any]:
     if not url:
         return _sqlite_config(env.get("REMISS_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")))
     config = dj_database_url.parse(
-        url, conn_max_age=int(env.get("DATABASE_CONN_MAX_AGE", "60")), conn_health_checks=True,
+        url,
+        conn_max_age=int(env.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
     if config["ENGINE"] == "django.db.backends.sqlite3":  # sqlite:///path gets the same tuning
         return _sqlite_config(config["NAME"])

@@ -21,6 +21,7 @@ Optional:
 Everything else (database, media, upload limits, CSP, Argon2, django-axes, session expiry) comes
 from remiss/settings.py unchanged, so development and tests run under the same policy.
 """
+
 import os
 
 from django.core.exceptions import ImproperlyConfigured

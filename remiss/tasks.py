@@ -41,6 +41,7 @@ The checks run where they are cheap: when the registrar reads a job (`fail_if_st
 memos, asks for a new compilation, and from `manage.py fail_stale_memo_jobs` (cron, or a worker's
 start).
 """
+
 from __future__ import annotations
 
 import logging
@@ -131,7 +132,9 @@ def request_memo(case: Case, *, by: User | None) -> tuple[MemoJob, bool]:
     fail_stale_memo_jobs(case=case)
     waiting = (
         MemoJob.objects.filter(case_id=case.pk, status=MemoJob.Status.QUEUED)
-        .exclude(task_id="").order_by("-created_at", "-pk").first()
+        .exclude(task_id="")
+        .order_by("-created_at", "-pk")
+        .first()
     )
     if waiting is not None and _task_waiting(waiting.task_id):
         return waiting, False
@@ -221,7 +224,11 @@ def _task_result(task_id: str) -> TaskResult | None:
 
 
 def _rendering_stale_reason(
-    job: MemoJob, *, now: datetime, timeout: timedelta, restarting_worker: str | None,
+    job: MemoJob,
+    *,
+    now: datetime,
+    timeout: timedelta,
+    restarting_worker: str | None,
 ) -> str | None:
     """Will nothing ever move this rendering job on? See the module docstring for the rules."""
     started = job.started_at or job.created_at
@@ -249,7 +256,11 @@ def _claimed_by(result: TaskResult, worker: str | None) -> bool:
 
 
 def _queued_stale_reason(
-    job: MemoJob, *, now: datetime, queue_timeout: timedelta, restarting_worker: str | None,
+    job: MemoJob,
+    *,
+    now: datetime,
+    queue_timeout: timedelta,
+    restarting_worker: str | None,
 ) -> str | None:
     """Will no task ever start this queued job? See the module docstring for the rules."""
     result = _task_result(job.task_id)
@@ -285,7 +296,12 @@ def _queued_stale_reason(
 
 
 def _stale_reason(
-    job: MemoJob, *, now: datetime, timeout: timedelta, queue_timeout: timedelta, restarting_worker: str | None,
+    job: MemoJob,
+    *,
+    now: datetime,
+    timeout: timedelta,
+    queue_timeout: timedelta,
+    restarting_worker: str | None,
 ) -> str | None:
     """Why nothing will ever move this job on, in Swedish for the registrar; None if something will."""
     if job.status == MemoJob.Status.RENDERING:
@@ -296,7 +312,12 @@ def _stale_reason(
 
 
 def _fail_if_stale(
-    job: MemoJob, *, now: datetime, timeout: timedelta, queue_timeout: timedelta, restarting_worker: str | None = None,
+    job: MemoJob,
+    *,
+    now: datetime,
+    timeout: timedelta,
+    queue_timeout: timedelta,
+    restarting_worker: str | None = None,
 ) -> bool:
     """Fail the job if it is stale; True if this call failed it."""
     limits = {"now": now, "timeout": timeout, "queue_timeout": queue_timeout, "restarting_worker": restarting_worker}
@@ -326,8 +347,12 @@ def fail_if_stale(job: MemoJob) -> MemoJob:
 
 
 def fail_stale_memo_jobs(
-    *, case: Case | None = None, timeout: timedelta | None = None, queue_timeout: timedelta | None = None,
-    restarting_worker: str | None = None, now: datetime | None = None,
+    *,
+    case: Case | None = None,
+    timeout: timedelta | None = None,
+    queue_timeout: timedelta | None = None,
+    restarting_worker: str | None = None,
+    now: datetime | None = None,
 ) -> list[MemoJob]:
     """Fail every stale queued or rendering job (of `case`, or all); returns the jobs it failed.
     Running it again fails nothing more: a failed job is neither queued nor rendering."""
@@ -336,13 +361,19 @@ def fail_stale_memo_jobs(
     queue_timeout = job_queue_timeout() if queue_timeout is None else queue_timeout
     waiting = (
         MemoJob.objects.filter(status__in=[MemoJob.Status.QUEUED, MemoJob.Status.RENDERING])
-        .select_related("case").order_by("pk")
+        .select_related("case")
+        .order_by("pk")
     )
     if case is not None:
         waiting = waiting.filter(case_id=case.pk)
     return [
-        job for job in waiting
+        job
+        for job in waiting
         if _fail_if_stale(
-            job, now=now, timeout=timeout, queue_timeout=queue_timeout, restarting_worker=restarting_worker,
+            job,
+            now=now,
+            timeout=timeout,
+            queue_timeout=queue_timeout,
+            restarting_worker=restarting_worker,
         )
     ]

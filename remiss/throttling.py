@@ -9,6 +9,7 @@ usernames), stays under five for every username. So the settings name two groups
 the pair against AXES_FAILURE_LIMIT, the address against REMISS_AXES_ADDRESS_FAILURE_LIMIT.
 Both count failures within AXES_COOLOFF_TIME, and both locks last that long.
 """
+
 from __future__ import annotations
 
 from axes.handlers.database import AxesDatabaseHandler

@@ -1,4 +1,5 @@
 """URL routes: one list per kind of user, plus Django's auth and admin."""
+
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path

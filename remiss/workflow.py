@@ -5,6 +5,7 @@ runs inside one transaction, saves with the acting user and a change reason that
 history row, and raises `WorkflowError` with a Swedish message when the move is not allowed,
 leaving the database as it was. Texts are sanitised here, so nothing unsanitised is ever saved.
 """
+
 from __future__ import annotations
 
 import re
@@ -196,7 +197,11 @@ def _locked(model: type[models.Model], pk: int) -> Any:
 
 
 def _claim_version(
-    obj: models.Model, expected_version: int | None, *, field: str = "version", message: str | None = None,
+    obj: models.Model,
+    expected_version: int | None,
+    *,
+    field: str = "version",
+    message: str | None = None,
 ) -> None:
     """Optimistic locking: bump the version in one conditional UPDATE, or raise ConflictError.
 
@@ -224,12 +229,27 @@ def _claim_version(
 
 @transaction.atomic
 def register_case(
-    *, title: str, reference: str, sender: str, city_dnr: str, received: date, deadline: date,
-    ministry_dnr: str = "", commissioner: Politician | None = None, memo_title: str = "", by: User | None,
+    *,
+    title: str,
+    reference: str,
+    sender: str,
+    city_dnr: str,
+    received: date,
+    deadline: date,
+    ministry_dnr: str = "",
+    commissioner: Politician | None = None,
+    memo_title: str = "",
+    by: User | None,
 ) -> Case:
     case = Case(
-        title=title.strip(), reference=reference.strip(), sender=sender.strip(), city_dnr=city_dnr.strip(),
-        ministry_dnr=ministry_dnr.strip(), received=received, deadline=deadline, commissioner=commissioner,
+        title=title.strip(),
+        reference=reference.strip(),
+        sender=sender.strip(),
+        city_dnr=city_dnr.strip(),
+        ministry_dnr=ministry_dnr.strip(),
+        received=received,
+        deadline=deadline,
+        commissioner=commissioner,
         memo_title=memo_title.strip(),
     )
     _save(case, by, _("Ärendet registrerat"))
@@ -281,11 +301,25 @@ def save_background(case: Case, *, text: str, by: User | None, expected_version:
 
 @transaction.atomic
 def add_proposal(
-    case: Case, *, number: str, kind: str, title: str, summary: str = "", section: str = "", by: User | None,
+    case: Case,
+    *,
+    number: str,
+    kind: str,
+    title: str,
+    summary: str = "",
+    section: str = "",
+    by: User | None,
 ) -> Proposal:
     order = (case.proposals.aggregate(m=Max("order"))["m"] or 0) + 1
-    proposal = Proposal(case=case, number=number.strip(), kind=kind, title=title.strip(), summary=summary.strip(),
-                        section=_section(section), order=order)
+    proposal = Proposal(
+        case=case,
+        number=number.strip(),
+        kind=kind,
+        title=title.strip(),
+        summary=summary.strip(),
+        section=_section(section),
+        order=order,
+    )
     return _save(proposal, by, _("Förslag eller bedömning tillagd"))
 
 
@@ -321,7 +355,12 @@ def refer(case: Case, *, bodies: Sequence[ReferralSpec], by: User | None) -> lis
         if spec.body.pk in already or spec.body.pk in seen:
             raise WorkflowError(_("Ärendet är redan remitterat till %(body)s.") % {"body": spec.body.name_in_text})
         seen.add(spec.body.pk)
-    _move_case(case, "refer", by, ngettext("Remitterat till %(n)d instans", "Remitterat till %(n)d instanser", len(bodies)) % {"n": len(bodies)})
+    _move_case(
+        case,
+        "refer",
+        by,
+        ngettext("Remitterat till %(n)d instans", "Remitterat till %(n)d instanser", len(bodies)) % {"n": len(bodies)},
+    )
     order = case.referrals.aggregate(m=Max("order"))["m"] or 0
     created = []
     for spec in bodies:
@@ -362,7 +401,9 @@ def _officers_reason(officers: Sequence[User]) -> str:
     reason column holds at most 100 characters."""
     if not officers:
         return _("Handläggare borttagna")
-    reason = _("Handläggare tilldelade: %(names)s") % {"names": ", ".join(o.get_full_name() or o.username for o in officers)}
+    reason = _("Handläggare tilldelade: %(names)s") % {
+        "names": ", ".join(o.get_full_name() or o.username for o in officers)
+    }
     return reason if len(reason) <= 100 else reason[:99] + "…"
 
 
@@ -377,7 +418,9 @@ def assign_officers(referral: Referral, *, officers: Iterable[User], by: User | 
     for officer in officers:
         name = officer.get_full_name() or officer.username
         if officer.role != User.Role.OFFICER:
-            raise WorkflowError(_("%(user)s är inte handläggare och kan inte tilldelas en remittering.") % {"user": name})
+            raise WorkflowError(
+                _("%(user)s är inte handläggare och kan inte tilldelas en remittering.") % {"user": name}
+            )
         if not officer.bodies.filter(pk=referral.body_id).exists():
             raise WorkflowError(
                 _("%(user)s arbetar inte för %(body)s.") % {"user": name, "body": referral.body.name_in_text}
@@ -406,13 +449,20 @@ def mark_answered(case: Case, *, by: User | None) -> Case:
 
 @transaction.atomic
 def start_drafting(referral: Referral, *, by: User | None) -> Referral:
-    return _move_referral(_locked(Referral, referral.pk), "start_drafting", by, _("Arbetet med tjänsteutlåtandet påbörjat"))
+    return _move_referral(
+        _locked(Referral, referral.pk), "start_drafting", by, _("Arbetet med tjänsteutlåtandet påbörjat")
+    )
 
 
 @transaction.atomic
 def save_opinion(
-    referral: Referral, *, text: str, proposed_decision: str = "", date: date | None = None,
-    by: User | None, expected_version: int | None = None,
+    referral: Referral,
+    *,
+    text: str,
+    proposed_decision: str = "",
+    date: date | None = None,
+    by: User | None,
+    expected_version: int | None = None,
 ) -> Opinion:
     """Save the tjänsteutlåtande's text; the first save also starts the drafting."""
     referral = _locked(Referral, referral.pk)
@@ -553,8 +603,14 @@ def _ensure_decision_edit(decision: Decision, event: str) -> None:
 
 @transaction.atomic
 def record_decision(
-    referral: Referral, *, meeting_date: date, points: Sequence[str], added_text: str = "",
-    added_text_after_point: int = 1, immediate_justering: bool = False, position: str | None = None,
+    referral: Referral,
+    *,
+    meeting_date: date,
+    points: Sequence[str],
+    added_text: str = "",
+    added_text_after_point: int = 1,
+    immediate_justering: bool = False,
+    position: str | None = None,
     by: User | None,
 ) -> Decision:
     """Record the nämnd's decision on its administration's opinion."""
@@ -567,8 +623,12 @@ def record_decision(
     _check_meeting(referral.case, meeting_date)
     _move_referral(referral, "record_decision", by, _("Nämndens beslut registrerat"))
     decision = Decision(
-        case_id=referral.case_id, body_id=referral.body_id, meeting_date=meeting_date, points=points,
-        added_text=sanitize(added_text), added_text_after_point=added_text_after_point,
+        case_id=referral.case_id,
+        body_id=referral.body_id,
+        meeting_date=meeting_date,
+        points=points,
+        added_text=sanitize(added_text),
+        added_text_after_point=added_text_after_point,
         immediate_justering=immediate_justering,
     )
     _save(decision, by, _("Beslut registrerat"))
@@ -580,7 +640,12 @@ def record_decision(
 
 @transaction.atomic
 def record_city_decision(
-    case: Case, *, body: Body, points: Sequence[str], meeting_date: date | None = None, by: User | None,
+    case: Case,
+    *,
+    body: Body,
+    points: Sequence[str],
+    meeting_date: date | None = None,
+    by: User | None,
 ) -> Decision:
     """Borgarrådsberedningen's or kommunstyrelsen's decision. Kommunstyrelsen's decides the case."""
     case = _locked(Case, case.pk)
@@ -596,7 +661,9 @@ def record_city_decision(
 
 
 @transaction.atomic
-def edit_decision(decision: Decision, *, by: User | None, expected_version: int | None = None, **fields: Any) -> Decision:
+def edit_decision(
+    decision: Decision, *, by: User | None, expected_version: int | None = None, **fields: Any
+) -> Decision:
     """Correct a decision's recorded texts, until it is justered or the case answered."""
     decision = _locked_decision(decision.pk)
     _ensure_decision_edit(decision, "edit_decision")
@@ -624,7 +691,9 @@ def justera(decision: Decision, *, by: User | None) -> Decision:
     """Approve the minutes of this item: from now on the decision and its statements are final."""
     decision = _locked(Decision, decision.pk)
     ensure_editable(decision)
-    referral = Referral.objects.filter(case_id=decision.case_id, body_id=decision.body_id).select_related("body").first()
+    referral = (
+        Referral.objects.filter(case_id=decision.case_id, body_id=decision.body_id).select_related("body").first()
+    )
     if referral is not None:
         _move_referral(_locked(Referral, referral.pk), "justera", by, _("Beslutet justerat"))
     pending = StatementAuthor.objects.filter(statement__decision=decision, accepted=False)
@@ -664,8 +733,15 @@ def _validated(obj: M) -> M:
 
 @transaction.atomic
 def add_statement(
-    decision: Decision, *, kind: str, authors: Sequence[AuthorSpec], text: str = "", backed_proposal: str = "",
-    endorses: Statement | None = None, identical_to: Statement | None = None, author_title: str = "",
+    decision: Decision,
+    *,
+    kind: str,
+    authors: Sequence[AuthorSpec],
+    text: str = "",
+    backed_proposal: str = "",
+    endorses: Statement | None = None,
+    identical_to: Statement | None = None,
+    author_title: str = "",
     by: User | None,
 ) -> Statement:
     """Attach a statement. The first author is its owner; later ones are co-authors."""
@@ -675,15 +751,25 @@ def add_statement(
     _check_statement_refs(decision, endorses, identical_to)
     order = (decision.statements.aggregate(m=Max("order"))["m"] or 0) + 1
     statement = Statement(
-        decision=decision, kind=kind, text=sanitize(text), backed_proposal=" ".join(backed_proposal.split()),
-        endorses=endorses, identical_to=identical_to, author_title=author_title.strip(), order=order, created_by=by,
+        decision=decision,
+        kind=kind,
+        text=sanitize(text),
+        backed_proposal=" ".join(backed_proposal.split()),
+        endorses=endorses,
+        identical_to=identical_to,
+        author_title=author_title.strip(),
+        order=order,
+        created_by=by,
     )
     _validated(statement)
     _save(statement, by, _("Uttalande tillagt"))
     for position, spec in enumerate(authors, start=1):
         author = StatementAuthor(
-            statement=statement, politician=spec.politician, and_others=spec.and_others,
-            accepted=spec.accepted, order=position,
+            statement=statement,
+            politician=spec.politician,
+            and_others=spec.and_others,
+            accepted=spec.accepted,
+            order=position,
         )
         _validated(author)
         _save(author, by, _("Författare tillagd") if spec.accepted else _("Medförfattare inbjuden"))
@@ -692,8 +778,12 @@ def add_statement(
 
 @transaction.atomic
 def edit_statement(
-    statement: Statement, *, by: User | None, expected_version: int | None = None,
-    authors: Sequence[AuthorSpec] | None = None, **fields: Any,
+    statement: Statement,
+    *,
+    by: User | None,
+    expected_version: int | None = None,
+    authors: Sequence[AuthorSpec] | None = None,
+    **fields: Any,
 ) -> Statement:
     """Change a statement until its decision is justered or the case answered.
 
@@ -718,7 +808,11 @@ def edit_statement(
         fields["author_title"] = (fields["author_title"] or "").strip()
     if authors is not None:
         _check_authors(authors)
-    _check_statement_refs(statement.decision, fields.get("endorses", statement.endorses), fields.get("identical_to", statement.identical_to))
+    _check_statement_refs(
+        statement.decision,
+        fields.get("endorses", statement.endorses),
+        fields.get("identical_to", statement.identical_to),
+    )
     _claim_version(statement, expected_version)
     for name, value in fields.items():
         setattr(statement, name, value)
@@ -788,14 +882,18 @@ def remove_statement(statement: Statement, *, by: User | None, expected_version:
     _ensure_decision_edit(statement.decision, "remove_statement")
     referring = list(
         Statement.objects.filter(models.Q(endorses=statement) | models.Q(identical_to=statement))
-        .select_related("decision__body").prefetch_related("authors__politician__party")
+        .select_related("decision__body")
+        .prefetch_related("authors__politician__party")
     )
     if referring:
         from remiss.attribution import full_line
 
         raise WorkflowError(
-            _("Uttalandet kan inte tas bort, eftersom andra uttalanden hänvisar till det: %(list)s. "
-              "Ändra eller ta bort dem först.") % {"list": "; ".join(full_line(s) for s in referring)}
+            _(
+                "Uttalandet kan inte tas bort, eftersom andra uttalanden hänvisar till det: %(list)s. "
+                "Ändra eller ta bort dem först."
+            )
+            % {"list": "; ".join(full_line(s) for s in referring)}
         )
     _claim_version(statement, expected_version)
     reason = _("Uttalandet borttaget")
@@ -810,7 +908,11 @@ def remove_statement(statement: Statement, *, by: User | None, expected_version:
 
 @transaction.atomic
 def set_and_others(
-    statement: Statement, *, politician: Politician, and_others: bool, by: User | None,
+    statement: Statement,
+    *,
+    politician: Politician,
+    and_others: bool,
+    by: User | None,
     expected_version: int | None = None,
 ) -> StatementAuthor:
     """Set or clear the "m.fl." mark of one accepted author of the statement, under the same
@@ -836,7 +938,9 @@ def set_and_others(
 
 
 @transaction.atomic
-def invite_coauthor(statement: Statement, *, politician: Politician, and_others: bool = False, by: User | None) -> StatementAuthor:
+def invite_coauthor(
+    statement: Statement, *, politician: Politician, and_others: bool = False, by: User | None
+) -> StatementAuthor:
     statement = _locked(Statement, statement.pk)
     ensure_editable(statement.decision)
     if statement.authors.count() >= MAX_AUTHORS:
@@ -844,7 +948,9 @@ def invite_coauthor(statement: Statement, *, politician: Politician, and_others:
     if statement.authors.filter(politician=politician).exists():
         raise WorkflowError(_("%(name)s står redan bland författarna.") % {"name": politician.full_name})
     order = (statement.authors.aggregate(m=Max("order"))["m"] or 0) + 1
-    author = StatementAuthor(statement=statement, politician=politician, and_others=and_others, accepted=False, order=order)
+    author = StatementAuthor(
+        statement=statement, politician=politician, and_others=and_others, accepted=False, order=order
+    )
     _validated(author)
     return _save(author, by, _("Medförfattare inbjuden"))
 
@@ -875,7 +981,11 @@ def decline_coauthorship(author: StatementAuthor, *, by: User | None) -> None:
 
 @transaction.atomic
 def save_city_proposal(
-    case: Case, *, by: User | None, expected_version: int | None = None, **fields: Any,
+    case: Case,
+    *,
+    by: User | None,
+    expected_version: int | None = None,
+    **fields: Any,
 ) -> CityProposal:
     """Edit the commissioner's förslag till beslut: points, summary, views, place and date."""
     case = _locked(Case, case.pk)
@@ -917,7 +1027,11 @@ POSITIONS_CONFLICT = gettext_lazy(
 
 @transaction.atomic
 def save_positions(
-    referral: Referral, changes: Sequence[PositionChange], *, by: User | None, expected_version: int | None = None,
+    referral: Referral,
+    changes: Sequence[PositionChange],
+    *,
+    by: User | None,
+    expected_version: int | None = None,
 ) -> Referral:
     """Record, change or remove the body's stances on several proposals at once, until its
     decision is justered: all of them or none.
@@ -955,7 +1069,12 @@ def _write_position(referral: Referral, change: PositionChange, by: User | None)
 
 
 def set_proposal_position(
-    referral: Referral, *, proposal: Proposal, stance: str, comment: str = "", by: User | None,
+    referral: Referral,
+    *,
+    proposal: Proposal,
+    stance: str,
+    comment: str = "",
+    by: User | None,
 ) -> Position:
     """Record (or change) the body's stance on one proposal, until its decision is justered."""
     if not stance:
@@ -992,8 +1111,15 @@ def move_memo_job(job: MemoJob, event: str, *, memo: Memo | None = None, error: 
         if row is None:
             raise WorkflowError(
                 _("Sammanställningen kan inte %(event)s när den har statusen ”%(status)s”.")
-                % {"event": {"start": _("starta"), "finish": _("bli klar"), "fail": _("misslyckas"), "retry": _("köas igen")}.get(event, event),
-                   "status": job.get_status_display()}
+                % {
+                    "event": {
+                        "start": _("starta"),
+                        "finish": _("bli klar"),
+                        "fail": _("misslyckas"),
+                        "retry": _("köas igen"),
+                    }.get(event, event),
+                    "status": job.get_status_display(),
+                }
             )
         job.status = row.target
         now = timezone.now()
@@ -1026,11 +1152,13 @@ def note_memo_job_task(job: MemoJob | int, task_id: str) -> None:
 
 # --- Barriers reported from the accessibility statement ---------------------------------------
 
+
 def report_barrier(*, description: str, page: str = "", name: str = "", email: str = "") -> BarrierReport:
     """Keep a reported accessibility barrier and, once it is committed, mail it to whoever handles them."""
     with transaction.atomic():
         report = _save(
-            BarrierReport(description=description, page=page, name=name, email=email), None,
+            BarrierReport(description=description, page=page, name=name, email=email),
+            None,
             _("Anmäld via tillgänglighetsredogörelsen"),
         )
         transaction.on_commit(partial(send_barrier_report, report.pk))

@@ -5,6 +5,7 @@ from node_modules (package-lock.json); `make test` installs both when they are m
 either is missing the tests fail with a message saying so, rather than being skipped, so a
 machine that cannot run them never reports green.
 """
+
 from __future__ import annotations
 
 import json
@@ -160,8 +161,10 @@ def reflow_problems(page, label: str) -> list[str]:
             scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
             if scroll_width > width:
                 wide = page.evaluate(_OVERFLOWING, width)
-                problems.append(f"{label} ({page.url}): scrolls sideways at {width} px (scrollWidth {scroll_width}): "
-                                + ", ".join(wide))
+                problems.append(
+                    f"{label} ({page.url}): scrolls sideways at {width} px (scrollWidth {scroll_width}): "
+                    + ", ".join(wide)
+                )
     finally:
         page.set_viewport_size(original)
     return problems
@@ -210,5 +213,9 @@ def focus_is_visible(page) -> dict:
 
 
 def clip_around(box: dict, margin: int = 10) -> dict:
-    return {"x": max(box["x"] - margin, 0), "y": max(box["y"] - margin, 0),
-            "width": box["width"] + 2 * margin, "height": box["height"] + 2 * margin}
+    return {
+        "x": max(box["x"] - margin, 0),
+        "y": max(box["y"] - margin, 0),
+        "width": box["width"] + 2 * margin,
+        "height": box["height"] + 2 * margin,
+    }

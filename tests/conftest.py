@@ -1,4 +1,5 @@
 """Shared fixtures: a referred case with one nämnd and one office, and the demo case."""
+
 from datetime import date
 
 import pytest
@@ -25,7 +26,9 @@ def namnd(db):
 
 @pytest.fixture
 def office(db):
-    return OfficeFactory(name="Stadsledningskontoret", name_in_text="stadsledningskontoret", administration="Stadsledningskontoret")
+    return OfficeFactory(
+        name="Stadsledningskontoret", name_in_text="stadsledningskontoret", administration="Stadsledningskontoret"
+    )
 
 
 @pytest.fixture
@@ -37,7 +40,9 @@ def officer(namnd):
 def referred(case, namnd, office, registrar):
     """(case, nämnd referral, office referral), freshly referred."""
     r_namnd, r_office = workflow.refer(
-        case, bodies=[ReferralSpec(namnd, date(2030, 3, 31)), ReferralSpec(office, date(2030, 4, 12))], by=registrar,
+        case,
+        bodies=[ReferralSpec(namnd, date(2030, 3, 31)), ReferralSpec(office, date(2030, 4, 12))],
+        by=registrar,
     )
     return case, r_namnd, r_office
 
@@ -53,11 +58,10 @@ def demo_db(django_db_setup, django_db_blocker):
 
     from remiss.demo import load_demo
 
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            load_demo()
-            yield
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo()
+        yield
+        transaction.set_rollback(True)
 
 
 def pytest_configure(config):

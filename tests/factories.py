@@ -1,4 +1,5 @@
 """factory-boy factories for the domain. Build states through `remiss.workflow` in tests."""
+
 from datetime import date
 
 import factory
@@ -39,7 +40,15 @@ class PartyFactory(DjangoModelFactory):
         django_get_or_create = ("abbreviation",)
 
     abbreviation = "M"
-    name = factory.LazyAttribute(lambda o: {"M": "Moderaterna", "L": "Liberalerna", "C": "Centerpartiet", "KD": "Kristdemokraterna", "S": "Socialdemokraterna"}.get(o.abbreviation, f"Parti {o.abbreviation}"))
+    name = factory.LazyAttribute(
+        lambda o: {
+            "M": "Moderaterna",
+            "L": "Liberalerna",
+            "C": "Centerpartiet",
+            "KD": "Kristdemokraterna",
+            "S": "Socialdemokraterna",
+        }.get(o.abbreviation, f"Parti {o.abbreviation}")
+    )
     genitive = factory.LazyAttribute(lambda o: f"{o.name}s")
 
 

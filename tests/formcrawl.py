@@ -5,6 +5,7 @@ collects each `<form method="post">`: its action, and for each field the values 
 (the field's own value, each option of a select, each checkbox's or radio button's value). So a
 new form on any page is fuzzed without anyone listing it here.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

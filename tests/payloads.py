@@ -11,6 +11,7 @@ network addresses and a huge data: image.
 Plain words ("Ofarlig text") are mixed in with some payloads, so a test can also see that the
 harmless part of a paste survives.
 """
+
 from __future__ import annotations
 
 import base64
@@ -58,7 +59,10 @@ PAYLOADS: list[tuple[str, str]] = [
     ("svg-animate-href", '<svg><animate attributeName="href" values="javascript:alert(1)"/></svg>'),
     ("svg-foreignobject", "<svg><foreignObject><iframe src=javascript:alert(1)></iframe></foreignObject></svg>"),
     ("math-href", '<math><mtext><a href="javascript:alert(1)">x</a></mtext></math>'),
-    ("math-mglyph-style", "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>"),
+    (
+        "math-mglyph-style",
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>",
+    ),
     # --- CSS ---------------------------------------------------------------------------------
     ("style-expression", '<p style="width: expression(alert(1))">Ofarlig text</p>'),
     ("style-url", '<p style="background:url(http://evil.example/bg.png)">Ofarlig text</p>'),
@@ -71,7 +75,7 @@ PAYLOADS: list[tuple[str, str]] = [
     # --- page-level elements ----------------------------------------------------------------
     ("base-href", '<base href="http://evil.example/">'),
     ("meta-refresh", '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">'),
-    ("meta-csp", "<meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'unsafe-inline'\">"),
+    ("meta-csp", '<meta http-equiv="Content-Security-Policy" content="script-src \'unsafe-inline\'">'),
     ("iframe-src", '<iframe src="http://evil.example/"></iframe>'),
     ("iframe-srcdoc", '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>'),
     ("object-data", '<object data="http://evil.example/x.swf"></object>'),
@@ -104,7 +108,10 @@ PAYLOADS: list[tuple[str, str]] = [
     ("select-mxss", "<select><template><style><img src=x onerror=alert(1)></style></template></select>"),
     ("deep-nesting", "<ul>" * 200 + "<li>djup</li>" + "</ul>" * 200),
     # --- Word -------------------------------------------------------------------------------
-    ("word-conditional", "<!--[if gte mso 9]><xml><o:OfficeDocumentSettings></o:OfficeDocumentSettings></xml><![endif]--><p>Ofarlig text</p>"),
+    (
+        "word-conditional",
+        "<!--[if gte mso 9]><xml><o:OfficeDocumentSettings></o:OfficeDocumentSettings></xml><![endif]--><p>Ofarlig text</p>",
+    ),
     ("word-conditional-script", "<!--[if !mso]><!--><script>alert(1)</script><!--<![endif]-->"),
     ("word-o-p", '<p class=MsoNormal style="mso-list:l0"><b>Rubrik</b><o:p>&nbsp;</o:p></p>'),
     ("word-vml-image", '<v:shape><v:imagedata src="file:///C:/Users/x/AppData/clip_image001.png"/></v:shape>'),

@@ -1,4 +1,5 @@
 """Unit tests of remiss/access.py: who may see and do what, without going through a view."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -60,7 +61,11 @@ def decision(referred, officer):
 @pytest.fixture
 def statement(decision, ledamot):
     return workflow.add_statement(
-        decision, kind="sarskilt_uttalande", text="<p>T</p>", authors=[AuthorSpec(ledamot.politician)], by=ledamot,
+        decision,
+        kind="sarskilt_uttalande",
+        text="<p>T</p>",
+        authors=[AuthorSpec(ledamot.politician)],
+        by=ledamot,
     )
 
 
@@ -115,7 +120,9 @@ def test_drafts_are_seen_only_by_the_body_and_the_registrar(referred, officer, o
     assert not access.can_edit_opinion(registrar, referral)
 
 
-def test_can_act_on_decision_is_the_bodys_officer_and_never_city_level(decision, officer, other_officer, registrar, ledamot, db):
+def test_can_act_on_decision_is_the_bodys_officer_and_never_city_level(
+    decision, officer, other_officer, registrar, ledamot, db
+):
     assert access.can_act_on_decision(officer, decision)
     for user in (other_officer, registrar, ledamot):
         assert not access.can_act_on_decision(user, decision)
@@ -139,7 +146,8 @@ def test_seat_in_and_statement_kinds(namnd, ledamot, ersattare, officer):
     assert access.seat_in(ledamot, namnd).role == Seat.Role.LEDAMOT
     assert access.seat_in(officer, namnd) is None
     assert access.statement_kinds_for(access.seat_in(ledamot, namnd)) == [
-        Statement.Kind.SARSKILT_UTTALANDE, Statement.Kind.RESERVATION,
+        Statement.Kind.SARSKILT_UTTALANDE,
+        Statement.Kind.RESERVATION,
     ]
     assert access.statement_kinds_for(access.seat_in(ersattare, namnd)) == [Statement.Kind.ERSATTARYTTRANDE]
     assert access.statement_kinds_for(None) == []
@@ -162,8 +170,11 @@ def test_can_view_and_add_statements_needs_a_seat(decision, ledamot, ersattare, 
 def test_authorship_counts_only_once_accepted(decision, ledamot, namnd):
     invitee = _politician(namnd, username="inbjuden")
     statement = workflow.add_statement(
-        decision, kind="sarskilt_uttalande", text="<p>T</p>",
-        authors=[AuthorSpec(ledamot.politician), AuthorSpec(invitee.politician, accepted=False)], by=ledamot,
+        decision,
+        kind="sarskilt_uttalande",
+        text="<p>T</p>",
+        authors=[AuthorSpec(ledamot.politician), AuthorSpec(invitee.politician, accepted=False)],
+        by=ledamot,
     )
     assert access.is_statement_author(ledamot, statement)
     assert access.can_edit_statement(ledamot, statement)
@@ -188,7 +199,11 @@ def test_can_endorse_only_an_ersattare_and_not_their_own(decision, statement, le
     assert not access.can_endorse(ledamot, statement)
     assert not access.can_endorse(officer, statement)
     own = workflow.add_statement(
-        decision, kind="ersattaryttrande", text="<p>Eget</p>", authors=[AuthorSpec(ersattare.politician)], by=ersattare,
+        decision,
+        kind="ersattaryttrande",
+        text="<p>Eget</p>",
+        authors=[AuthorSpec(ersattare.politician)],
+        by=ersattare,
     )
     assert not access.can_endorse(ersattare, own)
 

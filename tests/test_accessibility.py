@@ -1,5 +1,6 @@
 """The accessibility statement (tillgänglighetsredogörelse): public, linked from every page, its
 text edited by an administrator with history, and a report form that reaches someone."""
+
 from __future__ import annotations
 
 import re
@@ -92,13 +93,16 @@ def test_an_administrator_edits_the_statement_with_history(client, db):
     client.force_login(admin)
     add = client.get(reverse("admin:remiss_accessibilitystatement_add"))
     assert "Hur tillgänglig är tjänsten?" in text(add)  # starts from the shipped text
-    response = client.post(reverse("admin:remiss_accessibilitystatement_add"), {
-        "organisation": "Exempelkommun",
-        "text": "<h3>Hur tillgänglig är tjänsten?</h3><p>Helt förenlig.</p><script>alert(1)</script>",
-        "text_format": "html",  # as the editor marks it
-        "contact_email": "tillganglighet@exempel.se",
-        "assessed_on": "2027-01-15",
-    })
+    response = client.post(
+        reverse("admin:remiss_accessibilitystatement_add"),
+        {
+            "organisation": "Exempelkommun",
+            "text": "<h3>Hur tillgänglig är tjänsten?</h3><p>Helt förenlig.</p><script>alert(1)</script>",
+            "text_format": "html",  # as the editor marks it
+            "contact_email": "tillganglighet@exempel.se",
+            "assessed_on": "2027-01-15",
+        },
+    )
     assert response.status_code == 302, text(response)
     statement = AccessibilityStatement.objects.get()
     assert "<script>" not in statement.text  # the admin passes the rich-text allowlist
@@ -106,10 +110,16 @@ def test_an_administrator_edits_the_statement_with_history(client, db):
     assert "Exempelkommun står bakom tjänsten" in page and "Helt förenlig." in page
     assert "15 januari 2027" in page
     # A second edit keeps the first as a version.
-    client.post(reverse("admin:remiss_accessibilitystatement_change", args=[statement.pk]), {
-        "organisation": "Exempelkommun", "text": "<p>Delvis förenlig.</p>", "text_format": "html",
-        "contact_email": "tillganglighet@exempel.se", "assessed_on": "2027-02-01",
-    })
+    client.post(
+        reverse("admin:remiss_accessibilitystatement_change", args=[statement.pk]),
+        {
+            "organisation": "Exempelkommun",
+            "text": "<p>Delvis förenlig.</p>",
+            "text_format": "html",
+            "contact_email": "tillganglighet@exempel.se",
+            "assessed_on": "2027-02-01",
+        },
+    )
     texts = list(statement.history.order_by("history_id").values_list("text", flat=True))
     assert texts == ["<h3>Hur tillgänglig är tjänsten?</h3><p>Helt förenlig.</p>", "<p>Delvis förenlig.</p>"]
     # One statement per installation: no second one can be added.
@@ -119,12 +129,21 @@ def test_an_administrator_edits_the_statement_with_history(client, db):
 @pytest.mark.django_db(transaction=True)  # the mail goes on commit
 def test_a_report_is_kept_and_mailed_to_the_contact_address(client):
     AccessibilityStatement.objects.create(
-        organisation="Exempelkommun", text="<p>x</p>", contact_email="tillganglighet@exempel.se", assessed_on=date(2027, 1, 1),
+        organisation="Exempelkommun",
+        text="<p>x</p>",
+        contact_email="tillganglighet@exempel.se",
+        assessed_on=date(2027, 1, 1),
     )
-    response = client.post(reverse("accessibility"), {
-        "description": "Knappen Spara går inte att nå med tangentbordet.", "page": "/arenden/1/",
-        "name": "Eva", "email": "eva@exempel.se",
-    }, follow=True)
+    response = client.post(
+        reverse("accessibility"),
+        {
+            "description": "Knappen Spara går inte att nå med tangentbordet.",
+            "page": "/arenden/1/",
+            "name": "Eva",
+            "email": "eva@exempel.se",
+        },
+        follow=True,
+    )
     assert response.status_code == 200
     assert "Tack! Din anmälan har kommit in" in text(response)
     report = BarrierReport.objects.get()

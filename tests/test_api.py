@@ -3,6 +3,7 @@
 Public means: a nämnd's answer once its decision is justered, an office's once its opinion is
 ready, statements only on justered decisions and only with the authors who accepted.
 """
+
 import json
 from datetime import date
 
@@ -79,13 +80,26 @@ def test_referrals_of_the_demo(client, demo):
     items = data["items"]
     assert data["count"] == 6
     assert [r["body"]["name"] for r in items] == [
-        "Stadsledningskontoret", "Socialnämnden", "Utbildningsnämnden",
-        "Skarpnäcks stadsdelsnämnd", "Spånga-Tensta stadsdelsnämnd", "Södermalms stadsdelsnämnd",
+        "Stadsledningskontoret",
+        "Socialnämnden",
+        "Utbildningsnämnden",
+        "Skarpnäcks stadsdelsnämnd",
+        "Spånga-Tensta stadsdelsnämnd",
+        "Södermalms stadsdelsnämnd",
     ]
     assert [r["order"] for r in items] == sorted(r["order"] for r in items)
     assert all(r["published"] for r in items)
     assert set(items[0]) == {
-        "id", "body", "deadline", "status", "status_label", "order", "published", "position", "opinion", "decision",
+        "id",
+        "body",
+        "deadline",
+        "status",
+        "status_label",
+        "order",
+        "published",
+        "position",
+        "opinion",
+        "decision",
     }
 
     office = items[0]
@@ -109,7 +123,13 @@ def test_referrals_of_the_demo(client, demo):
     assert skarpnack["decision"]["added_text"].startswith("Ett tryggare samhälle skapas i gemenskap")
     assert skarpnack["decision"]["added_text_html"].startswith("<p>Ett tryggare samhälle")
     assert set(skarpnack["decision"]) == {
-        "id", "meeting_date", "points", "added_text_html", "added_text", "added_text_after_point", "immediate_justering",
+        "id",
+        "meeting_date",
+        "points",
+        "added_text_html",
+        "added_text",
+        "added_text_after_point",
+        "immediate_justering",
     }
 
 
@@ -119,12 +139,28 @@ def test_statements_of_the_demo(client, demo):
     assert data["count"] == 8
     # Borgarrådsberedningen and kommunstyrelsen first, as in the memo's appendix; then memo order.
     assert [s["decision"]["body"]["name"] for s in items] == [
-        "Borgarrådsberedningen", "Kommunstyrelsen", "Socialnämnden", "Socialnämnden", "Socialnämnden",
-        "Utbildningsnämnden", "Utbildningsnämnden", "Skarpnäcks stadsdelsnämnd",
+        "Borgarrådsberedningen",
+        "Kommunstyrelsen",
+        "Socialnämnden",
+        "Socialnämnden",
+        "Socialnämnden",
+        "Utbildningsnämnden",
+        "Utbildningsnämnden",
+        "Skarpnäcks stadsdelsnämnd",
     ]
     assert set(items[0]) == {
-        "id", "kind", "kind_label", "attribution", "decision", "authors", "html", "text", "backed_proposal",
-        "endorses_id", "identical_to_id", "order",
+        "id",
+        "kind",
+        "kind_label",
+        "attribution",
+        "decision",
+        "authors",
+        "html",
+        "text",
+        "backed_proposal",
+        "endorses_id",
+        "identical_to_id",
+        "order",
     }
     # The attribution lines are the generated ones.
     for item in items:
@@ -155,14 +191,20 @@ def test_positions_of_the_demo(client, demo):
     proposals = list(Proposal.objects.filter(case=demo).order_by("order", "pk")[:2])
     Proposal.objects.filter(pk=proposals[0].pk).update(section="8.2")
     for proposal, stance in zip(proposals, ["tillstyrker", "avstyrker"], strict=True):
-        workflow.set_proposal_position(office, proposal=proposal, stance=stance, comment=f"Om {proposal.number}.", by=None)
+        workflow.set_proposal_position(
+            office, proposal=proposal, stance=stance, comment=f"Om {proposal.number}.", by=None
+        )
     data = get_json(client, f"/api/cases/{demo.pk}/positions")
     assert data["count"] == 2
     first = data["items"][0]
     assert first == {
         "proposal": {
-            "id": proposals[0].pk, "number": proposals[0].number, "kind": proposals[0].kind,
-            "kind_label": proposals[0].get_kind_display(), "title": proposals[0].title, "section": "8.2",
+            "id": proposals[0].pk,
+            "number": proposals[0].number,
+            "kind": proposals[0].kind,
+            "kind_label": proposals[0].get_kind_display(),
+            "title": proposals[0].title,
+            "section": "8.2",
         },
         "body": {"id": office.body_id, "name": "Stadsledningskontoret", "kind": "office", "kind_label": "Kontor"},
         "referral_id": office.pk,
@@ -180,7 +222,10 @@ def test_bodies(client, demo):
     assert names == sorted(names)
     social = next(b for b in data["items"] if b["name"] == "Socialnämnden")
     assert social == {
-        "id": social["id"], "name": "Socialnämnden", "kind": "facknamnd", "kind_label": "Facknämnd",
+        "id": social["id"],
+        "name": "Socialnämnden",
+        "kind": "facknamnd",
+        "kind_label": "Facknämnd",
         "administration": "Socialförvaltningen",
     }
 
@@ -205,8 +250,18 @@ def test_no_user_or_officer_data_anywhere(client, demo):
         ensure_ascii=False,
     )
     for word in (
-        "handlaggare", "registrator", "Rebecka", "Sara Lindqvist", "Omar Said", "officers", "username", "email",
-        "created_by", "history", "Alexander Ojanne", "commissioner",
+        "handlaggare",
+        "registrator",
+        "Rebecka",
+        "Sara Lindqvist",
+        "Omar Said",
+        "officers",
+        "username",
+        "email",
+        "created_by",
+        "history",
+        "Alexander Ojanne",
+        "commissioner",
     ):
         assert word not in dump, word
 
@@ -235,8 +290,12 @@ def test_anonymous_access_and_the_schema(client, demo):
     assert get_json(client, "/api/cases")["count"] == 1  # no login
     schema = get_json(client, "/api/openapi.json")
     assert set(schema["paths"]) == {
-        "/api/cases", "/api/cases/{case_id}", "/api/cases/{case_id}/referrals",
-        "/api/cases/{case_id}/positions", "/api/cases/{case_id}/statements", "/api/bodies",
+        "/api/cases",
+        "/api/cases/{case_id}",
+        "/api/cases/{case_id}/referrals",
+        "/api/cases/{case_id}/positions",
+        "/api/cases/{case_id}/statements",
+        "/api/bodies",
     }
     for operations in schema["paths"].values():
         assert set(operations) == {"get"}
@@ -256,6 +315,7 @@ def test_docs_page_uses_no_cdn(client, settings):
 
 # --- Drafts never show: built step by step through the workflow ------------------------------
 
+
 # The conftest's bodies share names with the demo's, which this module keeps loaded; use others.
 @pytest.fixture
 def namnd(db):
@@ -264,7 +324,9 @@ def namnd(db):
 
 @pytest.fixture
 def office(db):
-    return OfficeFactory(name="Exploateringskontoret", name_in_text="exploateringskontoret", administration="Exploateringskontoret")
+    return OfficeFactory(
+        name="Exploateringskontoret", name_in_text="exploateringskontoret", administration="Exploateringskontoret"
+    )
 
 
 @pytest.fixture
@@ -272,7 +334,9 @@ def referred(namnd, office):
     """(case, nämnd referral, office referral), freshly referred."""
     case = CaseFactory()
     r_namnd, r_office = workflow.refer(
-        case, bodies=[ReferralSpec(namnd, date(2030, 3, 31)), ReferralSpec(office, date(2030, 4, 12))], by=None,
+        case,
+        bodies=[ReferralSpec(namnd, date(2030, 3, 31)), ReferralSpec(office, date(2030, 4, 12))],
+        by=None,
     )
     return case, r_namnd, r_office
 
@@ -354,11 +418,15 @@ def test_statements_and_pending_coauthors_appear_only_after_justering(client, re
     ready_for_decision(r_namnd)
     decision = workflow.record_decision(r_namnd, meeting_date=MEETING, points=["Nämnden godkänner."], by=None)
     statement = workflow.add_statement(
-        decision, kind=Statement.Kind.SARSKILT_UTTALANDE, text=f"<p>{SECRET_STATEMENT}</p>",
+        decision,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        text=f"<p>{SECRET_STATEMENT}</p>",
         authors=[AuthorSpec(owner), AuthorSpec(accepting, accepted=False), AuthorSpec(pending, accepted=False)],
         by=None,
     )
-    reservation = workflow.add_statement(decision, kind=Statement.Kind.RESERVATION, authors=[AuthorSpec(pending)], by=None)
+    reservation = workflow.add_statement(
+        decision, kind=Statement.Kind.RESERVATION, authors=[AuthorSpec(pending)], by=None
+    )
     workflow.accept_coauthorship(statement.authors.get(politician=accepting), by=None)
 
     # Not justered: no statement, no author, not even the count.
@@ -377,7 +445,8 @@ def test_statements_and_pending_coauthors_appear_only_after_justering(client, re
     assert published["attribution"] == "Särskilt uttalande av Anna Ägare (M) och Bengt Bejakare (L)"
     assert "Obesvarad" not in json.dumps(published, ensure_ascii=False)
     assert published["decision"] == {
-        "id": decision.pk, "meeting_date": MEETING.isoformat(),
+        "id": decision.pk,
+        "meeting_date": MEETING.isoformat(),
         "body": {"id": namnd.pk, "name": "Miljönämnden", "kind": "facknamnd", "kind_label": "Facknämnd"},
     }
 
@@ -390,7 +459,11 @@ def test_an_unaccepted_author_never_shows_even_on_a_justered_decision(client, re
     ready_for_decision(r_namnd)
     decision = workflow.record_decision(r_namnd, meeting_date=MEETING, points=["Nämnden godkänner."], by=None)
     statement = workflow.add_statement(
-        decision, kind=Statement.Kind.SARSKILT_UTTALANDE, text="<p>Text.</p>", authors=[AuthorSpec(owner)], by=None,
+        decision,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        text="<p>Text.</p>",
+        authors=[AuthorSpec(owner)],
+        by=None,
     )
     workflow.justera(decision, by=None)
     StatementAuthorFactory(statement=statement, politician__last_name="Smygare", accepted=False)
@@ -412,11 +485,18 @@ def test_a_likalydande_link_to_an_unpublished_statement_is_left_out(client, refe
         ready_for_decision(referral)
         decisions.append(workflow.record_decision(referral, meeting_date=MEETING, points=["Godkänner."], by=None))
     original = workflow.add_statement(
-        decisions[1], kind=Statement.Kind.SARSKILT_UTTALANDE, text=f"<p>{SECRET_STATEMENT}</p>",
-        authors=[AuthorSpec(b)], by=None,
+        decisions[1],
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        text=f"<p>{SECRET_STATEMENT}</p>",
+        authors=[AuthorSpec(b)],
+        by=None,
     )
     copy = workflow.add_statement(
-        decisions[0], kind=Statement.Kind.SARSKILT_UTTALANDE, identical_to=original, authors=[AuthorSpec(a)], by=None,
+        decisions[0],
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        identical_to=original,
+        authors=[AuthorSpec(a)],
+        by=None,
     )
     workflow.justera(decisions[0], by=None)
     [item] = get_json(client, f"/api/cases/{case.pk}/statements")["items"]
@@ -475,8 +555,11 @@ def build_case(n: int) -> Case:
         ready_for_decision(referral)
         decision = workflow.record_decision(referral, meeting_date=MEETING, points=["Godkänner."], by=None)
         workflow.add_statement(
-            decision, kind=Statement.Kind.SARSKILT_UTTALANDE, text="<p>Text.</p>",
-            authors=[AuthorSpec(p) for p in authors], by=None,
+            decision,
+            kind=Statement.Kind.SARSKILT_UTTALANDE,
+            text="<p>Text.</p>",
+            authors=[AuthorSpec(p) for p in authors],
+            by=None,
         )
         workflow.justera(decision, by=None)
     return case

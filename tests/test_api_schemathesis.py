@@ -7,6 +7,7 @@ no server error, a documented status code and content type, a body that matches 
 invalid input refused with a 4xx. Each valid request that names a case is sent again with the demo
 case's id, so the real answers, not only 404s, are checked against the schema.
 """
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -55,7 +56,10 @@ def test_schema_lists_every_endpoint_as_get_only():
 
 @schema.parametrize()
 @settings(
-    max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
     suppress_health_check=list(HealthCheck),
 )
 def test_api_conforms_to_its_schema(case, demo_case_id):

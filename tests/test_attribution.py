@@ -1,7 +1,16 @@
 """Attribution lines, exactly as the seed document writes them, built from factories."""
+
 import pytest
 
-from remiss.attribution import attribution, authors_phrase, full_line, has_own_text, join_swedish, listed_authors, parties_phrase
+from remiss.attribution import (
+    attribution,
+    authors_phrase,
+    full_line,
+    has_own_text,
+    join_swedish,
+    listed_authors,
+    parties_phrase,
+)
 from remiss.models import Seat, Statement
 from tests.factories import (
     BodyFactory,
@@ -58,7 +67,9 @@ def statement(people):
             role = Seat.Role.ERSATTARE if kind == Statement.Kind.ERSATTARYTTRANDE else Seat.Role.LEDAMOT
             if not politician.seats.filter(body=decision.body).exists():
                 SeatFactory(politician=politician, body=decision.body, role=role)
-            author = StatementAuthorFactory(statement=made, politician=politician, and_others=and_others, order=position)
+            author = StatementAuthorFactory(
+                statement=made, politician=politician, and_others=and_others, order=position
+            )
             author.full_clean()  # the seat rules hold for every author used below
         return made
 
@@ -102,10 +113,15 @@ def test_ersattaryttrande_endorsing_the_joint_statement(soc_statements):
 
 def test_reservation_backing_the_administrations_proposal(case, statement):
     skarpnack = DecisionFactory(
-        case=case, body=StadsdelsnamndFactory(name="Skarpnäcks stadsdelsnämnd", administration="Skarpnäcks stadsdelsförvaltning"),
+        case=case,
+        body=StadsdelsnamndFactory(name="Skarpnäcks stadsdelsnämnd", administration="Skarpnäcks stadsdelsförvaltning"),
     )
     reservation = statement(
-        skarpnack, Statement.Kind.RESERVATION, ["henrietta"], text="", backed_proposal="förvaltningens förslag till beslut",
+        skarpnack,
+        Statement.Kind.RESERVATION,
+        ["henrietta"],
+        text="",
+        backed_proposal="förvaltningens förslag till beslut",
     )
     assert full_line(reservation) == (
         "Reservation av Henrietta Ludwig (C) som yrkade bifall till förvaltningens förslag till beslut"
@@ -119,8 +135,11 @@ def city_statements(case, statement):
     ks = DecisionFactory(case=case, body=KommunstyrelsenFactory(), meeting_date=None, points=[])
     brb_m_l = statement(brb, Statement.Kind.SARSKILT_UTTALANDE, ["fjellner", "jan"], author_title="borgarråden")
     ks_m_l_c = statement(
-        ks, Statement.Kind.SARSKILT_UTTALANDE, ["fjellner", "friberg", "nilsson", "jan", "naddebo"],
-        text="", identical_to=brb_m_l,
+        ks,
+        Statement.Kind.SARSKILT_UTTALANDE,
+        ["fjellner", "friberg", "nilsson", "jan", "naddebo"],
+        text="",
+        identical_to=brb_m_l,
     )
     return brb_m_l, ks_m_l_c
 
@@ -183,7 +202,13 @@ def test_author_order_is_the_recorded_order_not_the_creation_order(soc, statemen
 
 @pytest.mark.parametrize(
     ("items", "joined"),
-    [([], ""), (["a"], "a"), (["a", "b"], "a och b"), (["a", "b", "c"], "a, b och c"), (["a", "b", "c", "d"], "a, b, c och d")],
+    [
+        ([], ""),
+        (["a"], "a"),
+        (["a", "b"], "a och b"),
+        (["a", "b", "c"], "a, b och c"),
+        (["a", "b", "c", "d"], "a, b, c och d"),
+    ],
 )
 def test_join_swedish(items, joined):
     assert join_swedish(items) == joined

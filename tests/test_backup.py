@@ -1,4 +1,5 @@
 """`manage.py backup` and `manage.py restore`: nothing is lost, history and compiled memos included."""
+
 import hashlib
 import json
 import sqlite3
@@ -45,8 +46,14 @@ def counts_in(db_path):
     try:
         return {
             table: db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
-            for table in ("remiss_case", "remiss_historicalcase", "remiss_historicalopinion", "remiss_historicalreferral",
-                          "remiss_memo", "remiss_opinion")
+            for table in (
+                "remiss_case",
+                "remiss_historicalcase",
+                "remiss_historicalopinion",
+                "remiss_historicalreferral",
+                "remiss_memo",
+                "remiss_opinion",
+            )
         }
     finally:
         db.close()
@@ -76,9 +83,13 @@ def test_backup_copies_database_and_media_with_a_manifest(data, tmp_path, media)
     db_file = target / "database.sqlite3"
     assert counts_in(db_file) == before
     db = sqlite3.connect(db_file)
-    texts = [row[0] for row in db.execute(
-        "SELECT text FROM remiss_historicalopinion WHERE referral_id = ? ORDER BY history_id", (r_namnd.pk,),
-    )]
+    texts = [
+        row[0]
+        for row in db.execute(
+            "SELECT text FROM remiss_historicalopinion WHERE referral_id = ? ORDER BY history_id",
+            (r_namnd.pk,),
+        )
+    ]
     assert texts[-2:] == ["<p>Första utkastet.</p>", "<p>Andra utkastet, ändrat.</p>"]
     (stored_name, stored_sha) = db.execute("SELECT pdf, sha256 FROM remiss_memo WHERE id = ?", (memo.pk,)).fetchone()
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # no -wal file needed beside it
@@ -175,22 +186,29 @@ def test_pg_dump_gets_the_password_through_the_environment(monkeypatch, tmp_path
         class Done:
             returncode = 0
             stderr = ""
+
         return Done()
 
     monkeypatch.setattr(backup_module.subprocess, "run", fake_run)
     monkeypatch.setattr(backup_module.shutil, "which", lambda name: f"/usr/bin/{name}")
-    settings_dict = {"NAME": "remiss", "USER": "remiss", "PASSWORD": "hemligt-lösen", "HOST": "db.internal",
-                     "PORT": "5433", "OPTIONS": {"sslmode": "require"}}
+    settings_dict = {
+        "NAME": "remiss",
+        "USER": "remiss",
+        "PASSWORD": "hemligt-lösen",
+        "HOST": "db.internal",
+        "PORT": "5433",
+        "OPTIONS": {"sslmode": "require"},
+    }
     args, env = backup_module._pg_connection(settings_dict)
     (tmp_path / "out").mkdir()
     backup_module._run(["pg_dump", "--format=custom", "--file", str(tmp_path / "out" / "database.dump"), *args], env)
 
     cmd, env = calls[0]
     assert cmd[:2] == ["pg_dump", "--format=custom"]
-    assert ["--host", "db.internal"] == cmd[cmd.index("--host"):cmd.index("--host") + 2]
-    assert ["--port", "5433"] == cmd[cmd.index("--port"):cmd.index("--port") + 2]
-    assert ["--username", "remiss"] == cmd[cmd.index("--username"):cmd.index("--username") + 2]
-    assert ["--dbname", "remiss"] == cmd[cmd.index("--dbname"):cmd.index("--dbname") + 2]
+    assert cmd[cmd.index("--host") : cmd.index("--host") + 2] == ["--host", "db.internal"]
+    assert cmd[cmd.index("--port") : cmd.index("--port") + 2] == ["--port", "5433"]
+    assert cmd[cmd.index("--username") : cmd.index("--username") + 2] == ["--username", "remiss"]
+    assert cmd[cmd.index("--dbname") : cmd.index("--dbname") + 2] == ["--dbname", "remiss"]
     assert not any("hemligt" in part for part in cmd)
     assert env["PGPASSWORD"] == "hemligt-lösen"
     assert env["PGSSLMODE"] == "require"

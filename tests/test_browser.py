@@ -11,6 +11,7 @@ Every wait is for an element, a URL or a download; nothing sleeps.
 `make test` installs chromium (Debian package) and axe-core (npm ci); without them these tests
 fail and say so.
 """
+
 from __future__ import annotations
 
 import io
@@ -75,7 +76,8 @@ def browser():
                 require_axe()
                 started["playwright"] = sync_playwright().start()
                 started["browser"] = started["playwright"].chromium.launch(
-                    executable_path=executable, args=CHROMIUM_ARGS,
+                    executable_path=executable,
+                    args=CHROMIUM_ARGS,
                 )
             return started["browser"]
 
@@ -114,8 +116,12 @@ def new_page(browser, live_server):
 
     def make(*, for_axe: bool = False) -> Page:
         context = browser().new_context(
-            base_url=live_server.url, locale="sv-SE", timezone_id="Europe/Stockholm", accept_downloads=True,
-            viewport={"width": 1280, "height": 900}, bypass_csp=for_axe,
+            base_url=live_server.url,
+            locale="sv-SE",
+            timezone_id="Europe/Stockholm",
+            accept_downloads=True,
+            viewport={"width": 1280, "height": 900},
+            bypass_csp=for_axe,
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
@@ -236,8 +242,11 @@ def test_main_journey_of_each_role(demo, new_page, settings, tmp_path):
     page.get_by_role("link", name="Remittera ärendet").click()
     # Each body's internal deadline; the memo order is the order of choosing: Utbildningsnämnden
     # before Socialnämnden, though the register lists Socialnämnden first.
-    bodies = {"Stadsledningskontoret": ("2030-04-30", 1), "Utbildningsnämnden": ("2030-04-12", 2),
-              "Socialnämnden": ("2030-04-10", 3)}
+    bodies = {
+        "Stadsledningskontoret": ("2030-04-30", 1),
+        "Utbildningsnämnden": ("2030-04-12", 2),
+        "Socialnämnden": ("2030-04-10", 3),
+    }
     for name, (answer_by, _order) in bodies.items():
         in_text = name[0].lower() + name[1:]
         page.get_by_label(name, exact=True).check()
@@ -251,7 +260,8 @@ def test_main_journey_of_each_role(demo, new_page, settings, tmp_path):
     case = Case.objects.get(reference=CASE_REFERENCE)
     assert case.status == Case.Status.REFERRED
     assert [(r.body.name, r.deadline.isoformat()) for r in case.referrals.order_by("order")] == [
-        (name, answer_by) for name, (answer_by, _order) in bodies.items()]
+        (name, answer_by) for name, (answer_by, _order) in bodies.items()
+    ]
     logout(page)
 
     # 2. An officer of Socialnämnden pastes from Word, saves, marks ready, records the decision. --
@@ -303,7 +313,9 @@ def test_main_journey_of_each_role(demo, new_page, settings, tmp_path):
     statement = Statement.objects.get(decision=decision)
     assert statement.kind == Statement.Kind.RESERVATION
     assert [(a.politician.full_name, a.accepted) for a in statement.authors.order_by("order")] == [
-        ("Andrea Hedin", True), ("Jan Jönsson", False)]
+        ("Andrea Hedin", True),
+        ("Jan Jönsson", False),
+    ]
     # Until he accepts, only she is named.
     expect(page.locator("article.statement h3")).to_have_text("Reservation av Andrea Hedin (M)")
     logout(page)
@@ -322,7 +334,9 @@ def test_main_journey_of_each_role(demo, new_page, settings, tmp_path):
     page.get_by_role("link", name="Visa och ändra beslutet").click()
     page.get_by_role("button", name="Justera", exact=True).click()
     # Justering cannot be undone: it asks first.
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Justera socialnämndens beslut? Det går inte att ångra.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "Justera socialnämndens beslut? Det går inte att ångra."
+    )
     page.get_by_role("button", name="Justera beslutet", exact=True).click()
     expect_message(page, "Beslutet är justerat.")
     expect(page.locator(".readonly-note")).to_contain_text("Justerat.")
@@ -381,29 +395,55 @@ def _a11y_states():
     soc, utb, slk = (Body.objects.get(name=n) for n in ("Socialnämnden", "Utbildningsnämnden", "Stadsledningskontoret"))
     today = date.today()
     case = workflow.register_case(
-        title="Ett betänkande för tillgänglighetsgranskningen", reference="SOU 2031:7", sender="Finansdepartementet",
-        city_dnr="KS 2031/7-1.1", ministry_dnr="Fi2031/00007", received=today - timedelta(days=60),
-        deadline=today + timedelta(days=60), by=registrar,
+        title="Ett betänkande för tillgänglighetsgranskningen",
+        reference="SOU 2031:7",
+        sender="Finansdepartementet",
+        city_dnr="KS 2031/7-1.1",
+        ministry_dnr="Fi2031/00007",
+        received=today - timedelta(days=60),
+        deadline=today + timedelta(days=60),
+        by=registrar,
     )
-    r_soc, r_utb, _r_slk = workflow.refer(case, bodies=[
-        ReferralSpec(soc, today - timedelta(days=3)),  # overdue: the board and the officer's list highlight it
-        ReferralSpec(utb, today + timedelta(days=20)),
-        ReferralSpec(slk, today + timedelta(days=30)),
-    ], by=registrar)
+    r_soc, r_utb, _r_slk = workflow.refer(
+        case,
+        bodies=[
+            ReferralSpec(soc, today - timedelta(days=3)),  # overdue: the board and the officer's list highlight it
+            ReferralSpec(utb, today + timedelta(days=20)),
+            ReferralSpec(slk, today + timedelta(days=30)),
+        ],
+        by=registrar,
+    )
     officer = User.objects.get(username="handlaggare.utb")
-    workflow.save_opinion(r_utb, text="<h3>Sammanfattning</h3><p>Förvaltningen tillstyrker.</p><ul><li>Ett</li></ul>",
-                          date=today - timedelta(days=10), by=officer)
+    workflow.save_opinion(
+        r_utb,
+        text="<h3>Sammanfattning</h3><p>Förvaltningen tillstyrker.</p><ul><li>Ett</li></ul>",
+        date=today - timedelta(days=10),
+        by=officer,
+    )
     workflow.mark_opinion_ready(r_utb, by=officer)
     decision = workflow.record_decision(
-        r_utb, meeting_date=today - timedelta(days=2), points=["Utbildningsnämnden godkänner tjänsteutlåtandet."],
-        position="Utbildningsnämnden tillstyrker.", by=officer,
+        r_utb,
+        meeting_date=today - timedelta(days=2),
+        points=["Utbildningsnämnden godkänner tjänsteutlåtandet."],
+        position="Utbildningsnämnden tillstyrker.",
+        by=officer,
     )
     hedin = Politician.objects.get(first_name="Andrea", last_name="Hedin")
     nyberg = Politician.objects.get(first_name="Claes", last_name="Nyberg")
-    workflow.add_statement(decision, kind="sarskilt_uttalande", authors=[AuthorSpec(nyberg)],
-                           text="<p>Vi vill understryka vikten av tidiga insatser.</p>", by=registrar)
-    workflow.add_statement(decision, kind="reservation", authors=[AuthorSpec(hedin)],
-                           backed_proposal="förvaltningens förslag till beslut", by=registrar)
+    workflow.add_statement(
+        decision,
+        kind="sarskilt_uttalande",
+        authors=[AuthorSpec(nyberg)],
+        text="<p>Vi vill understryka vikten av tidiga insatser.</p>",
+        by=registrar,
+    )
+    workflow.add_statement(
+        decision,
+        kind="reservation",
+        authors=[AuthorSpec(hedin)],
+        backed_proposal="förvaltningens förslag till beslut",
+        by=registrar,
+    )
     return case, r_soc, r_utb, decision
 
 
@@ -565,11 +605,18 @@ def test_keyboard_reaches_editor_toolbar_and_text_with_visible_focus(demo, new_p
 
     registrar = User.objects.get(username="registrator")
     case = workflow.register_case(
-        title="Tangentbordsärendet", reference="Ds 2031:2", sender="Socialdepartementet", city_dnr="KS 2031/2-1.1",
-        received=date(2031, 1, 10), deadline=date(2031, 4, 28), by=registrar,
+        title="Tangentbordsärendet",
+        reference="Ds 2031:2",
+        sender="Socialdepartementet",
+        city_dnr="KS 2031/2-1.1",
+        received=date(2031, 1, 10),
+        deadline=date(2031, 4, 28),
+        by=registrar,
     )
     (referral,) = workflow.refer(
-        case, bodies=[ReferralSpec(Body.objects.get(name="Socialnämnden"), date(2031, 3, 31))], by=registrar,
+        case,
+        bodies=[ReferralSpec(Body.objects.get(name="Socialnämnden"), date(2031, 3, 31))],
+        by=registrar,
     )
 
     page = new_page()
@@ -644,14 +691,22 @@ def test_pasting_styled_html_into_the_editor_keeps_undo_and_no_style_reaches_the
 
     registrar = User.objects.get(username="registrator")
     case = workflow.register_case(
-        title="Klistraärendet", reference="Ds 2031:3", sender="Socialdepartementet", city_dnr="KS 2031/3-1.1",
-        received=date(2031, 1, 10), deadline=date(2031, 4, 28), by=registrar,
+        title="Klistraärendet",
+        reference="Ds 2031:3",
+        sender="Socialdepartementet",
+        city_dnr="KS 2031/3-1.1",
+        received=date(2031, 1, 10),
+        deadline=date(2031, 4, 28),
+        by=registrar,
     )
     (referral,) = workflow.refer(
-        case, bodies=[ReferralSpec(Body.objects.get(name="Socialnämnden"), date(2031, 3, 31))], by=registrar,
+        case,
+        bodies=[ReferralSpec(Body.objects.get(name="Socialnämnden"), date(2031, 3, 31))],
+        by=registrar,
     )
     workflow.save_opinion(
-        referral, by=User.objects.get(username="handlaggare.soc"),
+        referral,
+        by=User.objects.get(username="handlaggare.soc"),
         text="<h3>En rubrik</h3><p>Ett stycke med <strong>fet text</strong> i.</p><ul><li>En punkt</li></ul>",
     )
 
@@ -717,7 +772,9 @@ def test_pasting_styled_html_into_the_editor_keeps_undo_and_no_style_reaches_the
     assert "Centrerat stycke" in saved and "style" not in saved
 
 
-UNSAVED = "Texten har ändringar som inte är sparade. Spara texten först, eller klicka igen för att fortsätta utan att spara."
+UNSAVED = (
+    "Texten har ändringar som inte är sparade. Spara texten först, eller klicka igen för att fortsätta utan att spara."
+)
 
 
 def _editable_opinion(title: str, reference: str):
@@ -728,12 +785,19 @@ def _editable_opinion(title: str, reference: str):
 
     registrar = User.objects.get(username="registrator")
     case = workflow.register_case(
-        title=title, reference=reference, sender="Socialdepartementet", city_dnr=f"KS {reference[3:]}-1.1",
-        received=date(2031, 1, 10), deadline=date(2031, 4, 28), by=registrar,
+        title=title,
+        reference=reference,
+        sender="Socialdepartementet",
+        city_dnr=f"KS {reference[3:]}-1.1",
+        received=date(2031, 1, 10),
+        deadline=date(2031, 4, 28),
+        by=registrar,
     )
     workflow.add_proposal(case, number="1", kind="forslag", title="Ett förslag", by=registrar)
     (referral,) = workflow.refer(
-        case, bodies=[ReferralSpec(Body.objects.get(name="Socialnämnden"), date(2031, 3, 31))], by=registrar,
+        case,
+        bodies=[ReferralSpec(Body.objects.get(name="Socialnämnden"), date(2031, 3, 31))],
+        by=registrar,
     )
     return referral
 
@@ -803,8 +867,13 @@ def test_refer_order_follows_the_choosing_and_moves_by_keyboard(demo, new_page):
 
     registrar = User.objects.get(username="registrator")
     case = workflow.register_case(
-        title="Ordningsärendet", reference="Ds 2031:9", sender="Socialdepartementet", city_dnr="KS 2031/9-1.1",
-        received=date(2031, 1, 10), deadline=date(2031, 4, 28), by=registrar,
+        title="Ordningsärendet",
+        reference="Ds 2031:9",
+        sender="Socialdepartementet",
+        city_dnr="KS 2031/9-1.1",
+        received=date(2031, 1, 10),
+        deadline=date(2031, 4, 28),
+        by=registrar,
     )
     page = new_page()
     login(page, "registrator")
@@ -832,7 +901,9 @@ def test_refer_order_follows_the_choosing_and_moves_by_keyboard(demo, new_page):
     page.get_by_role("button", name="Remittera till de valda instanserna").click()
     expect_message(page, "remitterat till 2 instanser")
     assert list(case.referrals.order_by("order").values_list("body__name", flat=True)) == [
-        "Socialnämnden", "Stadsledningskontoret"]
+        "Socialnämnden",
+        "Stadsledningskontoret",
+    ]
 
 
 def test_text_typed_and_pasted_in_the_editor_is_stored_as_typed(demo, new_page):
@@ -845,7 +916,9 @@ def test_text_typed_and_pasted_in_the_editor_is_stored_as_typed(demo, new_page):
     from remiss.models import Opinion, User
 
     referral = _editable_opinion("Skrivärendet", "Ds 2031:9")
-    workflow.save_opinion(referral, by=User.objects.get(username="handlaggare.soc"), text="<p><strong>Fet</strong> början.</p>")
+    workflow.save_opinion(
+        referral, by=User.objects.get(username="handlaggare.soc"), text="<p><strong>Fet</strong> början.</p>"
+    )
     page = new_page()
     login(page, "handlaggare.soc")
     page.goto(reverse("officer_referral", args=[referral.pk]))
@@ -867,5 +940,7 @@ def test_text_typed_and_pasted_in_the_editor_is_stored_as_typed(demo, new_page):
     page.get_by_role("button", name="Spara", exact=True).click()
     expect_message(page, "Tjänsteutlåtandet är sparat.")
     saved = Opinion.objects.get(referral=referral).text
-    assert saved.startswith("<p><strong>Fet</strong> början.</p><p>a&lt;b och b&gt;c nämner &lt;title&gt; här.</p>"), saved
+    assert saved.startswith("<p><strong>Fet</strong> början.</p><p>a&lt;b och b&gt;c nämner &lt;title&gt; här.</p>"), (
+        saved
+    )
     assert "<ul><li>Våld i nära relationer</li><li>Gängkriminalitet</li></ul>" in saved, saved

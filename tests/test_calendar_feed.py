@@ -1,4 +1,5 @@
 """The private iCalendar feed: the token, what each kind of user sees, all-day events, stable UIDs, 404."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -10,6 +10,7 @@
 (c) Two threads, each with its own database connection, call the workflow to save the same
     Ärendet with the version both read: one wins, the other gets ConflictError.
 """
+
 from __future__ import annotations
 
 import html as html_lib
@@ -98,7 +99,10 @@ def assert_conflict_page(response, *, mine_words: str, saved_words: str, saved_b
     assert diff, "no diff"
     deleted = " ".join(re.findall(r"<del>(.*?)</del>", diff.group(1), re.S))
     inserted = " ".join(re.findall(r"<ins>(.*?)</ins>", diff.group(1), re.S))
-    only_saved, only_mine = set(saved_words.split()) - set(mine_words.split()), set(mine_words.split()) - set(saved_words.split())
+    only_saved, only_mine = (
+        set(saved_words.split()) - set(mine_words.split()),
+        set(mine_words.split()) - set(saved_words.split()),
+    )
     assert only_saved and only_mine
     assert all(word in deleted for word in only_saved), (only_saved, deleted)
     assert all(word in inserted for word in only_mine), (only_mine, inserted)
@@ -145,7 +149,9 @@ def test_two_officers_save_the_same_opinion(referred, officer, second_officer) -
 
     response = second.post(url, as_editor({**post, "text": text_second, "version": version_second}))
     assert response.status_code == 409
-    page = assert_conflict_page(response, mine_words="sena insatser", saved_words="tidiga insatser", saved_by="Anna Ask")
+    page = assert_conflict_page(
+        response, mine_words="sena insatser", saved_words="tidiga insatser", saved_by="Anna Ask"
+    )
     # Nothing typed is lost: the second officer's text is in the form, to save again.
     assert editor_value(page, "text") == text_second
     opinion = Opinion.objects.get(referral=referral)
@@ -180,10 +186,15 @@ def test_a_stale_tab_of_the_same_officer_also_gets_the_conflict(referred, office
 @pytest.fixture
 def decided(referred, officer):
     _case, referral, _office = referred
-    workflow.save_opinion(referral, text="<p>Positiv.</p>", proposed_decision="<p>Godkänn.</p>", date=date(2030, 2, 1), by=officer)
+    workflow.save_opinion(
+        referral, text="<p>Positiv.</p>", proposed_decision="<p>Godkänn.</p>", date=date(2030, 2, 1), by=officer
+    )
     workflow.mark_opinion_ready(referral, by=officer)
     decision = workflow.record_decision(
-        referral, meeting_date=date(2030, 3, 20), points=["Socialnämnden godkänner tjänsteutlåtandet."], by=officer,
+        referral,
+        meeting_date=date(2030, 3, 20),
+        points=["Socialnämnden godkänner tjänsteutlåtandet."],
+        by=officer,
     )
     return referral, decision
 
@@ -196,20 +207,29 @@ def test_two_officers_edit_the_same_decision(decided, officer, second_officer) -
     url = reverse("officer_decision", args=[referral.pk])
     version = input_value(first.get(url).content.decode(), "version")
     assert input_value(second.get(url).content.decode(), "version") == version
-    post = {"meeting_date": "2030-03-20", "points": "Socialnämnden godkänner tjänsteutlåtandet.",
-            "added_text_after_point": "1", "position": "", "version": version}
+    post = {
+        "meeting_date": "2030-03-20",
+        "points": "Socialnämnden godkänner tjänsteutlåtandet.",
+        "added_text_after_point": "1",
+        "position": "",
+        "version": version,
+    }
     added_first = "<p>Nämnden vill därutöver betona barnens rätt.</p>"
     added_second = "<p>Nämnden vill därutöver betona föräldrarnas ansvar.</p>"
     assert first.post(url, as_editor({**post, "added_text": added_first})).status_code == 302
 
     response = second.post(url, as_editor({**post, "added_text": added_second}))
-    page = assert_conflict_page(response, mine_words="föräldrarnas ansvar.", saved_words="barnens rätt.", saved_by="Anna Ask")
+    page = assert_conflict_page(
+        response, mine_words="föräldrarnas ansvar.", saved_words="barnens rätt.", saved_by="Anna Ask"
+    )
     assert response.status_code == 409
     assert editor_value(page, "added_text") == added_second
     decision.refresh_from_db()
     assert decision.added_text == added_first
 
-    response = second.post(url, as_editor({**post, "added_text": added_second, "version": input_value(page, "version")}))
+    response = second.post(
+        url, as_editor({**post, "added_text": added_second, "version": input_value(page, "version")})
+    )
     assert response.status_code == 302
     decision.refresh_from_db()
     assert decision.added_text == added_second
@@ -227,9 +247,11 @@ def test_two_authors_edit_the_same_statement(decided, namnd) -> None:
     author = _politician_user("jan", "Jan", "Jönsson", "L", namnd)
     coauthor = _politician_user("andrea", "Andrea", "Hedin", "L", namnd)
     statement = workflow.add_statement(
-        decision, kind=Statement.Kind.SARSKILT_UTTALANDE,
+        decision,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
         authors=[AuthorSpec(author.politician), AuthorSpec(coauthor.politician, accepted=False)],
-        text="<p>Vi vill lyfta skolan.</p>", by=author,
+        text="<p>Vi vill lyfta skolan.</p>",
+        by=author,
     )
     workflow.accept_coauthorship(statement.authors.get(politician=coauthor.politician), by=coauthor)
 
@@ -244,7 +266,9 @@ def test_two_authors_edit_the_same_statement(decided, namnd) -> None:
 
     response = second.post(url, as_editor({**post, "text": text_second}))
     assert response.status_code == 409
-    page = assert_conflict_page(response, mine_words="och biblioteken.", saved_words="och fritidsgårdarna.", saved_by="Jan Jönsson")
+    page = assert_conflict_page(
+        response, mine_words="och biblioteken.", saved_words="och fritidsgårdarna.", saved_by="Jan Jönsson"
+    )
     assert editor_value(page, "text") == text_second
     statement.refresh_from_db()
     assert statement.text == text_first
@@ -264,7 +288,13 @@ def test_the_registrar_in_two_browsers_edits_the_city_proposal(referred, registr
     url = reverse("case_city_proposal", args=[case.pk])
     version = input_value(first.get(url).content.decode(), "version")
     assert input_value(second.get(url).content.decode(), "version") == version
-    post = {"decision_points": "Remissen besvaras.", "views": "", "signed_place": "Stockholm", "signed_date": "", "version": version}
+    post = {
+        "decision_points": "Remissen besvaras.",
+        "views": "",
+        "signed_place": "Stockholm",
+        "signed_date": "",
+        "version": version,
+    }
     summary_first = "<p>Betänkandet föreslår en ny lag om skolan.</p>"
     summary_second = "<p>Betänkandet föreslår en ny lag om vården.</p>"
     assert first.post(url, as_editor({**post, "summary": summary_first})).status_code == 302
@@ -292,7 +322,9 @@ def test_the_registrar_in_two_browsers_edits_the_background(case, registrar) -> 
     assert first.post(url, as_editor({"text": text_first, "version": version})).status_code == 302
 
     response = second.post(url, as_editor({"text": text_second, "version": version}))
-    page = assert_conflict_page(response, mine_words="längre öppettider.", saved_words="kortare väntetider.", saved_by="Rut Registrator")
+    page = assert_conflict_page(
+        response, mine_words="längre öppettider.", saved_words="kortare väntetider.", saved_by="Rut Registrator"
+    )
     assert editor_value(page, "text") == text_second
     assert Case.objects.get(pk=case.pk).background == text_first
 
@@ -313,7 +345,9 @@ def test_the_workflow_refuses_a_stale_version_in_the_same_update(referred, offic
     with CaptureQueriesContext(conn) as queries, pytest.raises(workflow.ConflictError) as error:
         workflow.save_opinion(referral, text="<p>Två.</p>", by=officer, expected_version=1)
     assert error.value.current.text == "<p>Ett.</p>"
-    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "remiss_opinion" in q["sql"]]
+    updates = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "remiss_opinion" in q["sql"]
+    ]
     assert len(updates) == 1 and '"version" = ' in updates[0] and "WHERE" in updates[0]
     assert re.search(r'"version" = \(?"remiss_opinion"."version" \+ 1', updates[0])
     assert Opinion.objects.get(pk=opinion.pk).version == 2
@@ -348,9 +382,14 @@ class Browser:
     def login(self, username: str) -> None:
         status, page = self.request(reverse("login"))
         assert status == 200, status
-        status, page = self.request(reverse("login"), {
-            "username": username, "password": PASSWORD, "csrfmiddlewaretoken": input_value(page, "csrfmiddlewaretoken"),
-        })
+        status, page = self.request(
+            reverse("login"),
+            {
+                "username": username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": input_value(page, "csrfmiddlewaretoken"),
+            },
+        )
         assert status == 302, f"login of {username} failed: {status}"
 
 
@@ -453,8 +492,10 @@ def own_connections_per_request(live_server, tmp_path):
 def test_eight_threads_save_the_same_opinion_at_once(live_server, tmp_path) -> None:
     registrar = RegistrarFactory(username="registrator")
     body = BodyFactory(name="Socialnämnden", name_in_text="socialnämnden", administration="Socialförvaltningen")
-    officers = [OfficerFactory(username=f"handlaggare{n}", first_name=f"Person{n}", last_name="Test", bodies=[body])
-                for n in range(THREADS)]
+    officers = [
+        OfficerFactory(username=f"handlaggare{n}", first_name=f"Person{n}", last_name="Test", bodies=[body])
+        for n in range(THREADS)
+    ]
     case = CaseFactory()
     (referral,) = workflow.refer(case, bodies=[ReferralSpec(body, date(2030, 3, 31))], by=registrar)
     workflow.save_opinion(referral, text="<p>Utgångsläget.</p>", by=officers[0])
@@ -474,8 +515,13 @@ def test_eight_threads_save_the_same_opinion_at_once(live_server, tmp_path) -> N
             status, page = browser.request(url)
             assert status == 200, status
             form = {
-                "csrfmiddlewaretoken": input_value(page, "csrfmiddlewaretoken"), "version": input_value(page, "version"),
-                "text": texts[n], "text_format": "html", "proposed_decision": "", "date": "2030-02-01", "action": "save",
+                "csrfmiddlewaretoken": input_value(page, "csrfmiddlewaretoken"),
+                "version": input_value(page, "version"),
+                "text": texts[n],
+                "text_format": "html",
+                "proposed_decision": "",
+                "date": "2030-02-01",
+                "action": "save",
             }
             assert form["version"] == str(start_version)
             barrier.wait()

@@ -3,6 +3,7 @@
 These tests load the demo themselves, inside an ordinary `db` test, so they see exactly what one
 run of the command does (the module-scoped `demo_db` fixture is deliberately not used here).
 """
+
 from datetime import date
 from io import StringIO
 
@@ -88,7 +89,11 @@ def demo(db) -> Case:
 
 def test_the_case_as_registered(demo):
     assert demo.title == "Vägar till ett tryggare samhälle, Kraftsamling för barn och unga"
-    assert (demo.sender, demo.ministry_dnr, demo.city_dnr) == ("Justitiedepartementet", "Ju2022/03613", "KS 2023/99-1.1")
+    assert (demo.sender, demo.ministry_dnr, demo.city_dnr) == (
+        "Justitiedepartementet",
+        "Ju2022/03613",
+        "KS 2023/99-1.1",
+    )
     assert demo.deadline == date(2023, 4, 28)
     assert demo.commissioner.full_name == "Alexander Ojanne"
     assert demo.memo_title == "Vägar till ett tryggare samhälle - Kraftsamling för barn och unga"
@@ -216,10 +221,13 @@ def test_history_names_the_people_who_did_the_work(demo):
         if decision is not None:
             rows = decision.history.order_by("history_date", "history_id")
             assert [(r.history_change_reason, r.history_user) for r in rows] == [
-                ("Beslut registrerat", officer), ("Beslutet justerat", officer),
+                ("Beslut registrerat", officer),
+                ("Beslutet justerat", officer),
             ]
 
-    for decision in Decision.objects.filter(case=demo, body__kind__in=[Body.Kind.BORGARRADSBEREDNINGEN, Body.Kind.KOMMUNSTYRELSEN]):
+    for decision in Decision.objects.filter(
+        case=demo, body__kind__in=[Body.Kind.BORGARRADSBEREDNINGEN, Body.Kind.KOMMUNSTYRELSEN]
+    ):
         assert set(decision.history.values_list("history_user", flat=True)) == {registrar.pk}
 
     for statement in Statement.objects.filter(decision__case=demo).select_related("created_by"):
@@ -247,8 +255,17 @@ def test_running_it_twice_changes_nothing(demo):
     before = _snapshot()
     history_models = [k for k in before if k.startswith("remiss.Historical") and not k.endswith("max_history_date")]
     # The snapshot really covers the demo: every domain table and its history has rows.
-    for label in ("remiss.Case", "remiss.Referral", "remiss.Opinion", "remiss.Decision", "remiss.Statement",
-                  "remiss.StatementAuthor", "remiss.User", "remiss.Politician", "remiss.Seat"):
+    for label in (
+        "remiss.Case",
+        "remiss.Referral",
+        "remiss.Opinion",
+        "remiss.Decision",
+        "remiss.Statement",
+        "remiss.StatementAuthor",
+        "remiss.User",
+        "remiss.Politician",
+        "remiss.Seat",
+    ):
         assert before[label] > 0, label
         assert before[label.replace("remiss.", "remiss.Historical")] > 0, label
     assert len(history_models) >= 12

@@ -1,5 +1,6 @@
 """Word in: checking an uploaded .docx, converting it with mammoth through the allowlist, and the
 officer's upload → review → confirm flow (nothing saved before the confirmation)."""
+
 from __future__ import annotations
 
 import fcntl
@@ -90,11 +91,19 @@ def swedish_styles_docx() -> bytes:
     return buffer.getvalue()
 
 
-def upload(content: bytes, name: str = "tjänsteutlåtande.docx", content_type: str = DOCX_CONTENT_TYPE) -> SimpleUploadedFile:
+def upload(
+    content: bytes, name: str = "tjänsteutlåtande.docx", content_type: str = DOCX_CONTENT_TYPE
+) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-def _rezip(content: bytes, *, replace: dict[str, bytes] | None = None, drop: tuple[str, ...] = (), add: dict[str, bytes] | None = None) -> bytes:
+def _rezip(
+    content: bytes,
+    *,
+    replace: dict[str, bytes] | None = None,
+    drop: tuple[str, ...] = (),
+    add: dict[str, bytes] | None = None,
+) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(content))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -161,12 +170,18 @@ def _refused(file: SimpleUploadedFile) -> str:
 
 def test_check_refuses_other_files_with_swedish_messages(settings) -> None:
     good = opinion_docx()
-    assert "äldre Word-format" in _refused(upload(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", name="gammal.doc", content_type="application/msword"))
-    assert "Bara Word-dokument (.docx)" in _refused(upload(b"%PDF-1.7", name="svar.pdf", content_type="application/pdf"))
+    assert "äldre Word-format" in _refused(
+        upload(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", name="gammal.doc", content_type="application/msword")
+    )
+    assert "Bara Word-dokument (.docx)" in _refused(
+        upload(b"%PDF-1.7", name="svar.pdf", content_type="application/pdf")
+    )
     assert "Bara Word-dokument (.docx)" in _refused(upload(good, name="svar.zip"))
     assert "makron" in _refused(upload(good, name="svar.docm"))
     assert "av typen application/pdf" in _refused(upload(good, content_type="application/pdf"))
-    assert "inte ett Word-dokument" in _refused(upload("Det här är bara text.".encode(), content_type="application/octet-stream"))
+    assert "inte ett Word-dokument" in _refused(
+        upload("Det här är bara text.".encode(), content_type="application/octet-stream")
+    )
     # an old .doc renamed to .docx, or a password-protected document (also OLE)
     assert "lösenordsskyddad" in _refused(upload(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100))
     # a zip that is not a Word document
@@ -177,8 +192,13 @@ def test_check_refuses_other_files_with_swedish_messages(settings) -> None:
     # a truncated file
     assert "kunde inte läsas" in _refused(upload(good[: len(good) // 2]))
     # a macro document or a template under a .docx name
-    types = zipfile.ZipFile(io.BytesIO(good)).read("[Content_Types].xml").replace(
-        b"wordprocessingml.document.main+xml", b"wordprocessingml.template.main+xml",
+    types = (
+        zipfile.ZipFile(io.BytesIO(good))
+        .read("[Content_Types].xml")
+        .replace(
+            b"wordprocessingml.document.main+xml",
+            b"wordprocessingml.template.main+xml",
+        )
     )
     assert "mall" in _refused(upload(_rezip(good, replace={"[Content_Types].xml": types})))
     # XML with a DOCTYPE (entity tricks)
@@ -186,7 +206,9 @@ def test_check_refuses_other_files_with_swedish_messages(settings) -> None:
     hostile = document_xml.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "aaaa">]>', 1)
     assert "inte tillåts" in _refused(upload(_rezip(good, replace={"word/document.xml": hostile})))
     # a zip bomb: small to upload, huge to unpack
-    assert "för stort när det packas upp" in _refused(upload(_rezip(good, add={"word/media/bomb.bin": b"\0" * (61 * 1024 * 1024)})))
+    assert "för stort när det packas upp" in _refused(
+        upload(_rezip(good, add={"word/media/bomb.bin": b"\0" * (61 * 1024 * 1024)}))
+    )
     # too large to upload at all
     settings.REMISS_MAX_UPLOAD_BYTES = 1024
     assert "för stor" in _refused(upload(good))
@@ -237,7 +259,9 @@ def test_confirm_replaces_the_text_with_history(client, officer, referral) -> No
     _post_upload(client, referral, upload(opinion_docx()))
     pending = _pending(client, referral)
     before_version = Opinion.objects.get(referral=referral).version
-    response = client.post(reverse("officer_word_review", args=[referral.pk]), {"action": "confirm", "token": pending["token"]})
+    response = client.post(
+        reverse("officer_word_review", args=[referral.pk]), {"action": "confirm", "token": pending["token"]}
+    )
     assert response.status_code == 302 and response["Location"] == reverse("officer_referral", args=[referral.pk])
     opinion = Opinion.objects.get(referral=referral)
     assert opinion.text == pending["html"] and opinion.text.startswith("<h3>Förvaltningens synpunkter</h3>")
@@ -251,10 +275,15 @@ def test_confirm_replaces_the_text_with_history(client, officer, referral) -> No
 
 
 def test_confirm_keeps_date_and_proposed_decision(client, officer, referral) -> None:
-    workflow.save_opinion(referral, text="<p>Gammal</p>", proposed_decision="<p>Nämnden godkänner.</p>", date=date(2030, 2, 3), by=officer)
+    workflow.save_opinion(
+        referral, text="<p>Gammal</p>", proposed_decision="<p>Nämnden godkänner.</p>", date=date(2030, 2, 3), by=officer
+    )
     client.force_login(officer)
     _post_upload(client, referral, upload(swedish_styles_docx()))
-    client.post(reverse("officer_word_review", args=[referral.pk]), {"action": "confirm", "token": _pending(client, referral)["token"]})
+    client.post(
+        reverse("officer_word_review", args=[referral.pk]),
+        {"action": "confirm", "token": _pending(client, referral)["token"]},
+    )
     opinion = Opinion.objects.get(referral=referral)
     assert (opinion.date, opinion.proposed_decision) == (date(2030, 2, 3), "<p>Nämnden godkänner.</p>")
     assert opinion.text.startswith("<h3>Bakgrund</h3>")
@@ -329,7 +358,11 @@ def test_pending_import_cannot_be_confirmed_after_the_opinion_closed(client, off
 def test_upload_and_review_refused_to_others(client, referral, registrar, who) -> None:
     users = {
         "other_officer": lambda: OfficerFactory(username="annan"),
-        "politician": lambda: SeatFactory(politician=PoliticianFactory(user=PoliticianUserFactory(username="pol")), body=referral.body).politician.user,
+        "politician": lambda: (
+            SeatFactory(
+                politician=PoliticianFactory(user=PoliticianUserFactory(username="pol")), body=referral.body
+            ).politician.user
+        ),
         "registrar": lambda: registrar,
         "anonymous": lambda: None,
     }
@@ -366,6 +399,7 @@ def _big_docx(unpacked_bytes: int) -> bytes:
 @pytest.fixture
 def nothing_parses(monkeypatch):
     """Fail the test if mammoth runs here or a converter process starts: the check must refuse first."""
+
     def parsed(*args, **kwargs):
         raise AssertionError("the document was parsed")
 
@@ -393,24 +427,29 @@ def test_a_zip_bomb_is_refused_before_parsing(client, officer, referral, nothing
     bomb = _big_docx(20 * 1024 * 1024)
     assert len(bomb) < 150 * 1024  # of which some 45 KB are the document around it
     html = _refused_upload(client, officer, referral, bomb)
-    assert "Word-dokumentet är för stort när det packas upp: högst 40 MB är tillåtet, varav 6 MB text och formatering." in html
+    assert (
+        "Word-dokumentet är för stort när det packas upp: högst 40 MB är tillåtet, varav 6 MB text och formatering."
+        in html
+    )
 
 
 def _patch_entry(content: bytes, name: str, *, local: int, central: int, value: bytes) -> bytes:
     """`content` with `value` written at offset `local` of `name`'s local header and `central` of its directory entry."""
     patched = bytearray(content)
     info = zipfile.ZipFile(io.BytesIO(content)).getinfo(name)
-    patched[info.header_offset + local:info.header_offset + local + len(value)] = value
+    patched[info.header_offset + local : info.header_offset + local + len(value)] = value
     position = 0
     while (position := content.find(b"PK\x01\x02", position + 1)) != -1:
-        if content[position + 46:position + 46 + len(name)] == name.encode():
-            patched[position + central:position + central + len(value)] = value
+        if content[position + 46 : position + 46 + len(name)] == name.encode():
+            patched[position + central : position + central + len(value)] = value
     return bytes(patched)
 
 
 def test_a_zip_directory_that_lies_about_sizes_is_refused(nothing_parses) -> None:
     """The sizes in the zip's headers say 1 KB; the part unpacks to 20 MB."""
-    lying = _patch_entry(_big_docx(20 * 1024 * 1024), "word/document.xml", local=22, central=24, value=(1024).to_bytes(4, "little"))
+    lying = _patch_entry(
+        _big_docx(20 * 1024 * 1024), "word/document.xml", local=22, central=24, value=(1024).to_bytes(4, "little")
+    )
     assert zipfile.ZipFile(io.BytesIO(lying)).getinfo("word/document.xml").file_size == 1024
     assert "kunde inte läsas" in _refused(upload(lying))
 
@@ -419,7 +458,7 @@ def test_corrupt_or_unsupported_compression_is_refused(nothing_parses) -> None:
     good = opinion_docx()
     info = zipfile.ZipFile(io.BytesIO(good)).getinfo("word/document.xml")
     start = info.header_offset + 30 + len(info.filename) + len(info.extra)
-    garbled = good[:start] + b"\xff" * info.compress_size + good[start + info.compress_size:]
+    garbled = good[:start] + b"\xff" * info.compress_size + good[start + info.compress_size :]
     assert "kunde inte läsas" in _refused(upload(garbled))
     deflate64 = _patch_entry(good, "word/document.xml", local=8, central=10, value=(9).to_bytes(2, "little"))
     assert "kunde inte läsas" in _refused(upload(deflate64))
@@ -435,7 +474,8 @@ def _with_main_part(content: bytes, name: str, part: bytes) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(content))
     rels = source.read("_rels/.rels").replace(b'Target="word/document.xml"', f'Target="{name}"'.encode())
     types = source.read("[Content_Types].xml").replace(
-        b"</Types>", f'<Override PartName="/{name}" ContentType="application/vnd.openxmlformats-officedocument.'
+        b"</Types>",
+        f'<Override PartName="/{name}" ContentType="application/vnd.openxmlformats-officedocument.'
         f'wordprocessingml.document.main+xml"/></Types>'.encode(),
     )
     return _rezip(content, replace={"_rels/.rels": rels, "[Content_Types].xml": types}, add={name: part})
@@ -453,13 +493,19 @@ def test_a_dtd_is_refused_whatever_the_part_is_called(nothing_parses) -> None:
     # The main document named word/body.dat through the relationships: a check by name skipped it.
     assert "inte tillåts" in _refused(upload(_with_main_part(good, "word/body.dat", LAUGHS.encode())))
     # The DOCTYPE in UTF-16, where no byte search for "<!DOCTYPE" finds it.
-    assert "inte tillåts" in _refused(upload(_rezip(good, replace={"word/document.xml": LAUGHS.replace("UTF-8", "UTF-16").encode("utf-16")})))
+    assert "inte tillåts" in _refused(
+        upload(_rezip(good, replace={"word/document.xml": LAUGHS.replace("UTF-8", "UTF-16").encode("utf-16")}))
+    )
     # After leading whitespace, in a part without an extension.
-    assert "inte tillåts" in _refused(upload(_rezip(good, add={"word/extra": b" \n\t" + LAUGHS.split("?>", 1)[1].encode()})))
+    assert "inte tillåts" in _refused(
+        upload(_rezip(good, add={"word/extra": b" \n\t" + LAUGHS.split("?>", 1)[1].encode()}))
+    )
 
 
 def test_an_xml_part_that_is_not_well_formed_is_refused(nothing_parses) -> None:
-    assert "kunde inte läsas" in _refused(upload(_rezip(opinion_docx(), add={"word/odd.bin": b"<w:p>&undefined;</w:p>"})))
+    assert "kunde inte läsas" in _refused(
+        upload(_rezip(opinion_docx(), add={"word/odd.bin": b"<w:p>&undefined;</w:p>"}))
+    )
 
 
 def test_a_document_that_converts_too_long_is_stopped(client, officer, referral, settings) -> None:

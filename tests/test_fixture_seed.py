@@ -66,8 +66,7 @@ GENERATED_LINES = [
     "Socialnämnden",
     "Socialnämnden beslutade vid sitt sammanträde den 21 mars 2023 följande.",
     "Särskilt uttalande av Kristin Jacobsson (C) och Andrea Hedin m.fl. (M), se Reservationer m.m.",
-    "Särskilt uttalande av Jan Jönsson (L), Andrea Hedin m.fl. (M) och Kristin Jacobsson (C), "
-    "se Reservationer m.m.",
+    "Särskilt uttalande av Jan Jönsson (L), Andrea Hedin m.fl. (M) och Kristin Jacobsson (C), se Reservationer m.m.",
     "Ersättaryttrande av Michaela Hollis (KD), som ställde sig bakom Liberalernas, Moderaternas "
     "och Centerpartiets gemensamma särskilda uttalande.",
     "Socialförvaltningens tjänsteutlåtande daterat den 22 februari 2023 har i huvudsak följande lydelse.",
@@ -75,8 +74,7 @@ GENERATED_LINES = [
     "Utbildningsnämnden beslutade vid sitt sammanträde den 30 mars 2023 följande.",
     "1.",
     "2.",
-    "Särskilt uttalande av Jan Jönsson m.fl. (L), Andrea Hedin m.fl. (M) och Claes Nyberg (C), "
-    "se Reservationer m.m.",
+    "Särskilt uttalande av Jan Jönsson m.fl. (L), Andrea Hedin m.fl. (M) och Claes Nyberg (C), se Reservationer m.m.",
     "Ersättaryttrande av Frida Bondesson (KD) som ställde sig bakom Liberalernas, Moderaternas "
     "och Centerpartiets gemensamma särskilda uttalande.",
     "Utbildningsförvaltningens tjänsteutlåtande daterat den 28 februari 2023 har i huvudsak följande lydelse.",
@@ -85,8 +83,7 @@ GENERATED_LINES = [
     "1.",
     "2.",
     "Reservation av Henrietta Ludwig (C) som yrkade bifall till förvaltningens förslag till beslut.",
-    "Skarpnäcks stadsdelsförvaltnings tjänsteutlåtande daterat den 31 januari 2023 har i huvudsak "
-    "följande lydelse.",
+    "Skarpnäcks stadsdelsförvaltnings tjänsteutlåtande daterat den 31 januari 2023 har i huvudsak följande lydelse.",
     "Spånga-Tensta stadsdelsnämnd",
     "Spånga-Tensta stadsdelsnämnd beslutade vid sitt sammanträde den 22 mars 2023 följande.",
     "Spånga-Tensta stadsdelsförvaltnings tjänsteutlåtande daterat den 13 februari 2023 har i huvudsak "
@@ -95,8 +92,7 @@ GENERATED_LINES = [
     "Södermalms stadsdelsnämnd beslutade vid sitt sammanträde den 23 mars 2023 följande.",
     "1.",
     "2.",
-    "Södermalms stadsdelsförvaltnings tjänsteutlåtande daterat den 18 januari 2023 har i huvudsak "
-    "följande lydelse.",
+    "Södermalms stadsdelsförvaltnings tjänsteutlåtande daterat den 18 januari 2023 har i huvudsak följande lydelse.",
     "Reservationer m.m.",
     "Socialnämnden",
     "Särskilt uttalande av Kristin Jacobsson (C) och Andrea Hedin m.fl. (M)",
@@ -105,13 +101,26 @@ GENERATED_LINES = [
     "Särskilt uttalande av Jan Jönsson m.fl. (L), Andrea Hedin m.fl. (M) och Claes Nyberg (C)",
 ]
 
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-          "september", "oktober", "november", "december"]
+MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 METADATA_FIELDS = (".case.title", ".case.memo_title", ".case.reference", ".case.city_dnr", ".case.sender")
 ELEMENT = re.compile(r"<(p|h3|h4|li)>(.*?)</\1>", re.S)
 
 
 # ---------------------------------------------------------------- normalisation
+
 
 def seed_words():
     """The seed as a list of words."""
@@ -126,8 +135,11 @@ def seed_words():
     text = ""
     for line in lines:
         # a word split by the PDF at the line end: "TFCO-" + "team." -> "TFCO-team."
-        if re.search(r"\w-$", text) and re.match(r"[a-zåäöé]", line) and line.split()[0] not in (
-                "och", "eller", "samt", "till"):
+        if (
+            re.search(r"\w-$", text)
+            and re.match(r"[a-zåäöé]", line)
+            and line.split()[0] not in ("och", "eller", "samt", "till")
+        ):
             text += line
         else:
             text = f"{text} {line}" if text else line
@@ -170,22 +182,24 @@ def fixture_paragraphs(data):
     for path, value in walk(data):
         if path.endswith("_html"):
             out += [(path, p) for p in html_paragraphs(value)]
-        elif re.search(r"(\.position|\.points\[\d+\]|\.decision_points\[\d+\]|\.backed_proposal)$", path) \
-                or path in METADATA_FIELDS:
+        elif (
+            re.search(r"(\.position|\.points\[\d+\]|\.decision_points\[\d+\]|\.backed_proposal)$", path)
+            or path in METADATA_FIELDS
+        ):
             if value:
                 out.append((path, normalise(value)))
     return out
 
 
 def ngrams(words, n=N):
-    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 def find(words, phrase, start):
     """Index of the first occurrence of the word list `phrase` in `words` at or after `start`."""
     k = len(phrase)
     for i in range(start, len(words) - k + 1):
-        if words[i:i + k] == phrase:
+        if words[i : i + k] == phrase:
             return i
     return -1
 
@@ -197,15 +211,18 @@ def swedish_date(iso):
 
 # ---------------------------------------------------------------- tests
 
+
 def test_every_fixture_paragraph_is_verbatim_in_the_seed():
     seed = " " + " ".join(seed_words()) + " "
     paragraphs = fixture_paragraphs(load_fixture())
     assert len(paragraphs) >= 200
     # Paragraphs must match on word boundaries; short metadata fields ("SOU 2022:67",
     # "förvaltningens förslag till beslut") may sit inside a sentence with punctuation around.
-    missing = [(path, p) for path, p in paragraphs
-               if (p not in seed if path in METADATA_FIELDS or path.endswith(".backed_proposal")
-                   else f" {p} " not in seed)]
+    missing = [
+        (path, p)
+        for path, p in paragraphs
+        if (p not in seed if path in METADATA_FIELDS or path.endswith(".backed_proposal") else f" {p} " not in seed)
+    ]
     assert not missing, "not verbatim in the seed:\n" + "\n".join(f"{path}: {p[:120]}" for path, p in missing)
 
 
@@ -237,7 +254,7 @@ def test_fixture_covers_the_seed():
             run.append(i)
             continue
         for j in range(len(run) - N + 1):
-            seed_grams.append((run[j], tuple(words[k] for k in run[j:j + N])))
+            seed_grams.append((run[j], tuple(words[k] for k in run[j : j + N])))
         if 0 < len(run) < N and " " + " ".join(words[k] for k in run) + " " in fixture_text:
             covered.update(run)
         run = []
@@ -291,8 +308,10 @@ def test_fixture_metadata_matches_the_seed():
         if decision is None:
             assert body["kind"] == "office"
             continue
-        assert f"{body['name']} beslutade vid sitt sammanträde den {swedish_date(decision['meeting_date'])} " \
-               f"följande." in seed
+        assert (
+            f"{body['name']} beslutade vid sitt sammanträde den {swedish_date(decision['meeting_date'])} "
+            f"följande." in seed
+        )
         justering = any(re.search(r"justeras omedelbart", p) for p in decision["points"])
         assert decision["immediate_justering"] == justering
 
@@ -315,8 +334,11 @@ def test_fixture_metadata_matches_the_seed():
                 out.append(party)
         return joined([genitive[p] for p in out])
 
-    kind_word = {"sarskilt_uttalande": "Särskilt uttalande", "reservation": "Reservation",
-                 "ersattaryttrande": "Ersättaryttrande"}
+    kind_word = {
+        "sarskilt_uttalande": "Särskilt uttalande",
+        "reservation": "Reservation",
+        "ersattaryttrande": "Ersättaryttrande",
+    }
     last_position = {}
     for body_key, statement in statements:
         if statement["identical_to"] is None:  # kommunstyrelsen's line groups names ("alla M")
@@ -339,8 +361,10 @@ def test_fixture_metadata_matches_the_seed():
             assert f"ställde sig bakom {parties_of(endorsed)} gemensamma särskilda uttalande" in seed
         if statement["identical_to"]:
             other_body, other = by_key[statement["identical_to"]]
-            assert f"likalydande med {parties_of(other)} gemensamma särskilda uttalande i " \
-                   f"{bodies[other_body]['name_in_text']}" in seed
+            assert (
+                f"likalydande med {parties_of(other)} gemensamma särskilda uttalande i "
+                f"{bodies[other_body]['name_in_text']}" in seed
+            )
     for body_key, statement in statements:
         for author in statement["authors"]:
             person = people[author["politician"]]

@@ -1,11 +1,21 @@
 """`manage.py generate_load`: counts, history rows, validity and determinism at a tiny size."""
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from remiss.management.commands.generate_load import OFFICER, POLITICIAN, REGISTRAR, reference
 from remiss.models import (
-    Body, Case, Decision, Opinion, Politician, Referral, Seat, Statement, StatementAuthor, User,
+    Body,
+    Case,
+    Decision,
+    Opinion,
+    Politician,
+    Referral,
+    Seat,
+    Statement,
+    StatementAuthor,
+    User,
 )
 
 TINY = {"cases": 12, "bodies": 5, "open_cases": 4, "politicians": 6, "password": "losen-123"}
@@ -19,11 +29,17 @@ def _generate(**options):
 def _snapshot():
     return {
         "cases": list(Case.objects.order_by("reference").values_list("reference", "status", "received")),
-        "referrals": list(Referral.objects.order_by("case__reference", "order")
-                          .values_list("case__reference", "body__name", "status", "deadline")),
+        "referrals": list(
+            Referral.objects.order_by("case__reference", "order").values_list(
+                "case__reference", "body__name", "status", "deadline"
+            )
+        ),
         "decisions": sorted(Decision.objects.values_list("case__reference", "body__name", "justered")),
-        "authors": sorted(StatementAuthor.objects.values_list(
-            "statement__decision__case__reference", "statement__decision__body__name", "politician__last_name")),
+        "authors": sorted(
+            StatementAuthor.objects.values_list(
+                "statement__decision__case__reference", "statement__decision__body__name", "politician__last_name"
+            )
+        ),
         "seats": sorted(Seat.objects.values_list("politician__last_name", "body__name", "role")),
     }
 
@@ -34,8 +50,11 @@ def test_counts_and_shape(db):
     target = Body.objects.get(name="Facknämnd 01")
     assert Referral.objects.filter(body=target).count() == 12  # referred in every case
     assert Referral.objects.filter(case__reference=reference(12)).count() == 5  # the last case: every body
-    assert not Referral.objects.filter(case__reference__lt=reference(9)).filter(
-        status__in=[_R.REFERRED, _R.DRAFTING, _R.DECIDED]).exists()  # only the 4 newest are open
+    assert (
+        not Referral.objects.filter(case__reference__lt=reference(9))
+        .filter(status__in=[_R.REFERRED, _R.DRAFTING, _R.DECIDED])
+        .exists()
+    )  # only the 4 newest are open
     officer = User.objects.get(username=OFFICER)
     assert list(officer.bodies.all()) == [target] and officer.role == User.Role.OFFICER
     main = Politician.objects.get(user__username=POLITICIAN)
@@ -43,7 +62,8 @@ def test_counts_and_shape(db):
     target_decisions = Decision.objects.filter(body=target)
     assert target_decisions.exists()
     assert set(target_decisions.values_list("pk", flat=True)) <= set(
-        StatementAuthor.objects.filter(politician=main).values_list("statement__decision", flat=True))
+        StatementAuthor.objects.filter(politician=main).values_list("statement__decision", flat=True)
+    )
 
 
 def test_every_row_has_its_history_and_opinions_two_versions(db):
@@ -58,8 +78,13 @@ def test_every_row_has_its_history_and_opinions_two_versions(db):
 
 def test_rows_follow_the_model_rules(db):
     _generate()
-    for obj in [*Case.objects.all(), *Referral.objects.select_related("case", "body"), *Decision.objects.all(),
-                *StatementAuthor.objects.all(), *Statement.objects.filter(decision__justered=False)]:
+    for obj in [
+        *Case.objects.all(),
+        *Referral.objects.select_related("case", "body"),
+        *Decision.objects.all(),
+        *StatementAuthor.objects.all(),
+        *Statement.objects.filter(decision__justered=False),
+    ]:
         obj.full_clean()
     for referral in Referral.objects.select_related("body"):
         has_decision = Decision.objects.filter(case=referral.case_id, body=referral.body_id).exists()

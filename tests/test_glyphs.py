@@ -4,6 +4,7 @@ The fonts are Debian packages that `make system-deps` installs (DEB_RUN); a char
 prints as remiss.glyphs.STAND_IN instead of WeasyPrint's `.notdef`, which would also give a whole
 font of the PDF an encoding that pdftotext and pypdf cannot read.
 """
+
 from __future__ import annotations
 
 import io
@@ -99,13 +100,18 @@ def test_the_corpus_prints_without_notdef_and_reads_back(glyph_memo, tmp_path: P
     assert notdef == [], notdef
     pdf = tmp_path / "memo.pdf"
     pdf.write_bytes(compiled.pdf)
-    poppler = subprocess.run([_tool("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
-                             check=True).stdout
+    poppler = subprocess.run(
+        [_tool("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     reader = pypdf.PdfReader(io.BytesIO(compiled.pdf))
     pypdf_text = "".join(page.extract_text() for page in reader.pages)
     stand_ins = glyphs.STAND_IN * len(UNCOVERED)
-    expected = {**CORPUS, "okänt": f"Okänt: {stand_ins}.", "word-lista": "Stöd till föräldrar",
-                "avskiljare": "Radbrytning från Word sida rad slut"}
+    expected = {
+        **CORPUS,
+        "okänt": f"Okänt: {stand_ins}.",
+        "word-lista": "Stöd till föräldrar",
+        "avskiljare": "Radbrytning från Word sida rad slut",
+    }
     missing = [
         f"{tool}: {name} {sample!r}"
         for tool, text, marks in (("pdftotext", poppler, False), ("pypdf", pypdf_text, True))
@@ -158,13 +164,19 @@ def test_the_stand_in_prints_in_every_stack_and_typed_text_is_reported() -> None
     assert glyphs.unprintable(SEPARATED + "\x01") == []
 
 
-@pytest.mark.parametrize(("stored", "shown"), [
-    ("\uf0b7 Stöd\n\n\uf0b7 Förskola\n\nEfter.", "<ul><li>Stöd</li><li>Förskola</li></ul><p>Efter.</p>"),
-    ("\uf0b7 Stöd\n\uf0b7 Förskola", "<ul><li>Stöd</li><li>Förskola</li></ul>"),
-    ("<p>Före</p><p>\uf0a7 a</p><ul><li>\uf0b7 b</li></ul>", "<p>Före</p><ul><li>a</li></ul><ul><li>b</li></ul>"),
-    ("<p>Klart \uf0fc och punkt \uf0b7 här</p>", "<p>Klart ✓ och punkt • här</p>"),
-    ("<p>\uf0b7 <strong>a \uf0b7 b</strong></p>", "<ul><li><strong>a</strong></li><li><strong>b</strong></li></ul>"),
-])
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("\uf0b7 Stöd\n\n\uf0b7 Förskola\n\nEfter.", "<ul><li>Stöd</li><li>Förskola</li></ul><p>Efter.</p>"),
+        ("\uf0b7 Stöd\n\uf0b7 Förskola", "<ul><li>Stöd</li><li>Förskola</li></ul>"),
+        ("<p>Före</p><p>\uf0a7 a</p><ul><li>\uf0b7 b</li></ul>", "<p>Före</p><ul><li>a</li></ul><ul><li>b</li></ul>"),
+        ("<p>Klart \uf0fc och punkt \uf0b7 här</p>", "<p>Klart ✓ och punkt • här</p>"),
+        (
+            "<p>\uf0b7 <strong>a \uf0b7 b</strong></p>",
+            "<ul><li><strong>a</strong></li><li><strong>b</strong></li></ul>",
+        ),
+    ],
+)
 def test_word_bullets_are_shown_as_lists_or_symbols(stored: str, shown: str) -> None:
     assert display(stored) == shown
 
@@ -181,10 +193,19 @@ def test_saving_a_character_no_font_has_warns_in_swedish_and_keeps_the_text(clie
     version = Opinion.objects.get(referral=referral).version
     typed = "<p>Tack 👍 för \uf0b7 ＜förslaget＞ \ue000 och \U0003fffe.</p>"
     client.force_login(officer)
-    response = client.post(reverse("officer_referral", args=[referral.pk]), {
-        "date": "2030-02-10", "text": typed, "proposed_decision": "<p>Nämnden godkänner.</p>",
-        "version": str(version), "action": "save",
-        "text_format": "html", "proposed_decision_format": "html"}, follow=True)
+    response = client.post(
+        reverse("officer_referral", args=[referral.pk]),
+        {
+            "date": "2030-02-10",
+            "text": typed,
+            "proposed_decision": "<p>Nämnden godkänner.</p>",
+            "version": str(version),
+            "action": "save",
+            "text_format": "html",
+            "proposed_decision_format": "html",
+        },
+        follow=True,
+    )
     assert response.status_code == 200
     shown = _messages(response)
     assert "Tjänsteutlåtandet är sparat." in shown
@@ -198,8 +219,11 @@ def test_saving_a_character_no_font_has_warns_in_swedish_and_keeps_the_text(clie
 
 def test_saving_printable_text_gives_no_warning(client, registrar, case) -> None:
     client.force_login(registrar)
-    response = client.post(reverse("case_background", args=[case.pk]), {
-        "text": "<p>" + " ".join(CORPUS.values()) + "</p><p>\uf0b7 Förskola</p>", "version": str(case.version)}, follow=True)
+    response = client.post(
+        reverse("case_background", args=[case.pk]),
+        {"text": "<p>" + " ".join(CORPUS.values()) + "</p><p>\uf0b7 Förskola</p>", "version": str(case.version)},
+        follow=True,
+    )
     assert response.status_code == 200
     assert "Ärendet (bakgrunden) är sparat." in _messages(response)  # saved, so a warning would have shown
     assert [m for m in _messages(response) if "typsnitt" in m] == []

@@ -2,6 +2,7 @@
 version through `workflow.restore_text` (a new version, nothing deleted, refused when final,
 optimistic locking), what a nämnd changed against its administration's proposal, and a memo's
 sources pointing at the exact versions compiled."""
+
 from __future__ import annotations
 
 import re
@@ -28,7 +29,11 @@ def _opinion(referral, officer, *texts: str) -> Opinion:
     opinion = None
     for i, text in enumerate(texts, start=1):
         opinion = workflow.save_opinion(
-            referral, text=text, proposed_decision=f"<p>Förslag {i}.</p>", date=date(2030, 2, i), by=officer,
+            referral,
+            text=text,
+            proposed_decision=f"<p>Förslag {i}.</p>",
+            date=date(2030, 2, i),
+            by=officer,
         )
     return opinion
 
@@ -38,8 +43,13 @@ def _rows(obj):
 
 
 def _decided(referral, officer, **kwargs) -> Decision:
-    workflow.save_opinion(referral, text="<p>Positiv.</p>", proposed_decision=kwargs.pop("proposal", "<p>Nämnden godkänner.</p>"),
-                          date=date(2030, 2, 1), by=officer)
+    workflow.save_opinion(
+        referral,
+        text="<p>Positiv.</p>",
+        proposed_decision=kwargs.pop("proposal", "<p>Nämnden godkänner.</p>"),
+        date=date(2030, 2, 1),
+        by=officer,
+    )
     workflow.mark_opinion_ready(referral, by=officer)
     return workflow.record_decision(referral, meeting_date=date(2030, 3, 20), by=officer, **kwargs)
 
@@ -80,8 +90,12 @@ def test_a_version_without_a_user_is_by_okand(referred):
 
 def test_compare_is_a_word_diff_on_the_plain_words_field_by_field(referred, officer):
     _case, referral, _office = referred
-    opinion = _opinion(referral, officer, "<p>Förvaltningen är <strong>positiv</strong> till förslaget.</p>",
-                       "<p>Förvaltningen är negativ till förslaget.</p>")
+    opinion = _opinion(
+        referral,
+        officer,
+        "<p>Förvaltningen är <strong>positiv</strong> till förslaget.</p>",
+        "<p>Förvaltningen är negativ till förslaget.</p>",
+    )
     hist = history.load_history(history.OPINION, opinion)
     newest, older = hist.versions[0], hist.versions[1]
     comparison = hist.compare(newest.history_id, older.history_id)  # any order: the older comes first
@@ -92,7 +106,9 @@ def test_compare_is_a_word_diff_on_the_plain_words_field_by_field(referred, offi
     assert '<ins><span class="visually-hidden">tillagt: </span>negativ</ins>' in text.diff
     assert "<strong>" not in text.diff  # plain words, not markup
     dated = comparison.fields[2]
-    assert dated.label == "Daterat" and dated.older == "<p>1 februari 2030</p>" and dated.newer == "<p>2 februari 2030</p>"
+    assert (
+        dated.label == "Daterat" and dated.older == "<p>1 februari 2030</p>" and dated.newer == "<p>2 februari 2030</p>"
+    )
     assert "borttaget: </span>1</del>" in dated.diff and "tillagt: </span>2</ins> februari 2030" in dated.diff
 
 
@@ -128,10 +144,16 @@ def test_background_versions_are_only_the_text_changes(case, registrar):
 
 def test_statement_relations_are_named(namnd, referred, officer, ledamot):
     decision = _decided(referred[1], officer, points=["Nämnden godkänner."])
-    first = workflow.add_statement(decision, kind="sarskilt_uttalande", authors=[AuthorSpec(ledamot.politician)],
-                                   text="<p>Vår mening.</p>", by=ledamot)
-    second = workflow.add_statement(decision, kind="sarskilt_uttalande", authors=[AuthorSpec(ledamot.politician)],
-                                    text="<p>Annan.</p>", by=ledamot)
+    first = workflow.add_statement(
+        decision,
+        kind="sarskilt_uttalande",
+        authors=[AuthorSpec(ledamot.politician)],
+        text="<p>Vår mening.</p>",
+        by=ledamot,
+    )
+    second = workflow.add_statement(
+        decision, kind="sarskilt_uttalande", authors=[AuthorSpec(ledamot.politician)], text="<p>Annan.</p>", by=ledamot
+    )
     workflow.edit_statement(second, identical_to=first, text="", by=ledamot)
     hist = history.load_history(history.STATEMENT_TEXT, second)
     comparison = hist.compare(hist.versions[1].history_id, hist.versions[0].history_id)
@@ -143,8 +165,10 @@ def test_statement_relations_are_named(namnd, referred, officer, ledamot):
 
 def test_normalised_words_ignore_case_punctuation_formatting_and_numbering():
     assert normalised_words("<ol><li>Nämnden godkänner.</li></ol>") == ["nämnden", "godkänner"]
-    assert same_words("<p>1. Nämnden godkänner förslaget.</p><p>2. Beslutet justeras omedelbart.</p>",
-                      "<p>nämnden <strong>godkänner</strong> förslaget</p><p>Beslutet justeras omedelbart</p>")
+    assert same_words(
+        "<p>1. Nämnden godkänner förslaget.</p><p>2. Beslutet justeras omedelbart.</p>",
+        "<p>nämnden <strong>godkänner</strong> förslaget</p><p>Beslutet justeras omedelbart</p>",
+    )
     assert not same_words("<p>Nämnden godkänner.</p>", "<p>Nämnden avslår.</p>")
     assert normalised_words("") == []
 
@@ -223,10 +247,20 @@ def test_restore_decision_and_refused_once_justered(referred, officer):
 
 def test_restore_statement_text_and_relations(referred, officer, ledamot):
     decision = _decided(referred[1], officer, points=["Nämnden godkänner."])
-    first = workflow.add_statement(decision, kind="sarskilt_uttalande", authors=[AuthorSpec(ledamot.politician)],
-                                   text="<p>Vår mening.</p>", by=ledamot)
-    second = workflow.add_statement(decision, kind="sarskilt_uttalande", authors=[AuthorSpec(ledamot.politician)],
-                                    text="<p>Egen text.</p>", by=ledamot)
+    first = workflow.add_statement(
+        decision,
+        kind="sarskilt_uttalande",
+        authors=[AuthorSpec(ledamot.politician)],
+        text="<p>Vår mening.</p>",
+        by=ledamot,
+    )
+    second = workflow.add_statement(
+        decision,
+        kind="sarskilt_uttalande",
+        authors=[AuthorSpec(ledamot.politician)],
+        text="<p>Egen text.</p>",
+        by=ledamot,
+    )
     workflow.edit_statement(second, identical_to=first, text="", by=ledamot)
     second.refresh_from_db()
     restored = workflow.restore_text(second, _rows(second)[0].history_id, by=ledamot, expected_version=second.version)
@@ -298,18 +332,25 @@ def test_access_rules_for_each_kind(referred, officer, registrar, ledamot, namnd
     case, referral, _office = referred
     other_officer = OfficerFactory(username="annan")
     opinion = _opinion(referral, officer, "<p>Utkast.</p>")
-    assert history.can_view(officer, history.OPINION, opinion) and history.can_restore(officer, history.OPINION, opinion)
-    assert history.can_view(registrar, history.OPINION, opinion) and not history.can_restore(registrar, history.OPINION, opinion)
+    assert history.can_view(officer, history.OPINION, opinion) and history.can_restore(
+        officer, history.OPINION, opinion
+    )
+    assert history.can_view(registrar, history.OPINION, opinion) and not history.can_restore(
+        registrar, history.OPINION, opinion
+    )
     assert not history.can_view(other_officer, history.OPINION, opinion)  # a draft
     assert not history.can_view(ledamot, history.OPINION, opinion)
 
     decision = _decided(referral, officer, points=["Godkänns."])
-    assert history.can_view(ledamot, history.DECISION, decision) and not history.can_restore(ledamot, history.DECISION, decision)
+    assert history.can_view(ledamot, history.DECISION, decision) and not history.can_restore(
+        ledamot, history.DECISION, decision
+    )
     assert history.can_restore(officer, history.DECISION, decision)
     assert not history.can_view(other_officer, history.DECISION, decision)
 
-    statement = workflow.add_statement(decision, kind="sarskilt_uttalande", authors=[AuthorSpec(ledamot.politician)],
-                                       text="<p>Mening.</p>", by=ledamot)
+    statement = workflow.add_statement(
+        decision, kind="sarskilt_uttalande", authors=[AuthorSpec(ledamot.politician)], text="<p>Mening.</p>", by=ledamot
+    )
     statement = Statement.objects.select_related("decision__body", "decision__case").get(pk=statement.pk)
     assert history.can_restore(ledamot, history.STATEMENT_TEXT, statement)
     assert history.can_view(officer, history.STATEMENT_TEXT, statement)
@@ -327,9 +368,13 @@ def test_access_rules_for_each_kind(referred, officer, registrar, ledamot, namnd
 
 def test_namnd_decided_as_proposed(referred, officer):
     _case, referral, _office = referred
-    decision = _decided(referral, officer, proposal="<ol><li>Socialnämnden godkänner förvaltningens tjänsteutlåtande.</li>"
-                        "<li>Beslutet justeras omedelbart.</li></ol>",
-                        points=["Socialnämnden godkänner förvaltningens tjänsteutlåtande", "Beslutet justeras omedelbart."])
+    decision = _decided(
+        referral,
+        officer,
+        proposal="<ol><li>Socialnämnden godkänner förvaltningens tjänsteutlåtande.</li>"
+        "<li>Beslutet justeras omedelbart.</li></ol>",
+        points=["Socialnämnden godkänner förvaltningens tjänsteutlåtande", "Beslutet justeras omedelbart."],
+    )
     referral.refresh_from_db()
     changes = history.namnd_changes(referral, decision)
     assert changes.verdicts == ["Nämnden beslutade i enlighet med förvaltningens förslag."]
@@ -337,13 +382,19 @@ def test_namnd_decided_as_proposed(referred, officer):
 
 def test_namnd_added_text_and_changed_points(referred, officer):
     _case, referral, _office = referred
-    decision = _decided(referral, officer, proposal="<p>Socialnämnden godkänner förvaltningens tjänsteutlåtande.</p>",
-                        points=["Socialnämnden godkänner i huvudsak förvaltningens tjänsteutlåtande och därutöver anföra följande."],
-                        added_text="<p>Nämnden vill betona tidiga insatser.</p>")
+    decision = _decided(
+        referral,
+        officer,
+        proposal="<p>Socialnämnden godkänner förvaltningens tjänsteutlåtande.</p>",
+        points=["Socialnämnden godkänner i huvudsak förvaltningens tjänsteutlåtande och därutöver anföra följande."],
+        added_text="<p>Nämnden vill betona tidiga insatser.</p>",
+    )
     referral.refresh_from_db()
     changes = history.namnd_changes(referral, decision)
     assert changes.verdicts[0] == "Nämnden lade till egen text."
-    assert changes.verdicts[1] == "Beslutspunkterna har också andra ord än förvaltningens förslag; se skillnaderna nedan."
+    assert (
+        changes.verdicts[1] == "Beslutspunkterna har också andra ord än förvaltningens förslag; se skillnaderna nedan."
+    )
     assert '<ins><span class="visually-hidden">tillagt: </span>i huvudsak</ins>' in changes.diff
     assert "<del>" not in changes.diff.split("i huvudsak")[0]  # case and punctuation are no change here
     assert "betona" in changes.diff
@@ -351,11 +402,17 @@ def test_namnd_added_text_and_changed_points(referred, officer):
 
 def test_namnd_added_text_to_the_proposed_points(referred, officer):
     _case, referral, _office = referred
-    decision = _decided(referral, officer, proposal="<p>Nämnden godkänner.</p>", points=["Nämnden godkänner."],
-                        added_text="<p>Och mer.</p>")
+    decision = _decided(
+        referral,
+        officer,
+        proposal="<p>Nämnden godkänner.</p>",
+        points=["Nämnden godkänner."],
+        added_text="<p>Och mer.</p>",
+    )
     referral.refresh_from_db()
     assert history.namnd_changes(referral, decision).verdicts == [
-        "Nämnden lade till egen text.", "Beslutspunkterna är i övrigt desamma som i förvaltningens förslag.",
+        "Nämnden lade till egen text.",
+        "Beslutspunkterna är i övrigt desamma som i förvaltningens förslag.",
     ]
 
 
@@ -364,7 +421,8 @@ def test_namnd_changed_the_proposal(referred, officer):
     decision = _decided(referral, officer, proposal="<p>Nämnden godkänner.</p>", points=["Nämnden avslår."])
     referral.refresh_from_db()
     assert history.namnd_changes(referral, decision).verdicts == [
-        "Nämndens beslut har andra ord än förvaltningens förslag till beslut; se skillnaderna nedan."]
+        "Nämndens beslut har andra ord än förvaltningens förslag till beslut; se skillnaderna nedan."
+    ]
 
 
 def test_namnd_without_decision_office_and_no_proposal(referred, officer):
@@ -377,8 +435,9 @@ def test_namnd_without_decision_office_and_no_proposal(referred, officer):
 
 
 def test_decision_source_puts_the_added_text_after_its_point(referred, officer):
-    decision = _decided(referred[1], officer, points=["Ett.", "Två.", "Tre."], added_text="<p>Tillägg.</p>",
-                        added_text_after_point=2)
+    decision = _decided(
+        referred[1], officer, points=["Ett.", "Två.", "Tre."], added_text="<p>Tillägg.</p>", added_text_after_point=2
+    )
     assert history.decision_source(decision) == "<p>Ett.</p><p>Två.</p><p>Tillägg.</p><p>Tre.</p>"
     decision.added_text_after_point = 9
     assert history.decision_source(decision).endswith("<p>Tre.</p><p>Tillägg.</p>")

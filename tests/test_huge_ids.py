@@ -4,6 +4,7 @@ SQLite raised OverflowError ("Python int too large to convert to SQLite INTEGER"
 twenty digits in any `pk__in` query, which every multiple-choice field makes; PostgreSQL answers
 the same query with no rows. Every id field now refuses such a value itself, in Swedish, on both.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -53,8 +54,9 @@ def _state() -> tuple:
 def test_officers_form_refuses_an_id_out_of_range(client, registrar, referred, officer, value) -> None:
     case, referral, _office = referred
     client.force_login(registrar)
-    response = client.post(reverse("case_referral_officers", args=[case.pk, referral.pk]),
-                           {"officers": [str(officer.pk), value]})
+    response = client.post(
+        reverse("case_referral_officers", args=[case.pk, referral.pk]), {"officers": [str(officer.pk), value]}
+    )
     assert response.status_code == 200
     assert "Välj bland handläggarna i listan." in response.content.decode()
     assert not referral.officers.exists()
@@ -76,8 +78,13 @@ def test_new_statement_refuses_a_huge_id(on_decision, field) -> None:
 @pytest.mark.parametrize("field", ["coauthors", "identical_to"])
 def test_statement_edit_refuses_a_huge_id(on_decision, field) -> None:
     decision, politician, colleague, client = on_decision
-    statement = workflow.add_statement(decision, kind=Statement.Kind.RESERVATION, authors=[AuthorSpec(politician)],
-                                       text="<p>Vi reserverar oss.</p>", by=politician.user)
+    statement = workflow.add_statement(
+        decision,
+        kind=Statement.Kind.RESERVATION,
+        authors=[AuthorSpec(politician)],
+        text="<p>Vi reserverar oss.</p>",
+        by=politician.user,
+    )
     before = _state()
     data = {"text": "<p>Ändrad.</p>", "version": str(statement.version), field: [HUGE]}
     if field == "coauthors":
@@ -92,8 +99,15 @@ def test_statement_edit_refuses_a_huge_id(on_decision, field) -> None:
 
 def test_case_form_refuses_a_huge_commissioner(client, registrar) -> None:
     client.force_login(registrar)
-    data = {"title": "T", "reference": "SOU 2030:1", "sender": "Dep", "city_dnr": "KS 2030/1", "received": "2030-01-01",
-            "deadline": "2030-05-01", "commissioner": HUGE}
+    data = {
+        "title": "T",
+        "reference": "SOU 2030:1",
+        "sender": "Dep",
+        "city_dnr": "KS 2030/1",
+        "received": "2030-01-01",
+        "deadline": "2030-05-01",
+        "commissioner": HUGE,
+    }
     response = client.post(reverse("case_create"), data)
     assert response.status_code == 200
     assert INVALID_CHOICE in response.content.decode()
@@ -107,10 +121,16 @@ def test_city_statement_refuses_huge_authors(client, registrar, referred) -> Non
     SeatFactory(politician=seated, body=brb)
     client.force_login(registrar)
     before = _state()
-    response = client.post(reverse("case_city_statement", args=[case.pk, decision.pk]), {
-        "kind": Statement.Kind.RESERVATION, "author_1": str(seated.pk), "author_2": HUGE, "identical_to": HUGE,
-        "text": "<p>Nej.</p>",
-    })
+    response = client.post(
+        reverse("case_city_statement", args=[case.pk, decision.pk]),
+        {
+            "kind": Statement.Kind.RESERVATION,
+            "author_1": str(seated.pk),
+            "author_2": HUGE,
+            "identical_to": HUGE,
+            "text": "<p>Nej.</p>",
+        },
+    )
     assert response.status_code == 200
     assert INVALID_CHOICE in response.content.decode()
     assert _state() == before
@@ -128,8 +148,11 @@ def test_every_id_field_in_the_forms_is_range_checked() -> None:
 
     import remiss.forms as forms_module
 
-    model_fields = [value for value in vars(forms_module).values()
-                    if isinstance(value, type) and issubclass(value, django.forms.ModelChoiceField)]
+    model_fields = [
+        value
+        for value in vars(forms_module).values()
+        if isinstance(value, type) and issubclass(value, django.forms.ModelChoiceField)
+    ]
     assert model_fields
     for field in model_fields:
         assert issubclass(field, (IdChoiceField, IdMultipleChoiceField)), field
@@ -143,10 +166,19 @@ def test_admin_refuses_a_huge_id_in_a_many_to_many(client) -> None:
     admin = User.objects.create_superuser("chef", password="x")
     body = Body.objects.create(name="Nämnden", name_in_text="nämnden", kind=Body.Kind.FACKNAMND, administration="F")
     client.force_login(admin)
-    response = client.post(reverse("admin:remiss_user_change", args=[admin.pk]), {
-        "username": "chef", "role": admin.role, "bodies": [str(body.pk), HUGE], "is_active": "on", "is_staff": "on",
-        "is_superuser": "on", "date_joined_0": "2030-01-01", "date_joined_1": "10:00:00",
-    })
+    response = client.post(
+        reverse("admin:remiss_user_change", args=[admin.pk]),
+        {
+            "username": "chef",
+            "role": admin.role,
+            "bodies": [str(body.pk), HUGE],
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "date_joined_0": "2030-01-01",
+            "date_joined_1": "10:00:00",
+        },
+    )
     assert response.status_code == 200  # the form again, with its error
     assert not admin.bodies.exists()
 
@@ -156,11 +188,20 @@ def test_huge_ids_in_the_path_are_404(client, registrar, referred) -> None:
     """<int:pk> accepts any number of digits; each such page must answer 404."""
     case, referral, _office = referred
     client.force_login(registrar)
-    for name, args in [("case_detail", [HUGE]), ("case_referral", [case.pk, HUGE]), ("case_referral", [HUGE, referral.pk]),
-                       ("memo_job", [case.pk, HUGE]), ("memo_download", [case.pk, HUGE]), ("answer_package", [HUGE]),
-                       ("memo_docx", [HUGE]), ("memo_versions", [HUGE]), ("officer_referral", [HUGE]),
-                       ("politician_decision", [HUGE]), ("politician_statement_edit", [HUGE]),
-                       ("case_city_statement_edit", [case.pk, HUGE, HUGE]), ("history_version", ["opinion", HUGE])]:
+    for name, args in [
+        ("case_detail", [HUGE]),
+        ("case_referral", [case.pk, HUGE]),
+        ("case_referral", [HUGE, referral.pk]),
+        ("memo_job", [case.pk, HUGE]),
+        ("memo_download", [case.pk, HUGE]),
+        ("answer_package", [HUGE]),
+        ("memo_docx", [HUGE]),
+        ("memo_versions", [HUGE]),
+        ("officer_referral", [HUGE]),
+        ("politician_decision", [HUGE]),
+        ("politician_statement_edit", [HUGE]),
+        ("case_city_statement_edit", [case.pk, HUGE, HUGE]),
+        ("history_version", ["opinion", HUGE]),
+    ]:
         response = client.get(reverse(name, args=args))
         assert response.status_code in (403, 404), (name, response.status_code)
-

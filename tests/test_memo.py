@@ -3,14 +3,14 @@
 The demo memo is rendered once for this module (`demo_memo`) and read back with pypdf; the
 other tests build small cases with the factories and the workflow.
 """
+
 from __future__ import annotations
 
 import hashlib
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pypdf
@@ -264,9 +264,11 @@ def test_demo_body_headings_in_order_and_toc_page_numbers_are_real(demo_memo) ->
 def test_demo_every_statement_appears_with_its_authors(demo_memo, demo_case) -> None:
     _compiled, read = demo_memo
     text = flat(read.text)
-    statements = Statement.objects.filter(decision__case=demo_case).prefetch_related(
-        "authors__politician__party"
-    ).select_related("decision__body", "identical_to__decision__body", "endorses")
+    statements = (
+        Statement.objects.filter(decision__case=demo_case)
+        .prefetch_related("authors__politician__party")
+        .select_related("decision__body", "identical_to__decision__body", "endorses")
+    )
     assert statements.count() == 8
     for statement in statements:
         assert attribution.attribution(statement) in text, attribution.attribution(statement)
@@ -295,7 +297,10 @@ def test_demo_pdf_is_tagged_with_language_and_metadata(demo_memo) -> None:
     xmp = catalog["/Metadata"].get_object().get_data()
     assert b'pdfuaid:part="1"' in xmp  # declared PDF/UA-1
     metadata = read.reader.metadata
-    assert metadata.title == "Vägar till ett tryggare samhälle, Kraftsamling för barn och unga (SOU 2022:67), dnr KS 2023/99-1.1"
+    assert (
+        metadata.title
+        == "Vägar till ett tryggare samhälle, Kraftsamling för barn och unga (SOU 2022:67), dnr KS 2023/99-1.1"
+    )
     assert metadata.author == settings.REMISS_CITY
     assert compiled.data.document_title == metadata.title
 
@@ -332,7 +337,13 @@ def test_demo_bookmarks_for_every_part_and_body(demo_memo) -> None:
         "Remissammanställningen",
     ]
     second = [t for d, t in bookmarks if d == 1]
-    assert second == ["Borgarrådsberedningen", "Kommunstyrelsen", "Innehållsförteckning", *DEMO_BODIES, "Reservationer m.m."]
+    assert second == [
+        "Borgarrådsberedningen",
+        "Kommunstyrelsen",
+        "Innehållsförteckning",
+        *DEMO_BODIES,
+        "Reservationer m.m.",
+    ]
     assert [t for d, t in bookmarks if d == 2] == ["Socialnämnden", "Utbildningsnämnden"]
 
 
@@ -378,7 +389,7 @@ def test_demo_store_memo_records_sha256_pages_and_sources(demo_memo, demo_case, 
 
 def test_memo_file_name_in_local_time() -> None:
     case = Case(pk=7, reference="SOU 2022:67")
-    when = datetime(2023, 4, 26, 8, 15, 0, tzinfo=dt_timezone.utc)  # 10:15 in Stockholm (CEST)
+    when = datetime(2023, 4, 26, 8, 15, 0, tzinfo=UTC)  # 10:15 in Stockholm (CEST)
     assert memo_filename(case, when) == "memo-SOU-2022-67-20230426-101500.pdf"
 
 
@@ -393,37 +404,66 @@ def answered_case(n_bodies: int, *, statements_per_body: int = 2) -> Case:
     bodies = [OfficeFactory()] + [BodyFactory() for _ in range(n_bodies - 1)]
     referrals = workflow.refer(case, bodies=[ReferralSpec(b, date(2030, 4, 1)) for b in bodies], by=registrar)
     for referral in referrals:
-        workflow.save_opinion(referral, text="<p>Förvaltningen är positiv.</p><h3>Rubrik</h3><ul><li>En punkt</li></ul>",
-                              proposed_decision="<p>Förvaltningen föreslår …</p>", date=date(2030, 2, 1), by=registrar)
+        workflow.save_opinion(
+            referral,
+            text="<p>Förvaltningen är positiv.</p><h3>Rubrik</h3><ul><li>En punkt</li></ul>",
+            proposed_decision="<p>Förvaltningen föreslår …</p>",
+            date=date(2030, 2, 1),
+            by=registrar,
+        )
         workflow.mark_opinion_ready(referral, by=registrar)
         if not referral.body.makes_decisions:
             continue
         decision = workflow.record_decision(
-            referral, meeting_date=date(2030, 3, 20), points=["Nämnden godkänner tjänsteutlåtandet.", "Beslutet justeras omedelbart."],
-            added_text="<p>Och därutöver detta.</p>", by=registrar,
+            referral,
+            meeting_date=date(2030, 3, 20),
+            points=["Nämnden godkänner tjänsteutlåtandet.", "Beslutet justeras omedelbart."],
+            added_text="<p>Och därutöver detta.</p>",
+            by=registrar,
         )
         # A joint särskilt uttalande (M and L) with its own text, then an ersättaryttrande backing it.
         members = [SeatFactory(body=referral.body, politician=PoliticianFactory(party=p)).politician for p in (m, l)]
         joint = workflow.add_statement(
-            decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(a) for a in members],
-            text="<p>Vi har en egen mening.</p>", by=registrar,
+            decision,
+            kind=Statement.Kind.SARSKILT_UTTALANDE,
+            authors=[AuthorSpec(a) for a in members],
+            text="<p>Vi har en egen mening.</p>",
+            by=registrar,
         )
         if statements_per_body > 1:
-            substitute = SeatFactory(body=referral.body, role="ersattare", politician=PoliticianFactory(party=m)).politician
+            substitute = SeatFactory(
+                body=referral.body, role="ersattare", politician=PoliticianFactory(party=m)
+            ).politician
             workflow.add_statement(
-                decision, kind=Statement.Kind.ERSATTARYTTRANDE, authors=[AuthorSpec(substitute)], endorses=joint,
+                decision,
+                kind=Statement.Kind.ERSATTARYTTRANDE,
+                authors=[AuthorSpec(substitute)],
+                endorses=joint,
                 by=registrar,
             )
         workflow.justera(decision, by=registrar)
     workflow.start_compiling(case, by=registrar)
-    workflow.save_city_proposal(case, decision_points=["Remissen besvaras.", "Paragrafen justeras omedelbart."],
-                                summary="<p>Kort.</p>", views="<p>Bra.</p>", signed_date=date(2030, 4, 20), by=registrar)
-    brb = workflow.record_city_decision(case, body=BorgarradsberedningenFactory(), points=["Borgarrådsberedningen tillstyrker."], by=registrar)
+    workflow.save_city_proposal(
+        case,
+        decision_points=["Remissen besvaras.", "Paragrafen justeras omedelbart."],
+        summary="<p>Kort.</p>",
+        views="<p>Bra.</p>",
+        signed_date=date(2030, 4, 20),
+        by=registrar,
+    )
+    brb = workflow.record_city_decision(
+        case, body=BorgarradsberedningenFactory(), points=["Borgarrådsberedningen tillstyrker."], by=registrar
+    )
     ks = workflow.record_city_decision(case, body=KommunstyrelsenFactory(), points=[], by=registrar)
     for decision in (brb, ks):
         politician = SeatFactory(body=decision.body, politician=PoliticianFactory(party=m)).politician
-        workflow.add_statement(decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(politician)],
-                               text="<p>Vår mening.</p>", by=registrar)
+        workflow.add_statement(
+            decision,
+            kind=Statement.Kind.SARSKILT_UTTALANDE,
+            authors=[AuthorSpec(politician)],
+            text="<p>Vår mening.</p>",
+            by=registrar,
+        )
     return case
 
 
@@ -460,8 +500,15 @@ def test_sources_cover_every_record_of_a_small_case(db) -> None:
     case = answered_case(3)
     data = gather(case)
     models = {s["model"] for s in data.sources}
-    assert {"remiss.case", "remiss.cityproposal", "remiss.referral", "remiss.opinion", "remiss.decision",
-            "remiss.statement", "remiss.statementauthor"} <= models
+    assert {
+        "remiss.case",
+        "remiss.cityproposal",
+        "remiss.referral",
+        "remiss.opinion",
+        "remiss.decision",
+        "remiss.statement",
+        "remiss.statementauthor",
+    } <= models
     assert all(isinstance(s["history_id"], int) for s in data.sources)
     opinion = Opinion.objects.filter(referral__case=case).first()
     entry = next(s for s in data.sources if s["model"] == "remiss.opinion" and s["pk"] == opinion.pk)
@@ -472,7 +519,10 @@ def test_points_numbering_and_added_text(db) -> None:
     case = answered_case(2)
     html = render_html(gather(case))
     # two points: numbered, the tillägg inside point 1, indented
-    assert re.search(r'<ol class="points">\s*<li>Nämnden godkänner tjänsteutlåtandet\.<div class="added text"><p>Och därutöver detta\.</p></div></li>', html)
+    assert re.search(
+        r'<ol class="points">\s*<li>Nämnden godkänner tjänsteutlåtandet\.<div class="added text"><p>Och därutöver detta\.</p></div></li>',
+        html,
+    )
     # borgarrådsberedningen's single point: no number
     assert '<p class="point">Borgarrådsberedningen tillstyrker.</p>' in html
     # an endorsing ersättaryttrande is one line; the statement with text points to Reservationer m.m.
@@ -488,9 +538,13 @@ def test_declined_no_answer_and_pending_referrals_get_one_honest_line(db) -> Non
     # (names unlike the demo's: the demo case is loaded for this whole module)
     kultur = BodyFactory(name="Kulturnämnden", name_in_text="kulturnämnden")
     idrott = BodyFactory(name="Idrottsnämnden", name_in_text="idrottsnämnden")
-    farsta = BodyFactory(name="Farsta stadsdelsnämnd", name_in_text="Farsta stadsdelsnämnd", kind=Body.Kind.STADSDELSNAMND)
+    farsta = BodyFactory(
+        name="Farsta stadsdelsnämnd", name_in_text="Farsta stadsdelsnämnd", kind=Body.Kind.STADSDELSNAMND
+    )
     r_kultur, r_idrott, _ = workflow.refer(
-        case, bodies=[ReferralSpec(b, date(2030, 4, 1)) for b in (kultur, idrott, farsta)], by=registrar,
+        case,
+        bodies=[ReferralSpec(b, date(2030, 4, 1)) for b in (kultur, idrott, farsta)],
+        by=registrar,
     )
     workflow.decline(r_kultur, by=registrar)
     workflow.mark_no_answer(r_idrott, by=registrar)
@@ -514,8 +568,13 @@ def test_a_declining_body_s_reason_stands_under_its_line(db) -> None:
         '<p class="notice">Kulturnämnden har avstått från att svara på remissen.</p>\n'
         '  <p class="decline-reason">Motivering: Ärendet berör inte &lt;b&gt;nämndens&lt;/b&gt; verksamhet.<br>Se protokollet.</p>'
     ) in html
-    text = flat(read_pdf(render_pdf(html).pdf, city=settings.REMISS_CITY, full_title=case.full_title, dnr=case.city_dnr).text)
-    assert "Kulturnämnden har avstått från att svara på remissen. Motivering: Ärendet berör inte <b>nämndens</b> verksamhet. Se protokollet." in text
+    text = flat(
+        read_pdf(render_pdf(html).pdf, city=settings.REMISS_CITY, full_title=case.full_title, dnr=case.city_dnr).text
+    )
+    assert (
+        "Kulturnämnden har avstått från att svara på remissen. Motivering: Ärendet berör inte <b>nämndens</b> verksamhet. Se protokollet."
+        in text
+    )
 
 
 def test_reservation_with_its_own_text_keeps_the_proposal_it_backed_in_the_pdf(db) -> None:
@@ -524,10 +583,16 @@ def test_reservation_with_its_own_text_keeps_the_proposal_it_backed_in_the_pdf(d
     case = answered_case(2, statements_per_body=1)
     decision = Decision.objects.get(case=case, body__kind=Body.Kind.FACKNAMND)
     Decision.objects.filter(pk=decision.pk).update(justered=False)
-    member = SeatFactory(body=decision.body, politician=PoliticianFactory(party=PartyFactory(abbreviation="C"))).politician
+    member = SeatFactory(
+        body=decision.body, politician=PoliticianFactory(party=PartyFactory(abbreviation="C"))
+    ).politician
     reservation = workflow.add_statement(
-        decision, kind=Statement.Kind.RESERVATION, authors=[AuthorSpec(member)], text="<p>Vi reserverar oss.</p>",
-        backed_proposal="förvaltningens förslag till beslut", by=None,
+        decision,
+        kind=Statement.Kind.RESERVATION,
+        authors=[AuthorSpec(member)],
+        text="<p>Vi reserverar oss.</p>",
+        backed_proposal="förvaltningens förslag till beslut",
+        by=None,
     )
     line = f"{attribution.full_line(reservation)}, se Reservationer m.m."
     assert "som yrkade bifall till förvaltningens förslag till beslut" in line
@@ -575,7 +640,15 @@ def test_hostile_statement_text_survives_as_nothing(db, monkeypatch) -> None:
     Decision.objects.filter(pk=statement.decision_id).update(points=["<b>Fet</b> & <script>x</script>"])
     CityProposal.objects.filter(case=case).update(summary='<p>Sammanfattning</p><img src="http://evil.example/a.png">')
     html = render_html(gather(case))
-    for bad in ("passwd", "evil.example", "<img", "<link rel=\"stylesheet\" href=\"http", "<script", "style=", "<a href=\"http"):
+    for bad in (
+        "passwd",
+        "evil.example",
+        "<img",
+        '<link rel="stylesheet" href="http',
+        "<script",
+        "style=",
+        '<a href="http',
+    ):
         assert bad not in html, bad
     assert "Vi tycker till." in html and "Stil" in html and "länk" in html
     assert "&lt;b&gt;Fet&lt;/b&gt; &amp; &lt;script&gt;x&lt;/script&gt;" in html  # plain text is escaped

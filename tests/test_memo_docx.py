@@ -2,6 +2,7 @@
 
 The demo memo is built once for the module and read back with python-docx.
 """
+
 from __future__ import annotations
 
 import html
@@ -26,7 +27,14 @@ from remiss.memo.docx_writer import HtmlToDocx, MemoWriter
 from remiss.models import Case, Position, Proposal, Statement
 from remiss.richtext import ALLOWED_TAGS, sanitize, to_plain
 from remiss.workflow import ReferralSpec
-from tests.factories import BodyFactory, CaseFactory, OfficerFactory, PoliticianFactory, PoliticianUserFactory, SeatFactory
+from tests.factories import (
+    BodyFactory,
+    CaseFactory,
+    OfficerFactory,
+    PoliticianFactory,
+    PoliticianUserFactory,
+    SeatFactory,
+)
 from tests.test_memo import DEMO_BODIES, DEMO_REFERENCE
 
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -71,7 +79,7 @@ def test_demo_parts_and_body_headings_in_order(demo_docx) -> None:
     assert _headings(document, 3)[:2] == ["Kommunstyrelsen", "Delbetänkandets två fokusområden"]
     third = _headings(document, 3)
     start = third.index("Innehållsförteckning")
-    bodies = [h for h in third[start + 1:] if h in DEMO_BODIES]
+    bodies = [h for h in third[start + 1 :] if h in DEMO_BODIES]
     assert bodies == DEMO_BODIES  # every body heading, in referral order
     assert third[-1] == "Reservationer m.m."
     assert [h for h in _headings(document, 4) if h in DEMO_BODIES] == ["Socialnämnden", "Utbildningsnämnden"]
@@ -109,9 +117,13 @@ def test_demo_wording_as_in_the_pdf(demo_docx) -> None:
 def test_demo_every_statement_attribution(demo_docx, demo_case) -> None:
     _data, _content, document = demo_docx
     text = " ".join(_text(document).split())
-    statements = Statement.objects.filter(decision__case=demo_case).prefetch_related(
-        "authors__politician__party",
-    ).select_related("decision__body", "identical_to__decision__body", "endorses")
+    statements = (
+        Statement.objects.filter(decision__case=demo_case)
+        .prefetch_related(
+            "authors__politician__party",
+        )
+        .select_related("decision__body", "identical_to__decision__body", "endorses")
+    )
     assert statements.count() == 8
     for statement in statements:
         assert attribution.attribution(statement) in text, attribution.attribution(statement)
@@ -125,12 +137,17 @@ def demo_case(demo_db, db) -> Case:
 def test_demo_core_properties_and_language(demo_docx) -> None:
     data, _content, document = demo_docx
     properties = document.core_properties
-    assert properties.title == "Vägar till ett tryggare samhälle, Kraftsamling för barn och unga (SOU 2022:67), dnr KS 2023/99-1.1"
+    assert (
+        properties.title
+        == "Vägar till ett tryggare samhälle, Kraftsamling för barn och unga (SOU 2022:67), dnr KS 2023/99-1.1"
+    )
     assert properties.title == data.document_title
     assert properties.author == settings.REMISS_CITY
     assert properties.language == "sv-SE"
     assert "SOU 2022:67" in properties.keywords and "KS 2023/99-1.1" in properties.keywords
-    lang = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    lang = (
+        document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    )
     assert lang.get(qn("w:val")) == "sv-SE"
 
 
@@ -149,7 +166,10 @@ def test_demo_list_of_parts_links_to_bookmarked_headings(demo_docx) -> None:
     _data, _content, document = demo_docx
     body = document.element.body
     bookmarks = {b.get(qn("w:name")) for b in body.iter(qn("w:bookmarkStart"))}
-    links = [(link.get(qn("w:anchor")), "".join(t.text for t in link.iter(qn("w:t")))) for link in body.iter(qn("w:hyperlink"))]
+    links = [
+        (link.get(qn("w:anchor")), "".join(t.text for t in link.iter(qn("w:t"))))
+        for link in body.iter(qn("w:hyperlink"))
+    ]
     assert [label for _anchor, label in links] == DEMO_BODIES + ["Reservationer m.m."]
     assert all(anchor in bookmarks for anchor, _label in links)
     # the list sits right under the Innehållsförteckning heading
@@ -175,9 +195,15 @@ def _num_ids(document) -> list[str]:
 
 def test_demo_numbered_lists_restart(demo_docx) -> None:
     _data, _content, document = demo_docx
-    numbered = [(num, text) for num, text in _num_ids(document) if text in (
-        "Remissen besvaras med hänvisning till vad som sägs i stadens promemoria.", "Paragrafen justeras omedelbart.",
-    )]
+    numbered = [
+        (num, text)
+        for num, text in _num_ids(document)
+        if text
+        in (
+            "Remissen besvaras med hänvisning till vad som sägs i stadens promemoria.",
+            "Paragrafen justeras omedelbart.",
+        )
+    ]
     # Förslag till beslut and Beredning: the same two points, each list its own numbering from 1
     assert len(numbered) >= 4
     first, second = numbered[0][0], numbered[2][0]
@@ -208,15 +234,27 @@ def test_converter_paragraphs_runs_headings_and_lists() -> None:
     )
     paragraphs = document.paragraphs
     assert [p.text for p in paragraphs] == [
-        "Förvaltningen är mycket positiv i huvudsak.", "Rubrik", "Underrubrik", "Ett", "Två", "Inre",
-        "Första", "Fortsättning", "Andra", "Rad ett\nrad två",
+        "Förvaltningen är mycket positiv i huvudsak.",
+        "Rubrik",
+        "Underrubrik",
+        "Ett",
+        "Två",
+        "Inre",
+        "Första",
+        "Fortsättning",
+        "Andra",
+        "Rad ett\nrad två",
     ]
     runs = paragraphs[0].runs
     assert [(r.text, bool(r.bold), bool(r.italic)) for r in runs] == [
-        ("Förvaltningen är ", False, False), ("mycket", True, False), (" positiv ", False, False),
-        ("i huvudsak", False, True), (".", False, False),
+        ("Förvaltningen är ", False, False),
+        ("mycket", True, False),
+        (" positiv ", False, False),
+        ("i huvudsak", False, True),
+        (".", False, False),
     ]
     assert [p.style.name for p in paragraphs[1:3]] == ["Heading 3", "Heading 4"]
+
     def level(paragraph):
         ppr = paragraph._p.pPr
         return ppr.numPr.ilvl.val if ppr is not None and ppr.numPr is not None else None
@@ -240,11 +278,16 @@ def test_converter_escapes_nothing_and_reads_entities() -> None:
 @pytest.fixture
 def matrix_case(db, registrar):
     case = CaseFactory()
-    proposals = [workflow.add_proposal(case, number=str(n), kind=Proposal.Kind.FORSLAG, title=f"Förslag om {n}", by=registrar) for n in (1, 2)]
+    proposals = [
+        workflow.add_proposal(case, number=str(n), kind=Proposal.Kind.FORSLAG, title=f"Förslag om {n}", by=registrar)
+        for n in (1, 2)
+    ]
     bodies = [BodyFactory(name="Kulturnämnden"), BodyFactory(name="Idrottsnämnden")]
     referrals = workflow.refer(case, bodies=[ReferralSpec(b, date(2030, 4, 1)) for b in bodies], by=registrar)
     workflow.save_opinion(referrals[0], text="<p>Ja.</p>", date=date(2030, 2, 1), by=registrar)
-    workflow.set_proposal_position(referrals[0], proposal=proposals[0], stance=Position.Stance.AVSTYRKER, comment="Nej tack.", by=registrar)
+    workflow.set_proposal_position(
+        referrals[0], proposal=proposals[0], stance=Position.Stance.AVSTYRKER, comment="Nej tack.", by=registrar
+    )
     workflow.mark_opinion_ready(referrals[0], by=registrar)
     return case
 
@@ -290,7 +333,9 @@ def test_a_declining_body_s_reason_in_the_docx(matrix_case) -> None:
 def test_many_bodies_get_a_landscape_section(db, registrar) -> None:
     case = CaseFactory()
     proposal = workflow.add_proposal(case, number="1", kind=Proposal.Kind.FORSLAG, title="Förslaget", by=registrar)
-    referrals = workflow.refer(case, bodies=[ReferralSpec(BodyFactory(), date(2030, 4, 1)) for _ in range(9)], by=registrar)
+    referrals = workflow.refer(
+        case, bodies=[ReferralSpec(BodyFactory(), date(2030, 4, 1)) for _ in range(9)], by=registrar
+    )
     workflow.save_opinion(referrals[0], text="<p>Ja.</p>", date=date(2030, 2, 1), by=registrar)
     workflow.set_proposal_position(referrals[0], proposal=proposal, stance=Position.Stance.TILLSTYRKER, by=registrar)
     workflow.mark_opinion_ready(referrals[0], by=registrar)
@@ -323,7 +368,9 @@ def test_registrar_downloads_the_docx(client, registrar, matrix_case) -> None:
 def test_docx_download_refused_to_others(client, matrix_case, who) -> None:
     users = {
         "officer": lambda: OfficerFactory(username="h", bodies=[matrix_case.referrals.first().body]),
-        "politician": lambda: SeatFactory(politician=PoliticianFactory(user=PoliticianUserFactory(username="p"))).politician.user,
+        "politician": lambda: (
+            SeatFactory(politician=PoliticianFactory(user=PoliticianUserFactory(username="p"))).politician.user
+        ),
         "anonymous": lambda: None,
     }
     user = users[who]()
@@ -385,7 +432,10 @@ def test_converter_takes_list_items_outside_lists_and_control_characters() -> No
 # Derandomized and bounded for CI; REMISS_FUZZ_EXPLORE=1 (as in test_fuzz) runs fresh examples, ten times as many.
 EXPLORE = bool(os.environ.get("REMISS_FUZZ_EXPLORE"))
 _PROPERTY = hypothesis_settings(
-    max_examples=600 if EXPLORE else 60, deadline=None, derandomize=not EXPLORE, database=None,
+    max_examples=600 if EXPLORE else 60,
+    deadline=None,
+    derandomize=not EXPLORE,
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 # Text as people type and paste it: Swedish letters, markup characters, entities' ingredients,
@@ -403,12 +453,18 @@ _CONTAINERS = sorted(ALLOWED_TAGS - {"br"})
 
 
 def _element(children: st.SearchStrategy) -> st.SearchStrategy:
-    return st.builds(lambda tag, inner: f"<{tag}>{''.join(inner)}</{tag}>", st.sampled_from(_CONTAINERS), st.lists(children, max_size=4))
+    return st.builds(
+        lambda tag, inner: f"<{tag}>{''.join(inner)}</{tag}>",
+        st.sampled_from(_CONTAINERS),
+        st.lists(children, max_size=4),
+    )
 
 
 # Any nesting of the allowlist's elements, valid or not (a <li> without a list, <ul> in <p>, …).
 _fragments = st.lists(
-    st.recursive(st.one_of(_text_node, st.just("<br>")), _element, max_leaves=25), min_size=1, max_size=5,
+    st.recursive(st.one_of(_text_node, st.just("<br>")), _element, max_leaves=25),
+    min_size=1,
+    max_size=5,
 ).map("".join)
 
 
@@ -429,7 +485,9 @@ def test_every_sanitised_text_exports_to_word(fragment: str) -> None:
 
 def test_control_characters_in_plain_fields_export(client, db, registrar) -> None:
     """A title or a body's name can hold a control character (a paste from Word); XML cannot."""
-    case = _case_with_opinion(registrar, "<p>Ja.</p>", body="Kultur\x1fnämnden", title="Betänkande\x0bom\x01 styrtecken")
+    case = _case_with_opinion(
+        registrar, "<p>Ja.</p>", body="Kultur\x1fnämnden", title="Betänkande\x0bom\x01 styrtecken"
+    )
     client.force_login(registrar)
     response = client.get(reverse("memo_docx", args=[case.pk]))
     assert response.status_code == 200

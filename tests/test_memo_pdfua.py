@@ -5,6 +5,7 @@ tagged as PDF/UA wants them.
 Text is read per marked-content sequence: WeasyPrint's fonts are Type0/Identity-H with a
 ToUnicode CMap of two-byte `bfchar` entries, which `_font_maps` reads.
 """
+
 from __future__ import annotations
 
 import io
@@ -36,16 +37,22 @@ def _font_maps(page: pikepdf.Page) -> dict[str, dict[bytes, str]]:
     for name, font in fonts.items():
         cmap = font.get("/ToUnicode")
         pairs = _BFCHAR.findall(cmap.read_bytes()) if cmap is not None else []
-        maps[str(name)] = {bytes.fromhex(code.decode()): bytes.fromhex(text.decode()).decode("utf-16-be") for code, text in pairs}
+        maps[str(name)] = {
+            bytes.fromhex(code.decode()): bytes.fromhex(text.decode()).decode("utf-16-be") for code, text in pairs
+        }
     return maps
 
 
 def _decode(operands, mapping: dict[bytes, str]) -> str:
-    strings = [operands[-1]] if not isinstance(operands[-1], pikepdf.Array) else [s for s in operands[-1] if isinstance(s, pikepdf.String)]
+    strings = (
+        [operands[-1]]
+        if not isinstance(operands[-1], pikepdf.Array)
+        else [s for s in operands[-1] if isinstance(s, pikepdf.String)]
+    )
     out = []
     for string in strings:
         raw = bytes(string)
-        out.extend(mapping.get(raw[i:i + 2], "\ufffd") for i in range(0, len(raw), 2))
+        out.extend(mapping.get(raw[i : i + 2], "\ufffd") for i in range(0, len(raw), 2))
     return "".join(out)
 
 
@@ -136,8 +143,12 @@ def read_tree(pdf_bytes: bytes) -> Tree:
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
     root = pdf.Root.StructTreeRoot
     elements: list[tuple[pikepdf.Dictionary, pikepdf.Dictionary]] = []
-    tree = Tree(pdf, elements, [_read_page(page) for page in pdf.pages],
-                {page.obj.objgen: i for i, page in enumerate(pdf.pages)})
+    tree = Tree(
+        pdf,
+        elements,
+        [_read_page(page) for page in pdf.pages],
+        {page.obj.objgen: i for i, page in enumerate(pdf.pages)},
+    )
     todo = [(kid, root) for kid in reversed(tree.struct_kids(root))]
     while todo:  # depth first, in document order
         element, parent = todo.pop()
@@ -151,7 +162,11 @@ def read_tree(pdf_bytes: bytes) -> Tree:
 
 def orphans(tree: Tree) -> list[str]:
     """Struct elements whose /P does not list them, or that no parent's /K reaches."""
-    problems = [f"{tree.kind(e)} names a /P that is not where it is listed" for e, parent in tree.elements if e.P.objgen != parent.objgen]
+    problems = [
+        f"{tree.kind(e)} names a /P that is not where it is listed"
+        for e, parent in tree.elements
+        if e.P.objgen != parent.objgen
+    ]
     reached = {e.objgen for e, _p in tree.elements}
     for obj in tree.pdf.objects:
         if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/StructElem" and obj.objgen not in reached:
@@ -168,11 +183,15 @@ def content_outside_tree(tree: Tree) -> list[str]:
             if count != 1:
                 problems.append(f"page {index}: MCID {mcid} marks {count} sequences")
             if referenced[(index - 1, mcid)] != 1:
-                problems.append(f"page {index}: MCID {mcid} ({page.mcid_text.get(mcid, '')[:40]!r}) is referenced {referenced[(index - 1, mcid)]} times")
+                problems.append(
+                    f"page {index}: MCID {mcid} ({page.mcid_text.get(mcid, '')[:40]!r}) is referenced {referenced[(index - 1, mcid)]} times"
+                )
         if page.untagged_text.strip():
             problems.append(f"page {index}: text outside marked content: {page.untagged_text[:60]!r}")
         problems.extend(f"page {index}: {tag} sequence without MCID" for tag in page.untagged_sequences)
-    problems.extend(f"{(p + 1, m)} is referenced but not on its page" for p, m in referenced if m not in tree.pages[p].mcid_count)
+    problems.extend(
+        f"{(p + 1, m)} is referenced but not on its page" for p, m in referenced if m not in tree.pages[p].mcid_count
+    )
     return problems
 
 
@@ -207,7 +226,12 @@ def empty_elements(tree: Tree) -> list[str]:
     for element, parent in tree.elements:
         if not tree.kids(element) and tree.kind(element) in ("/Span", "/L", "/LI", "/Lbl", "/LBody"):
             problems.append(f"empty {tree.kind(element)} in {tree.kind(parent)}")
-        elif tree.kind(element) == "/Span" and not tree.text(element).strip() and tree.kind(parent) not in ("/P", "/Span", "/LBody", "/Lbl", "/Link", "/TD", "/TH", "/H1", "/H2", "/H3", "/H4", "/Caption"):
+        elif (
+            tree.kind(element) == "/Span"
+            and not tree.text(element).strip()
+            and tree.kind(parent)
+            not in ("/P", "/Span", "/LBody", "/Lbl", "/Link", "/TD", "/TH", "/H1", "/H2", "/H3", "/H4", "/Caption")
+        ):
             problems.append(f"white-space Span in {tree.kind(parent)}")
     return problems
 
@@ -217,7 +241,11 @@ def headers_without_scope(tree: Tree) -> list[str]:
     for element, _parent in tree.elements:
         if tree.kind(element) == "/TH":
             attributes = element.get("/A")
-            if not (isinstance(attributes, pikepdf.Dictionary) and attributes.get("/O") == "/Table" and attributes.get("/Scope") in ("/Row", "/Column", "/Both")):
+            if not (
+                isinstance(attributes, pikepdf.Dictionary)
+                and attributes.get("/O") == "/Table"
+                and attributes.get("/Scope") in ("/Row", "/Column", "/Both")
+            ):
                 problems.append(f"TH without /Scope: {tree.text(element)[:40]!r}")
     return problems
 
@@ -263,8 +291,17 @@ def _matrix_case(registrar) -> Case:
     case = CaseFactory()
     proposals = _proposals(case, registrar)
     bodies = [OfficeFactory(), BodyFactory(), BodyFactory()]
-    office, kultur, _idrott = workflow.refer(case, bodies=[ReferralSpec(b, date(2030, 4, 1)) for b in bodies], by=registrar)
-    _answer(office, registrar, {proposals["B1"]: (Position.Stance.TILLSTYRKER, ""), proposals["F4"]: (Position.Stance.AVSTYRKER, "Behövs inte.")})
+    office, kultur, _idrott = workflow.refer(
+        case, bodies=[ReferralSpec(b, date(2030, 4, 1)) for b in bodies], by=registrar
+    )
+    _answer(
+        office,
+        registrar,
+        {
+            proposals["B1"]: (Position.Stance.TILLSTYRKER, ""),
+            proposals["F4"]: (Position.Stance.AVSTYRKER, "Behövs inte."),
+        },
+    )
     _answer(kultur, registrar, {proposals["F1"]: (Position.Stance.TILLSTYRKER_MED_ANDRINGAR, "")})
     return case
 

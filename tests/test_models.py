@@ -2,7 +2,7 @@
 
 Each failing case has a passing twin nearby, so a test cannot pass because of some other error.
 """
-import re
+
 import re
 from datetime import date
 
@@ -106,9 +106,13 @@ def test_case_reference_and_city_dnr_unique():
 def test_party_and_body_names_unique():
     PartyFactory(abbreviation="M")
     assert_violates(
-        Party(abbreviation="M", name="Nya Moderaterna", genitive="Nya Moderaternas").save, "remiss_party", unique=("abbreviation",),
+        Party(abbreviation="M", name="Nya Moderaterna", genitive="Nya Moderaternas").save,
+        "remiss_party",
+        unique=("abbreviation",),
     )
-    assert_violates(Party(abbreviation="MM", name="Moderaterna", genitive="Moderaternas").save, "remiss_party", unique=("name",))
+    assert_violates(
+        Party(abbreviation="MM", name="Moderaterna", genitive="Moderaternas").save, "remiss_party", unique=("name",)
+    )
     body = BodyFactory()
     duplicate = Body(name=body.name, name_in_text="x", kind=Body.Kind.FACKNAMND, administration="X")
     assert_violates(duplicate.save, "remiss_body", unique=("name",))
@@ -119,7 +123,9 @@ def test_proposal_number_unique_per_case_and_kind():
     ProposalFactory(case=proposal.case, number="5.1", kind=Proposal.Kind.BEDOMNING)  # other kind: fine
     ProposalFactory(number="5.1", kind=Proposal.Kind.FORSLAG)  # other case: fine
     duplicate = Proposal(case=proposal.case, number="5.1", kind=Proposal.Kind.FORSLAG, title="Igen")
-    assert_violates(duplicate.save, "remiss_proposal", name="proposal_number_unique", unique=("case_id", "kind", "number"))
+    assert_violates(
+        duplicate.save, "remiss_proposal", name="proposal_number_unique", unique=("case_id", "kind", "number")
+    )
     assert proposal.case.proposals.count() == 2
 
 
@@ -156,7 +162,9 @@ def test_statement_only_reservation_backs_proposal():
     StatementFactory(kind=Statement.Kind.RESERVATION, text="", backed_proposal="förvaltningens förslag till beslut")
     decision = DecisionFactory()
     for kind in (Statement.Kind.SARSKILT_UTTALANDE, Statement.Kind.ERSATTARYTTRANDE):
-        statement = Statement(decision=decision, kind=kind, text="<p>Text.</p>", backed_proposal="förvaltningens förslag")
+        statement = Statement(
+            decision=decision, kind=kind, text="<p>Text.</p>", backed_proposal="förvaltningens förslag"
+        )
         assert_violates(statement.save, "remiss_statement", name="only_reservation_backs_proposal")
     assert not decision.statements.exists()
 
@@ -201,7 +209,10 @@ def test_statement_author_once_per_statement():
     StatementAuthorFactory(statement=author.statement)  # another politician: fine
     duplicate = StatementAuthor(statement=author.statement, politician=author.politician)
     assert_violates(
-        duplicate.save, "remiss_statementauthor", name="author_once_per_statement", unique=("statement_id", "politician_id"),
+        duplicate.save,
+        "remiss_statementauthor",
+        name="author_once_per_statement",
+        unique=("statement_id", "politician_id"),
     )
     assert author.statement.authors.count() == 2
 
@@ -209,22 +220,30 @@ def test_statement_author_once_per_statement():
 def test_politician_user_is_one_to_one():
     user = UserFactory()
     PoliticianFactory(user=user)
-    assert_violates(PoliticianFactory.build(user=user, party=PartyFactory()).save, "remiss_politician", unique=("user_id",))
+    assert_violates(
+        PoliticianFactory.build(user=user, party=PartyFactory()).save, "remiss_politician", unique=("user_id",)
+    )
 
 
 def test_position_one_per_referral_and_proposal():
     referral = ReferralFactory()
     proposal = ProposalFactory(case=referral.case)
     Position.objects.create(referral=referral, proposal=proposal, stance=Position.Stance.TILLSTYRKER)
-    Position.objects.create(referral=referral, proposal=ProposalFactory(case=referral.case), stance=Position.Stance.AVSTYRKER)
+    Position.objects.create(
+        referral=referral, proposal=ProposalFactory(case=referral.case), stance=Position.Stance.AVSTYRKER
+    )
     duplicate = Position(referral=referral, proposal=proposal, stance=Position.Stance.AVSTYRKER)
-    assert_violates(duplicate.save, "remiss_position", name="one_position_per_proposal", unique=("referral_id", "proposal_id"))
+    assert_violates(
+        duplicate.save, "remiss_position", name="one_position_per_proposal", unique=("referral_id", "proposal_id")
+    )
     assert referral.positions.count() == 2
 
 
 def test_position_proposal_must_belong_to_the_referrals_case():
     referral = ReferralFactory()
-    Position(referral=referral, proposal=ProposalFactory(case=referral.case), stance=Position.Stance.TILLSTYRKER).full_clean()
+    Position(
+        referral=referral, proposal=ProposalFactory(case=referral.case), stance=Position.Stance.TILLSTYRKER
+    ).full_clean()
     other = Position(referral=referral, proposal=ProposalFactory(), stance=Position.Stance.TILLSTYRKER)
     with pytest.raises(ValidationError, match="Förslaget hör till ett annat ärende än remitteringen"):
         other.full_clean()
@@ -235,8 +254,10 @@ def test_meeting_one_per_body_and_day():
     Meeting.objects.create(body=meeting.body, date=date(2023, 3, 22))
     Meeting.objects.create(body=BodyFactory(), date=date(2023, 3, 21))
     assert_violates(
-        Meeting(body=meeting.body, date=date(2023, 3, 21)).save, "remiss_meeting",
-        name="one_meeting_per_body_and_day", unique=("body_id", "date"),
+        Meeting(body=meeting.body, date=date(2023, 3, 21)).save,
+        "remiss_meeting",
+        name="one_meeting_per_body_and_day",
+        unique=("body_id", "date"),
     )
 
 
@@ -244,18 +265,29 @@ def test_reminder_once_per_user_and_key():
     reminder = ReminderLog.objects.create(user=UserFactory(), key="referral:1:due")
     ReminderLog.objects.create(user=reminder.user, key="referral:2:due")
     assert_violates(
-        ReminderLog(user=reminder.user, key="referral:1:due").save, "remiss_reminderlog",
-        name="reminder_once_per_user_and_key", unique=("user_id", "key"),
+        ReminderLog(user=reminder.user, key="referral:1:due").save,
+        "remiss_reminderlog",
+        name="reminder_once_per_user_and_key",
+        unique=("user_id", "key"),
     )
 
 
 def test_every_constraint_of_the_app_has_a_test_above():
     """A constraint added to a model needs its own IntegrityError test in this module."""
     tested = {
-        "one_seat_per_body", "case_deadline_after_received", "proposal_number_unique", "one_referral_per_body",
-        "one_decision_per_body", "decision_added_text_point_positive", "only_reservation_backs_proposal",
-        "statement_has_content", "statement_not_endorsing_itself", "statement_not_identical_to_itself",
-        "author_once_per_statement", "one_position_per_proposal", "one_meeting_per_body_and_day",
+        "one_seat_per_body",
+        "case_deadline_after_received",
+        "proposal_number_unique",
+        "one_referral_per_body",
+        "one_decision_per_body",
+        "decision_added_text_point_positive",
+        "only_reservation_backs_proposal",
+        "statement_has_content",
+        "statement_not_endorsing_itself",
+        "statement_not_identical_to_itself",
+        "author_once_per_statement",
+        "one_position_per_proposal",
+        "one_meeting_per_body_and_day",
         "reminder_once_per_user_and_key",
     }
     declared = {
@@ -299,7 +331,9 @@ def test_ersattaryttrande_by_a_ledamot_is_refused(namnd_decision):
     author = _author(namnd_decision, Statement.Kind.ERSATTARYTTRANDE, Seat.Role.LEDAMOT)
     code, message = _seat_error(author)
     assert code == "not_ersattare"
-    assert message == "Michaela Hollis är inte ersättare i socialnämnden; ett ersättaryttrande lämnas bara av ersättare."
+    assert (
+        message == "Michaela Hollis är inte ersättare i socialnämnden; ett ersättaryttrande lämnas bara av ersättare."
+    )
 
 
 def test_ersattaryttrande_by_an_ersattare_of_another_body_is_refused(namnd_decision):
@@ -342,7 +376,9 @@ def test_backed_proposal_only_on_a_reservation():
     decision = DecisionFactory()
     Statement(decision=decision, kind=Statement.Kind.RESERVATION, backed_proposal="förvaltningens förslag").full_clean()
     for kind in (Statement.Kind.SARSKILT_UTTALANDE, Statement.Kind.ERSATTARYTTRANDE):
-        statement = Statement(decision=decision, kind=kind, text="<p>Text.</p>", backed_proposal="förvaltningens förslag")
+        statement = Statement(
+            decision=decision, kind=kind, text="<p>Text.</p>", backed_proposal="förvaltningens förslag"
+        )
         errors = _clean_errors(statement)
         assert errors["backed_proposal"] == ["Bara en reservation kan yrka bifall till ett förslag."]
 
@@ -414,13 +450,20 @@ def test_decision_for_an_office_is_refused():
     decision.case.save()
     errors = _clean_errors(decision)
     assert errors["body"] == ["Ett kontor fattar inga beslut; det lämnar bara ett tjänsteutlåtande."]
-    for kind in (Body.Kind.FACKNAMND, Body.Kind.STADSDELSNAMND, Body.Kind.BORGARRADSBEREDNINGEN, Body.Kind.KOMMUNSTYRELSEN):
+    for kind in (
+        Body.Kind.FACKNAMND,
+        Body.Kind.STADSDELSNAMND,
+        Body.Kind.BORGARRADSBEREDNINGEN,
+        Body.Kind.KOMMUNSTYRELSEN,
+    ):
         DecisionFactory.build(case=decision.case, body=BodyFactory(kind=kind)).full_clean()
 
 
 def test_decision_meeting_after_remisstid_is_refused():
     case = CaseFactory(deadline=date(2030, 4, 28))
-    DecisionFactory.build(case=case, body=BodyFactory(), meeting_date=date(2030, 4, 28)).full_clean()  # on the day: fine
+    DecisionFactory.build(
+        case=case, body=BodyFactory(), meeting_date=date(2030, 4, 28)
+    ).full_clean()  # on the day: fine
     decision = DecisionFactory.build(case=case, body=BodyFactory(), meeting_date=date(2030, 4, 29))
     errors = _clean_errors(decision)
     assert errors["meeting_date"] == ["Sammanträdet kan inte ligga efter remisstiden."]
@@ -565,7 +608,9 @@ def test_str_of_every_model_is_swedish():
     meeting = Meeting.objects.create(body=soc, date=date(2023, 3, 21))
     reminder = ReminderLog.objects.create(user=user, key="referral:12:due:2023-03-31")
     job = MemoJob.objects.create(case=case)
-    statement_page = AccessibilityStatement.objects.create(organisation="Stockholms stad", text="<p>x</p>", assessed_on=date(2027, 1, 1))
+    statement_page = AccessibilityStatement.objects.create(
+        organisation="Stockholms stad", text="<p>x</p>", assessed_on=date(2027, 1, 1)
+    )
     barrier = BarrierReport.objects.create(description="Knappen går inte att nå med tangentbordet.")
 
     expected = {

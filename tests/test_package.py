@@ -1,5 +1,6 @@
 """The answer package for the ministry: the zip's name, its three files and their contents, which
 memo's PDF goes in, and who may download it."""
+
 from __future__ import annotations
 
 import hashlib
@@ -17,11 +18,11 @@ from django.urls import reverse
 from remiss import workflow
 from remiss.memo.package import (
     COVER_LETTER_NAME,
+    NoStoredMemo,
     build_package,
     content_disposition,
     cover_letter,
     file_stem,
-    NoStoredMemo,
     latest_memo,
     memo_is_current,
     package_name,
@@ -30,7 +31,14 @@ from remiss.memo.package import (
 from remiss.memo.store import compile_memo
 from remiss.models import Case, Memo, MemoJob
 from remiss.workflow import ReferralSpec
-from tests.factories import BodyFactory, CaseFactory, OfficerFactory, PoliticianFactory, PoliticianUserFactory, SeatFactory
+from tests.factories import (
+    BodyFactory,
+    CaseFactory,
+    OfficerFactory,
+    PoliticianFactory,
+    PoliticianUserFactory,
+    SeatFactory,
+)
 
 DEMO_REFERENCE = "SOU 2022:67"
 
@@ -63,10 +71,17 @@ def test_content_disposition_has_ascii_fallback_and_rfc5987_name() -> None:
 
 def test_cover_letter_carries_both_dnr_reference_and_city() -> None:
     case = Case(
-        title="Vägar till ett tryggare samhälle", reference="SOU 2022:67", sender="Justitiedepartementet",
-        ministry_dnr="Ju2022/03613", city_dnr="KS 2023/99-1.1", received=date(2023, 1, 10), deadline=date(2023, 4, 28),
+        title="Vägar till ett tryggare samhälle",
+        reference="SOU 2022:67",
+        sender="Justitiedepartementet",
+        ministry_dnr="Ju2022/03613",
+        city_dnr="KS 2023/99-1.1",
+        received=date(2023, 1, 10),
+        deadline=date(2023, 4, 28),
     )
-    letter = cover_letter(case, city="Stockholms stad", pdf_name="a.pdf", docx_name="a.docx", sender="Rebecka Registrator")
+    letter = cover_letter(
+        case, city="Stockholms stad", pdf_name="a.pdf", docx_name="a.docx", sender="Rebecka Registrator"
+    )
     lines = letter.splitlines()
     assert lines[0] == "Till: Justitiedepartementet"
     assert lines[1] == "Ämne: Remissvar från Stockholms stad, SOU 2022:67, dnr Ju2022/03613"
@@ -76,7 +91,9 @@ def test_cover_letter_carries_both_dnr_reference_and_city() -> None:
     assert "- a.pdf (PDF/UA, tillgänglighetsanpassad)" in lines and "- a.docx (Word, redigerbar)" in lines
     assert lines[-2:] == ["Rebecka Registrator", "Stockholms stad"]
     case.ministry_dnr = ""
-    assert "Departementets diarienummer: (inte angivet)" in cover_letter(case, city="Stockholms stad", pdf_name="a", docx_name="b")
+    assert "Departementets diarienummer: (inte angivet)" in cover_letter(
+        case, city="Stockholms stad", pdf_name="a", docx_name="b"
+    )
 
 
 # --- The demo's package, downloaded by the registrar -----------------------------------------------
@@ -139,9 +156,17 @@ def test_demo_zip_docx_and_cover_letter(demo_download) -> None:
     assert "Södermalms stadsdelsnämnd" in [p.text for p in document.paragraphs]
     letter = archive.read(COVER_LETTER_NAME).decode("utf-8")  # UTF-8, no BOM
     assert not letter.startswith("\ufeff")
-    for needle in ("Ju2022/03613", "KS 2023/99-1.1", "SOU 2022:67", "Stockholms stad", "Justitiedepartementet",
-                   "Stockholms stad SOU 2022-67 remissvar.pdf", "Stockholms stad SOU 2022-67 remissvar.docx",
-                   "Vägar till ett tryggare samhälle, Kraftsamling för barn och unga (SOU 2022:67)", "Rebecka Registrator"):
+    for needle in (
+        "Ju2022/03613",
+        "KS 2023/99-1.1",
+        "SOU 2022:67",
+        "Stockholms stad",
+        "Justitiedepartementet",
+        "Stockholms stad SOU 2022-67 remissvar.pdf",
+        "Stockholms stad SOU 2022-67 remissvar.docx",
+        "Vägar till ett tryggare samhälle, Kraftsamling för barn och unga (SOU 2022:67)",
+        "Rebecka Registrator",
+    ):
         assert needle in letter, needle
 
 
@@ -215,7 +240,9 @@ def weasyprint_calls(monkeypatch) -> list:
 
 
 @pytest.mark.parametrize("lost_file", [False, True])
-def test_a_get_never_compiles_a_memo(client, small_case, registrar, settings, tmp_path, weasyprint_calls, lost_file) -> None:
+def test_a_get_never_compiles_a_memo(
+    client, small_case, registrar, settings, tmp_path, weasyprint_calls, lost_file
+) -> None:
     """A link (from any site) to the package used to compile and store a memo inside the GET."""
     settings.MEDIA_ROOT = tmp_path
     if lost_file:
@@ -236,8 +263,9 @@ def test_a_get_never_compiles_a_memo(client, small_case, registrar, settings, tm
     assert "Sammanställ PDF" in page  # the POST that queues the compilation, on the same page
 
 
-def test_a_post_to_the_package_compiles_nothing_either(client, small_case, registrar, settings, tmp_path,
-                                                       weasyprint_calls) -> None:
+def test_a_post_to_the_package_compiles_nothing_either(
+    client, small_case, registrar, settings, tmp_path, weasyprint_calls
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     client.force_login(registrar)
     response = client.post(reverse("answer_package", args=[small_case.pk]))
@@ -251,7 +279,9 @@ def test_package_refused_to_others(client, small_case, who, settings, tmp_path) 
     settings.MEDIA_ROOT = tmp_path
     users = {
         "officer": lambda: OfficerFactory(username="h", bodies=[small_case.referrals.first().body]),
-        "politician": lambda: SeatFactory(politician=PoliticianFactory(user=PoliticianUserFactory(username="p"))).politician.user,
+        "politician": lambda: (
+            SeatFactory(politician=PoliticianFactory(user=PoliticianUserFactory(username="p"))).politician.user
+        ),
         "anonymous": lambda: None,
     }
     user = users[who]()

@@ -1,5 +1,6 @@
 """Deadline planning: working days, the backwards plan and its warnings, the registrar's page, the
 meeting calendars (admin and `loadmeetings`)."""
+
 from __future__ import annotations
 
 import json
@@ -37,7 +38,11 @@ def office(name: str = "Stadsledningskontoret", key: int = 99) -> BodyCalendar:
 
 def plan(*bodies: BodyCalendar, ks=KS, brb=BRB, remisstid=REMISSTID, received=RECEIVED, **options) -> planning.Plan:
     return plan_backwards(
-        remisstid=remisstid, received=received, kommunstyrelsen=ks, borgarradsberedningen=brb, bodies=list(bodies),
+        remisstid=remisstid,
+        received=received,
+        kommunstyrelsen=ks,
+        borgarradsberedningen=brb,
+        bodies=list(bodies),
         options=PlanOptions(**options),
     )
 
@@ -45,15 +50,18 @@ def plan(*bodies: BodyCalendar, ks=KS, brb=BRB, remisstid=REMISSTID, received=RE
 # --- Working days -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("start", "n", "expected"), [
-    ("2023-04-19", 5, "2023-04-12"),  # Wednesday back to Wednesday
-    ("2023-04-17", 1, "2023-04-14"),  # Monday back over the weekend to Friday
-    ("2023-04-21", 5, "2023-04-14"),  # Friday to Friday
-    ("2023-04-16", 1, "2023-04-14"),  # from a Sunday: the Friday is the first working day before
-    ("2023-04-15", 0, "2023-04-14"),  # zero days from a Saturday: the Friday before
-    ("2023-04-12", 0, "2023-04-12"),
-    ("2023-04-24", 10, "2023-04-10"),  # two full weeks
-])
+@pytest.mark.parametrize(
+    ("start", "n", "expected"),
+    [
+        ("2023-04-19", 5, "2023-04-12"),  # Wednesday back to Wednesday
+        ("2023-04-17", 1, "2023-04-14"),  # Monday back over the weekend to Friday
+        ("2023-04-21", 5, "2023-04-14"),  # Friday to Friday
+        ("2023-04-16", 1, "2023-04-14"),  # from a Sunday: the Friday is the first working day before
+        ("2023-04-15", 0, "2023-04-14"),  # zero days from a Saturday: the Friday before
+        ("2023-04-12", 0, "2023-04-12"),
+        ("2023-04-24", 10, "2023-04-10"),  # two full weeks
+    ],
+)
 def test_subtract_working_days_skips_weekends(start, n, expected):
     assert subtract_working_days(D(start), n) == D(expected)
 
@@ -101,7 +109,10 @@ def test_nämnd_without_a_meeting_in_time_is_warned_about_in_swedish():
     # Borgarrådsberedningen on Friday 21 April: the compile date is Friday 14 April.
     result = plan(nämnd("Socialnämnden", "2023-04-18", "2023-05-23"), brb=[D("2023-04-21")])
     assert result.compile_date == D("2023-04-14")
-    assert "Socialnämnden har inget sammanträde före 14 april 2023; föreslå justering omedelbart eller ett extra sammanträde." in result.warnings
+    assert (
+        "Socialnämnden har inget sammanträde före 14 april 2023; föreslå justering omedelbart eller ett extra sammanträde."
+        in result.warnings
+    )
     soc = result.for_key(1)
     assert soc.meeting is None
     assert soc.deadline == D("2023-04-14")  # the answer is still needed by the compile date
@@ -114,11 +125,14 @@ def test_meeting_before_the_case_came_in_does_not_count():
     assert any(w.startswith("Socialnämnden har inget sammanträde") for w in result.warnings)
 
 
-@pytest.mark.parametrize(("meeting", "suggested"), [
-    ("2023-04-12", True),  # on the compile date itself
-    ("2023-04-05", True),  # seven days before: still too close for ordinary justering
-    ("2023-04-04", False),  # eight days before
-])
+@pytest.mark.parametrize(
+    ("meeting", "suggested"),
+    [
+        ("2023-04-12", True),  # on the compile date itself
+        ("2023-04-05", True),  # seven days before: still too close for ordinary justering
+        ("2023-04-04", False),  # eight days before
+    ],
+)
 def test_meeting_close_to_the_compile_date_suggests_justering_omedelbart(meeting, suggested):
     result = plan(nämnd("Utbildningsnämnden", meeting))
     dates = result.for_key(1)
@@ -138,7 +152,9 @@ def test_justering_threshold_is_configurable():
 def test_missing_city_meetings_are_warned_about_and_assumed():
     result = plan(nämnd("Socialnämnden", "2023-03-21"), ks=[], brb=[])
     assert result.kommunstyrelsen is None and result.borgarradsberedningen is None
-    assert any(w.startswith("Kommunstyrelsen har inget sammanträde före remisstiden 28 april 2023") for w in result.warnings)
+    assert any(
+        w.startswith("Kommunstyrelsen har inget sammanträde före remisstiden 28 april 2023") for w in result.warnings
+    )
     assert any(w.startswith("Borgarrådsberedningen har inget sammanträde före 28 april 2023") for w in result.warnings)
     # Assumed: kommunstyrelsen on the remisstid (Friday 28 April), borgarrådsberedningen a week
     # before (Friday 21 April), compile five working days before that.
@@ -204,7 +220,9 @@ def test_demo_case_plan_reproduces_the_seeds_meeting_dates(demo):
     case = Case.objects.get(reference="SOU 2022:67")
     result = planning.plan_for_case(case)
     assert (result.kommunstyrelsen, result.borgarradsberedningen, result.compile_date) == (
-        D("2023-04-26"), D("2023-04-19"), D("2023-04-12"),
+        D("2023-04-26"),
+        D("2023-04-19"),
+        D("2023-04-12"),
     )
     by_body = {case.referrals.get(pk=b.key).body.name: b for b in result.bodies}
     assert {name: b.meeting for name, b in by_body.items()} == {
@@ -240,10 +258,17 @@ def test_loadmeetings_is_idempotent_and_covers_every_demo_body(demo):
 def test_loadmeetings_skips_unknown_bodies(db, tmp_path, capsys):
     KommunstyrelsenFactory()
     path = tmp_path / "meetings.json"
-    path.write_text(json.dumps({"meetings": [
-        {"body": "Kommunstyrelsen", "dates": ["2030-01-08"]},
-        {"body": "Finns inte-nämnden", "dates": ["2030-01-09"]},
-    ]}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "meetings": [
+                    {"body": "Kommunstyrelsen", "dates": ["2030-01-08"]},
+                    {"body": "Finns inte-nämnden", "dates": ["2030-01-09"]},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     call_command("loadmeetings", file=path)
     assert list(Meeting.objects.values_list("body__name", "date")) == [("Kommunstyrelsen", D("2030-01-08"))]
     assert "Finns inte-nämnden" in capsys.readouterr().err
@@ -326,7 +351,9 @@ def test_apply_sets_the_planned_deadlines_through_the_workflow(client, calendars
     case, r_namnd, r_office = calendars
     client.force_login(registrar)
     page = client.get(_page(case))
-    response = client.post(_apply(case), {"fingerprint": page.context["fingerprint"], "compile_days": "5", "draft_days": "14"})
+    response = client.post(
+        _apply(case), {"fingerprint": page.context["fingerprint"], "compile_days": "5", "draft_days": "14"}
+    )
     assert response.status_code == 302
     r_namnd.refresh_from_db()
     r_office.refresh_from_db()
@@ -388,4 +415,3 @@ def test_admin_manages_meetings_and_shows_the_reminder_log(client, db):
     assert Meeting.objects.filter(body=ks, date=D("2030-04-24")).exists()
     assert client.get(reverse("admin:remiss_reminderlog_changelist")).status_code == 200
     assert client.get(reverse("admin:remiss_reminderlog_add")).status_code == 403
-

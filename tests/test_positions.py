@@ -1,5 +1,6 @@
 """Positions per proposal: the stance sentence and summary draft, the memo's matrix (HTML and
 tagged PDF), clearing a position, and the officer's positions form."""
+
 from __future__ import annotations
 
 import html as html_lib
@@ -33,13 +34,21 @@ T, TMA, A, INGA, EJ = (
 
 def _proposals(case: Case, registrar) -> dict[str, Proposal]:
     """Bedömning 1 and förslag 1–5, in that order; keyed 'B1', 'F1' …"""
-    made = {"B1": workflow.add_proposal(case, number="1", kind=Proposal.Kind.BEDOMNING, title="Nationell styrning", by=registrar)}
+    made = {
+        "B1": workflow.add_proposal(
+            case, number="1", kind=Proposal.Kind.BEDOMNING, title="Nationell styrning", by=registrar
+        )
+    }
     for n in range(1, 6):
-        made[f"F{n}"] = workflow.add_proposal(case, number=str(n), kind=Proposal.Kind.FORSLAG, title=f"Förslaget om sak {n}", by=registrar)
+        made[f"F{n}"] = workflow.add_proposal(
+            case, number=str(n), kind=Proposal.Kind.FORSLAG, title=f"Förslaget om sak {n}", by=registrar
+        )
     return made
 
 
-def _answer(referral: Referral, by, stances: dict[Proposal, tuple[str, str]] | None = None, *, ready: bool = True) -> Referral:
+def _answer(
+    referral: Referral, by, stances: dict[Proposal, tuple[str, str]] | None = None, *, ready: bool = True
+) -> Referral:
     workflow.save_opinion(referral, text="<p>Förvaltningen är positiv.</p>", date=date(2030, 2, 1), by=by)
     for proposal, (stance, comment) in (stances or {}).items():
         workflow.set_proposal_position(referral, proposal=proposal, stance=stance, comment=comment, by=by)
@@ -52,7 +61,9 @@ def _answer(referral: Referral, by, stances: dict[Proposal, tuple[str, str]] | N
 @pytest.fixture
 def bodies(db) -> list[Body]:
     return [
-        OfficeFactory(name="Exploateringskontoret", name_in_text="exploateringskontoret", administration="Exploateringskontoret"),
+        OfficeFactory(
+            name="Exploateringskontoret", name_in_text="exploateringskontoret", administration="Exploateringskontoret"
+        ),
         BodyFactory(name="Kulturnämnden", name_in_text="kulturnämnden", administration="Kulturförvaltningen"),
         BodyFactory(name="Idrottsnämnden", name_in_text="idrottsnämnden", administration="Idrottsförvaltningen"),
     ]
@@ -66,9 +77,23 @@ def positioned(bodies, registrar):
     proposals = _proposals(case, registrar)
     referrals = workflow.refer(case, bodies=[ReferralSpec(b, date(2030, 4, 1)) for b in bodies], by=registrar)
     office, kultur, idrott = referrals
-    _answer(office, registrar, {proposals["B1"]: (T, ""), proposals["F4"]: (A, "En kommitté behövs inte."), proposals["F5"]: (TMA, "")})
+    _answer(
+        office,
+        registrar,
+        {proposals["B1"]: (T, ""), proposals["F4"]: (A, "En kommitté behövs inte."), proposals["F5"]: (TMA, "")},
+    )
     workflow.set_position(office, position="Exploateringskontoret ställer sig i huvudsak positivt.", by=registrar)
-    _answer(kultur, registrar, {proposals["F1"]: (T, ""), proposals["F3"]: (T, ""), proposals["F5"]: (A, ""), proposals["F2"]: (INGA, ""), proposals["B1"]: (EJ, "")})
+    _answer(
+        kultur,
+        registrar,
+        {
+            proposals["F1"]: (T, ""),
+            proposals["F3"]: (T, ""),
+            proposals["F5"]: (A, ""),
+            proposals["F2"]: (INGA, ""),
+            proposals["B1"]: (EJ, ""),
+        },
+    )
     _answer(idrott, registrar, {proposals["F1"]: (A, "Utkast")}, ready=False)
     return case, proposals, [office, kultur, idrott]
 
@@ -84,7 +109,9 @@ def test_stance_sentence_as_in_the_brief(positioned) -> None:
     _case, p, _refs = positioned
     ordered = {x.pk: x for x in p.values()}
     sentence = positions.stance_sentence(
-        "Socialnämnden", [_position(p["F5"], A), _position(p["F3"], T), _position(p["F1"], T)], ordered,
+        "Socialnämnden",
+        [_position(p["F5"], A), _position(p["F3"], T), _position(p["F1"], T)],
+        ordered,
     )
     assert sentence == "Socialnämnden tillstyrker förslag 1 och 3 och avstyrker förslag 5."
 
@@ -92,9 +119,17 @@ def test_stance_sentence_as_in_the_brief(positioned) -> None:
 def test_stance_sentence_kinds_changes_and_silence(positioned) -> None:
     _case, p, _refs = positioned
     ordered = {x.pk: x for x in p.values()}
-    sentence = positions.stance_sentence("Nämnden", [
-        _position(p["B1"], T), _position(p["F2"], T), _position(p["F4"], TMA), _position(p["F5"], INGA), _position(p["F3"], EJ),
-    ], ordered)
+    sentence = positions.stance_sentence(
+        "Nämnden",
+        [
+            _position(p["B1"], T),
+            _position(p["F2"], T),
+            _position(p["F4"], TMA),
+            _position(p["F5"], INGA),
+            _position(p["F3"], EJ),
+        ],
+        ordered,
+    )
     assert sentence == (
         "Nämnden tillstyrker bedömning 1 samt förslag 2, tillstyrker förslag 4 med ändringar "
         "och har inga synpunkter på förslag 5."
@@ -105,7 +140,10 @@ def test_stance_sentence_kinds_changes_and_silence(positioned) -> None:
 
 def test_stance_sentence_plural_assessments(db, registrar) -> None:
     case = CaseFactory()
-    b = [workflow.add_proposal(case, number=str(n), kind=Proposal.Kind.BEDOMNING, title=f"B{n}", by=registrar) for n in (1, 2, 4)]
+    b = [
+        workflow.add_proposal(case, number=str(n), kind=Proposal.Kind.BEDOMNING, title=f"B{n}", by=registrar)
+        for n in (1, 2, 4)
+    ]
     sentence = positions.stance_sentence("Nämnden", [_position(x, A) for x in b], {x.pk: x for x in b})
     assert sentence == "Nämnden avstyrker bedömningarna 1, 2 och 4."
 
@@ -152,7 +190,9 @@ def test_summary_draft_names_the_bodies_that_declined_and_those_that_did_not_ans
     ]
     silent = OfficeFactory(name="Exploateringskontoret", name_in_text="exploateringskontoret")
     kultur, idrott, farsta, office = workflow.refer(
-        case, bodies=[ReferralSpec(b, date(2030, 4, 1)) for b in [answering, *declining, silent]], by=registrar,
+        case,
+        bodies=[ReferralSpec(b, date(2030, 4, 1)) for b in [answering, *declining, silent]],
+        by=registrar,
     )
     workflow.set_position(kultur, position="Kulturnämnden är positiv.", by=registrar)
     workflow.decline(idrott, by=registrar)
@@ -188,8 +228,10 @@ def test_demo_summary_draft_names_the_bodies_stances_after_their_sentences(demo)
     # Arrange only (the demo records no stances, and its referrals are justered): stances that
     # follow the seed's own sentences: a kraftsamling yes (förslag 3), a committee no (förslag 4).
     for body, number, stance in (
-        ("Stadsledningskontoret", "3", TMA), ("Stadsledningskontoret", "4", A),
-        ("Utbildningsnämnden", "3", T), ("Södermalms stadsdelsnämnd", "3", T),
+        ("Stadsledningskontoret", "3", TMA),
+        ("Stadsledningskontoret", "4", A),
+        ("Utbildningsnämnden", "3", T),
+        ("Södermalms stadsdelsnämnd", "3", T),
     ):
         Position.objects.create(referral=referrals[body], proposal=proposal[number], stance=stance)
     paragraphs = re.findall(r"<p>(.*?)</p>", positions.draft_summary_with_stances(demo))
@@ -232,7 +274,14 @@ def test_matrix_rows_columns_gaps_and_notes(positioned) -> None:
     matrix = gather(case).matrix
     assert matrix is not None
     assert matrix.bodies == ("Exploateringskontoret", "Kulturnämnden", "Idrottsnämnden")
-    assert [r.label for r in matrix.rows] == ["Bedömning 1", "Förslag 1", "Förslag 2", "Förslag 3", "Förslag 4", "Förslag 5"]
+    assert [r.label for r in matrix.rows] == [
+        "Bedömning 1",
+        "Förslag 1",
+        "Förslag 2",
+        "Förslag 3",
+        "Förslag 4",
+        "Förslag 5",
+    ]
     symbols = [[c.symbol for c in r.cells] for r in matrix.rows]
     assert symbols == [
         ["T", "Ej", ""],
@@ -250,7 +299,13 @@ def test_matrix_rows_columns_gaps_and_notes(positioned) -> None:
     ]
     assert matrix.rows[4].cells[0].note == 1
     legend = {e.symbol: e.label for e in matrix.legend}
-    assert legend == {"T": "Tillstyrker", "T*": "Tillstyrker med ändringar", "A": "Avstyrker", "–": "Inga synpunkter", "Ej": "Ej behandlat"}
+    assert legend == {
+        "T": "Tillstyrker",
+        "T*": "Tillstyrker med ändringar",
+        "A": "Avstyrker",
+        "–": "Inga synpunkter",
+        "Ej": "Ej behandlat",
+    }
     assert len(set(legend)) == len(Position.Stance.values)  # one distinct text symbol per stance
 
 
@@ -262,7 +317,11 @@ def test_matrix_html_is_an_accessible_table_listed_in_the_toc(positioned) -> Non
     toc = html.split('<nav class="toc"', 1)[1].split("</nav>", 1)[0]
     assert '<a href="#stallningstaganden">Ställningstaganden per förslag</a>' in toc
     # after the table of contents, before the first body
-    assert html.index('id="innehallsforteckning"') < html.index('id="stallningstaganden"') < html.index('id="remissinstans-1-')
+    assert (
+        html.index('id="innehallsforteckning"')
+        < html.index('id="stallningstaganden"')
+        < html.index('id="remissinstans-1-')
+    )
     section = html.split('id="stallningstaganden"', 1)[1].split("</section>", 1)[0]
     assert "<caption>" in section
     assert section.count('<th scope="col"') == 4  # the proposal column and three bodies
@@ -311,7 +370,9 @@ def test_gather_query_count_with_positions_does_not_grow(db, registrar) -> None:
     def build(n: int) -> Case:
         case = CaseFactory()
         p = _proposals(case, registrar)
-        referrals = workflow.refer(case, bodies=[ReferralSpec(BodyFactory(), date(2030, 4, 1)) for _ in range(n)], by=registrar)
+        referrals = workflow.refer(
+            case, bodies=[ReferralSpec(BodyFactory(), date(2030, 4, 1)) for _ in range(n)], by=registrar
+        )
         for referral in referrals:
             _answer(referral, registrar, {p["F1"]: (T, "kommentar"), p["F2"]: (A, "")})
         return case
@@ -368,12 +429,17 @@ def test_matrix_in_the_tagged_pdf(positioned) -> None:
 def test_many_bodies_get_a_landscape_matrix_page(db, registrar) -> None:
     case = CaseFactory()
     p = _proposals(case, registrar)
-    referrals = workflow.refer(case, bodies=[ReferralSpec(BodyFactory(), date(2030, 4, 1)) for _ in range(9)], by=registrar)
+    referrals = workflow.refer(
+        case, bodies=[ReferralSpec(BodyFactory(), date(2030, 4, 1)) for _ in range(9)], by=registrar
+    )
     _answer(referrals[0], registrar, {p["F1"]: (T, "")})
     data = gather(case)
     assert data.matrix is not None and data.matrix.landscape
     reader = pypdf.PdfReader(io.BytesIO(render_pdf(render_html(data)).pdf))
-    orientation = [(float(page.mediabox.width) > float(page.mediabox.height), "Teckenförklaring" in page.extract_text()) for page in reader.pages]
+    orientation = [
+        (float(page.mediabox.width) > float(page.mediabox.height), "Teckenförklaring" in page.extract_text())
+        for page in reader.pages
+    ]
     assert (True, True) in orientation  # the matrix page is landscape
     assert sum(1 for wide, _ in orientation if wide) == 1  # and only it
 
@@ -400,7 +466,9 @@ def test_clear_position_keeps_history_and_respects_justering(positioned, registr
     assert "borttaget" in deleted.history_change_reason
     workflow.clear_proposal_position(office, proposal=p["F3"], by=registrar)  # nothing there: nothing happens
 
-    decision = workflow.record_decision(kultur, meeting_date=date(2030, 3, 20), points=["Nämnden godkänner."], by=registrar)
+    decision = workflow.record_decision(
+        kultur, meeting_date=date(2030, 3, 20), points=["Nämnden godkänner."], by=registrar
+    )
     workflow.justera(decision, by=registrar)
     with pytest.raises(LockedError):
         workflow.clear_proposal_position(kultur, proposal=p["F1"], by=registrar)
@@ -456,7 +524,14 @@ def test_form_has_a_labelled_select_per_proposal_in_fieldsets(client, drafting) 
     assert html.count('<fieldset class="position-row">') == 6
     assert "<legend>Bedömning 1: Nationell styrning</legend>" in html
     assert "Ställningstagande till förslag 3" in html
-    for label in ("Inte angivet", "Tillstyrker", "Tillstyrker med ändringar", "Avstyrker", "Inga synpunkter", "Ej behandlat"):
+    for label in (
+        "Inte angivet",
+        "Tillstyrker",
+        "Tillstyrker med ändringar",
+        "Avstyrker",
+        "Inga synpunkter",
+        "Ej behandlat",
+    ):
         assert f">{label}</option>" in html
 
 
@@ -482,7 +557,10 @@ def test_form_saves_only_changed_rows_in_one_go(client, drafting) -> None:
     page[f"p{p['F5'].pk}-comment"] = ""
     response = client.post(reverse("officer_positions", args=[referral.pk]), page)
     assert response.status_code == 409
-    assert {(x.proposal_id, x.stance) for x in Position.objects.filter(referral=referral)} == {(p["F1"].pk, TMA), (p["F5"].pk, A)}
+    assert {(x.proposal_id, x.stance) for x in Position.objects.filter(referral=referral)} == {
+        (p["F1"].pk, TMA),
+        (p["F5"].pk, A),
+    }
     again = _form_data(response.content.decode())
     assert again[f"p{p['F1'].pk}-stance"] == TMA and again[f"p{p['F5'].pk}-stance"] == ""
     # Saving the conflict page again removes förslag 5 and leaves the colleague's förslag 1 alone.
@@ -530,7 +608,9 @@ def test_comment_needs_a_stance(client, drafting) -> None:
 def test_read_only_after_justering(client, drafting) -> None:
     _case, p, referral, officer = drafting
     _answer(referral, officer, {p["F1"]: (T, "Bra")})
-    decision = workflow.record_decision(referral, meeting_date=date(2030, 3, 20), points=["Nämnden godkänner."], by=officer)
+    decision = workflow.record_decision(
+        referral, meeting_date=date(2030, 3, 20), points=["Nämnden godkänner."], by=officer
+    )
     workflow.justera(decision, by=officer)
     client.force_login(officer)
     html = client.get(reverse("officer_referral", args=[referral.pk])).content.decode()
@@ -547,7 +627,11 @@ def test_read_only_after_justering(client, drafting) -> None:
 @pytest.mark.parametrize("who", ["other_officer", "registrar", "anonymous"])
 def test_positions_refused_to_others(client, drafting, registrar, who) -> None:
     _case, p, referral, _officer = drafting
-    users = {"other_officer": OfficerFactory(username="annan", bodies=[BodyFactory()]), "registrar": registrar, "anonymous": None}
+    users = {
+        "other_officer": OfficerFactory(username="annan", bodies=[BodyFactory()]),
+        "registrar": registrar,
+        "anonymous": None,
+    }
     if users[who] is not None:
         client.force_login(users[who])
     response = client.post(reverse("officer_positions", args=[referral.pk]), {f"p{p['F1'].pk}-stance": T})
@@ -573,7 +657,10 @@ def test_matrix_names_the_section_of_each_proposal_that_has_one(positioned) -> N
     matrix = gather(case).matrix
     assert [r.section for r in matrix.rows] == ["", "", "", "", "avsnitt 8.2", ""]
     section = render_html(gather(case)).split('id="stallningstaganden"', 1)[1].split("</section>", 1)[0]
-    assert '<span class="proposal-label">Förslag 4</span> Förslaget om sak 4 <span class="proposal-section">(avsnitt 8.2)</span></th>' in section
+    assert (
+        '<span class="proposal-label">Förslag 4</span> Förslaget om sak 4 <span class="proposal-section">(avsnitt 8.2)</span></th>'
+        in section
+    )
     assert section.count("proposal-section") == 1
 
 

@@ -1,5 +1,6 @@
 """Saving the officer's positions form: the version check against lost updates, a missing or
 malformed version, and a betänkande with hundreds of proposals (Django's 1,000-field limit)."""
+
 from __future__ import annotations
 
 import html as html_lib
@@ -12,8 +13,8 @@ from django.urls import reverse
 
 from remiss import workflow
 from remiss.models import Position, Proposal, Referral
-from remiss.workflow import ReferralSpec
 from remiss.positions_form import PAGE_PARAM, PAGE_SIZE
+from remiss.workflow import ReferralSpec
 from tests.factories import BodyFactory, CaseFactory, OfficerFactory, RegistrarFactory
 from tests.test_conflicts import conflict_section, race_two, versions
 from tests.test_positions import A, T, _form_data
@@ -27,7 +28,9 @@ def drafting(registrar):
     case = CaseFactory()
     body = BodyFactory(name="Kulturnämnden", name_in_text="kulturnämnden", administration="Kulturförvaltningen")
     proposals = {
-        f"F{n}": workflow.add_proposal(case, number=str(n), kind=Proposal.Kind.FORSLAG, title=f"Förslaget om sak {n}", by=registrar)
+        f"F{n}": workflow.add_proposal(
+            case, number=str(n), kind=Proposal.Kind.FORSLAG, title=f"Förslaget om sak {n}", by=registrar
+        )
         for n in range(1, 4)
     }
     (referral,) = workflow.refer(case, bodies=[ReferralSpec(body, date(2030, 4, 1))], by=registrar)
@@ -101,11 +104,15 @@ def test_the_workflow_claims_the_positions_version_in_the_same_update(drafting) 
     start = Referral.objects.get(pk=referral.pk).positions_version
     workflow.set_proposal_position(referral, proposal=p["F2"], stance=T, by=None)
     assert Referral.objects.get(pk=referral.pk).positions_version == start + 1
-    saved = workflow.save_positions(referral, [workflow.PositionChange(p["F1"], A, "Nej.")], by=officer, expected_version=start + 1)
+    saved = workflow.save_positions(
+        referral, [workflow.PositionChange(p["F1"], A, "Nej.")], by=officer, expected_version=start + 1
+    )
     assert saved.positions_version == start + 2
     rows = Position.history.filter(referral_id=referral.pk).count()
     with pytest.raises(workflow.ConflictError) as error:
-        workflow.save_positions(referral, [workflow.PositionChange(p["F1"], T, "Ja.")], by=officer, expected_version=start + 1)
+        workflow.save_positions(
+            referral, [workflow.PositionChange(p["F1"], T, "Ja.")], by=officer, expected_version=start + 1
+        )
     assert str(error.value) == POSITIONS_CONFLICT
     assert error.value.current.positions_version == start + 2
     assert _stored(referral) == {(p["F2"].pk, T, ""), (p["F1"].pk, A, "Nej.")}
@@ -155,7 +162,10 @@ def test_two_connections_save_positions_with_the_same_version(tmp_path) -> None:
 
     def write(n: int, seen: Referral) -> None:
         workflow.save_positions(
-            seen, [workflow.PositionChange(proposal, *choices[n])], by=users[n], expected_version=seen.positions_version,
+            seen,
+            [workflow.PositionChange(proposal, *choices[n])],
+            by=users[n],
+            expected_version=seen.positions_version,
         )
 
     outcomes = race_two(tmp_path, read, write)

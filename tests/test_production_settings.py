@@ -1,6 +1,7 @@
 """Production settings (remiss.settings_production) and the security every environment shares:
 the deploy check, secure cookies and HSTS, the Content-Security-Policy, Argon2, login throttling
 with django-axes and session expiry."""
+
 import importlib
 import os
 import re
@@ -32,7 +33,12 @@ def manage(*args, env_overrides=None, drop=()):
     for key in drop:
         env.pop(key, None)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -66,8 +72,9 @@ def test_check_deploy_passes_behind_a_tls_proxy_too():
 
 def test_the_development_settings_would_fail_the_deploy_check():
     """The check is real: the base settings (DEBUG, no HTTPS) do not pass it."""
-    result = manage("check", "--deploy", "--fail-level", "WARNING",
-                    env_overrides={"DJANGO_SETTINGS_MODULE": "remiss.settings"})
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env_overrides={"DJANGO_SETTINGS_MODULE": "remiss.settings"}
+    )
     assert result.returncode != 0
     assert "security.W018" in result.stderr + result.stdout  # DEBUG on
 
@@ -84,7 +91,7 @@ def test_production_refuses_to_start_without_required_environment(missing):
 
 def test_debug_off_and_hosts_from_the_environment(production):
     assert production.DEBUG is False
-    assert production.SECRET_KEY == FAKE_ENV["DJANGO_SECRET_KEY"]
+    assert FAKE_ENV["DJANGO_SECRET_KEY"] == production.SECRET_KEY
     assert production.ALLOWED_HOSTS == ["remiss.example.se", "www.remiss.example.se"]
 
 
@@ -158,7 +165,7 @@ def test_shared_security_settings_reach_production(production):
     assert production.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     assert production.SESSION_SAVE_EVERY_REQUEST is True
     assert production.AXES_FAILURE_LIMIT == 5
-    assert production.AXES_COOLOFF_TIME == timedelta(minutes=15)
+    assert timedelta(minutes=15) == production.AXES_COOLOFF_TIME
     assert production.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"], "ip_address"]
     assert production.AXES_HANDLER == "remiss.throttling.AddressLimitHandler"
     assert production.REMISS_AXES_ADDRESS_FAILURE_LIMIT == 20
@@ -321,8 +328,8 @@ def test_password_spraying_from_one_address_locks_the_address(db, axes_on, clien
     UserFactory(username="anna", password="rätt lösenord 123")
     UserFactory(username="bertil", password="bertils lösenord 456")
     statuses = [attempt(client, f"user{n}", f"gissning {k}").status_code for k in range(4) for n in range(12)]
-    assert statuses[:limit - 1] == [200] * (limit - 1)  # each a login form with its error
-    assert statuses[limit - 1:] == [429] * (48 - limit + 1)
+    assert statuses[: limit - 1] == [200] * (limit - 1)  # each a login form with its error
+    assert statuses[limit - 1 :] == [429] * (48 - limit + 1)
     # Now nobody logs in from that address, not even with the right password …
     refused = attempt(client, "bertil", "bertils lösenord 456")
     assert refused.status_code == 429 and "_auth_user_id" not in client.session

@@ -1,4 +1,5 @@
 """`manage.py send_reminders`: ahead, on the day and overdue, once each; who gets what; idempotence."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -32,17 +33,20 @@ def people(referred, officer, registrar):
 # --- When -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("today", "days_ahead", "expected"), [
-    ("2030-03-27", 3, None),  # four days before: nothing yet
-    ("2030-03-28", 3, (AHEAD, 3, "ahead:2030-03-31")),
-    ("2030-03-30", 3, (AHEAD, 1, "ahead:2030-03-31")),  # the same key: sent only once in the window
-    ("2030-03-30", 0, None),
-    ("2030-03-31", 3, (DUE, 0, "due:2030-03-31")),
-    ("2030-04-01", 3, (OVERDUE, 1, "overdue:2030-03-31:0")),
-    ("2030-04-07", 3, (OVERDUE, 7, "overdue:2030-03-31:0")),
-    ("2030-04-08", 3, (OVERDUE, 8, "overdue:2030-03-31:1")),  # a week later: once more
-    ("2030-04-15", 3, (OVERDUE, 15, "overdue:2030-03-31:2")),
-])
+@pytest.mark.parametrize(
+    ("today", "days_ahead", "expected"),
+    [
+        ("2030-03-27", 3, None),  # four days before: nothing yet
+        ("2030-03-28", 3, (AHEAD, 3, "ahead:2030-03-31")),
+        ("2030-03-30", 3, (AHEAD, 1, "ahead:2030-03-31")),  # the same key: sent only once in the window
+        ("2030-03-30", 0, None),
+        ("2030-03-31", 3, (DUE, 0, "due:2030-03-31")),
+        ("2030-04-01", 3, (OVERDUE, 1, "overdue:2030-03-31:0")),
+        ("2030-04-07", 3, (OVERDUE, 7, "overdue:2030-03-31:0")),
+        ("2030-04-08", 3, (OVERDUE, 8, "overdue:2030-03-31:1")),  # a week later: once more
+        ("2030-04-15", 3, (OVERDUE, 15, "overdue:2030-03-31:2")),
+    ],
+)
 def test_stage_for(today, days_ahead, expected):
     stage = stage_for(D("2030-03-31"), D(today), days_ahead)
     assert (None if stage is None else (stage.name, stage.days, stage.key)) == expected
@@ -86,7 +90,8 @@ def test_overdue_reminder_goes_once_then_weekly(people, mailoutbox):
     assert len(mailoutbox) == 2
     assert "för 8 dagar sedan" in mailoutbox[1].body
     assert set(ReminderLog.objects.values_list("key", flat=True)) == {
-        f"referral:{r_namnd.pk}:overdue:2030-03-31:0", f"referral:{r_namnd.pk}:overdue:2030-03-31:1",
+        f"referral:{r_namnd.pk}:overdue:2030-03-31:0",
+        f"referral:{r_namnd.pk}:overdue:2030-03-31:1",
     }
 
 
@@ -208,7 +213,9 @@ def test_compile_date_reminds_the_registrars_when_the_calendar_has_both_city_mee
     Meeting.objects.create(body=KommunstyrelsenFactory(), date=D("2030-04-24"))
     run("2030-04-09")
     compile_mails = [m for m in mailoutbox if "sammanställ" in m.subject]
-    assert [m.subject for m in compile_mails] == [f"Påminnelse: sammanställ svaren på {case.reference} senast 10 april 2030"]
+    assert [m.subject for m in compile_mails] == [
+        f"Påminnelse: sammanställ svaren på {case.reference} senast 10 april 2030"
+    ]
     assert f"/arenden/{case.pk}/planering/" in compile_mails[0].body
     workflow.start_compiling(case, by=registrar)
     run("2030-04-10")

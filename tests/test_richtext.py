@@ -1,14 +1,14 @@
 """The rich-text allowlist: structure survives, everything else goes."""
+
 import re
 from html import escape, unescape
 from html.parser import HTMLParser
 
 import pytest
 from django import forms
+from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from django.urls import reverse
 
 from remiss import workflow
 from remiss.forms import RichTextField
@@ -28,7 +28,7 @@ def assert_only_allowed_markup(html: str) -> None:
 
 
 def test_allowlist_is_exactly_the_structure_we_print():
-    assert ALLOWED_TAGS == {"p", "h3", "h4", "ul", "ol", "li", "strong", "em", "br"}
+    assert {"p", "h3", "h4", "ul", "ol", "li", "strong", "em", "br"} == ALLOWED_TAGS
 
 
 @pytest.mark.parametrize(
@@ -109,7 +109,10 @@ def test_plain_text_becomes_paragraphs():
     # A plain value stored before forms stored HTML renders as it always has.
     assert sanitize(text) == "<p>Första stycket.</p><p>Andra stycket fortsätter här.</p><p>Tredje &amp; sista.</p>"
     # Typed text keeps its line breaks.
-    assert plain_to_html(text) == "<p>Första stycket.</p><p>Andra  stycket<br>fortsätter här.</p><p>Tredje &amp; sista.</p>"
+    assert (
+        plain_to_html(text)
+        == "<p>Första stycket.</p><p>Andra  stycket<br>fortsätter här.</p><p>Tredje &amp; sista.</p>"
+    )
 
 
 @pytest.mark.parametrize("empty", ["", None, "   "])
@@ -188,7 +191,21 @@ def test_classic_xss_payloads_come_out_inert(payload):
     result = sanitize(payload)
     assert_only_allowed_markup(result)
     lowered = result.lower()
-    for danger in ("<script", "<img", "<svg", "<iframe", "<a ", "<object", "<embed", "<style", "onerror", "onload", "onclick", "onmouseover", "javascript:"):
+    for danger in (
+        "<script",
+        "<img",
+        "<svg",
+        "<iframe",
+        "<a ",
+        "<object",
+        "<embed",
+        "<style",
+        "onerror",
+        "onload",
+        "onclick",
+        "onmouseover",
+        "javascript:",
+    ):
         if danger.startswith("<"):
             assert danger not in lowered, result
         else:
@@ -197,7 +214,10 @@ def test_classic_xss_payloads_come_out_inert(payload):
 
 
 def test_escaped_markup_stays_escaped():
-    assert sanitize("<p>a &lt;script&gt;alert(1)&lt;/script&gt; b</p>") == "<p>a &lt;script&gt;alert(1)&lt;/script&gt; b</p>"
+    assert (
+        sanitize("<p>a &lt;script&gt;alert(1)&lt;/script&gt; b</p>")
+        == "<p>a &lt;script&gt;alert(1)&lt;/script&gt; b</p>"
+    )
 
 
 def test_a_lone_less_than_sign_is_escaped():
@@ -420,11 +440,50 @@ def visible(lines: list[str]) -> str:
     return "".join("".join(lines).split())
 
 
-SNIPPETS = st.sampled_from([
-    "<", ">", "&", "&amp;", "&lt;", '"', "'", "\n", "\r\n", "\n\n", " ", "\t", "•", "◦", "-", "–", "1.", "2.",
-    "\n• ", "\n- ", "\n1. ", "\n2. ", "<title>", "</title>", "<b>", "<p>", "<script>", "<!--", "-->", "<?", "</",
-    "&nbsp;", "\u00a0", "\u2028", "\x0c", "\x1c", "ä", "å", "…", "”",
-])
+SNIPPETS = st.sampled_from(
+    [
+        "<",
+        ">",
+        "&",
+        "&amp;",
+        "&lt;",
+        '"',
+        "'",
+        "\n",
+        "\r\n",
+        "\n\n",
+        " ",
+        "\t",
+        "•",
+        "◦",
+        "-",
+        "–",
+        "1.",
+        "2.",
+        "\n• ",
+        "\n- ",
+        "\n1. ",
+        "\n2. ",
+        "<title>",
+        "</title>",
+        "<b>",
+        "<p>",
+        "<script>",
+        "<!--",
+        "-->",
+        "<?",
+        "</",
+        "&nbsp;",
+        "\u00a0",
+        "\u2028",
+        "\x0c",
+        "\x1c",
+        "ä",
+        "å",
+        "…",
+        "”",
+    ]
+)
 # NUL is refused by the form (Django's CharField), so it is never stored; surrogates cannot be posted.
 ANY_CHARACTER = st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",))
 TYPED = st.lists(st.one_of(SNIPPETS, st.text(ANY_CHARACTER, max_size=8)), max_size=40).map("".join)
@@ -445,7 +504,9 @@ def test_any_plain_text_is_stored_with_the_characters_typed(typed):
 
 def test_the_admin_stores_typed_text_as_that_text_and_keeps_untouched_formatting(client, referred, officer):
     referral = referred[1]
-    workflow.save_opinion(referral, text="<p>Gammal</p>", proposed_decision="<p><strong>Fet</strong> förslag</p>", by=officer)
+    workflow.save_opinion(
+        referral, text="<p>Gammal</p>", proposed_decision="<p><strong>Fet</strong> förslag</p>", by=officer
+    )
     client.force_login(UserFactory(username="admin", is_superuser=True, is_staff=True))
     page = client.get(reverse("admin:remiss_opinion_change", args=[referral.opinion.pk])).content.decode()
     assert "remiss/editor.js" in page

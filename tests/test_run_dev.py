@@ -4,6 +4,7 @@ The script is run with a stand-in interpreter (PY) that records each manage.py c
 at once, so the worker loop restarts its worker as after a crash or --max-tasks, and "runserver"
 ends the run once the worker has been started twice.
 """
+
 from __future__ import annotations
 
 import os

@@ -15,6 +15,7 @@ body). Then:
     fetcher must have been asked for the app's stylesheet only;
 (c) the admin's change and history pages show the payloads escaped.
 """
+
 from __future__ import annotations
 
 import io
@@ -51,14 +52,51 @@ from tests.payloads import HUGE_DATA_IMAGE, PAYLOAD_IDS, PAYLOAD_VALUES, PAYLOAD
 # --- A parser that lists what could execute -----------------------------------------------------
 
 # Attributes whose value is a URL (or a list of URLs) somewhere in HTML, SVG or MathML.
-URL_ATTRIBUTES = frozenset({
-    "href", "src", "action", "formaction", "data", "xlink:href", "srcset", "poster", "background", "lowsrc",
-    "dynsrc", "ping", "cite", "longdesc", "manifest", "codebase", "archive", "usemap", "icon", "profile",
-})
-FORBIDDEN_TAGS = frozenset({
-    "iframe", "frame", "frameset", "object", "embed", "applet", "base", "style", "svg", "math", "template",
-    "portal", "xml", "noscript", "xmp", "plaintext", "listing",
-})
+URL_ATTRIBUTES = frozenset(
+    {
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "data",
+        "xlink:href",
+        "srcset",
+        "poster",
+        "background",
+        "lowsrc",
+        "dynsrc",
+        "ping",
+        "cite",
+        "longdesc",
+        "manifest",
+        "codebase",
+        "archive",
+        "usemap",
+        "icon",
+        "profile",
+    }
+)
+FORBIDDEN_TAGS = frozenset(
+    {
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "base",
+        "style",
+        "svg",
+        "math",
+        "template",
+        "portal",
+        "xml",
+        "noscript",
+        "xmp",
+        "plaintext",
+        "listing",
+    }
+)
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 # Browsers drop ASCII tab and newline anywhere in a URL, and spaces and C0 controls at its ends.
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]")
@@ -130,7 +168,12 @@ class InertChecker(HTMLParser):
                 self._problem(f"<link href={href[:80]!r}> not one of the app's static files")
         if tag == "img" and not values.get("src", "").startswith("/static/"):
             self._problem(f"<img src={values.get('src', '')[:80]!r}>")
-        if tag in ("form", "button", "input") and "action" in values and values["action"] and not values["action"].startswith("/"):
+        if (
+            tag in ("form", "button", "input")
+            and "action" in values
+            and values["action"]
+            and not values["action"].startswith("/")
+        ):
             self._problem(f"<{tag} action={values['action'][:80]!r}> goes elsewhere")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -251,49 +294,93 @@ def build_world(payload: str, *, tag: str = "", plain: str | None = None) -> Wor
         name_in_text=_fit(f"nämnden {payload}", 150, "nämnden"),
         administration=_fit(f"Förvaltningen {payload}", 150, "Förvaltningen"),
     )
-    office = BodyFactory(kind=Body.Kind.OFFICE, name=f"Kontoret {tag}".strip(), administration=f"Kontoret {tag}".strip())
+    office = BodyFactory(
+        kind=Body.Kind.OFFICE, name=f"Kontoret {tag}".strip(), administration=f"Kontoret {tag}".strip()
+    )
     officer = OfficerFactory(username=f"handlaggare{tag}", bodies=[body])
     politician_user = PoliticianUserFactory(username=f"politiker{tag}")
     politician = PoliticianFactory(
-        first_name=_fit(payload, 100, "Förnamn"), last_name="Efternamn", party=party, user=politician_user,
+        first_name=_fit(payload, 100, "Förnamn"),
+        last_name="Efternamn",
+        party=party,
+        user=politician_user,
     )
     SeatFactory(politician=politician, body=body, role=Seat.Role.LEDAMOT)
     commissioner = PoliticianFactory(first_name="Borgar", last_name="Rådet", party=party)
     superuser = UserFactory(username=f"admin{tag}", is_superuser=True, is_staff=True)
 
     case = workflow.register_case(
-        title=_fit(f"Titel {payload}", 300, "Titel"), reference=_fit(payload, 50, f"SOU 2030:{tag or 1}"),
-        sender=_fit(payload, 150, "Departementet"), city_dnr=f"KS 2030/{tag or 1}-1.1", ministry_dnr=_fit(payload, 50, ""),
-        received=date(2030, 1, 10), deadline=date(2030, 4, 28), commissioner=commissioner,
-        memo_title=_fit(payload, 300, ""), by=registrar,
+        title=_fit(f"Titel {payload}", 300, "Titel"),
+        reference=_fit(payload, 50, f"SOU 2030:{tag or 1}"),
+        sender=_fit(payload, 150, "Departementet"),
+        city_dnr=f"KS 2030/{tag or 1}-1.1",
+        ministry_dnr=_fit(payload, 50, ""),
+        received=date(2030, 1, 10),
+        deadline=date(2030, 4, 28),
+        commissioner=commissioner,
+        memo_title=_fit(payload, 300, ""),
+        by=registrar,
     )
     workflow.save_background(case, text=rich, by=registrar)
     proposal = workflow.add_proposal(
-        case, number="1", kind=Proposal.Kind.FORSLAG, title=_fit(payload, 300, "Förslag"), summary=payload, by=registrar,
+        case,
+        number="1",
+        kind=Proposal.Kind.FORSLAG,
+        title=_fit(payload, 300, "Förslag"),
+        summary=payload,
+        by=registrar,
     )
     referral, office_referral = workflow.refer(
-        case, bodies=[ReferralSpec(body, date(2030, 3, 31)), ReferralSpec(office, date(2030, 4, 10))], by=registrar,
+        case,
+        bodies=[ReferralSpec(body, date(2030, 3, 31)), ReferralSpec(office, date(2030, 4, 10))],
+        by=registrar,
     )
-    workflow.save_opinion(referral, text=f"<p>Ofarlig början.</p>{rich}", proposed_decision=rich,
-                          date=date(2030, 2, 1), by=officer)
+    workflow.save_opinion(
+        referral, text=f"<p>Ofarlig början.</p>{rich}", proposed_decision=rich, date=date(2030, 2, 1), by=officer
+    )
     workflow.mark_opinion_ready(referral, by=officer)
     workflow.save_opinion(office_referral, text=rich, proposed_decision=rich, date=date(2030, 2, 1), by=registrar)
     workflow.set_position(office_referral, position=payload, by=registrar)
     workflow.set_proposal_position(referral, proposal=proposal, stance="tillstyrker", comment=payload, by=officer)
     decision = workflow.record_decision(
-        referral, meeting_date=MEETING, points=[payload, "Punkt två."], added_text=rich, position=payload, by=officer,
+        referral,
+        meeting_date=MEETING,
+        points=[payload, "Punkt två."],
+        added_text=rich,
+        position=payload,
+        by=officer,
     )
     statement = workflow.add_statement(
-        decision, kind=Statement.Kind.RESERVATION, authors=[AuthorSpec(politician)], text=rich,
-        backed_proposal=_fit(payload, 300, ""), author_title=_fit(payload, 50, ""), by=politician_user,
+        decision,
+        kind=Statement.Kind.RESERVATION,
+        authors=[AuthorSpec(politician)],
+        text=rich,
+        backed_proposal=_fit(payload, 300, ""),
+        author_title=_fit(payload, 50, ""),
+        by=politician_user,
     )
     workflow.save_city_proposal(
-        case, decision_points=[payload, "Remissen besvaras."], summary=rich, views=rich,
-        signed_place=_fit(payload, 100, "Stockholm"), by=registrar,
+        case,
+        decision_points=[payload, "Remissen besvaras."],
+        summary=rich,
+        views=rich,
+        signed_place=_fit(payload, 100, "Stockholm"),
+        by=registrar,
     )
-    return World(case=case, referral=referral, office_referral=office_referral, decision=decision, statement=statement,
-                 proposal=proposal, politician=politician, body=body, registrar=registrar, officer=officer,
-                 politician_user=politician_user, superuser=superuser)
+    return World(
+        case=case,
+        referral=referral,
+        office_referral=office_referral,
+        decision=decision,
+        statement=statement,
+        proposal=proposal,
+        politician=politician,
+        body=body,
+        registrar=registrar,
+        officer=officer,
+        politician_user=politician_user,
+        superuser=superuser,
+    )
 
 
 def _url(name: str, *args) -> str | None:
@@ -340,24 +427,83 @@ def post_requests(world: World, payload: str) -> list[tuple[str, object, str | N
     r, d, s, c = world.referral, world.decision, world.statement, world.case
     return [
         # The opinion is ready: the save is refused and the typed text is shown to copy.
-        ("tjänsteutlåtande, inte öppet", world.officer, _url("officer_referral", r.pk),
-         {"text": payload, "proposed_decision": payload, "date": "2030-02-01", "version": "1", "action": "save"}, CONFLICT),
+        (
+            "tjänsteutlåtande, inte öppet",
+            world.officer,
+            _url("officer_referral", r.pk),
+            {"text": payload, "proposed_decision": payload, "date": "2030-02-01", "version": "1", "action": "save"},
+            CONFLICT,
+        ),
         # A stale version: the conflict page shows both versions and the diff.
-        ("beslut, konflikt", world.officer, _url("officer_decision", r.pk),
-         {"meeting_date": "2030-03-20", "points": f"{payload}\nEn punkt till", "added_text": f"<p>Min text</p>{payload}",
-          "added_text_after_point": "1", "position": payload, "version": "0"}, CONFLICT),
-        ("uttalande, konflikt", world.politician_user, _url("politician_statement_edit", s.pk),
-         {"text": f"<p>Min text</p>{payload}", "backed_proposal": _fit(payload, 300, ""), "identical_to": "", "version": "0"}, CONFLICT),
-        ("förslag till beslut, konflikt", world.registrar, _url("case_city_proposal", c.pk),
-         {"decision_points": payload, "summary": f"<p>Min text</p>{payload}", "views": payload, "signed_place": "Stockholm",
-          "signed_date": "", "version": "0"}, CONFLICT),
+        (
+            "beslut, konflikt",
+            world.officer,
+            _url("officer_decision", r.pk),
+            {
+                "meeting_date": "2030-03-20",
+                "points": f"{payload}\nEn punkt till",
+                "added_text": f"<p>Min text</p>{payload}",
+                "added_text_after_point": "1",
+                "position": payload,
+                "version": "0",
+            },
+            CONFLICT,
+        ),
+        (
+            "uttalande, konflikt",
+            world.politician_user,
+            _url("politician_statement_edit", s.pk),
+            {
+                "text": f"<p>Min text</p>{payload}",
+                "backed_proposal": _fit(payload, 300, ""),
+                "identical_to": "",
+                "version": "0",
+            },
+            CONFLICT,
+        ),
+        (
+            "förslag till beslut, konflikt",
+            world.registrar,
+            _url("case_city_proposal", c.pk),
+            {
+                "decision_points": payload,
+                "summary": f"<p>Min text</p>{payload}",
+                "views": payload,
+                "signed_place": "Stockholm",
+                "signed_date": "",
+                "version": "0",
+            },
+            CONFLICT,
+        ),
         # Invalid input: the form comes back with the typed text in it.
-        ("nytt uttalande, ogiltigt", world.politician_user, _url("politician_statement_add", d.pk),
-         {"kind": "sarskilt_uttalande", "text": payload, "backed_proposal": _fit(payload, 300, ""), "identical_to": "999999"}, (200,)),
-        ("ärendets uppgifter, ogiltigt", world.registrar, _url("case_edit", c.pk),
-         {"title": _fit(payload, 300, "x"), "reference": _fit(payload, 50, "x"), "sender": _fit(payload, 150, "x"),
-          "city_dnr": _fit(payload, 50, "x"), "ministry_dnr": "", "received": "2030-05-01", "deadline": "2030-01-01",
-          "memo_title": _fit(payload, 300, "")}, (200,)),
+        (
+            "nytt uttalande, ogiltigt",
+            world.politician_user,
+            _url("politician_statement_add", d.pk),
+            {
+                "kind": "sarskilt_uttalande",
+                "text": payload,
+                "backed_proposal": _fit(payload, 300, ""),
+                "identical_to": "999999",
+            },
+            (200,),
+        ),
+        (
+            "ärendets uppgifter, ogiltigt",
+            world.registrar,
+            _url("case_edit", c.pk),
+            {
+                "title": _fit(payload, 300, "x"),
+                "reference": _fit(payload, 50, "x"),
+                "sender": _fit(payload, 150, "x"),
+                "city_dnr": _fit(payload, 50, "x"),
+                "ministry_dnr": "",
+                "received": "2030-05-01",
+                "deadline": "2030-01-01",
+                "memo_title": _fit(payload, 300, ""),
+            },
+            (200,),
+        ),
     ]
 
 
@@ -389,8 +535,6 @@ def _problems_on_pages(world: World, payload: str) -> list[str]:
     return found
 
 
-
-
 def test_the_pages_really_show_the_texts(db) -> None:
     """The sweep above is only worth something if the pages show the saved texts at all."""
     world = build_world("<p>Synlig markör</p>")
@@ -398,8 +542,15 @@ def test_the_pages_really_show_the_texts(db) -> None:
     for label, user, url in page_requests(world):
         if url is not None:
             seen[label] = "Synlig markör" in _client(user).get(url).content.decode()
-    for label in ("handläggarens remiss", "handläggarens beslut", "politikerns beslut", "ärendet (bakgrund)",
-                  "nämndens remittering", "förslag till beslut", "förhandsvisning"):
+    for label in (
+        "handläggarens remiss",
+        "handläggarens beslut",
+        "politikerns beslut",
+        "ärendet (bakgrund)",
+        "nämndens remittering",
+        "förslag till beslut",
+        "förhandsvisning",
+    ):
         if label in seen:
             assert seen[label], f"{label} does not show the saved text"
 
@@ -480,7 +631,9 @@ def admin_save(client: Client, model: str, pk: int, **changes: str) -> None:
         data[name] = [value]
     data.pop("_saveasnew", None)
     response = client.post(url, {k: (v[0] if len(v) == 1 else v) for k, v in data.items()} | {"_save": "Spara"})
-    assert response.status_code == 302, re.findall(r'<ul class="errorlist[^>]*>.*?</ul>', response.content.decode(), re.S)[:5]
+    assert response.status_code == 302, re.findall(
+        r'<ul class="errorlist[^>]*>.*?</ul>', response.content.decode(), re.S
+    )[:5]
 
 
 def test_texts_written_in_the_admin_come_out_inert(db) -> None:
@@ -536,11 +689,32 @@ def test_deep_nesting_is_flattened_so_the_memo_still_renders(tag: str) -> None:
 
 # What a PDF must not have: actions that open, launch, run or submit; embedded or attached files;
 # multimedia; images (the memo has none, so any image came from user text).
-FORBIDDEN_PDF_NAMES = frozenset({
-    "/URI", "/Launch", "/JavaScript", "/JS", "/GoToR", "/GoToE", "/SubmitForm", "/ImportData", "/ResetForm",
-    "/EmbeddedFile", "/EmbeddedFiles", "/FileAttachment", "/Filespec", "/RichMedia", "/Movie", "/Sound",
-    "/Screen", "/Image", "/OpenAction", "/AA", "/XFA", "/AcroForm",
-})
+FORBIDDEN_PDF_NAMES = frozenset(
+    {
+        "/URI",
+        "/Launch",
+        "/JavaScript",
+        "/JS",
+        "/GoToR",
+        "/GoToE",
+        "/SubmitForm",
+        "/ImportData",
+        "/ResetForm",
+        "/EmbeddedFile",
+        "/EmbeddedFiles",
+        "/FileAttachment",
+        "/Filespec",
+        "/RichMedia",
+        "/Movie",
+        "/Sound",
+        "/Screen",
+        "/Image",
+        "/OpenAction",
+        "/AA",
+        "/XFA",
+        "/AcroForm",
+    }
+)
 
 
 @dataclass
@@ -647,8 +821,16 @@ def test_memo_pdf_with_every_payload_embeds_and_fetches_nothing(db, fetched) -> 
 
 
 @pytest.mark.parametrize(
-    "pid", ["img-etc-passwd", "link-stylesheet", "link-attachment", "a-rel-attachment", "img-localhost-port", "huge-data-image",
-            "style-tag-import"],
+    "pid",
+    [
+        "img-etc-passwd",
+        "link-stylesheet",
+        "link-attachment",
+        "a-rel-attachment",
+        "img-localhost-port",
+        "huge-data-image",
+        "style-tag-import",
+    ],
 )
 def test_unsanitised_payload_would_be_refused_by_the_fetcher(pid: str, fetched) -> None:
     """Without the sanitiser, the fetcher is the second wall: it refuses the payload's URL, and the
@@ -656,8 +838,10 @@ def test_unsanitised_payload_would_be_refused_by_the_fetcher(pid: str, fetched) 
     from weasyprint.urls import FatalURLFetchingError
 
     payload = dict(PAYLOADS)[pid]
-    html = (f'<html lang="sv"><head><title>x</title><link rel="stylesheet" href="{static_url(STYLESHEET)}">'
-            f"{payload}</head><body><p>x</p>{payload}</body></html>")
+    html = (
+        f'<html lang="sv"><head><title>x</title><link rel="stylesheet" href="{static_url(STYLESHEET)}">'
+        f"{payload}</head><body><p>x</p>{payload}</body></html>"
+    )
     with pytest.raises(FatalURLFetchingError):
         render_pdf(html)
     assert any(url != static_url(STYLESHEET) for url in fetched), fetched
@@ -680,8 +864,10 @@ def test_a_pasted_giant_word_does_not_stall_the_memo(monkeypatch) -> None:
 
     monkeypatch.setattr(memo_render, "HTML", spy)
     giant = "A" * 20_000 + " " + "&lt;" * 500 + " vanliga ord står kvar"
-    html = (f'<html lang="sv"><head><title>x</title></head><body class="hyphenate">'
-            f'<p>{giant}</p><p title="{"B" * 100}">x</p></body></html>')
+    html = (
+        f'<html lang="sv"><head><title>x</title></head><body class="hyphenate">'
+        f'<p>{giant}</p><p title="{"B" * 100}">x</p></body></html>'
+    )
     rendered = render_pdf(html)
     assert rendered.pages >= 3
     (given,) = seen
@@ -700,9 +886,14 @@ def admin_pages(world: World) -> list[tuple[str, str]]:
     one historical version of it; the case list (titles)."""
     pages = []
     for model, obj in (
-        ("case", world.case), ("referral", world.referral), ("opinion", world.referral.opinion),
-        ("decision", world.decision), ("statement", world.statement), ("cityproposal", world.case.city_proposal),
-        ("politician", world.politician), ("body", world.body),
+        ("case", world.case),
+        ("referral", world.referral),
+        ("opinion", world.referral.opinion),
+        ("decision", world.decision),
+        ("statement", world.statement),
+        ("cityproposal", world.case.city_proposal),
+        ("politician", world.politician),
+        ("body", world.body),
     ):
         url = _url(f"admin:remiss_{model}_change", obj.pk)
         if url is not None:
@@ -720,10 +911,14 @@ def _stored_values(world: World) -> list[str]:
     """Every stored text of the world that contains markup characters."""
     values = []
     for obj in (
-        Case.objects.get(pk=world.case.pk), Opinion.objects.get(referral=world.referral),
-        Decision.objects.get(pk=world.decision.pk), Statement.objects.get(pk=world.statement.pk),
-        CityProposal.objects.get(case=world.case), Politician.objects.get(pk=world.politician.pk),
-        Body.objects.get(pk=world.body.pk), Proposal.objects.get(pk=world.proposal.pk),
+        Case.objects.get(pk=world.case.pk),
+        Opinion.objects.get(referral=world.referral),
+        Decision.objects.get(pk=world.decision.pk),
+        Statement.objects.get(pk=world.statement.pk),
+        CityProposal.objects.get(case=world.case),
+        Politician.objects.get(pk=world.politician.pk),
+        Body.objects.get(pk=world.body.pk),
+        Proposal.objects.get(pk=world.proposal.pk),
     ):
         for f in obj._meta.concrete_fields:
             value = getattr(obj, f.attname)
@@ -760,11 +955,10 @@ def admin_baseline(django_db_setup, django_db_blocker) -> dict[str, Counter]:
     /admin/jsi18n/): what the same pages carry for a world of harmless text, rolled back after."""
     from django.db import transaction
 
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            world = build_world("<p>Ofarlig text</p>")
-            baseline, _raw = _admin_findings(_client(world.superuser), world)
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = build_world("<p>Ofarlig text</p>")
+        baseline, _raw = _admin_findings(_client(world.superuser), world)
+        transaction.set_rollback(True)
     return baseline
 
 
@@ -805,7 +999,8 @@ def test_a_post_without_csrf_token_gets_the_swedish_page_and_saves_nothing(refer
     client = Client(enforce_csrf_checks=True)
     client.force_login(officer)
     response = client.post(
-        reverse("officer_referral", args=[referral.pk]), {"text": "<p>Utan token</p>", "proposed_decision": "", "date": ""},
+        reverse("officer_referral", args=[referral.pk]),
+        {"text": "<p>Utan token</p>", "proposed_decision": "", "date": ""},
     )
     assert response.status_code == 403
     html = response.content.decode()

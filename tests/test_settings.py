@@ -1,4 +1,5 @@
 """The database settings: SQLite (WAL, IMMEDIATE, busy timeout) unless DATABASE_URL names another."""
+
 import importlib.util
 import os
 

@@ -1,4 +1,5 @@
 """The app's static files (remiss/static/remiss/) and how the pages link them."""
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ runs it, the job page follows it; a failure keeps nothing and can be retried; wo
 Two task backends: django-tasks' immediate backend (the task runs inside `enqueue`, so the whole
 flow finishes within the request) and the database backend the app uses, with the task run by
 calling it directly or by the real `db_worker` command."""
+
 from __future__ import annotations
 
 import hashlib
@@ -65,7 +66,10 @@ def memo_case(referred, registrar, officer, media):
     case, r_namnd, r_office = referred
     workflow.save_background(case, text="<p>Regeringen beslutade att tillkalla en kommitté.</p>", by=registrar)
     workflow.save_opinion(
-        r_namnd, text="<p>Förvaltningen tillstyrker förslagen.</p>", date=date(2030, 2, 22), by=officer,
+        r_namnd,
+        text="<p>Förvaltningen tillstyrker förslagen.</p>",
+        date=date(2030, 2, 22),
+        by=officer,
     )
     workflow.mark_opinion_ready(r_namnd, by=officer)
     workflow.save_opinion(r_office, text="<p>Kontoret har inga synpunkter.</p>", date=date(2030, 3, 1), by=registrar)
@@ -98,7 +102,11 @@ def break_rendering(monkeypatch, error=RuntimeError("WeasyPrint tog slut på min
 
 @pytest.mark.django_db(transaction=True)  # real commits: the enqueue runs inside the request
 def test_compile_with_immediate_backend_gives_a_done_job_and_the_memo(
-    registrar_client, registrar, memo_case, media, immediate,
+    registrar_client,
+    registrar,
+    memo_case,
+    media,
+    immediate,
 ):
     response = registrar_client.post(reverse("memo_compile", args=[memo_case.pk]))
     job = MemoJob.objects.get(case=memo_case)
@@ -121,7 +129,12 @@ def test_compile_with_immediate_backend_gives_a_done_job_and_the_memo(
 
 
 def test_compile_with_database_backend_queues_a_task_that_a_worker_finishes(
-    registrar_client, registrar, memo_case, media, database_backend, django_capture_on_commit_callbacks,
+    registrar_client,
+    registrar,
+    memo_case,
+    media,
+    database_backend,
+    django_capture_on_commit_callbacks,
 ):
     response, _callbacks = compile_via_view(registrar_client, memo_case, django_capture_on_commit_callbacks)
     job = MemoJob.objects.get(case=memo_case)
@@ -148,10 +161,16 @@ def test_compile_with_database_backend_queues_a_task_that_a_worker_finishes(
 
 
 def test_the_task_is_queued_only_when_the_job_is_committed(
-    registrar_client, memo_case, database_backend, django_capture_on_commit_callbacks,
+    registrar_client,
+    memo_case,
+    database_backend,
+    django_capture_on_commit_callbacks,
 ):
     _response, callbacks = compile_via_view(
-        registrar_client, memo_case, django_capture_on_commit_callbacks, execute=False,
+        registrar_client,
+        memo_case,
+        django_capture_on_commit_callbacks,
+        execute=False,
     )
     assert MemoJob.objects.filter(case=memo_case, status=MemoJob.Status.QUEUED).count() == 1
     assert len(callbacks) == 1 and not DBTaskResult.objects.exists()
@@ -160,7 +179,10 @@ def test_the_task_is_queued_only_when_the_job_is_committed(
 
 
 def test_a_second_click_while_queued_gets_the_same_job(
-    registrar_client, memo_case, database_backend, django_capture_on_commit_callbacks,
+    registrar_client,
+    memo_case,
+    database_backend,
+    django_capture_on_commit_callbacks,
 ):
     first, _ = compile_via_view(registrar_client, memo_case, django_capture_on_commit_callbacks)
     second, _ = compile_via_view(registrar_client, memo_case, django_capture_on_commit_callbacks)
@@ -170,7 +192,10 @@ def test_a_second_click_while_queued_gets_the_same_job(
 
 
 def test_a_click_while_rendering_gets_a_new_job(
-    registrar_client, memo_case, database_backend, django_capture_on_commit_callbacks,
+    registrar_client,
+    memo_case,
+    database_backend,
+    django_capture_on_commit_callbacks,
 ):
     compile_via_view(registrar_client, memo_case, django_capture_on_commit_callbacks)
     move_memo_job(MemoJob.objects.get(), "start")  # a worker has read the texts already
@@ -182,7 +207,12 @@ def test_a_click_while_rendering_gets_a_new_job(
 
 
 def test_a_failing_render_fails_the_job_with_its_reason_and_keeps_nothing(
-    registrar_client, memo_case, media, immediate, monkeypatch, django_capture_on_commit_callbacks,
+    registrar_client,
+    memo_case,
+    media,
+    immediate,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
 ):
     break_rendering(monkeypatch)
     response, _ = compile_via_view(registrar_client, memo_case, django_capture_on_commit_callbacks)
@@ -223,7 +253,12 @@ def test_a_failure_after_the_pdf_was_written_keeps_neither_row_nor_file(memo_cas
 
 
 def test_retry_from_failed_queues_again_and_finishes(
-    registrar_client, memo_case, media, settings, monkeypatch, django_capture_on_commit_callbacks,
+    registrar_client,
+    memo_case,
+    media,
+    settings,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
 ):
     settings.TASKS = IMMEDIATE
     break_rendering(monkeypatch)
@@ -262,7 +297,10 @@ def test_retry_with_immediate_backend_ends_done(registrar_client, memo_case, med
 
 
 def test_retry_of_a_job_that_did_not_fail_is_refused(
-    registrar_client, memo_case, database_backend, django_capture_on_commit_callbacks,
+    registrar_client,
+    memo_case,
+    database_backend,
+    django_capture_on_commit_callbacks,
 ):
     compile_via_view(registrar_client, memo_case, django_capture_on_commit_callbacks)
     job = MemoJob.objects.get()
@@ -426,7 +464,12 @@ def run_db_worker(*args: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_db_worker_runs_the_queued_compilation(
-    client, registrar, memo_case, media, database_backend, worker_side_effects,
+    client,
+    registrar,
+    memo_case,
+    media,
+    database_backend,
+    worker_side_effects,
 ):
     client.force_login(registrar)
     response = client.post(reverse("memo_compile", args=[memo_case.pk]))  # a real commit, then enqueue
@@ -456,7 +499,11 @@ def test_db_worker_records_a_failed_render(memo_case, media, database_backend, w
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_started_for_n_tasks_exits_after_n(
-    memo_case, media, database_backend, worker_side_effects, monkeypatch,
+    memo_case,
+    media,
+    database_backend,
+    worker_side_effects,
+    monkeypatch,
 ):
     """`db_worker --max-tasks 2` with three compilations waiting: two are done, the worker exits
     (it never goes looking for a third), and the third waits for the next worker."""
@@ -518,7 +565,11 @@ def run_command(*args: str) -> str:
 
 
 def test_a_job_rendering_past_the_timeout_is_failed_with_the_reason_and_can_be_retried(
-    registrar_client, memo_case, media, database_backend, django_capture_on_commit_callbacks,
+    registrar_client,
+    memo_case,
+    media,
+    database_backend,
+    django_capture_on_commit_callbacks,
 ):
     job = rendering_job(memo_case, minutes_ago=31)  # the default timeout is 30 minutes
     state = status_of(registrar_client, job)
@@ -606,7 +657,10 @@ def test_an_earlier_attempts_ended_task_does_not_fail_a_new_render(registrar_cli
 
 
 def test_compiling_again_fails_the_stale_job_and_queues_a_new_one(
-    registrar_client, memo_case, database_backend, django_capture_on_commit_callbacks,
+    registrar_client,
+    memo_case,
+    database_backend,
+    django_capture_on_commit_callbacks,
 ):
     stale = rendering_job(memo_case, minutes_ago=60)
     compile_via_view(registrar_client, memo_case, django_capture_on_commit_callbacks)
@@ -671,7 +725,12 @@ def retry_and_run(client, job: MemoJob, capture) -> MemoJob:
 
 @pytest.mark.parametrize("ending", ["failed", "successful"])
 def test_a_queued_job_whose_task_ended_is_failed_at_once_and_can_be_retried(
-    registrar_client, memo_case, media, database_backend, django_capture_on_commit_callbacks, ending,
+    registrar_client,
+    memo_case,
+    media,
+    database_backend,
+    django_capture_on_commit_callbacks,
+    ending,
 ):
     job, task = job_in_queue(memo_case)
     claim(task, "worker-a", minutes_ago=0)
@@ -690,7 +749,12 @@ def test_a_queued_job_whose_task_ended_is_failed_at_once_and_can_be_retried(
 
 @pytest.mark.parametrize("task_id", ["", "8f0c5a1e-0000-4000-8000-000000000000"], ids=["no-task-id", "unknown-task"])
 def test_a_job_whose_task_never_came_is_failed_after_the_grace_period_and_can_be_retried(
-    registrar_client, memo_case, media, database_backend, django_capture_on_commit_callbacks, task_id,
+    registrar_client,
+    memo_case,
+    media,
+    database_backend,
+    django_capture_on_commit_callbacks,
+    task_id,
 ):
     """The on_commit callback that queues the task was lost, or the backend no longer knows it."""
     fresh, _task = job_in_queue(memo_case, minutes_ago=1, with_task=False)
@@ -704,7 +768,11 @@ def test_a_job_whose_task_never_came_is_failed_after_the_grace_period_and_can_be
 
 
 def test_a_task_claimed_by_a_worker_that_died_before_starting_the_job_is_failed(
-    registrar_client, memo_case, media, database_backend, django_capture_on_commit_callbacks,
+    registrar_client,
+    memo_case,
+    media,
+    database_backend,
+    django_capture_on_commit_callbacks,
 ):
     just_taken, task_a = job_in_queue(memo_case, minutes_ago=5)
     claim(task_a, "worker-a", minutes_ago=0.5)  # the worker is about to start it
@@ -722,7 +790,12 @@ def test_a_task_claimed_by_a_worker_that_died_before_starting_the_job_is_failed(
 
 
 def test_a_job_waiting_past_the_queue_timeout_is_failed_and_can_be_retried(
-    registrar_client, memo_case, media, database_backend, django_capture_on_commit_callbacks, settings,
+    registrar_client,
+    memo_case,
+    media,
+    database_backend,
+    django_capture_on_commit_callbacks,
+    settings,
 ):
     job, _task = job_in_queue(memo_case, minutes_ago=6 * 60 + 1)  # no worker serves the queue
     assert settings.REMISS_MEMO_QUEUE_TIMEOUT == 6 * 60 * 60
@@ -758,7 +831,8 @@ def test_fresh_and_waiting_queued_jobs_are_left_alone(registrar_client, memo_cas
     page = text(registrar_client.get(reverse("memo_list", args=[memo_case.pk])))
     assert "Misslyckades" not in page
     assert list(MemoJob.objects.values_list("status", flat=True).distinct().order_by("status")) == [
-        "queued", "rendering",
+        "queued",
+        "rendering",
     ]
 
 
@@ -778,8 +852,11 @@ def test_the_command_fails_each_stuck_queued_job_once(memo_case):
         assert f"Jobb {job.pk} ({memo_case.reference}, beställt " in first
     errors = dict(MemoJob.objects.values_list("pk", "error"))
     assert errors == {
-        never_queued.pk: NEVER_QUEUED, ended.pk: ENDED_IN_QUEUE, abandoned.pk: NEVER_STARTED,
-        too_long.pk: WAITED_TOO_LONG, waiting.pk: "",
+        never_queued.pk: NEVER_QUEUED,
+        ended.pk: ENDED_IN_QUEUE,
+        abandoned.pk: NEVER_STARTED,
+        too_long.pk: WAITED_TOO_LONG,
+        waiting.pk: "",
     }
     after_first = list(MemoJob.objects.order_by("pk").values("pk", "status", "error", "finished_at"))
     assert [j["status"] for j in after_first] == ["failed", "failed", "failed", "failed", "queued"]
@@ -789,7 +866,10 @@ def test_the_command_fails_each_stuck_queued_job_once(memo_case):
 
 
 def test_compiling_again_does_not_hand_back_a_job_stuck_in_the_queue(
-    registrar_client, memo_case, database_backend, django_capture_on_commit_callbacks,
+    registrar_client,
+    memo_case,
+    database_backend,
+    django_capture_on_commit_callbacks,
 ):
     stuck, _ = job_in_queue(memo_case, minutes_ago=7 * 60)  # its task is still "ready"
     response, _ = compile_via_view(registrar_client, memo_case, django_capture_on_commit_callbacks)

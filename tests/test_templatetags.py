@@ -1,4 +1,5 @@
 """The `richtext` template filter: stored rich text is sanitised again at render time."""
+
 from django.template import Context, Template
 
 from remiss.richtext import sanitize

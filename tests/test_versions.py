@@ -5,6 +5,7 @@ One setup per save path builds a text saved once, the page's URL, the person who
 the fields of a save that would change it; the test posts that save with each bad version.
 (The positions form has the same test in test_positions_saving.py.)
 """
+
 from __future__ import annotations
 
 import re
@@ -49,7 +50,9 @@ class SavePath:
 def _decided(referral, officer) -> Decision:
     workflow.save_opinion(referral, text=SAVED, proposed_decision="<p>Godkänn.</p>", date=date(2030, 2, 1), by=officer)
     workflow.mark_opinion_ready(referral, by=officer)
-    return workflow.record_decision(referral, meeting_date=date(2030, 3, 20), points=["Den sparade punkten."], by=officer)
+    return workflow.record_decision(
+        referral, meeting_date=date(2030, 3, 20), points=["Den sparade punkten."], by=officer
+    )
 
 
 def _city_statement(case, registrar) -> Statement:
@@ -58,71 +61,130 @@ def _city_statement(case, registrar) -> Statement:
     author = PoliticianFactory(first_name="Jan", last_name="Jönsson", party=PartyFactory(abbreviation="L"))
     SeatFactory(politician=author, body=brb)
     return workflow.add_statement(
-        decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(author)], author_title="borgarrådet",
-        text=SAVED, by=registrar,
+        decision,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        authors=[AuthorSpec(author)],
+        author_title="borgarrådet",
+        text=SAVED,
+        by=registrar,
     )
 
 
 def _background(case, referral, officer, registrar) -> SavePath:
     workflow.save_background(case, text=SAVED, by=registrar)
-    return SavePath(registrar, reverse("case_background", args=[case.pk]), {"text": TYPED},
-                    lambda: Case.objects.get(pk=case.pk).background)
+    return SavePath(
+        registrar,
+        reverse("case_background", args=[case.pk]),
+        {"text": TYPED},
+        lambda: Case.objects.get(pk=case.pk).background,
+    )
 
 
 def _city_proposal(case, referral, officer, registrar) -> SavePath:
     workflow.save_city_proposal(case, summary=SAVED, by=registrar)
-    data = {"decision_points": "Remissen besvaras.", "summary": TYPED, "views": "", "signed_place": "Stockholm", "signed_date": ""}
-    return SavePath(registrar, reverse("case_city_proposal", args=[case.pk]), data,
-                    lambda: CityProposal.objects.get(case=case).summary)
+    data = {
+        "decision_points": "Remissen besvaras.",
+        "summary": TYPED,
+        "views": "",
+        "signed_place": "Stockholm",
+        "signed_date": "",
+    }
+    return SavePath(
+        registrar,
+        reverse("case_city_proposal", args=[case.pk]),
+        data,
+        lambda: CityProposal.objects.get(case=case).summary,
+    )
 
 
 def _opinion(case, referral, officer, registrar) -> SavePath:
     workflow.save_opinion(referral, text=SAVED, by=officer)
     data = {"text": TYPED, "proposed_decision": "", "date": "", "action": "save"}
-    return SavePath(officer, reverse("officer_referral", args=[referral.pk]), data,
-                    lambda: Opinion.objects.get(referral=referral).text)
+    return SavePath(
+        officer,
+        reverse("officer_referral", args=[referral.pk]),
+        data,
+        lambda: Opinion.objects.get(referral=referral).text,
+    )
 
 
 def _namnd_decision(case, referral, officer, registrar) -> SavePath:
     decision = _decided(referral, officer)
-    data = {"meeting_date": "2030-03-20", "points": "En punkt som inte får skriva över.", "added_text_after_point": "1",
-            "added_text": TYPED, "position": ""}
-    return SavePath(officer, reverse("officer_decision", args=[referral.pk]), data,
-                    lambda: Decision.objects.values_list("points", "added_text").get(pk=decision.pk))
+    data = {
+        "meeting_date": "2030-03-20",
+        "points": "En punkt som inte får skriva över.",
+        "added_text_after_point": "1",
+        "added_text": TYPED,
+        "position": "",
+    }
+    return SavePath(
+        officer,
+        reverse("officer_decision", args=[referral.pk]),
+        data,
+        lambda: Decision.objects.values_list("points", "added_text").get(pk=decision.pk),
+    )
 
 
 def _politician_statement(case, referral, officer, registrar) -> SavePath:
     decision = _decided(referral, officer)
     user = PoliticianUserFactory(username="jan")
-    politician = PoliticianFactory(first_name="Jan", last_name="Jönsson", party=PartyFactory(abbreviation="L"), user=user)
+    politician = PoliticianFactory(
+        first_name="Jan", last_name="Jönsson", party=PartyFactory(abbreviation="L"), user=user
+    )
     SeatFactory(politician=politician, body=referral.body, role=Seat.Role.LEDAMOT)
     statement = workflow.add_statement(
-        decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(politician)], text=SAVED, by=user,
+        decision,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        authors=[AuthorSpec(politician)],
+        text=SAVED,
+        by=user,
     )
-    return SavePath(user, reverse("politician_statement_edit", args=[statement.pk]), {"identical_to": "", "text": TYPED},
-                    lambda: Statement.objects.get(pk=statement.pk).text)
+    return SavePath(
+        user,
+        reverse("politician_statement_edit", args=[statement.pk]),
+        {"identical_to": "", "text": TYPED},
+        lambda: Statement.objects.get(pk=statement.pk).text,
+    )
 
 
 def _city_decision(case, referral, officer, registrar) -> SavePath:
     decision = _city_statement(case, registrar).decision
-    return SavePath(registrar, reverse("case_city_decision_edit", args=[case.pk, decision.pk]),
-                    {"points": "En punkt som inte får skriva över.", "meeting_date": ""},
-                    lambda: Decision.objects.get(pk=decision.pk).points)
+    return SavePath(
+        registrar,
+        reverse("case_city_decision_edit", args=[case.pk, decision.pk]),
+        {"points": "En punkt som inte får skriva över.", "meeting_date": ""},
+        lambda: Decision.objects.get(pk=decision.pk).points,
+    )
 
 
 def _city_statement_edit(case, referral, officer, registrar) -> SavePath:
     statement = _city_statement(case, registrar)
     author = statement.authors.get()
-    data = {"kind": "sarskilt_uttalande", "author_title": "borgarrådet", "text": TYPED, "backed_proposal": "",
-            "identical_to": "", "endorses": "", "author_1": str(author.politician_id)}
-    return SavePath(registrar, reverse("case_city_statement_edit", args=[case.pk, statement.decision_id, statement.pk]), data,
-                    lambda: Statement.objects.get(pk=statement.pk).text)
+    data = {
+        "kind": "sarskilt_uttalande",
+        "author_title": "borgarrådet",
+        "text": TYPED,
+        "backed_proposal": "",
+        "identical_to": "",
+        "endorses": "",
+        "author_1": str(author.politician_id),
+    }
+    return SavePath(
+        registrar,
+        reverse("case_city_statement_edit", args=[case.pk, statement.decision_id, statement.pk]),
+        data,
+        lambda: Statement.objects.get(pk=statement.pk).text,
+    )
 
 
 def _city_statement_remove(case, referral, officer, registrar) -> SavePath:
     statement = _city_statement(case, registrar)
-    return SavePath(registrar, reverse("case_city_statement_remove", args=[case.pk, statement.decision_id, statement.pk]), {},
-                    lambda: Statement.objects.filter(pk=statement.pk).values_list("text", flat=True).first())
+    return SavePath(
+        registrar,
+        reverse("case_city_statement_remove", args=[case.pk, statement.decision_id, statement.pk]),
+        {},
+        lambda: Statement.objects.filter(pk=statement.pk).values_list("text", flat=True).first(),
+    )
 
 
 def _restore(case, referral, officer, registrar) -> SavePath:
@@ -131,14 +193,25 @@ def _restore(case, referral, officer, registrar) -> SavePath:
     workflow.save_opinion(referral, text="<p>Den första versionen.</p>", by=officer)
     opinion = workflow.save_opinion(referral, text=SAVED, by=officer)
     first = opinion.history.filter(text="<p>Den första versionen.</p>").first()
-    return SavePath(officer, reverse("history_opinion_restore", args=[opinion.pk]), {"history_id": str(first.history_id)},
-                    lambda: Opinion.objects.get(pk=opinion.pk).text, statuses=(400, 409))
+    return SavePath(
+        officer,
+        reverse("history_opinion_restore", args=[opinion.pk]),
+        {"history_id": str(first.history_id)},
+        lambda: Opinion.objects.get(pk=opinion.pk).text,
+        statuses=(400, 409),
+    )
 
 
 SAVE_PATHS = {
-    "background": _background, "city_proposal": _city_proposal, "opinion": _opinion, "namnd_decision": _namnd_decision,
-    "politician_statement": _politician_statement, "city_decision": _city_decision,
-    "city_statement_edit": _city_statement_edit, "city_statement_remove": _city_statement_remove, "restore": _restore,
+    "background": _background,
+    "city_proposal": _city_proposal,
+    "opinion": _opinion,
+    "namnd_decision": _namnd_decision,
+    "politician_statement": _politician_statement,
+    "city_decision": _city_decision,
+    "city_statement_edit": _city_statement_edit,
+    "city_statement_remove": _city_statement_remove,
+    "restore": _restore,
 }
 
 

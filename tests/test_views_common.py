@@ -1,4 +1,5 @@
 """The start page's redirects and the health check."""
+
 from django.urls import reverse
 
 from tests.factories import RegistrarFactory

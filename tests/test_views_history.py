@@ -2,6 +2,7 @@
 anonymous visitors the login page), comparing two versions, restoring one, a version read-only,
 "Vad nämnden ändrade", a memo's versions and the old memo's identical bytes, the query count that
 does not grow with the number of versions, and the markup the pages are built from."""
+
 from __future__ import annotations
 
 import hashlib
@@ -60,8 +61,11 @@ def _opinion_versions(referral, officer, n: int) -> Opinion:
     opinion = None
     for i in range(n):
         opinion = workflow.save_opinion(
-            referral, text=f"<p>Version {i} av texten med några ord.</p>", proposed_decision=f"<p>Förslag {i}.</p>",
-            date=date(2030, 2, 1 + i % 20), by=officer,
+            referral,
+            text=f"<p>Version {i} av texten med några ord.</p>",
+            proposed_decision=f"<p>Förslag {i}.</p>",
+            date=date(2030, 2, 1 + i % 20),
+            by=officer,
         )
     return opinion
 
@@ -74,18 +78,30 @@ def opinion(referred, officer):
 @pytest.fixture
 def decision(referred, officer):
     referral = referred[1]
-    workflow.save_opinion(referral, text="<p>Positiv.</p>", proposed_decision="<p>Socialnämnden godkänner.</p>",
-                          date=date(2030, 2, 1), by=officer)
+    workflow.save_opinion(
+        referral,
+        text="<p>Positiv.</p>",
+        proposed_decision="<p>Socialnämnden godkänner.</p>",
+        date=date(2030, 2, 1),
+        by=officer,
+    )
     workflow.mark_opinion_ready(referral, by=officer)
-    decision = workflow.record_decision(referral, meeting_date=date(2030, 3, 20), points=["Socialnämnden godkänner."], by=officer)
+    decision = workflow.record_decision(
+        referral, meeting_date=date(2030, 3, 20), points=["Socialnämnden godkänner."], by=officer
+    )
     return workflow.edit_decision(decision, points=["Socialnämnden godkänner i huvudsak."], by=officer)
 
 
 @pytest.fixture
 def statement(decision, users):
     ledamot = users["ledamot"]
-    statement = workflow.add_statement(decision, kind="sarskilt_uttalande", authors=[AuthorSpec(ledamot.politician)],
-                                       text="<p>Vår första mening.</p>", by=ledamot)
+    statement = workflow.add_statement(
+        decision,
+        kind="sarskilt_uttalande",
+        authors=[AuthorSpec(ledamot.politician)],
+        text="<p>Vår första mening.</p>",
+        by=ledamot,
+    )
     return workflow.edit_statement(statement, text="<p>Vår andra mening.</p>", by=ledamot)
 
 
@@ -93,8 +109,9 @@ def statement(decision, users):
 def city_proposal(referred, registrar):
     case = referred[0]
     workflow.save_city_proposal(case, decision_points=["Remissen besvaras."], summary="<p>Kort.</p>", by=registrar)
-    return workflow.save_city_proposal(case, decision_points=["Remissen besvaras med detta."], summary="<p>Längre.</p>",
-                                       by=registrar)
+    return workflow.save_city_proposal(
+        case, decision_points=["Remissen besvaras med detta."], summary="<p>Längre.</p>", by=registrar
+    )
 
 
 @pytest.fixture
@@ -129,24 +146,59 @@ def _restore_data(obj):
 VIEW, RESTORE = "view", "restore"
 MATRIX = {
     # kind: (fixture, {role: (view status, restore status)})
-    "opinion": ("opinion", {
-        "officer": (200, 302), "registrar": (200, 403), "other_officer": (403, 403), "ledamot": (403, 403),
-        "outsider": (403, 403), "plain": (403, 403),
-    }),
-    "decision": ("decision", {
-        "officer": (200, 302), "registrar": (200, 403), "ledamot": (200, 403), "member": (200, 403),
-        "other_officer": (403, 403), "outsider": (403, 403), "plain": (403, 403),
-    }),
-    "statement": ("statement", {
-        "ledamot": (200, 302), "member": (200, 403), "officer": (200, 403), "registrar": (200, 403),
-        "other_officer": (403, 403), "outsider": (403, 403), "plain": (403, 403),
-    }),
-    "city_proposal": ("city_proposal", {
-        "registrar": (200, 302), "officer": (403, 403), "ledamot": (403, 403), "plain": (403, 403),
-    }),
-    "background": ("background", {
-        "registrar": (200, 302), "officer": (403, 403), "ledamot": (403, 403), "plain": (403, 403),
-    }),
+    "opinion": (
+        "opinion",
+        {
+            "officer": (200, 302),
+            "registrar": (200, 403),
+            "other_officer": (403, 403),
+            "ledamot": (403, 403),
+            "outsider": (403, 403),
+            "plain": (403, 403),
+        },
+    ),
+    "decision": (
+        "decision",
+        {
+            "officer": (200, 302),
+            "registrar": (200, 403),
+            "ledamot": (200, 403),
+            "member": (200, 403),
+            "other_officer": (403, 403),
+            "outsider": (403, 403),
+            "plain": (403, 403),
+        },
+    ),
+    "statement": (
+        "statement",
+        {
+            "ledamot": (200, 302),
+            "member": (200, 403),
+            "officer": (200, 403),
+            "registrar": (200, 403),
+            "other_officer": (403, 403),
+            "outsider": (403, 403),
+            "plain": (403, 403),
+        },
+    ),
+    "city_proposal": (
+        "city_proposal",
+        {
+            "registrar": (200, 302),
+            "officer": (403, 403),
+            "ledamot": (403, 403),
+            "plain": (403, 403),
+        },
+    ),
+    "background": (
+        "background",
+        {
+            "registrar": (200, 302),
+            "officer": (403, 403),
+            "ledamot": (403, 403),
+            "plain": (403, 403),
+        },
+    ),
 }
 CASES = [(kind, role, *statuses) for kind, (_f, roles) in MATRIX.items() for role, statuses in roles.items()]
 
@@ -187,14 +239,18 @@ def test_a_ready_opinion_is_readable_by_any_logged_in_user_but_restorable_by_non
     assert response.status_code == 409 and "Tjänsteutlåtandet kan inte ändras" in response.content.decode()
 
 
-def test_city_texts_are_readable_by_everyone_once_the_case_is_decided(client, city_proposal, background, users, registrar):
+def test_city_texts_are_readable_by_everyone_once_the_case_is_decided(
+    client, city_proposal, background, users, registrar
+):
     case = city_proposal.case
     workflow.start_compiling(case, by=registrar)
     workflow.record_city_decision(case, body=KommunstyrelsenFactory(), points=["Remissen besvaras."], by=registrar)
     client.force_login(users["ledamot"])
     assert client.get(_url("city_proposal", city_proposal)).status_code == 200
     assert client.get(_url("background", case)).status_code == 200
-    assert client.post(_url("city_proposal", city_proposal, "_restore"), _restore_data(city_proposal)).status_code == 403
+    assert (
+        client.post(_url("city_proposal", city_proposal, "_restore"), _restore_data(city_proposal)).status_code == 403
+    )
     client.force_login(registrar)
     before = len(_rows(city_proposal))
     response = client.post(_url("city_proposal", city_proposal, "_restore"), _restore_data(city_proposal))
@@ -205,7 +261,9 @@ def test_city_texts_are_readable_by_everyone_once_the_case_is_decided(client, ci
 def test_background_restore_refused_once_decided_with_the_edit_pages_message(client, background, registrar):
     old = next(r for r in _rows(background) if r.background == "<p>Betänkandet i korthet.</p>")
     workflow.start_compiling(background, by=registrar)
-    workflow.record_city_decision(background, body=KommunstyrelsenFactory(), points=["Remissen besvaras."], by=registrar)
+    workflow.record_city_decision(
+        background, body=KommunstyrelsenFactory(), points=["Remissen besvaras."], by=registrar
+    )
     locked = "Kommunstyrelsen har beslutat i ärendet. Ärendet och förslaget till beslut kan inte längre ändras."
     client.force_login(registrar)
     page = client.get(_url("background", background)).content.decode()
@@ -213,13 +271,17 @@ def test_background_restore_refused_once_decided_with_the_edit_pages_message(cli
     edit_page = client.get(reverse("case_background", args=[background.pk])).content.decode()
     assert locked in edit_page
     version = Case.objects.get(pk=background.pk).version
-    response = client.post(_url("background", background, "_restore"), {"history_id": old.history_id, "version": version})
+    response = client.post(
+        _url("background", background, "_restore"), {"history_id": old.history_id, "version": version}
+    )
     assert response.status_code == 409 and locked in response.content.decode()
     stored = Case.objects.get(pk=background.pk)
     assert (stored.background, stored.version) == ("<p>Betänkandet i längre form.</p>", version)
 
 
-def test_a_justered_decision_and_its_statements_refuse_restore_with_a_swedish_message(client, statement, decision, officer, users):
+def test_a_justered_decision_and_its_statements_refuse_restore_with_a_swedish_message(
+    client, statement, decision, officer, users
+):
     workflow.justera(decision, by=officer)
     decision.refresh_from_db()
     client.force_login(officer)
@@ -262,7 +324,9 @@ def test_restore_through_the_page(client, opinion, officer):
     client.force_login(officer)
     rows = _rows(opinion)
     target = rows[1]  # the first saved text
-    response = client.post(_url("opinion", opinion, "_restore"), {"history_id": target.history_id, "version": opinion.version})
+    response = client.post(
+        _url("opinion", opinion, "_restore"), {"history_id": target.history_id, "version": opinion.version}
+    )
     assert response.status_code == 302 and response["Location"] == _url("opinion", opinion)
     opinion.refresh_from_db()
     assert opinion.text == target.text
@@ -277,7 +341,9 @@ def test_restore_with_a_stale_version_is_a_409_and_keeps_the_other_save(client, 
     client.force_login(officer)
     seen = opinion.version
     workflow.save_opinion(referred[1], text="<p>Sparat av någon annan.</p>", by=officer, expected_version=seen)
-    response = client.post(_url("opinion", opinion, "_restore"), {"history_id": _rows(opinion)[1].history_id, "version": seen})
+    response = client.post(
+        _url("opinion", opinion, "_restore"), {"history_id": _rows(opinion)[1].history_id, "version": seen}
+    )
     assert response.status_code == 409 and "ändrats sedan du öppnade historiken" in response.content.decode()
     opinion.refresh_from_db()
     assert opinion.text == "<p>Sparat av någon annan.</p>"
@@ -301,7 +367,9 @@ def test_restore_background_through_the_page(client, background, registrar):
     assert response.status_code == 409
     assert "Texten har ändrats sedan du öppnade historiken." in response.content.decode()
     assert Case.objects.get(pk=background.pk).background == "<p>Betänkandet i längre form.</p>"
-    response = client.post(_url("background", background, "_restore"), {"history_id": old.history_id, "version": background.version})
+    response = client.post(
+        _url("background", background, "_restore"), {"history_id": old.history_id, "version": background.version}
+    )
     assert response.status_code == 302
     version = background.version
     background.refresh_from_db()
@@ -370,18 +438,28 @@ def test_opinion_history_queries_do_not_grow(client, referred, officer, django_a
     opinion = _opinion_versions(referred[1], officer, n)
     client.force_login(officer)
     rows = _rows(opinion)
-    response = _query_limit_holds(client, django_assert_max_num_queries, _url("opinion", opinion),
-                                  {"fran": rows[1].history_id, "till": rows[-1].history_id})
+    response = _query_limit_holds(
+        client,
+        django_assert_max_num_queries,
+        _url("opinion", opinion),
+        {"fran": rows[1].history_id, "till": rows[-1].history_id},
+    )
     assert response.content.decode().count('name="fran"') == n + 1
 
 
 @pytest.mark.parametrize("n", [3, 30])
 def test_statement_history_queries_do_not_grow(client, decision, users, django_assert_max_num_queries, n):
     ledamot = users["ledamot"]
-    other = workflow.add_statement(decision, kind="sarskilt_uttalande", authors=[AuthorSpec(ledamot.politician)],
-                                   text="<p>Ett annat.</p>", by=ledamot)
-    statement = workflow.add_statement(decision, kind="sarskilt_uttalande", authors=[AuthorSpec(ledamot.politician)],
-                                       text="<p>Start.</p>", by=ledamot)
+    other = workflow.add_statement(
+        decision,
+        kind="sarskilt_uttalande",
+        authors=[AuthorSpec(ledamot.politician)],
+        text="<p>Ett annat.</p>",
+        by=ledamot,
+    )
+    statement = workflow.add_statement(
+        decision, kind="sarskilt_uttalande", authors=[AuthorSpec(ledamot.politician)], text="<p>Start.</p>", by=ledamot
+    )
     for i in range(n - 1):
         if i % 2:
             workflow.edit_statement(statement, text=f"<p>Text {i}.</p>", identical_to=None, by=ledamot)
@@ -391,21 +469,32 @@ def test_statement_history_queries_do_not_grow(client, decision, users, django_a
     rows = _rows(statement)
     assert len(rows) == n
     # Four more than the others: the statements a version names, with their authors, in one go.
-    _query_limit_holds(client, django_assert_max_num_queries, _url("statement", statement),
-                       {"fran": rows[0].history_id, "till": rows[-1].history_id}, limit=14)
+    _query_limit_holds(
+        client,
+        django_assert_max_num_queries,
+        _url("statement", statement),
+        {"fran": rows[0].history_id, "till": rows[-1].history_id},
+        limit=14,
+    )
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_decision_and_city_histories_queries_do_not_grow(client, decision, registrar, officer, django_assert_max_num_queries, n):
+def test_decision_and_city_histories_queries_do_not_grow(
+    client, decision, registrar, officer, django_assert_max_num_queries, n
+):
     case = decision.case
     for i in range(n):
         workflow.edit_decision(decision, points=[f"Punkt {i}."], by=officer)
-        workflow.save_city_proposal(case, decision_points=[f"Punkt {i}."], summary=f"<p>Sammanfattning {i}.</p>", by=registrar)
+        workflow.save_city_proposal(
+            case, decision_points=[f"Punkt {i}."], summary=f"<p>Sammanfattning {i}.</p>", by=registrar
+        )
         workflow.save_background(case, text=f"<p>Bakgrund {i}.</p>", by=registrar)
     client.force_login(officer)
     _query_limit_holds(client, django_assert_max_num_queries, _url("decision", decision))
     client.force_login(registrar)
-    _query_limit_holds(client, django_assert_max_num_queries, _url("city_proposal", CityProposal.objects.get(case=case)))
+    _query_limit_holds(
+        client, django_assert_max_num_queries, _url("city_proposal", CityProposal.objects.get(case=case))
+    )
     _query_limit_holds(client, django_assert_max_num_queries, _url("background", case))
 
 
@@ -434,8 +523,9 @@ def test_an_old_background_version_can_be_restored_from_its_page(client, backgro
     assert "Betänkandet i korthet." in page and "Titel" in page and "Återställ denna version" in page
     token = re.search(r'name="version" value="(\d+)"', page).group(1)
     assert int(token) == background.version
-    response = client.post(reverse("history_background_restore", args=[background.pk]),
-                           {"history_id": old.history_id, "version": token})
+    response = client.post(
+        reverse("history_background_restore", args=[background.pk]), {"history_id": old.history_id, "version": token}
+    )
     assert response.status_code == 302
     background.refresh_from_db()
     assert background.background == "<p>Betänkandet i korthet.</p>"
@@ -481,8 +571,13 @@ def test_namnd_changes_page(client, decision, users, referred):
 
 def test_namnd_changes_as_proposed_for_an_office_and_a_city_decision(client, referred, officer, registrar):
     case, referral, office_referral = referred
-    workflow.save_opinion(referral, text="<p>Positiv.</p>", proposed_decision="<p>1. Socialnämnden godkänner.</p>",
-                          date=date(2030, 2, 1), by=officer)
+    workflow.save_opinion(
+        referral,
+        text="<p>Positiv.</p>",
+        proposed_decision="<p>1. Socialnämnden godkänner.</p>",
+        date=date(2030, 2, 1),
+        by=officer,
+    )
     workflow.mark_opinion_ready(referral, by=officer)
     workflow.record_decision(referral, meeting_date=date(2030, 3, 20), points=["Socialnämnden godkänner"], by=officer)
     client.force_login(registrar)
@@ -520,12 +615,18 @@ def test_officer_and_politician_pages_link_to_the_histories(client, statement, d
 # --- A memo's versions --------------------------------------------------------------------------
 
 
-def test_an_old_memo_keeps_its_bytes_and_points_to_the_versions_it_contains(client, referred, officer, registrar, settings, tmp_path, users):
+def test_an_old_memo_keeps_its_bytes_and_points_to_the_versions_it_contains(
+    client, referred, officer, registrar, settings, tmp_path, users
+):
     settings.MEDIA_ROOT = tmp_path
     case, referral, _office = referred
-    workflow.save_opinion(referral, text="<p>Texten som den var vid sammanställningen.</p>", date=date(2030, 2, 1), by=officer)
+    workflow.save_opinion(
+        referral, text="<p>Texten som den var vid sammanställningen.</p>", date=date(2030, 2, 1), by=officer
+    )
     workflow.save_background(case, text="<p>Bakgrunden som den var.</p>", by=registrar)
-    workflow.save_city_proposal(case, decision_points=["Remissen besvaras."], summary="<p>Sammanfattningen då.</p>", by=registrar)
+    workflow.save_city_proposal(
+        case, decision_points=["Remissen besvaras."], summary="<p>Sammanfattningen då.</p>", by=registrar
+    )
     memo = compile_memo(case, registrar)
     sources = {(s["model"], s["pk"]): s["history_id"] for s in memo.sources}
     opinion = Opinion.objects.get(referral=referral)
@@ -533,7 +634,9 @@ def test_an_old_memo_keeps_its_bytes_and_points_to_the_versions_it_contains(clie
     # The texts change afterwards; one is even restored.
     workflow.save_opinion(referral, text="<p>En helt ny text.</p>", date=date(2030, 2, 2), by=officer)
     workflow.save_background(case, text="<p>En ny bakgrund.</p>", by=registrar)
-    workflow.save_city_proposal(case, decision_points=["Remissen besvaras annorlunda."], summary="<p>Ny.</p>", by=registrar)
+    workflow.save_city_proposal(
+        case, decision_points=["Remissen besvaras annorlunda."], summary="<p>Ny.</p>", by=registrar
+    )
     workflow.save_opinion(referral, text="<p>Och ännu en.</p>", date=date(2030, 2, 3), by=officer)
     newer = Opinion.history.filter(id=opinion.pk).order_by("-history_id")[1]  # "En helt ny text."
     workflow.restore_text(opinion, newer.history_id, by=officer)
@@ -571,13 +674,16 @@ def test_an_old_memo_keeps_its_bytes_and_points_to_the_versions_it_contains(clie
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_memo_versions_page_queries_do_not_grow_with_sources(client, referred, registrar, django_assert_max_num_queries, n):
+def test_memo_versions_page_queries_do_not_grow_with_sources(
+    client, referred, registrar, django_assert_max_num_queries, n
+):
     """Two queries per model named, however many rows: a stored Memo row naming n bodies and n parties."""
     bodies = [BodyFactory() for _ in range(n)]
     parties = [PartyFactory(abbreviation=f"P{i}") for i in range(n)]
     sources = [
         {"model": label, "pk": obj.pk, "history_id": obj.history.first().history_id}
-        for label, objs in (("remiss.body", bodies), ("remiss.party", parties)) for obj in objs
+        for label, objs in (("remiss.body", bodies), ("remiss.party", parties))
+        for obj in objs
     ]
     memo = Memo.objects.create(case=referred[0], pdf="memos/x.pdf", sha256="0" * 64, pages=1, sources=sources)
     client.force_login(registrar)
@@ -604,23 +710,53 @@ def _browser_states():
     soc, utb = (Body.objects.get(name=n) for n in ("Socialnämnden", "Utbildningsnämnden"))
     today = date.today()
     case = workflow.register_case(
-        title="Ett betänkande med historik", reference="SOU 2031:8", sender="Finansdepartementet",
-        city_dnr="KS 2031/8-1.1", received=today - timedelta(days=60), deadline=today + timedelta(days=60), by=registrar,
+        title="Ett betänkande med historik",
+        reference="SOU 2031:8",
+        sender="Finansdepartementet",
+        city_dnr="KS 2031/8-1.1",
+        received=today - timedelta(days=60),
+        deadline=today + timedelta(days=60),
+        by=registrar,
     )
-    r_soc, r_utb = workflow.refer(case, bodies=[
-        ReferralSpec(soc, today + timedelta(days=20)), ReferralSpec(utb, today + timedelta(days=20)),
-    ], by=registrar)
-    soc_officer, utb_officer = User.objects.get(username="handlaggare.soc"), User.objects.get(username="handlaggare.utb")
+    r_soc, r_utb = workflow.refer(
+        case,
+        bodies=[
+            ReferralSpec(soc, today + timedelta(days=20)),
+            ReferralSpec(utb, today + timedelta(days=20)),
+        ],
+        by=registrar,
+    )
+    soc_officer, utb_officer = (
+        User.objects.get(username="handlaggare.soc"),
+        User.objects.get(username="handlaggare.utb"),
+    )
     workflow.save_opinion(r_soc, text="<p>Förvaltningen är positiv till förslagen.</p>", date=today, by=soc_officer)
-    opinion = workflow.save_opinion(r_soc, text="<p>Förvaltningen är negativ till förslagen.</p>", date=today, by=soc_officer)
-    workflow.save_opinion(r_utb, text="<p>Tillstyrker.</p>", proposed_decision="<p>Utbildningsnämnden godkänner.</p>",
-                          date=today - timedelta(days=10), by=utb_officer)
+    opinion = workflow.save_opinion(
+        r_soc, text="<p>Förvaltningen är negativ till förslagen.</p>", date=today, by=soc_officer
+    )
+    workflow.save_opinion(
+        r_utb,
+        text="<p>Tillstyrker.</p>",
+        proposed_decision="<p>Utbildningsnämnden godkänner.</p>",
+        date=today - timedelta(days=10),
+        by=utb_officer,
+    )
     workflow.mark_opinion_ready(r_utb, by=utb_officer)
-    decision = workflow.record_decision(r_utb, meeting_date=today - timedelta(days=2), by=utb_officer,
-                                        points=["Utbildningsnämnden godkänner i huvudsak."], added_text="<p>Och mer.</p>")
+    decision = workflow.record_decision(
+        r_utb,
+        meeting_date=today - timedelta(days=2),
+        by=utb_officer,
+        points=["Utbildningsnämnden godkänner i huvudsak."],
+        added_text="<p>Och mer.</p>",
+    )
     hedin = Politician.objects.get(first_name="Andrea", last_name="Hedin")
-    statement = workflow.add_statement(decision, kind="reservation", authors=[AuthorSpec(hedin)],
-                                       backed_proposal="förvaltningens förslag till beslut", by=registrar)
+    statement = workflow.add_statement(
+        decision,
+        kind="reservation",
+        authors=[AuthorSpec(hedin)],
+        backed_proposal="förvaltningens förslag till beslut",
+        by=registrar,
+    )
     workflow.edit_statement(statement, text="<p>Med en motivering.</p>", by=hedin.user)
     workflow.save_city_proposal(case, decision_points=["Remissen besvaras."], summary="<p>Kort.</p>", by=registrar)
     workflow.save_city_proposal(case, decision_points=["Remissen besvaras så."], summary="<p>Längre.</p>", by=registrar)
@@ -702,24 +838,36 @@ def _reasons_on_page(client, user, opinion) -> list[tuple[str, str]]:
     """(Orsak, Ändrat) of each row of the opinion's history page, newest first."""
     client.force_login(user)
     page = client.get(_url("opinion", opinion)).content.decode()
-    rows = re.findall(r"<tr[^>]*>\s*<th scope=\"row\">.*?</th>\s*<td>.*?</td>\s*<td>.*?</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", page, re.S)
+    rows = re.findall(
+        r"<tr[^>]*>\s*<th scope=\"row\">.*?</th>\s*<td>.*?</td>\s*<td>.*?</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>",
+        page,
+        re.S,
+    )
     return [(html.unescape(a).strip(), html.unescape(b).strip()) for a, b in rows]
 
 
 def _post_opinion(client, referral, opinion, action: str, text: str = "<p>Positiv.</p>"):
     opinion.refresh_from_db()
-    return client.post(reverse("officer_referral", args=[referral.pk]), {
-        "text": text, "proposed_decision": "<p>Godkänn.</p>", "date": "2030-02-01", "position": "",
-        "version": str(opinion.version), "action": action,
-    })
+    return client.post(
+        reverse("officer_referral", args=[referral.pk]),
+        {
+            "text": text,
+            "proposed_decision": "<p>Godkänn.</p>",
+            "date": "2030-02-01",
+            "position": "",
+            "version": str(opinion.version),
+            "action": action,
+        },
+    )
 
 
 def test_marking_ready_shows_as_its_own_move_not_as_a_save(client, referred, officer):
     """'Markera som klart' without a change was listed as 'Tjänsteutlåtandet sparat – Inget i texten'."""
     _case, referral, _office = referred
     client.force_login(officer)
-    opinion = workflow.save_opinion(referral, text="<p>Positiv.</p>", proposed_decision="<p>Godkänn.</p>",
-                                    date=date(2030, 2, 1), by=officer)
+    opinion = workflow.save_opinion(
+        referral, text="<p>Positiv.</p>", proposed_decision="<p>Godkänn.</p>", date=date(2030, 2, 1), by=officer
+    )
     assert _post_opinion(client, referral, opinion, "ready").status_code == 302
     reasons = _reasons_on_page(client, officer, opinion)
     assert reasons[0] == ("Tjänsteutlåtandet markerat som klart", "Inget i texten"), reasons
@@ -733,7 +881,9 @@ def test_every_move_of_an_opinion_shows_under_its_own_name(client, referred, off
     assert _post_opinion(client, referral, opinion, "save").status_code == 302
     assert _post_opinion(client, referral, opinion, "ready", text="<p>Positiv, med en ändring.</p>").status_code == 302
     assert client.post(reverse("officer_reopen_opinion", args=[referral.pk])).status_code == 302
-    assert _post_opinion(client, referral, opinion, "save", text="<p>Positiv, med en ändring.</p>").status_code == 302  # nothing new
+    assert (
+        _post_opinion(client, referral, opinion, "save", text="<p>Positiv, med en ändring.</p>").status_code == 302
+    )  # nothing new
     reasons = [reason for reason, _changed in _reasons_on_page(client, officer, opinion)]
     assert reasons == [
         "Tjänsteutlåtandet öppnat igen",
@@ -751,7 +901,11 @@ def test_the_word_diff_keeps_nested_list_items_and_paragraphs_apart(client, refe
     opinion = _opinion_with(referral, officer, older, newer)
     rows = _rows(opinion)
     client.force_login(officer)
-    page = html.unescape(client.get(_url("opinion", opinion), {"fran": rows[-2].history_id, "till": rows[-1].history_id}).content.decode())
+    page = html.unescape(
+        client.get(
+            _url("opinion", opinion), {"fran": rows[-2].history_id, "till": rows[-1].history_id}
+        ).content.decode()
+    )
     assert "upptäckti" not in page and "lyftaTidig" not in page
     diff = re.search(r"Tidig upptäckt(.*?)förskolan", page, re.S)
     assert diff and "<br>" in diff.group(1), page

@@ -4,6 +4,7 @@ For each action: the right officer may and the effect is there; another body's o
 politician, the registrar and an anonymous visitor are refused (403 or the login page) and
 nothing changes. Plus the Swedish messages, kept input, sanitised pastes and edit conflicts.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,17 +30,33 @@ from tests.factories import (
 WORD_HTML = (
     '<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>p.MsoNormal{margin:0}</style></head><body>'
     '<p class=MsoNormal style="margin-bottom:0cm;line-height:normal"><b>Förvaltningens synpunkter</b>'
-    '<o:p></o:p></p>'
+    "<o:p></o:p></p>"
     '<p class=MsoNormal><span style="font-family:Arial;color:red">Förvaltningen tillstyrker <i>i huvudsak</i>'
-    ' förslagen.</span><o:p>&nbsp;</o:p></p>'
-    '<p class=MsoNormal><o:p>&nbsp;</o:p></p>'
+    " förslagen.</span><o:p>&nbsp;</o:p></p>"
+    "<p class=MsoNormal><o:p>&nbsp;</o:p></p>"
     '<script>alert("x")</script><img src=x onerror="alert(1)">'
     "</body></html>"
 )
 
+
 def assert_word_html_sanitised(stored: str) -> None:
-    assert stored.startswith("<p><strong>Förvaltningens synpunkter</strong></p><p>Förvaltningen tillstyrker <em>i huvudsak</em> förslagen.")
-    for forbidden in ("<o:p", "<span", "style=", "class=", "<script", "alert", "<img", "onerror", "<b>", "<i>", "<html", "<head"):
+    assert stored.startswith(
+        "<p><strong>Förvaltningens synpunkter</strong></p><p>Förvaltningen tillstyrker <em>i huvudsak</em> förslagen."
+    )
+    for forbidden in (
+        "<o:p",
+        "<span",
+        "style=",
+        "class=",
+        "<script",
+        "alert",
+        "<img",
+        "onerror",
+        "<b>",
+        "<i>",
+        "<html",
+        "<head",
+    ):
         assert forbidden not in stored, forbidden
     assert stored.count("<p>") == 2  # Word's empty paragraph is gone
 
@@ -49,7 +66,9 @@ def assert_word_html_sanitised(stored: str) -> None:
 
 @pytest.fixture
 def other_body(db):
-    return BodyFactory(name="Utbildningsnämnden", name_in_text="utbildningsnämnden", administration="Utbildningsförvaltningen")
+    return BodyFactory(
+        name="Utbildningsnämnden", name_in_text="utbildningsnämnden", administration="Utbildningsförvaltningen"
+    )
 
 
 @pytest.fixture
@@ -75,7 +94,9 @@ def office_referral(referred):
 
 
 def _ready(referral, officer, text="<p>Förvaltningen är positiv.</p>"):
-    workflow.save_opinion(referral, text=text, proposed_decision="<p>Nämnden godkänner.</p>", date=date(2030, 2, 1), by=officer)
+    workflow.save_opinion(
+        referral, text=text, proposed_decision="<p>Nämnden godkänner.</p>", date=date(2030, 2, 1), by=officer
+    )
     workflow.mark_opinion_ready(referral, by=officer)
     referral.refresh_from_db()
     return referral
@@ -89,8 +110,11 @@ def ready(referral, officer):
 @pytest.fixture
 def decided(ready, officer):
     return workflow.record_decision(
-        ready, meeting_date=date(2030, 3, 21), points=["Socialnämnden godkänner förvaltningens tjänsteutlåtande."],
-        position="Socialnämnden är positiv.", by=officer,
+        ready,
+        meeting_date=date(2030, 3, 21),
+        points=["Socialnämnden godkänner förvaltningens tjänsteutlåtande."],
+        position="Socialnämnden är positiv.",
+        by=officer,
     )
 
 
@@ -128,7 +152,12 @@ def _refused(response):
 
 @pytest.fixture
 def wrong_users(other_officer, politician_user, registrar):
-    return {"annan nämnds handläggare": other_officer, "politiker": politician_user, "registrator": registrar, "anonym": None}
+    return {
+        "annan nämnds handläggare": other_officer,
+        "politiker": politician_user,
+        "registrator": registrar,
+        "anonym": None,
+    }
 
 
 def _as(client, user):
@@ -159,7 +188,9 @@ def test_home_lists_own_referrals_nearest_deadline_first(client, officer, namnd,
 
 def test_home_flags_overdue_in_text(client, officer, namnd, registrar):
     today = timezone.localdate()
-    case = CaseFactory(title="Försenat ärende", received=today - timedelta(days=60), deadline=today + timedelta(days=10))
+    case = CaseFactory(
+        title="Försenat ärende", received=today - timedelta(days=60), deadline=today + timedelta(days=10)
+    )
     workflow.refer(case, bodies=[ReferralSpec(namnd, today - timedelta(days=1))], by=registrar)
     html = _login(client, officer).get(reverse("officer_home")).content.decode()
     assert "Försenad: svarsdatumet har passerat" in html
@@ -175,7 +206,9 @@ def test_home_query_count_is_constant(client, registrar, django_assert_max_num_q
     bodies = [BodyFactory() for _ in range(n)]
     officer = OfficerFactory(username=f"many{n}", bodies=bodies)
     case = CaseFactory()
-    workflow.refer(case, bodies=[ReferralSpec(b, date(2030, 3, 1) + timedelta(days=i)) for i, b in enumerate(bodies)], by=registrar)
+    workflow.refer(
+        case, bodies=[ReferralSpec(b, date(2030, 3, 1) + timedelta(days=i)) for i, b in enumerate(bodies)], by=registrar
+    )
     client.force_login(officer)
     with django_assert_max_num_queries(10):
         response = client.get(reverse("officer_home"))
@@ -194,7 +227,9 @@ def test_home_pages_open_and_closed_referrals_separately(client, registrar, namn
         return re.findall(r"Ärende nummer (\d\d)", html)
 
     first = client.get(reverse("officer_home")).content.decode()
-    assert titles(first) == ["27", "28", "29"] + [f"{i:02d}" for i in range(26, 1, -1)]  # open, then closed latest first
+    assert titles(first) == ["27", "28", "29"] + [
+        f"{i:02d}" for i in range(26, 1, -1)
+    ]  # open, then closed latest first
     assert "27 avslutade remisser, senaste svarsdatum först." in first
     assert "Sida 1 av 2" in first and "?sida_avslutade=2" in first
     second = client.get(reverse("officer_home") + "?sida_avslutade=2").content.decode()
@@ -231,9 +266,13 @@ def test_referral_page_refused_to_others_even_as_draft(client, wrong_users, refe
 def _opinion_post(referral, **overrides):
     """The opinion form as the editor posts it: its HTML, marked as HTML by editor.js."""
     data = {
-        "date": "2030-02-10", "text": "<p>Förvaltningen ställer sig positiv.</p>",
-        "proposed_decision": "<p>Nämnden godkänner tjänsteutlåtandet.</p>", "version": str(_opinion(referral).version),
-        "action": "save", "text_format": "html", "proposed_decision_format": "html",
+        "date": "2030-02-10",
+        "text": "<p>Förvaltningen ställer sig positiv.</p>",
+        "proposed_decision": "<p>Nämnden godkänner tjänsteutlåtandet.</p>",
+        "version": str(_opinion(referral).version),
+        "action": "save",
+        "text_format": "html",
+        "proposed_decision_format": "html",
     }
     data.update(overrides)
     return data
@@ -270,7 +309,8 @@ def test_text_typed_without_javascript_is_stored_whole(client, officer, referral
         "Rapporten nämner <title> och a<b och b>c.\r\nNy rad.\r\n\r\n•\tFörsta punkten\r\n•\tAndra punkten"
     )
     response = _login(client, officer).post(
-        reverse("officer_referral", args=[referral.pk]), _without_javascript(_opinion_post(referral, text=typed)),
+        reverse("officer_referral", args=[referral.pk]),
+        _without_javascript(_opinion_post(referral, text=typed)),
     )
     assert response.status_code == 302
     assert "Tjänsteutlåtandet är sparat." in client.get(response["Location"]).content.decode()
@@ -288,16 +328,26 @@ def test_saved_text_shows_as_plain_text_without_javascript_and_keeps_its_formatt
     assert shown == "Rubrik\n\nFet text"
     html = unescape(re.search(r'name="text_html" value="([^"]*)"', page).group(1))
     # Posted back unchanged (another field changed), the text keeps its heading and bold.
-    client.post(reverse("officer_referral", args=[referral.pk]), _without_javascript(_opinion_post(
-        referral, text=shown.replace("\n", "\r\n"), text_html=html, proposed_decision="Nämnden godkänner.",
-    )))
+    client.post(
+        reverse("officer_referral", args=[referral.pk]),
+        _without_javascript(
+            _opinion_post(
+                referral,
+                text=shown.replace("\n", "\r\n"),
+                text_html=html,
+                proposed_decision="Nämnden godkänner.",
+            )
+        ),
+    )
     assert _opinion(referral).text == "<h3>Rubrik</h3><p><strong>Fet</strong> text</p>"
     assert _opinion(referral).proposed_decision == "<p>Nämnden godkänner.</p>"
 
 
 def test_editor_html_that_would_lose_words_is_refused_and_kept(client, officer, referral):
     posted = "<p>Min text</p><select><option>Mitt val</option></select>"
-    response = _login(client, officer).post(reverse("officer_referral", args=[referral.pk]), _opinion_post(referral, text=posted))
+    response = _login(client, officer).post(
+        reverse("officer_referral", args=[referral.pk]), _opinion_post(referral, text=posted)
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Texten är inte sparad, eftersom en del av den skulle försvinna när formateringen rensas: ”Mitt val”" in html
@@ -307,7 +357,9 @@ def test_editor_html_that_would_lose_words_is_refused_and_kept(client, officer, 
 
 
 def test_pasted_word_html_is_stored_sanitised(client, officer, referral):
-    _login(client, officer).post(reverse("officer_referral", args=[referral.pk]), _opinion_post(referral, text=WORD_HTML))
+    _login(client, officer).post(
+        reverse("officer_referral", args=[referral.pk]), _opinion_post(referral, text=WORD_HTML)
+    )
     assert_word_html_sanitised(_opinion(referral).text)
 
 
@@ -323,7 +375,8 @@ def test_save_opinion_refused_to_others(client, wrong_users, referral, who):
 
 def test_invalid_date_keeps_typed_text(client, officer, referral):
     response = _login(client, officer).post(
-        reverse("officer_referral", args=[referral.pk]), _opinion_post(referral, date="2030-13-45", text="<p>Mitt utkast</p>"),
+        reverse("officer_referral", args=[referral.pk]),
+        _opinion_post(referral, date="2030-13-45", text="<p>Mitt utkast</p>"),
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -365,7 +418,9 @@ def test_edit_conflict_shows_both_versions_and_keeps_typed_text(client, officer,
 
 
 def test_officer_marks_opinion_ready(client, officer, referral):
-    response = _login(client, officer).post(reverse("officer_referral", args=[referral.pk]), _opinion_post(referral, action="ready"))
+    response = _login(client, officer).post(
+        reverse("officer_referral", args=[referral.pk]), _opinion_post(referral, action="ready")
+    )
     assert response.status_code == 302
     assert _status(referral) == Referral.Status.OPINION_READY
     page = client.get(reverse("officer_referral", args=[referral.pk])).content.decode()
@@ -376,7 +431,8 @@ def test_officer_marks_opinion_ready(client, officer, referral):
 
 def test_mark_ready_with_empty_text_is_refused_in_swedish(client, officer, referral):
     response = _login(client, officer).post(
-        reverse("officer_referral", args=[referral.pk]), _opinion_post(referral, text="<p><br></p>", action="ready"),
+        reverse("officer_referral", args=[referral.pk]),
+        _opinion_post(referral, text="<p><br></p>", action="ready"),
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -387,7 +443,8 @@ def test_mark_ready_with_empty_text_is_refused_in_swedish(client, officer, refer
 
 def test_mark_ready_without_date_is_refused_and_keeps_text(client, officer, referral):
     response = _login(client, officer).post(
-        reverse("officer_referral", args=[referral.pk]), _opinion_post(referral, date="", text="<p>Klar text</p>", action="ready"),
+        reverse("officer_referral", args=[referral.pk]),
+        _opinion_post(referral, date="", text="<p>Klar text</p>", action="ready"),
     )
     html = response.content.decode()
     assert "Ange tjänsteutlåtandets datum innan det markeras som klart." in html
@@ -421,7 +478,8 @@ def test_reopen_refused_to_others(client, wrong_users, ready, who):
 def test_saving_a_ready_opinion_is_refused_and_shows_the_typed_text(client, officer, ready):
     before = _opinion(ready)
     response = _login(client, officer).post(
-        reverse("officer_referral", args=[ready.pk]), _opinion_post(ready, text="<p>Sent ändrad text</p>"),
+        reverse("officer_referral", args=[ready.pk]),
+        _opinion_post(ready, text="<p>Sent ändrad text</p>"),
     )
     assert response.status_code == 409
     html = response.content.decode()
@@ -438,8 +496,11 @@ def _decision_post(**overrides):
         "meeting_date": "2030-03-21",
         "points": "1. Socialnämnden godkänner i huvudsak förvaltningens tjänsteutlåtande.\n2. Beslutet justeras omedelbart.",
         "added_text": "<p>Nämnden vill <b>därutöver</b> anföra följande.</p><script>x()</script>",
-        "added_text_format": "html", "added_text_after_point": "1", "immediate_justering": "on",
-        "position": "Socialnämnden ställer sig  positiv till förslagen.", "version": "",
+        "added_text_format": "html",
+        "added_text_after_point": "1",
+        "immediate_justering": "on",
+        "position": "Socialnämnden ställer sig  positiv till förslagen.",
+        "version": "",
     }
     data.update(overrides)
     return data
@@ -450,7 +511,8 @@ def test_officer_records_decision(client, officer, ready):
     assert response.status_code == 302
     decision = Decision.objects.get(case=ready.case, body=ready.body)
     assert decision.points == [
-        "Socialnämnden godkänner i huvudsak förvaltningens tjänsteutlåtande.", "Beslutet justeras omedelbart.",
+        "Socialnämnden godkänner i huvudsak förvaltningens tjänsteutlåtande.",
+        "Beslutet justeras omedelbart.",
     ]
     assert decision.added_text == "<p>Nämnden vill <strong>därutöver</strong> anföra följande.</p>"
     assert decision.immediate_justering is True
@@ -468,7 +530,9 @@ def test_decision_form_is_offered_after_the_opinion_is_ready(client, officer, re
 
 
 def test_meeting_date_after_remisstid_is_refused_on_the_field(client, officer, ready):
-    response = _login(client, officer).post(reverse("officer_decision", args=[ready.pk]), _decision_post(meeting_date="2030-05-02"))
+    response = _login(client, officer).post(
+        reverse("officer_decision", args=[ready.pk]), _decision_post(meeting_date="2030-05-02")
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Sammanträdet kan inte ligga efter remisstiden (28 april 2030)." in html
@@ -480,7 +544,11 @@ def test_meeting_date_after_remisstid_is_refused_on_the_field(client, officer, r
 
 
 def test_decision_without_points_is_refused(client, officer, ready):
-    html = _login(client, officer).post(reverse("officer_decision", args=[ready.pk]), _decision_post(points=" \n ")).content.decode()
+    html = (
+        _login(client, officer)
+        .post(reverse("officer_decision", args=[ready.pk]), _decision_post(points=" \n "))
+        .content.decode()
+    )
     assert "Skriv minst en beslutspunkt." in html
     assert 'id="id_points_error"' in html
     assert not Decision.objects.exists()
@@ -507,7 +575,10 @@ def test_an_office_records_no_decision(client, office, office_referral):
 def test_an_office_gives_its_position_with_the_opinion(client, office, office_referral):
     slk = OfficerFactory(username="slk", bodies=[office])
     client.force_login(slk)
-    client.post(reverse("officer_referral", args=[office_referral.pk]), _opinion_post(office_referral, position="Kontoret är positivt."))
+    client.post(
+        reverse("officer_referral", args=[office_referral.pk]),
+        _opinion_post(office_referral, position="Kontoret är positivt."),
+    )
     office_referral.refresh_from_db()
     assert office_referral.position == "Kontoret är positivt."
 
@@ -524,7 +595,9 @@ def test_record_decision_refused_to_others(client, wrong_users, ready, who):
 
 
 def test_officer_edits_decision(client, officer, decided, referral):
-    data = _decision_post(points="Socialnämnden godkänner tjänsteutlåtandet.", version=str(decided.version), position="Ny hållning.")
+    data = _decision_post(
+        points="Socialnämnden godkänner tjänsteutlåtandet.", version=str(decided.version), position="Ny hållning."
+    )
     response = _login(client, officer).post(reverse("officer_decision", args=[referral.pk]), data)
     assert response.status_code == 302
     decided.refresh_from_db()
@@ -615,7 +688,10 @@ def test_every_post_on_a_justered_referral_is_refused_with_the_locked_message(cl
     client.force_login(officer)
     opinion_before = _opinion(referral)
     posts = [
-        (reverse("officer_decision", args=[referral.pk]), _decision_post(points="Ändrat.", version=str(justered.version))),
+        (
+            reverse("officer_decision", args=[referral.pk]),
+            _decision_post(points="Ändrat.", version=str(justered.version)),
+        ),
         (reverse("officer_decision", args=[referral.pk]), {}),
         (reverse("officer_referral", args=[referral.pk]), _opinion_post(referral, text="<p>Ändrat</p>")),
         (reverse("officer_reopen_opinion", args=[referral.pk]), {}),
@@ -682,7 +758,9 @@ def test_an_office_declines_before_its_opinion_is_ready_but_not_after(client, of
     page = client.get(reverse("officer_referral", args=[office_referral.pk])).content.decode()
     assert 'name="reason"' not in page  # an office's finished opinion is its answer
     response = client.post(reverse("officer_decline", args=[office_referral.pk]), {"confirm": "1"})
-    assert "Det går inte att avstå från att svara när statusen är ”Tjänsteutlåtande klart”." in response.content.decode()
+    assert (
+        "Det går inte att avstå från att svara när statusen är ”Tjänsteutlåtande klart”." in response.content.decode()
+    )
     assert _status(office_referral) == Referral.Status.OPINION_READY
 
 
@@ -696,7 +774,9 @@ def test_declining_is_refused_once_the_nämnd_has_decided(client, officer, decid
 
 def test_a_too_long_reason_is_shown_again_with_its_error(client, officer, referral):
     reason = "x" * 2001
-    response = _login(client, officer).post(reverse("officer_decline", args=[referral.pk]), {"reason": reason, "confirm": "1"})
+    response = _login(client, officer).post(
+        reverse("officer_decline", args=[referral.pk]), {"reason": reason, "confirm": "1"}
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Texten är för lång" in page and f"{reason}</textarea>" in page
@@ -706,17 +786,28 @@ def test_a_too_long_reason_is_shown_again_with_its_error(client, officer, referr
 @pytest.mark.parametrize("who", ["annan nämnds handläggare", "politiker", "registrator", "anonym"])
 @pytest.mark.parametrize("confirm", [{}, {"confirm": "1"}], ids=["ask", "confirm"])
 def test_decline_refused_to_others(client, wrong_users, referral, who, confirm):
-    _refused(_as(client, wrong_users[who]).post(reverse("officer_decline", args=[referral.pk]), {"reason": "Nej.", **confirm}))
+    _refused(
+        _as(client, wrong_users[who]).post(
+            reverse("officer_decline", args=[referral.pk]), {"reason": "Nej.", **confirm}
+        )
+    )
     referral.refresh_from_db()
     assert referral.status == Referral.Status.REFERRED and referral.decline_reason == ""
 
 
 def test_decision_page_lists_statements_with_attribution(client, officer, decided, referral):
-    seat = SeatFactory(body=referral.body, politician__first_name="Henrietta", politician__last_name="Ludwig",
-                       politician__party__abbreviation="C")
+    seat = SeatFactory(
+        body=referral.body,
+        politician__first_name="Henrietta",
+        politician__last_name="Ludwig",
+        politician__party__abbreviation="C",
+    )
     workflow.add_statement(
-        decided, kind="reservation", authors=[workflow.AuthorSpec(seat.politician)],
-        backed_proposal="förvaltningens förslag till beslut", by=None,
+        decided,
+        kind="reservation",
+        authors=[workflow.AuthorSpec(seat.politician)],
+        backed_proposal="förvaltningens förslag till beslut",
+        by=None,
     )
     html = _login(client, officer).get(reverse("officer_decision", args=[referral.pk])).content.decode()
     assert "Reservation av Henrietta Ludwig (C) som yrkade bifall till förvaltningens förslag till beslut" in html
@@ -725,7 +816,9 @@ def test_decision_page_lists_statements_with_attribution(client, officer, decide
 # --- Stored text is sanitised again when shown ----------------------------------------------------
 
 # Written around the workflow (a restore, a script, an old version): the page must not trust it.
-STORED_PAYLOAD = '<p>Behållen text</p><script>alert("lagrat")</script><img src=x onerror="alert(2)"><p style="x">stil</p>'
+STORED_PAYLOAD = (
+    '<p>Behållen text</p><script>alert("lagrat")</script><img src=x onerror="alert(2)"><p style="x">stil</p>'
+)
 
 
 def _assert_inert(html: str) -> None:
@@ -742,10 +835,16 @@ def test_opinion_written_around_the_workflow_is_shown_sanitised(client, officer,
     assert html.count("<p>Behållen text</p>") == 2  # the text and the förslag till beslut
 
 
-def test_decision_and_statement_written_around_the_workflow_are_shown_sanitised(client, officer, decided, referral, namnd):
+def test_decision_and_statement_written_around_the_workflow_are_shown_sanitised(
+    client, officer, decided, referral, namnd
+):
     seat = SeatFactory(body=namnd)
     statement = workflow.add_statement(
-        decided, kind="sarskilt_uttalande", authors=[workflow.AuthorSpec(seat.politician)], text="<p>Ren.</p>", by=None,
+        decided,
+        kind="sarskilt_uttalande",
+        authors=[workflow.AuthorSpec(seat.politician)],
+        text="<p>Ren.</p>",
+        by=None,
     )
     Decision.objects.filter(pk=decided.pk).update(added_text=STORED_PAYLOAD)
     type(statement).objects.filter(pk=statement.pk).update(text=STORED_PAYLOAD.replace("Behållen", "Uttalandets"))

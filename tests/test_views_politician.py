@@ -4,6 +4,7 @@ For each action: the right politician may and the effect is there; a politician 
 (or without authorship), an officer, the registrar and an anonymous visitor are refused (403 or
 the login page) and nothing changes. A justered decision refuses everything with its Swedish message.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,7 +48,10 @@ def decision(referred, officer):
     workflow.save_opinion(referral, text="<p>Positiv.</p>", date=date(2030, 2, 1), by=officer)
     workflow.mark_opinion_ready(referral, by=officer)
     return workflow.record_decision(
-        referral, meeting_date=date(2030, 3, 21), points=["Socialnämnden godkänner förvaltningens tjänsteutlåtande."], by=officer,
+        referral,
+        meeting_date=date(2030, 3, 21),
+        points=["Socialnämnden godkänner förvaltningens tjänsteutlåtande."],
+        by=officer,
     )
 
 
@@ -80,8 +84,11 @@ def wrong_users(outsider, officer, registrar):
 @pytest.fixture
 def own_statement(decision, ledamot):
     return workflow.add_statement(
-        decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(ledamot.politician)],
-        text="<p>Vi vill framhålla tidiga insatser.</p>", by=ledamot,
+        decision,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        authors=[AuthorSpec(ledamot.politician)],
+        text="<p>Vi vill framhålla tidiga insatser.</p>",
+        by=ledamot,
     )
 
 
@@ -101,7 +108,10 @@ def _refused(response):
 
 def _statement_post(**overrides):
     data = {
-        "kind": "sarskilt_uttalande", "text": "<p>Vårt särskilda uttalande.</p>", "text_format": "html", "backed_proposal": "",
+        "kind": "sarskilt_uttalande",
+        "text": "<p>Vårt särskilda uttalande.</p>",
+        "text_format": "html",
+        "backed_proposal": "",
         "identical_to": "",
     }
     data.update(overrides)
@@ -114,8 +124,13 @@ def _add(client, decision, data):
 
 def _edit_post(statement, **overrides):
     statement.refresh_from_db()
-    data = {"text": statement.text, "text_format": "html", "backed_proposal": statement.backed_proposal,
-            "identical_to": statement.identical_to_id or "", "version": str(statement.version)}
+    data = {
+        "text": statement.text,
+        "text_format": "html",
+        "backed_proposal": statement.backed_proposal,
+        "identical_to": statement.identical_to_id or "",
+        "version": str(statement.version),
+    }
     data.update(overrides)
     return data
 
@@ -125,8 +140,11 @@ def _edit_post(statement, **overrides):
 
 def test_home_lists_seats_open_decisions_invitations_and_own_statements(client, decision, ledamot, ledamot2, namnd):
     statement = workflow.add_statement(
-        decision, kind="sarskilt_uttalande", text="<p>Text</p>",
-        authors=[AuthorSpec(ledamot2.politician), AuthorSpec(ledamot.politician, accepted=False)], by=ledamot2,
+        decision,
+        kind="sarskilt_uttalande",
+        text="<p>Text</p>",
+        authors=[AuthorSpec(ledamot2.politician), AuthorSpec(ledamot.politician, accepted=False)],
+        by=ledamot2,
     )
     closed_case = CaseFactory(title="Justerat ärende")
     closed = DecisionFactory(case=closed_case, body=namnd)
@@ -202,8 +220,10 @@ def test_home_shows_the_nearest_open_decisions_of_a_seat(client, db):
     SeatFactory(politician=me, body=body)
     total = OPEN_DECISIONS_PER_SEAT + 3
     for i in range(total):
-        DecisionFactory(case=CaseFactory(title=f"Beslutsärende {i:02d}", received=date(2030, 1, 1),
-                                         deadline=date(2030, 2, 1 + i)), body=body)
+        DecisionFactory(
+            case=CaseFactory(title=f"Beslutsärende {i:02d}", received=date(2030, 1, 1), deadline=date(2030, 2, 1 + i)),
+            body=body,
+        )
     client.force_login(user)
     html = client.get(reverse("politician_home")).content.decode()
     shown = re.findall(r"Beslutsärende (\d\d)", html)
@@ -247,7 +267,11 @@ def test_ledamot_adds_one_line_reservation(client, decision, ledamot):
     data = _statement_post(kind="reservation", text="", backed_proposal="förvaltningens förslag till beslut")
     assert _add(_as(client, ledamot), decision, data).status_code == 302
     statement = Statement.objects.get(decision=decision)
-    assert (statement.kind, statement.text, statement.backed_proposal) == ("reservation", "", "förvaltningens förslag till beslut")
+    assert (statement.kind, statement.text, statement.backed_proposal) == (
+        "reservation",
+        "",
+        "förvaltningens förslag till beslut",
+    )
     html = client.get(reverse("politician_decision", args=[decision.pk])).content.decode()
     assert "Reservation av Jan Jönsson (L) som yrkade bifall till förvaltningens förslag till beslut" in html
 
@@ -341,7 +365,10 @@ def test_invite_coauthor_who_appears_only_after_accepting(client, decision, leda
     page = client.get(reverse("politician_decision", args=[decision.pk])).content.decode()
     assert "Särskilt uttalande av Jan Jönsson (L)</h3>" in page
     # one invitee is not "de": the message speaks of an invitee, whoever and however many
-    assert "Inbjudan har skickats till Andrea Hedin. En inbjuden står med i uttalandet först när inbjudan är accepterad." in page
+    assert (
+        "Inbjudan har skickats till Andrea Hedin. En inbjuden står med i uttalandet först när inbjudan är accepterad."
+        in page
+    )
     assert "Inbjudna som inte har svarat än:" in page
     # The invitee accepts.
     response = _as(client, ledamot2).post(reverse("politician_accept_invitation", args=[invitation.pk]))
@@ -364,7 +391,9 @@ def test_coauthor_choices_are_seat_holders_of_the_body(client, decision, ledamot
 
 
 def test_inviting_an_ersattare_to_a_sarskilt_uttalande_is_refused(client, decision, ledamot, ersattare):
-    html = _add(_as(client, ledamot), decision, _statement_post(coauthors=[str(ersattare.politician.pk)])).content.decode()
+    html = _add(
+        _as(client, ledamot), decision, _statement_post(coauthors=[str(ersattare.politician.pk)])
+    ).content.decode()
     assert "Michaela Hollis är ersättare i socialnämnden; en ersättare lämnar ett ersättaryttrande." in html
     assert 'id="id_coauthors_error"' in html
     assert not Statement.objects.exists()
@@ -372,8 +401,11 @@ def test_inviting_an_ersattare_to_a_sarskilt_uttalande_is_refused(client, decisi
 
 def test_invitee_declines(client, decision, ledamot, ledamot2):
     statement = workflow.add_statement(
-        decision, kind="sarskilt_uttalande", text="<p>T</p>",
-        authors=[AuthorSpec(ledamot.politician), AuthorSpec(ledamot2.politician, accepted=False)], by=ledamot,
+        decision,
+        kind="sarskilt_uttalande",
+        text="<p>T</p>",
+        authors=[AuthorSpec(ledamot.politician), AuthorSpec(ledamot2.politician, accepted=False)],
+        by=ledamot,
     )
     invitation = statement.authors.get(politician=ledamot2.politician)
     assert _as(client, ledamot2).post(reverse("politician_decline_invitation", args=[invitation.pk])).status_code == 302
@@ -382,16 +414,24 @@ def test_invitee_declines(client, decision, ledamot, ledamot2):
 
 def test_author_invites_more_coauthors_when_editing(client, own_statement, ledamot, ledamot2):
     data = _edit_post(own_statement, coauthors=[str(ledamot2.politician.pk)])
-    assert _as(client, ledamot).post(reverse("politician_statement_edit", args=[own_statement.pk]), data).status_code == 302
+    assert (
+        _as(client, ledamot).post(reverse("politician_statement_edit", args=[own_statement.pk]), data).status_code
+        == 302
+    )
     assert own_statement.authors.get(politician=ledamot2.politician).accepted is False
 
 
 @pytest.mark.parametrize("who", ["annan politiker", "politiker utan plats", "handläggare", "registrator", "anonym"])
 @pytest.mark.parametrize("action", ["politician_accept_invitation", "politician_decline_invitation"])
-def test_answering_someone_elses_invitation_is_refused(client, wrong_users, decision, ledamot, ledamot2, ersattare, who, action):
+def test_answering_someone_elses_invitation_is_refused(
+    client, wrong_users, decision, ledamot, ledamot2, ersattare, who, action
+):
     statement = workflow.add_statement(
-        decision, kind="sarskilt_uttalande", text="<p>T</p>",
-        authors=[AuthorSpec(ledamot.politician), AuthorSpec(ledamot2.politician, accepted=False)], by=ledamot,
+        decision,
+        kind="sarskilt_uttalande",
+        text="<p>T</p>",
+        authors=[AuthorSpec(ledamot.politician), AuthorSpec(ledamot2.politician, accepted=False)],
+        by=ledamot,
     )
     invitation = statement.authors.get(politician=ledamot2.politician)
     user = ersattare if who == "annan politiker" else wrong_users[who]
@@ -402,8 +442,11 @@ def test_answering_someone_elses_invitation_is_refused(client, wrong_users, deci
 
 def test_invitations_lapse_at_justering(client, decision, ledamot, ledamot2):
     statement = workflow.add_statement(
-        decision, kind="sarskilt_uttalande", text="<p>T</p>",
-        authors=[AuthorSpec(ledamot.politician), AuthorSpec(ledamot2.politician, accepted=False)], by=ledamot,
+        decision,
+        kind="sarskilt_uttalande",
+        text="<p>T</p>",
+        authors=[AuthorSpec(ledamot.politician), AuthorSpec(ledamot2.politician, accepted=False)],
+        by=ledamot,
     )
     invitation = statement.authors.get(politician=ledamot2.politician)
     workflow.justera(decision, by=None)
@@ -452,11 +495,17 @@ def test_endorse_on_a_justered_decision_is_refused(client, decision, own_stateme
 def other_statement(referred, decision):
     """A statement on another body's decision in the same case (as borgarrådsberedningen's)."""
     case = referred[0]
-    other_body = BodyFactory(name="Borgarrådsberedningen x", name_in_text="borgarrådsberedningen", kind="borgarradsberedningen")
+    other_body = BodyFactory(
+        name="Borgarrådsberedningen x", name_in_text="borgarrådsberedningen", kind="borgarradsberedningen"
+    )
     other_decision = DecisionFactory(case=case, body=other_body)
     seat = SeatFactory(body=other_body, politician__party=PartyFactory(abbreviation="M"))
     return workflow.add_statement(
-        other_decision, kind="sarskilt_uttalande", authors=[AuthorSpec(seat.politician)], text="<p>Originalet.</p>", by=None,
+        other_decision,
+        kind="sarskilt_uttalande",
+        authors=[AuthorSpec(seat.politician)],
+        text="<p>Originalet.</p>",
+        by=None,
     )
 
 
@@ -494,8 +543,11 @@ def test_author_edits_statement(client, own_statement, ledamot):
 
 def test_accepted_coauthor_edits_but_an_invitee_does_not(client, decision, ledamot, ledamot2, ersattare):
     statement = workflow.add_statement(
-        decision, kind="sarskilt_uttalande", text="<p>T</p>",
-        authors=[AuthorSpec(ledamot.politician), AuthorSpec(ledamot2.politician, accepted=False)], by=ledamot,
+        decision,
+        kind="sarskilt_uttalande",
+        text="<p>T</p>",
+        authors=[AuthorSpec(ledamot.politician), AuthorSpec(ledamot2.politician, accepted=False)],
+        by=ledamot,
     )
     url = reverse("politician_statement_edit", args=[statement.pk])
     assert _as(client, ledamot2).get(url).status_code == 403
@@ -542,13 +594,19 @@ def test_author_sets_and_clears_their_own_and_others_mark(client, decision, own_
     assert client.post(url, _edit_post(own_statement)).status_code == 302  # the box left unticked
     author.refresh_from_db()
     assert author.and_others is False
-    assert "Särskilt uttalande av Jan Jönsson (L)" in client.get(reverse("politician_decision", args=[decision.pk])).content.decode()
+    assert (
+        "Särskilt uttalande av Jan Jönsson (L)"
+        in client.get(reverse("politician_decision", args=[decision.pk])).content.decode()
+    )
 
 
 def test_a_coauthor_sets_only_their_own_and_others_mark(client, decision, ledamot, ledamot2):
     statement = workflow.add_statement(
-        decision, kind="sarskilt_uttalande", text="<p>T</p>",
-        authors=[AuthorSpec(ledamot.politician), AuthorSpec(ledamot2.politician)], by=ledamot,
+        decision,
+        kind="sarskilt_uttalande",
+        text="<p>T</p>",
+        authors=[AuthorSpec(ledamot.politician), AuthorSpec(ledamot2.politician)],
+        by=ledamot,
     )
     url = reverse("politician_statement_edit", args=[statement.pk])
     assert _as(client, ledamot2).post(url, _edit_post(statement, and_others="on")).status_code == 302
@@ -559,9 +617,12 @@ def test_a_coauthor_sets_only_their_own_and_others_mark(client, decision, ledamo
 @pytest.mark.parametrize("who", ["ledamot", "politiker utan plats", "handläggare", "registrator", "anonym"])
 def test_others_cannot_set_an_authors_and_others_mark(client, wrong_users, own_statement, ledamot2, who):
     user = ledamot2 if who == "ledamot" else wrong_users[who]
-    _refused(_as(client, user).post(
-        reverse("politician_statement_edit", args=[own_statement.pk]), _edit_post(own_statement, and_others="on"),
-    ))
+    _refused(
+        _as(client, user).post(
+            reverse("politician_statement_edit", args=[own_statement.pk]),
+            _edit_post(own_statement, and_others="on"),
+        )
+    )
     assert not StatementAuthor.objects.filter(and_others=True).exists()
 
 
@@ -575,8 +636,11 @@ def test_and_others_after_justering_is_refused_with_the_locked_message(client, d
 
 def test_statement_edit_conflict_shows_both_versions_and_keeps_typed_text(client, decision, ledamot, ledamot2):
     statement = workflow.add_statement(
-        decision, kind="sarskilt_uttalande", text="<p>Början.</p>",
-        authors=[AuthorSpec(ledamot.politician), AuthorSpec(ledamot2.politician)], by=ledamot,
+        decision,
+        kind="sarskilt_uttalande",
+        text="<p>Början.</p>",
+        authors=[AuthorSpec(ledamot.politician), AuthorSpec(ledamot2.politician)],
+        by=ledamot,
     )
     stale = _edit_post(statement, text="<p>Jans nya text.</p>")
     workflow.edit_statement(statement, text="<p>Andreas nya text.</p>", by=ledamot2)
@@ -607,7 +671,10 @@ def test_politician_cannot_reach_officer_pages(client, decision, ledamot):
     for name in ("officer_referral", "officer_decision"):
         assert client.get(reverse(name, args=[referral.pk])).status_code == 403
     for name in ("officer_referral", "officer_decision", "officer_justera", "officer_reopen_opinion"):
-        assert client.post(reverse(name, args=[referral.pk]), {"points": "x", "meeting_date": "2030-03-01"}).status_code == 403
+        assert (
+            client.post(reverse(name, args=[referral.pk]), {"points": "x", "meeting_date": "2030-03-01"}).status_code
+            == 403
+        )
     decision.refresh_from_db()
     assert not decision.justered and decision.points == ["Socialnämnden godkänner förvaltningens tjänsteutlåtande."]
 
@@ -622,7 +689,9 @@ def test_officer_of_the_body_cannot_write_statements(client, decision, namnd):
 # --- Stored text is sanitised again when shown ----------------------------------------------------
 
 # Written around the workflow (a restore, a script, an old version): the page must not trust it.
-STORED_PAYLOAD = '<p>Behållen text</p><script>alert("lagrat")</script><img src=x onerror="alert(2)"><p style="x">stil</p>'
+STORED_PAYLOAD = (
+    '<p>Behållen text</p><script>alert("lagrat")</script><img src=x onerror="alert(2)"><p style="x">stil</p>'
+)
 
 
 def _assert_inert(html: str) -> None:
@@ -631,7 +700,9 @@ def _assert_inert(html: str) -> None:
         assert forbidden not in html, forbidden
 
 
-def test_statement_and_decision_written_around_the_workflow_are_shown_sanitised(client, decision, own_statement, ledamot):
+def test_statement_and_decision_written_around_the_workflow_are_shown_sanitised(
+    client, decision, own_statement, ledamot
+):
     Statement.objects.filter(pk=own_statement.pk).update(text=STORED_PAYLOAD)
     type(decision).objects.filter(pk=decision.pk).update(added_text=STORED_PAYLOAD.replace("Behållen", "Nämndens"))
     html = _as(client, ledamot).get(reverse("politician_decision", args=[decision.pk])).content.decode()

@@ -1,6 +1,7 @@
 """The registrar's pages: each action allowed for the registrar (and its effect), refused for an
 officer, a politician and an anonymous visitor (and nothing changed); Swedish validation messages
 with the typed values kept; the status board; constant query counts; the memo PDF."""
+
 from __future__ import annotations
 
 import hashlib
@@ -87,7 +88,10 @@ def politician_user(brb, namnd):
 def brb_decision(referred, brb, registrar):
     case, _n, _o = referred
     return workflow.record_city_decision(
-        case, body=brb, points=["Borgarrådsberedningen tillstyrker föredragande borgarrådets förslag."], by=registrar,
+        case,
+        body=brb,
+        points=["Borgarrådsberedningen tillstyrker föredragande borgarrådets förslag."],
+        by=registrar,
     )
 
 
@@ -104,8 +108,16 @@ def memo(referred, settings, tmp_path):
 @pytest.fixture
 def world(referred, brb, ks, borgarrad, brb_decision, memo, officer, politician_user):
     case, r_namnd, r_office = referred
-    return {"case": case, "r_namnd": r_namnd, "r_office": r_office, "brb": brb, "ks": ks,
-            "decision": brb_decision, "memo": memo, "borgarrad": borgarrad}
+    return {
+        "case": case,
+        "r_namnd": r_namnd,
+        "r_office": r_office,
+        "brb": brb,
+        "ks": ks,
+        "decision": brb_decision,
+        "memo": memo,
+        "borgarrad": borgarrad,
+    }
 
 
 def snapshot() -> tuple:
@@ -124,35 +136,115 @@ def snapshot() -> tuple:
 # (name, method, url(world), data(world)). Each would succeed for the registrar.
 ACTIONS = [
     ("case_list", "get", lambda w: reverse("case_list"), None),
-    ("case_create", "post", lambda w: reverse("case_create"), lambda w: {
-        "title": "Nytt betänkande", "reference": "SOU 2030:999", "sender": "Finansdepartementet",
-        "city_dnr": "KS 2030/999-1.1", "received": "2030-02-01", "deadline": "2030-05-01"}),
+    (
+        "case_create",
+        "post",
+        lambda w: reverse("case_create"),
+        lambda w: {
+            "title": "Nytt betänkande",
+            "reference": "SOU 2030:999",
+            "sender": "Finansdepartementet",
+            "city_dnr": "KS 2030/999-1.1",
+            "received": "2030-02-01",
+            "deadline": "2030-05-01",
+        },
+    ),
     ("case_detail", "get", lambda w: reverse("case_detail", args=[w["case"].pk]), None),
-    ("case_edit", "post", lambda w: reverse("case_edit", args=[w["case"].pk]), lambda w: {
-        "title": "Ändrad titel", "reference": w["case"].reference, "sender": w["case"].sender,
-        "city_dnr": w["case"].city_dnr, "received": "2030-01-10", "deadline": "2030-04-28"}),
-    ("case_event", "post", lambda w: reverse("case_event", args=[w["case"].pk]), lambda w: {"event": "start_compiling"}),
-    ("case_proposals", "post", lambda w: reverse("case_proposals", args=[w["case"].pk]), lambda w: {
-        "kind": "forslag", "number": "7", "title": "Ett nytt förslag"}),
-    ("case_proposal_section", "post", lambda w: reverse("case_proposal_section", args=[w["case"].pk, w["proposal"].pk]),
-     lambda w: {f"s{w['proposal'].pk}-section": "8.2"}),
-    ("case_refer", "post", lambda w: reverse("case_refer", args=[w["case"].pk]), lambda w: {
-        f"b{w['extra'].pk}-chosen": "on", f"b{w['extra'].pk}-deadline": "2030-03-31", "order": str(w['extra'].pk)}),
+    (
+        "case_edit",
+        "post",
+        lambda w: reverse("case_edit", args=[w["case"].pk]),
+        lambda w: {
+            "title": "Ändrad titel",
+            "reference": w["case"].reference,
+            "sender": w["case"].sender,
+            "city_dnr": w["case"].city_dnr,
+            "received": "2030-01-10",
+            "deadline": "2030-04-28",
+        },
+    ),
+    (
+        "case_event",
+        "post",
+        lambda w: reverse("case_event", args=[w["case"].pk]),
+        lambda w: {"event": "start_compiling"},
+    ),
+    (
+        "case_proposals",
+        "post",
+        lambda w: reverse("case_proposals", args=[w["case"].pk]),
+        lambda w: {"kind": "forslag", "number": "7", "title": "Ett nytt förslag"},
+    ),
+    (
+        "case_proposal_section",
+        "post",
+        lambda w: reverse("case_proposal_section", args=[w["case"].pk, w["proposal"].pk]),
+        lambda w: {f"s{w['proposal'].pk}-section": "8.2"},
+    ),
+    (
+        "case_refer",
+        "post",
+        lambda w: reverse("case_refer", args=[w["case"].pk]),
+        lambda w: {
+            f"b{w['extra'].pk}-chosen": "on",
+            f"b{w['extra'].pk}-deadline": "2030-03-31",
+            "order": str(w["extra"].pk),
+        },
+    ),
     ("case_referral", "get", lambda w: reverse("case_referral", args=[w["case"].pk, w["r_namnd"].pk]), None),
-    ("case_referral_event", "post", lambda w: reverse("case_referral_event", args=[w["case"].pk, w["r_namnd"].pk]),
-     lambda w: {"event": "mark_no_answer", "confirm": "1"}),
-    ("case_referral_deadline", "post", lambda w: reverse("case_referral_deadline", args=[w["case"].pk, w["r_namnd"].pk]),
-     lambda w: {"deadline": "2030-03-20"}),
-    ("case_background", "post", lambda w: reverse("case_background", args=[w["case"].pk]), lambda w: {"text": "<p>Bakgrund.</p>"}),
-    ("case_city_proposal", "post", lambda w: reverse("case_city_proposal", args=[w["case"].pk]), lambda w: {
-        "decision_points": "Remissen besvaras.", "summary": "<p>Kort.</p>", "views": "", "signed_place": "Stockholm",
-        "signed_date": "", "version": str(w["case"].city_proposal.version)}),
-    ("case_city_decisions", "post", lambda w: reverse("case_city_decisions", args=[w["case"].pk]), lambda w: {
-        "body": str(w["ks"].pk), f"beslut{w['ks'].pk}-points": "Remissen besvaras.", f"beslut{w['ks'].pk}-meeting_date": ""}),
-    ("case_city_decision_justera", "post", lambda w: reverse("case_city_decision_justera", args=[w["case"].pk, w["decision"].pk]),
-     lambda w: {"confirm": "1"}),
-    ("case_city_statement", "post", lambda w: reverse("case_city_statement", args=[w["case"].pk, w["decision"].pk]), lambda w: {
-        "kind": "sarskilt_uttalande", "author_1": str(w["borgarrad"][0].pk), "text": "<p>Vi tycker så.</p>"}),
+    (
+        "case_referral_event",
+        "post",
+        lambda w: reverse("case_referral_event", args=[w["case"].pk, w["r_namnd"].pk]),
+        lambda w: {"event": "mark_no_answer", "confirm": "1"},
+    ),
+    (
+        "case_referral_deadline",
+        "post",
+        lambda w: reverse("case_referral_deadline", args=[w["case"].pk, w["r_namnd"].pk]),
+        lambda w: {"deadline": "2030-03-20"},
+    ),
+    (
+        "case_background",
+        "post",
+        lambda w: reverse("case_background", args=[w["case"].pk]),
+        lambda w: {"text": "<p>Bakgrund.</p>"},
+    ),
+    (
+        "case_city_proposal",
+        "post",
+        lambda w: reverse("case_city_proposal", args=[w["case"].pk]),
+        lambda w: {
+            "decision_points": "Remissen besvaras.",
+            "summary": "<p>Kort.</p>",
+            "views": "",
+            "signed_place": "Stockholm",
+            "signed_date": "",
+            "version": str(w["case"].city_proposal.version),
+        },
+    ),
+    (
+        "case_city_decisions",
+        "post",
+        lambda w: reverse("case_city_decisions", args=[w["case"].pk]),
+        lambda w: {
+            "body": str(w["ks"].pk),
+            f"beslut{w['ks'].pk}-points": "Remissen besvaras.",
+            f"beslut{w['ks'].pk}-meeting_date": "",
+        },
+    ),
+    (
+        "case_city_decision_justera",
+        "post",
+        lambda w: reverse("case_city_decision_justera", args=[w["case"].pk, w["decision"].pk]),
+        lambda w: {"confirm": "1"},
+    ),
+    (
+        "case_city_statement",
+        "post",
+        lambda w: reverse("case_city_statement", args=[w["case"].pk, w["decision"].pk]),
+        lambda w: {"kind": "sarskilt_uttalande", "author_1": str(w["borgarrad"][0].pk), "text": "<p>Vi tycker så.</p>"},
+    ),
     ("memo_list", "get", lambda w: reverse("memo_list", args=[w["case"].pk]), None),
     ("memo_preview", "get", lambda w: reverse("memo_preview", args=[w["case"].pk]), None),
     ("memo_compile", "post", lambda w: reverse("memo_compile", args=[w["case"].pk]), lambda w: {}),
@@ -220,11 +312,19 @@ def test_case_list_is_paginated(client, registrar):
 
 
 def test_registrar_registers_a_case(client, registrar, brb, borgarrad):
-    response = login(client, registrar).post(reverse("case_create"), {
-        "title": "Vägar framåt", "reference": "SOU 2031:1", "sender": "Justitiedepartementet",
-        "ministry_dnr": "Ju2031/1", "city_dnr": "KS 2031/1-1.1", "received": "2031-01-10", "deadline": "2031-04-28",
-        "commissioner": str(borgarrad[0].pk),
-    })
+    response = login(client, registrar).post(
+        reverse("case_create"),
+        {
+            "title": "Vägar framåt",
+            "reference": "SOU 2031:1",
+            "sender": "Justitiedepartementet",
+            "ministry_dnr": "Ju2031/1",
+            "city_dnr": "KS 2031/1-1.1",
+            "received": "2031-01-10",
+            "deadline": "2031-04-28",
+            "commissioner": str(borgarrad[0].pk),
+        },
+    )
     case = Case.objects.get(reference="SOU 2031:1")
     assert response.status_code == 302 and response["Location"] == reverse("case_detail", args=[case.pk])
     assert case.status == Case.Status.REGISTERED and case.commissioner == borgarrad[0]
@@ -240,10 +340,17 @@ def test_register_form_offers_borgarrad_as_commissioner(client, registrar, borga
 
 def test_registrar_edits_a_case(client, registrar, referred):
     case = referred[0]
-    response = login(client, registrar).post(reverse("case_edit", args=[case.pk]), {
-        "title": "Ny titel", "reference": case.reference, "sender": case.sender, "city_dnr": case.city_dnr,
-        "received": "2030-01-10", "deadline": "2030-04-28",
-    })
+    response = login(client, registrar).post(
+        reverse("case_edit", args=[case.pk]),
+        {
+            "title": "Ny titel",
+            "reference": case.reference,
+            "sender": case.sender,
+            "city_dnr": case.city_dnr,
+            "received": "2030-01-10",
+            "deadline": "2030-04-28",
+        },
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.title == "Ny titel"
@@ -264,10 +371,14 @@ def test_registrar_sees_the_status_board(client, registrar, referred, officer):
 
 def test_status_board_shows_overdue_and_who_answered(client, registrar):
     case = CaseFactory(received=date(2020, 1, 10), deadline=date(2020, 4, 28))
-    late, declined, answered, gave_up = (BodyFactory(name=n) for n in ("Sen nämnd", "Avstående nämnd", "Svarande kontor", "Tyst nämnd"))
+    late, declined, answered, gave_up = (
+        BodyFactory(name=n) for n in ("Sen nämnd", "Avstående nämnd", "Svarande kontor", "Tyst nämnd")
+    )
     answered.kind = Body.Kind.OFFICE
     answered.save()
-    referrals = workflow.refer(case, bodies=[ReferralSpec(b, date(2020, 3, 31)) for b in (late, declined, answered, gave_up)], by=registrar)
+    referrals = workflow.refer(
+        case, bodies=[ReferralSpec(b, date(2020, 3, 31)) for b in (late, declined, answered, gave_up)], by=registrar
+    )
     workflow.decline(referrals[1], by=registrar)
     workflow.save_opinion(referrals[2], text="<p>Inga synpunkter.</p>", date=date(2020, 3, 1), by=registrar)
     workflow.mark_opinion_ready(referrals[2], by=registrar)
@@ -275,7 +386,12 @@ def test_status_board_shows_overdue_and_who_answered(client, registrar):
     page = text(login(client, registrar).get(reverse("case_detail", args=[case.pk])))
     assert page.count('<span class="badge overdue">Försenad</span>') == 1  # only the open one
     assert 'class="answer-pending overdue"' in page  # row class, beside the text badge
-    assert "Har svarat (1)" in page and "Avstår (1)" in page and "Inget svar (1)" in page and "Har inte svarat än (1)" in page
+    assert (
+        "Har svarat (1)" in page
+        and "Avstår (1)" in page
+        and "Inget svar (1)" in page
+        and "Har inte svarat än (1)" in page
+    )
     assert "Sen nämnd – försenad" in page
     assert "1 är försenad." in page
 
@@ -307,16 +423,22 @@ def test_registrar_marks_the_case_answered(client, registrar, referred, ks):
 
 def test_registrar_adds_and_lists_proposals(client, registrar, case):
     login(client, registrar)
-    response = client.post(reverse("case_proposals", args=[case.pk]), {
-        "kind": "bedomning", "number": "2", "title": "Tidig upptäckt", "summary": "Beredningen bedömer att …"})
+    response = client.post(
+        reverse("case_proposals", args=[case.pk]),
+        {"kind": "bedomning", "number": "2", "title": "Tidig upptäckt", "summary": "Beredningen bedömer att …"},
+    )
     assert response.status_code == 302
     assert Proposal.objects.get(case=case).title == "Tidig upptäckt"
     page = text(client.get(response["Location"]))
     assert "Bedömning 2" in page and "Tidig upptäckt" in page
     assert "Bedömning 2 är tillagd." in page
-    response = client.post(reverse("case_proposals", args=[case.pk]), {"kind": "forslag", "number": "1", "title": "En kommitté"})
+    response = client.post(
+        reverse("case_proposals", args=[case.pk]), {"kind": "forslag", "number": "1", "title": "En kommitté"}
+    )
     assert "Förslag 1 är tillagt." in text(client.get(response["Location"]))  # neuter: tillagt, not tillagd
-    duplicate = text(client.post(reverse("case_proposals", args=[case.pk]), {"kind": "bedomning", "number": "2", "title": "Igen"}))
+    duplicate = text(
+        client.post(reverse("case_proposals", args=[case.pk]), {"kind": "bedomning", "number": "2", "title": "Igen"})
+    )
     assert "Det finns redan bedömning nummer 2 i ärendet." in duplicate
     assert Proposal.objects.filter(case=case).count() == 2
 
@@ -331,16 +453,25 @@ def test_registrar_refers_in_the_chosen_order(client, registrar, case, brb, ks):
     assert "Socialnämnden" in page and "Borgarrådsberedningen" not in page and "Kommunstyrelsen" not in page
     assert 'value="2030-03-31"' in page  # a nämnd's default: four weeks before the remisstid
     assert 'value="2030-04-14"' in page  # an office's: two weeks before
-    response = client.post(reverse("case_refer", args=[case.pk]), {
-        f"b{slk.pk}-chosen": "on", f"b{slk.pk}-deadline": "2030-04-12",
-        f"b{utb.pk}-chosen": "on", f"b{utb.pk}-deadline": "2030-03-31",
-        f"b{soc.pk}-chosen": "on", f"b{soc.pk}-deadline": "2030-03-30",
-        f"b{skip.pk}-deadline": "2030-03-31", "order": f"{slk.pk},{soc.pk},{utb.pk},{skip.pk}",
-    })
+    response = client.post(
+        reverse("case_refer", args=[case.pk]),
+        {
+            f"b{slk.pk}-chosen": "on",
+            f"b{slk.pk}-deadline": "2030-04-12",
+            f"b{utb.pk}-chosen": "on",
+            f"b{utb.pk}-deadline": "2030-03-31",
+            f"b{soc.pk}-chosen": "on",
+            f"b{soc.pk}-deadline": "2030-03-30",
+            f"b{skip.pk}-deadline": "2030-03-31",
+            "order": f"{slk.pk},{soc.pk},{utb.pk},{skip.pk}",
+        },
+    )
     assert response.status_code == 302
     referrals = list(case.referrals.order_by("order").values_list("body__name", "deadline"))
     assert referrals == [
-        ("Stadsledningskontoret", date(2030, 4, 12)), ("Socialnämnden", date(2030, 3, 30)), ("Utbildningsnämnden", date(2030, 3, 31)),
+        ("Stadsledningskontoret", date(2030, 4, 12)),
+        ("Socialnämnden", date(2030, 3, 30)),
+        ("Utbildningsnämnden", date(2030, 3, 31)),
     ]
     case.refresh_from_db()
     assert case.status == Case.Status.REFERRED
@@ -372,21 +503,31 @@ def test_the_refer_page_numbers_no_body_in_advance(client, registrar, case, four
 
 def test_the_memo_order_is_the_order_of_choosing(client, registrar, case, four_bodies):
     arb, kul, soc, utb = four_bodies
-    response = login(client, registrar).post(reverse("case_refer", args=[case.pk]), _refer_post(
-        four_bodies, [arb, soc, utb], order=f"{utb.pk},{arb.pk},{soc.pk}"))
+    response = login(client, registrar).post(
+        reverse("case_refer", args=[case.pk]),
+        _refer_post(four_bodies, [arb, soc, utb], order=f"{utb.pk},{arb.pk},{soc.pk}"),
+    )
     assert response.status_code == 302
     assert list(case.referrals.order_by("order").values_list("body__name", flat=True)) == [
-        "Utbildningsnämnden", "Arbetsmarknadsnämnden", "Socialnämnden"]
+        "Utbildningsnämnden",
+        "Arbetsmarknadsnämnden",
+        "Socialnämnden",
+    ]
 
 
 def test_without_javascript_bodies_not_in_the_order_follow_in_register_order(client, registrar, case, four_bodies):
     """No `order` at all, or one naming unticked and unknown bodies: still every ticked body, once."""
     arb, kul, soc, utb = four_bodies
-    response = login(client, registrar).post(reverse("case_refer", args=[case.pk]), _refer_post(
-        four_bodies, [arb, soc, utb], order=f"{soc.pk},{kul.pk},999999,x,{soc.pk}"))
+    response = login(client, registrar).post(
+        reverse("case_refer", args=[case.pk]),
+        _refer_post(four_bodies, [arb, soc, utb], order=f"{soc.pk},{kul.pk},999999,x,{soc.pk}"),
+    )
     assert response.status_code == 302
     assert list(case.referrals.order_by("order").values_list("body__name", flat=True)) == [
-        "Socialnämnden", "Arbetsmarknadsnämnden", "Utbildningsnämnden"]
+        "Socialnämnden",
+        "Arbetsmarknadsnämnden",
+        "Utbildningsnämnden",
+    ]
 
 
 def _listed(page: str) -> list[str]:
@@ -403,18 +544,28 @@ def test_move_buttons_reorder_without_javascript_and_refer_nothing(client, regis
     page = shown.content.decode()
     assert _listed(page) == ["Arbetsmarknadsnämnden", "Socialnämnden", "Utbildningsnämnden"]
     assert f'name="order" value="{arb.pk},{soc.pk},{utb.pk}"' in page
-    assert f'name="move" value="down-{arb.pk}"' in page and "Flytta ned<span class=\"visually-hidden\"> Arbetsmarknadsnämnden" in page
-    moved = client.post(url, _refer_post(four_bodies, [arb, soc, utb], order=f"{arb.pk},{soc.pk},{utb.pk}", move=f"up-{utb.pk}"))
+    assert (
+        f'name="move" value="down-{arb.pk}"' in page
+        and 'Flytta ned<span class="visually-hidden"> Arbetsmarknadsnämnden' in page
+    )
+    moved = client.post(
+        url, _refer_post(four_bodies, [arb, soc, utb], order=f"{arb.pk},{soc.pk},{utb.pk}", move=f"up-{utb.pk}")
+    )
     assert moved.status_code == 200 and not case.referrals.exists()
     assert _listed(moved.content.decode()) == ["Arbetsmarknadsnämnden", "Utbildningsnämnden", "Socialnämnden"]
     first_up = client.post(url, _refer_post(four_bodies, [arb, soc], order=f"{arb.pk},{soc.pk}", move=f"up-{arb.pk}"))
     assert _listed(first_up.content.decode()) == ["Arbetsmarknadsnämnden", "Socialnämnden"]  # already first: stays
     client.post(url, _refer_post(four_bodies, [arb, soc, utb], order=f"{arb.pk},{utb.pk},{soc.pk}"))
     assert list(case.referrals.order_by("order").values_list("body__name", flat=True)) == [
-        "Arbetsmarknadsnämnden", "Utbildningsnämnden", "Socialnämnden"]
+        "Arbetsmarknadsnämnden",
+        "Utbildningsnämnden",
+        "Socialnämnden",
+    ]
 
 
-def test_the_default_button_of_the_refer_form_never_refers_or_moves_without_javascript(client, registrar, case, four_bodies):
+def test_the_default_button_of_the_refer_form_never_refers_or_moves_without_javascript(
+    client, registrar, case, four_bodies
+):
     """Enter in a date field presses the form's first submit button: it must be "Visa ordningen"."""
     page = login(client, registrar).get(reverse("case_refer", args=[case.pk])).content.decode()
     form = re.search(r"<form method=\"post\" novalidate data-refer-order>(.*?)</form>", page, re.S).group(1)
@@ -432,7 +583,9 @@ def test_registrar_reads_a_draft_opinion(client, registrar, referred, officer):
 
 def test_registrar_marks_no_answer(client, registrar, referred):
     case, r_namnd, _o = referred
-    response = login(client, registrar).post(reverse("case_referral_event", args=[case.pk, r_namnd.pk]), {"event": "mark_no_answer", "confirm": "1"})
+    response = login(client, registrar).post(
+        reverse("case_referral_event", args=[case.pk, r_namnd.pk]), {"event": "mark_no_answer", "confirm": "1"}
+    )
     assert response.status_code == 302
     r_namnd.refresh_from_db()
     assert r_namnd.status == Referral.Status.NO_ANSWER
@@ -441,7 +594,9 @@ def test_registrar_marks_no_answer(client, registrar, referred):
 
 def test_registrar_records_a_decline(client, registrar, referred):
     case, _n, r_office = referred
-    login(client, registrar).post(reverse("case_referral_event", args=[case.pk, r_office.pk]), {"event": "decline", "confirm": "1"})
+    login(client, registrar).post(
+        reverse("case_referral_event", args=[case.pk, r_office.pk]), {"event": "decline", "confirm": "1"}
+    )
     r_office.refresh_from_db()
     assert r_office.status == Referral.Status.DECLINED
 
@@ -473,11 +628,16 @@ def test_a_too_long_decline_reason_is_shown_again_and_nothing_changes(client, re
     assert r_namnd.status == Referral.Status.REFERRED and r_namnd.decline_reason == ""
 
 
-@pytest.mark.parametrize(("event", "question", "status"), [
-    ("decline", "Avstå från att svara för socialnämnden? Det går inte att ångra.", Referral.Status.DECLINED),
-    ("mark_no_answer", "Markera socialnämnden som ej besvarad? Det går inte att ångra.", Referral.Status.NO_ANSWER),
-])
-def test_a_final_referral_move_asks_first_and_happens_only_when_confirmed(client, registrar, referred, event, question, status):
+@pytest.mark.parametrize(
+    ("event", "question", "status"),
+    [
+        ("decline", "Avstå från att svara för socialnämnden? Det går inte att ångra.", Referral.Status.DECLINED),
+        ("mark_no_answer", "Markera socialnämnden som ej besvarad? Det går inte att ångra.", Referral.Status.NO_ANSWER),
+    ],
+)
+def test_a_final_referral_move_asks_first_and_happens_only_when_confirmed(
+    client, registrar, referred, event, question, status
+):
     case, r_namnd, _o = referred
     url = reverse("case_referral_event", args=[case.pk, r_namnd.pk])
     response = login(client, registrar).post(url, {"event": event, "back": "referral"})
@@ -529,9 +689,14 @@ def test_registrar_writes_the_background(client, registrar, case):
     login(client, registrar)
     page = text(client.get(reverse("case_background", args=[case.pk])))
     assert "data-richtext" in page and "remiss/editor.js" in page
-    response = client.post(reverse("case_background", args=[case.pk]), {
-        "text": "<h2>Bakgrund</h2><p>Regeringen <b>beslutade</b>.</p><script>alert(1)</script>", "version": str(case.version),
-        "text_format": "html"})
+    response = client.post(
+        reverse("case_background", args=[case.pk]),
+        {
+            "text": "<h2>Bakgrund</h2><p>Regeringen <b>beslutade</b>.</p><script>alert(1)</script>",
+            "version": str(case.version),
+            "text_format": "html",
+        },
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.background == "<h3>Bakgrund</h3><p>Regeringen <strong>beslutade</strong>.</p>"
@@ -540,15 +705,25 @@ def test_registrar_writes_the_background(client, registrar, case):
 def test_registrar_writes_the_city_proposal(client, registrar, referred):
     case = referred[0]
     version = case.city_proposal.version
-    response = login(client, registrar).post(reverse("case_city_proposal", args=[case.pk]), {
-        "decision_points": "1. Remissen besvaras med hänvisning till promemorian.\n\n2. Paragrafen justeras omedelbart.",
-        "summary": "<p>Sammanfattning.</p>", "views": "<p>Mina synpunkter.</p>", "signed_place": "Stockholm",
-        "summary_format": "html", "views_format": "html",
-        "signed_date": "2030-04-20", "version": str(version),
-    })
+    response = login(client, registrar).post(
+        reverse("case_city_proposal", args=[case.pk]),
+        {
+            "decision_points": "1. Remissen besvaras med hänvisning till promemorian.\n\n2. Paragrafen justeras omedelbart.",
+            "summary": "<p>Sammanfattning.</p>",
+            "views": "<p>Mina synpunkter.</p>",
+            "signed_place": "Stockholm",
+            "summary_format": "html",
+            "views_format": "html",
+            "signed_date": "2030-04-20",
+            "version": str(version),
+        },
+    )
     assert response.status_code == 302
     proposal = CityProposal.objects.get(case=case)
-    assert proposal.decision_points == ["Remissen besvaras med hänvisning till promemorian.", "Paragrafen justeras omedelbart."]
+    assert proposal.decision_points == [
+        "Remissen besvaras med hänvisning till promemorian.",
+        "Paragrafen justeras omedelbart.",
+    ]
     assert proposal.summary == "<p>Sammanfattning.</p>" and proposal.signed_date == date(2030, 4, 20)
     assert proposal.version == version + 1
 
@@ -558,9 +733,11 @@ def test_summary_is_prefilled_from_positions(client, registrar, referred, office
     workflow.set_position(r_namnd, position="Socialnämnden ställer sig överlag positiv till förslagen.", by=officer)
     workflow.set_position(r_office, position="Stadsledningskontoret har inga synpunkter.", by=registrar)
     page = text(login(client, registrar).get(reverse("case_city_proposal", args=[case.pk])))
-    textarea = page[page.index('name="summary"'):]
-    textarea = textarea[:textarea.index("</textarea>")]
-    assert "Socialnämnden ställer sig överlag positiv till förslagen.\n\nStadsledningskontoret" in textarea  # as plain text
+    textarea = page[page.index('name="summary"') :]
+    textarea = textarea[: textarea.index("</textarea>")]
+    assert (
+        "Socialnämnden ställer sig överlag positiv till förslagen.\n\nStadsledningskontoret" in textarea
+    )  # as plain text
     assert 'value="<p>Socialnämnden ställer sig överlag positiv till förslagen.</p>' in page  # as HTML, for the editor
     assert textarea.index("Socialnämnden") < textarea.index("Stadsledningskontoret har inga synpunkter.")
     assert "Sammanfattningen är förifylld" in page
@@ -570,14 +747,14 @@ def test_summary_is_prefilled_from_positions(client, registrar, referred, office
     workflow.set_proposal_position(r_office, proposal=committee, stance="avstyrker", by=registrar)
     workflow.mark_opinion_ready(r_office, by=registrar)
     page = text(client.get(reverse("case_city_proposal", args=[case.pk])))
-    textarea = page[page.index('name="summary"'):]
-    textarea = textarea[:textarea.index("</textarea>")]
+    textarea = page[page.index('name="summary"') :]
+    textarea = textarea[: textarea.index("</textarea>")]
     assert "\n\nStadsledningskontoret har inga synpunkter. Stadsledningskontoret avstyrker förslag 4." in textarea
     # Once saved, the registrar's own text is what comes back, not the draft.
     workflow.save_city_proposal(case, summary="<p>Min egen inledning.</p>", by=registrar)
     page = text(client.get(reverse("case_city_proposal", args=[case.pk])))
-    textarea = page[page.index('name="summary"'):]
-    assert "Min egen inledning." in textarea[:textarea.index("</textarea>")]
+    textarea = page[page.index('name="summary"') :]
+    assert "Min egen inledning." in textarea[: textarea.index("</textarea>")]
     assert "Sammanfattningen är förifylld" not in page
 
 
@@ -585,15 +762,22 @@ def test_stale_city_proposal_shows_both_versions_and_keeps_the_text(client, regi
     case = referred[0]
     stale = case.city_proposal.version
     workflow.save_city_proposal(case, summary="<p>Kollegans text.</p>", by=registrar)
-    response = login(client, registrar).post(reverse("case_city_proposal", args=[case.pk]), {
-        "decision_points": "Remissen besvaras.", "summary": "<p>Min text som inte får försvinna.</p>", "views": "",
-        "signed_place": "Stockholm", "signed_date": "", "version": str(stale),
-    })
+    response = login(client, registrar).post(
+        reverse("case_city_proposal", args=[case.pk]),
+        {
+            "decision_points": "Remissen besvaras.",
+            "summary": "<p>Min text som inte får försvinna.</p>",
+            "views": "",
+            "signed_place": "Stockholm",
+            "signed_date": "",
+            "version": str(stale),
+        },
+    )
     assert response.status_code == 409
     page = text(response)
     assert "Någon annan har sparat texten medan du skrev. Jämför din version med den sparade." in page
     assert "Din version" in page and "Sparad version" in page and "Kollegans text." in page
-    assert "Min text som inte får försvinna." in page[page.index('name="summary"'):]
+    assert "Min text som inte får försvinna." in page[page.index('name="summary"') :]
     assert f'name="version" value="{stale + 1}"' in page  # saving again now overwrites, on purpose
     assert CityProposal.objects.get(case=case).summary == "<p>Kollegans text.</p>"
 
@@ -604,12 +788,14 @@ def test_stale_background_shows_both_versions(client, registrar, case):
     version = int(page.split('name="version" value="')[1].split('"')[0])
     assert version == Case.objects.get(pk=case.pk).version
     workflow.save_background(case, text="<p>Någon annans bakgrund.</p>", by=registrar)
-    response = client.post(reverse("case_background", args=[case.pk]), {"text": "<p>Min bakgrund.</p>", "version": str(version)})
+    response = client.post(
+        reverse("case_background", args=[case.pk]), {"text": "<p>Min bakgrund.</p>", "version": str(version)}
+    )
     assert response.status_code == 409
     page = text(response)
     assert "Någon annan har sparat texten medan du skrev." in page
     assert "Någon annans bakgrund." in page and "Min bakgrund." in page
-    assert "Min bakgrund." in page[page.index('name="text"'):]  # still in the editor, to save again
+    assert "Min bakgrund." in page[page.index('name="text"') :]  # still in the editor, to save again
     assert f'name="version" value="{version + 1}"' in page  # saving again now overwrites, on purpose
     case.refresh_from_db()
     assert case.background == "<p>Någon annans bakgrund.</p>"
@@ -620,10 +806,19 @@ def test_city_proposal_locked_after_the_decision(client, registrar, referred, ks
     workflow.start_compiling(case, by=registrar)
     workflow.record_city_decision(case, body=ks, points=["Remissen besvaras."], by=registrar)
     before = snapshot()
-    page = text(login(client, registrar).post(reverse("case_city_proposal", args=[case.pk]), {
-        "decision_points": "x", "summary": "<p>Sent tillägg.</p>", "views": "", "signed_place": "Stockholm",
-        "signed_date": "", "version": str(case.city_proposal.version),
-    }))
+    page = text(
+        login(client, registrar).post(
+            reverse("case_city_proposal", args=[case.pk]),
+            {
+                "decision_points": "x",
+                "summary": "<p>Sent tillägg.</p>",
+                "views": "",
+                "signed_place": "Stockholm",
+                "signed_date": "",
+                "version": str(case.city_proposal.version),
+            },
+        )
+    )
     assert "Kommunstyrelsen har beslutat i ärendet. Ärendet och förslaget till beslut kan inte längre ändras." in page
     assert "Sent tillägg." in page
     assert snapshot() == before
@@ -631,7 +826,9 @@ def test_city_proposal_locked_after_the_decision(client, registrar, referred, ks
 
 def test_city_proposal_page_is_read_only_after_the_decision(client, registrar, referred, ks):
     case = referred[0]
-    workflow.save_city_proposal(case, decision_points=["Remissen besvaras."], summary="<p>Beslutad text.</p>", by=registrar)
+    workflow.save_city_proposal(
+        case, decision_points=["Remissen besvaras."], summary="<p>Beslutad text.</p>", by=registrar
+    )
     workflow.start_compiling(case, by=registrar)
     workflow.record_city_decision(case, body=ks, points=["Remissen besvaras."], by=registrar)
     url = reverse("case_city_proposal", args=[case.pk])
@@ -641,10 +838,17 @@ def test_city_proposal_page_is_read_only_after_the_decision(client, registrar, r
     assert 'name="summary"' not in page and "remiss/editor.js" not in page
     assert "Ärendet och förslaget till beslut kan inte längre ändras." in page
     assert "Beslutad text." in page and "Remissen besvaras." in page
-    response = client.post(url, {
-        "decision_points": "x", "summary": "<p>Sent tillägg.</p>", "views": "", "signed_place": "Stockholm",
-        "signed_date": "", "version": str(CityProposal.objects.get(case=case).version),
-    })
+    response = client.post(
+        url,
+        {
+            "decision_points": "x",
+            "summary": "<p>Sent tillägg.</p>",
+            "views": "",
+            "signed_place": "Stockholm",
+            "signed_date": "",
+            "version": str(CityProposal.objects.get(case=case).version),
+        },
+    )
     assert response.status_code == 409
     assert "Det du skrev (inte sparat)" in text(response) and "Sent tillägg." in text(response)
     assert CityProposal.objects.get(case=case).summary == "<p>Beslutad text.</p>"
@@ -671,11 +875,15 @@ def test_background_page_is_read_only_once_kommunstyrelsen_has_decided(client, r
     assert response.status_code == 200
     page = response.content.decode()
     assert 'name="text"' not in page and "remiss/editor.js" not in page
-    assert "Kommunstyrelsen har beslutat i ärendet. Ärendet och förslaget till beslut kan inte längre ändras." in text(response)
+    assert "Kommunstyrelsen har beslutat i ärendet. Ärendet och förslaget till beslut kan inte längre ändras." in text(
+        response
+    )
     assert "Betänkandet i korthet." in page
     before = snapshot()
     version = Case.objects.get(pk=case.pk).version
-    response = client.post(url, {"text": "<p>Sen ändring <b>efter</b> beslutet.</p>", "text_format": "html", "version": str(version)})
+    response = client.post(
+        url, {"text": "<p>Sen ändring <b>efter</b> beslutet.</p>", "text_format": "html", "version": str(version)}
+    )
     assert response.status_code == 409
     page = text(response)
     assert "Det gick inte att spara" in page and "Ärendet och förslaget till beslut kan inte längre ändras." in page
@@ -689,27 +897,47 @@ def test_registrar_records_the_city_decisions(client, registrar, referred, brb, 
     login(client, registrar)
     page = text(client.get(reverse("case_city_decisions", args=[case.pk])))
     assert "Borgarrådsberedningen tillstyrker föredragande borgarrådets förslag." in page  # pre-filled
-    response = client.post(reverse("case_city_decisions", args=[case.pk]), {
-        "body": str(brb.pk), f"beslut{brb.pk}-points": "Borgarrådsberedningen tillstyrker föredragande borgarrådets förslag.",
-        f"beslut{brb.pk}-meeting_date": "2030-04-19"})
+    response = client.post(
+        reverse("case_city_decisions", args=[case.pk]),
+        {
+            "body": str(brb.pk),
+            f"beslut{brb.pk}-points": "Borgarrådsberedningen tillstyrker föredragande borgarrådets förslag.",
+            f"beslut{brb.pk}-meeting_date": "2030-04-19",
+        },
+    )
     assert response.status_code == 302
     decision = Decision.objects.get(case=case, body=brb)
     assert decision.meeting_date == date(2030, 4, 19)
     # Kommunstyrelsen decides the case; that needs the compilation to have started.
-    refused = text(client.post(reverse("case_city_decisions", args=[case.pk]), {
-        "body": str(ks.pk), f"beslut{ks.pk}-points": "Remissen besvaras."}))
+    refused = text(
+        client.post(
+            reverse("case_city_decisions", args=[case.pk]),
+            {"body": str(ks.pk), f"beslut{ks.pk}-points": "Remissen besvaras."},
+        )
+    )
     assert "Det går inte att registrera kommunstyrelsens beslut när statusen är ”Remitterat”." in refused
     assert "Remissen besvaras." in refused
     workflow.start_compiling(case, by=registrar)
-    client.post(reverse("case_city_decisions", args=[case.pk]), {"body": str(ks.pk), f"beslut{ks.pk}-points": "Remissen besvaras."})
+    client.post(
+        reverse("case_city_decisions", args=[case.pk]),
+        {"body": str(ks.pk), f"beslut{ks.pk}-points": "Remissen besvaras."},
+    )
     case.refresh_from_db()
     assert case.status == Case.Status.DECIDED
 
 
 def test_city_decision_meeting_after_the_remisstid(client, registrar, referred, brb):
     case = referred[0]
-    page = text(login(client, registrar).post(reverse("case_city_decisions", args=[case.pk]), {
-        "body": str(brb.pk), f"beslut{brb.pk}-points": "Tillstyrker.", f"beslut{brb.pk}-meeting_date": "2030-05-02"}))
+    page = text(
+        login(client, registrar).post(
+            reverse("case_city_decisions", args=[case.pk]),
+            {
+                "body": str(brb.pk),
+                f"beslut{brb.pk}-points": "Tillstyrker.",
+                f"beslut{brb.pk}-meeting_date": "2030-05-02",
+            },
+        )
+    )
     assert "Sammanträdet kan inte ligga efter remisstiden (28 april 2030)." in page
     assert 'value="2030-05-02"' in page
     assert not Decision.objects.filter(body=brb).exists()
@@ -717,7 +945,9 @@ def test_city_decision_meeting_after_the_remisstid(client, registrar, referred, 
 
 def test_registrar_justerar_a_city_decision(client, registrar, brb_decision):
     case = brb_decision.case
-    response = login(client, registrar).post(reverse("case_city_decision_justera", args=[case.pk, brb_decision.pk]), {"confirm": "1"})
+    response = login(client, registrar).post(
+        reverse("case_city_decision_justera", args=[case.pk, brb_decision.pk]), {"confirm": "1"}
+    )
     assert response.status_code == 302
     brb_decision.refresh_from_db()
     assert brb_decision.justered
@@ -753,10 +983,16 @@ def test_registrar_enters_a_statement_for_named_politicians(client, registrar, b
     page = text(client.get(reverse("case_city_statement", args=[case.pk, brb_decision.pk])))
     assert "<legend>Författare</legend>" in page and "Jan Jönsson (L)" in page
     assert 'for="id_author_1"' in page and 'for="id_author_1_mfl"' in page
-    response = client.post(reverse("case_city_statement", args=[case.pk, brb_decision.pk]), {
-        "kind": "sarskilt_uttalande", "author_1": str(fjellner.pk), "author_2": str(jonsson.pk), "author_title": "borgarråden",
-        "text": "<p>Vi vill framhålla skolans roll.</p>",
-    })
+    response = client.post(
+        reverse("case_city_statement", args=[case.pk, brb_decision.pk]),
+        {
+            "kind": "sarskilt_uttalande",
+            "author_1": str(fjellner.pk),
+            "author_2": str(jonsson.pk),
+            "author_title": "borgarråden",
+            "text": "<p>Vi vill framhålla skolans roll.</p>",
+        },
+    )
     assert response.status_code == 302
     statement = Statement.objects.get(decision=brb_decision)
     assert [a.politician for a in statement.authors.all()] == [fjellner, jonsson]
@@ -767,8 +1003,12 @@ def test_registrar_enters_a_statement_for_named_politicians(client, registrar, b
 
 def test_statement_needs_text(client, registrar, brb_decision, borgarrad):
     case = brb_decision.case
-    page = text(login(client, registrar).post(reverse("case_city_statement", args=[case.pk, brb_decision.pk]), {
-        "kind": "sarskilt_uttalande", "author_1": str(borgarrad[0].pk), "author_title": "borgarrådet", "text": ""}))
+    page = text(
+        login(client, registrar).post(
+            reverse("case_city_statement", args=[case.pk, brb_decision.pk]),
+            {"kind": "sarskilt_uttalande", "author_1": str(borgarrad[0].pk), "author_title": "borgarrådet", "text": ""},
+        )
+    )
     assert "Skriv en text, eller ange vilket uttalande det är likalydande med." in page
     assert 'value="borgarrådet"' in page
     assert not Statement.objects.exists()
@@ -778,8 +1018,10 @@ def test_statement_on_a_justered_decision_is_refused(client, registrar, brb_deci
     workflow.justera(brb_decision, by=registrar)
     case = brb_decision.case
     before = snapshot()
-    response = login(client, registrar).post(reverse("case_city_statement", args=[case.pk, brb_decision.pk]), {
-        "kind": "sarskilt_uttalande", "author_1": str(borgarrad[0].pk), "text": "<p>För sent.</p>"})
+    response = login(client, registrar).post(
+        reverse("case_city_statement", args=[case.pk, brb_decision.pk]),
+        {"kind": "sarskilt_uttalande", "author_1": str(borgarrad[0].pk), "text": "<p>För sent.</p>"},
+    )
     page = text(response)
     assert "Beslutet är justerat. Det och dess uttalanden kan inte längre ändras." in page
     assert 'role="status"' in page
@@ -794,7 +1036,9 @@ def test_acting_on_a_justered_referral_is_refused(client, registrar, referred, o
     workflow.justera(decision, by=officer)
     before = snapshot()
     login(client, registrar)
-    response = client.post(reverse("case_referral_event", args=[case.pk, r_namnd.pk]), {"event": "mark_no_answer"}, follow=True)
+    response = client.post(
+        reverse("case_referral_event", args=[case.pk, r_namnd.pk]), {"event": "mark_no_answer"}, follow=True
+    )
     assert "Det går inte att markera som ej besvarad när statusen är ”Justerad”." in text(response)
     response = client.post(reverse("case_referral_deadline", args=[case.pk, r_namnd.pk]), {"deadline": "2030-03-01"})
     assert "Remitteringen är avslutad; svarsdatumet kan inte ändras." in text(response)
@@ -805,8 +1049,13 @@ def test_acting_on_a_justered_referral_is_refused(client, registrar, referred, o
 
 
 CASE_INPUT = {
-    "title": "Mitt betänkande", "reference": "SOU 2031:5", "sender": "Justitiedepartementet",
-    "ministry_dnr": "Ju2031/5", "city_dnr": "KS 2031/5-1.1", "received": "2031-02-10", "deadline": "2031-01-31",
+    "title": "Mitt betänkande",
+    "reference": "SOU 2031:5",
+    "sender": "Justitiedepartementet",
+    "ministry_dnr": "Ju2031/5",
+    "city_dnr": "KS 2031/5-1.1",
+    "received": "2031-02-10",
+    "deadline": "2031-01-31",
 }
 
 
@@ -822,16 +1071,26 @@ def test_remisstid_before_received_is_refused_on_the_field(client, registrar):
 
 
 def test_duplicate_reference_and_dnr_are_refused(client, registrar, case):
-    page = text(login(client, registrar).post(reverse("case_create"), {
-        **CASE_INPUT, "deadline": "2031-04-28", "reference": case.reference.lower(), "city_dnr": case.city_dnr,
-    }))
+    page = text(
+        login(client, registrar).post(
+            reverse("case_create"),
+            {
+                **CASE_INPUT,
+                "deadline": "2031-04-28",
+                "reference": case.reference.lower(),
+                "city_dnr": case.city_dnr,
+            },
+        )
+    )
     assert f"Det finns redan ett ärende med beteckningen {case.reference.lower()}: {case.full_title}." in page
     assert f"Stadens diarienummer {case.city_dnr} används redan av ärendet {case.full_title}." in page
     assert Case.objects.count() == 1
 
 
 def test_empty_required_fields(client, registrar):
-    page = text(login(client, registrar).post(reverse("case_create"), {**CASE_INPUT, "title": "", "deadline": "2031-04-28"}))
+    page = text(
+        login(client, registrar).post(reverse("case_create"), {**CASE_INPUT, "title": "", "deadline": "2031-04-28"})
+    )
     assert "Skriv betänkandets titel." in page
     assert 'value="SOU 2031:5"' in page
 
@@ -844,35 +1103,58 @@ def test_empty_background_is_refused(client, registrar, case):
     assert case.background == "<p>Gammal text.</p>"
 
 
-@pytest.mark.parametrize("deadline, message", [
-    ("2030-01-05", "Svarsdatumet (5 januari 2030) kan inte vara före datumet då remissen kom in (10 januari 2030)."),
-    ("2030-05-05", "Svarsdatumet (5 maj 2030) kan inte vara efter remisstiden (28 april 2030)."),
-    ("", "Ange ett svarsdatum för socialnämnden."),
-])
+@pytest.mark.parametrize(
+    "deadline, message",
+    [
+        (
+            "2030-01-05",
+            "Svarsdatumet (5 januari 2030) kan inte vara före datumet då remissen kom in (10 januari 2030).",
+        ),
+        ("2030-05-05", "Svarsdatumet (5 maj 2030) kan inte vara efter remisstiden (28 april 2030)."),
+        ("", "Ange ett svarsdatum för socialnämnden."),
+    ],
+)
 def test_referral_deadline_outside_the_case_dates(client, registrar, case, namnd, office, deadline, message):
-    response = login(client, registrar).post(reverse("case_refer", args=[case.pk]), {
-        f"b{namnd.pk}-chosen": "on", f"b{namnd.pk}-deadline": deadline, f"b{namnd.pk}-order": "1",
-        f"b{office.pk}-chosen": "on", f"b{office.pk}-deadline": "2030-04-12", f"b{office.pk}-order": "2",
-    })
+    response = login(client, registrar).post(
+        reverse("case_refer", args=[case.pk]),
+        {
+            f"b{namnd.pk}-chosen": "on",
+            f"b{namnd.pk}-deadline": deadline,
+            f"b{namnd.pk}-order": "1",
+            f"b{office.pk}-chosen": "on",
+            f"b{office.pk}-deadline": "2030-04-12",
+            f"b{office.pk}-order": "2",
+        },
+    )
     assert response.status_code == 200
     page = text(response)
     error_id = f"id_b{namnd.pk}-deadline_error"
     assert f'<p class="field-error" id="{error_id}">{message}' in page
     assert f'aria-describedby="{error_id}"' in page
     typed = f' value="{deadline}"'
-    assert f'<input type="date" name="b{namnd.pk}-deadline"{typed} aria-invalid="true" aria-describedby="{error_id}"' in page
+    assert (
+        f'<input type="date" name="b{namnd.pk}-deadline"{typed} aria-invalid="true" aria-describedby="{error_id}"'
+        in page
+    )
     assert f'<input type="checkbox" name="b{office.pk}-chosen" id="id_b{office.pk}-chosen" checked>' in page
     assert f'name="b{office.pk}-deadline" value="2030-04-12"' in page
     assert not Referral.objects.exists()
 
 
 def test_refer_needs_a_body(client, registrar, case, namnd):
-    page = text(login(client, registrar).post(reverse("case_refer", args=[case.pk]), {
-        f"b{namnd.pk}-deadline": "2030-03-31", f"b{namnd.pk}-order": "1"}))
+    page = text(
+        login(client, registrar).post(
+            reverse("case_refer", args=[case.pk]), {f"b{namnd.pk}-deadline": "2030-03-31", f"b{namnd.pk}-order": "1"}
+        )
+    )
     assert "Välj minst en remissinstans." in page
     assert not Referral.objects.exists()
     # Issue 12, item 4: the message is tied to the group of bodies, which is marked invalid.
-    group = re.search(r'<fieldset class="plain refer-choice" aria-describedby="([^"]+)" aria-invalid="true">(.*?)</fieldset>', page, re.S)
+    group = re.search(
+        r'<fieldset class="plain refer-choice" aria-describedby="([^"]+)" aria-invalid="true">(.*?)</fieldset>',
+        page,
+        re.S,
+    )
     assert group, "the bodies' group is not marked invalid"
     assert "refer-error" in group.group(1).split()
     assert '<p class="field-error" id="refer-error">Välj minst en remissinstans.' in group.group(2)
@@ -888,8 +1170,12 @@ def test_refer_refused_while_compiling(client, registrar, referred):
     case = referred[0]
     workflow.start_compiling(case, by=registrar)
     extra = BodyFactory()
-    page = text(login(client, registrar).post(reverse("case_refer", args=[case.pk]), {
-        f"b{extra.pk}-chosen": "on", f"b{extra.pk}-deadline": "2030-03-31", f"b{extra.pk}-order": "1"}))
+    page = text(
+        login(client, registrar).post(
+            reverse("case_refer", args=[case.pk]),
+            {f"b{extra.pk}-chosen": "on", f"b{extra.pk}-deadline": "2030-03-31", f"b{extra.pk}-order": "1"},
+        )
+    )
     assert "Det går inte att remittera när statusen är ”Sammanställs”." in page
     assert case.referrals.count() == 2
 
@@ -926,14 +1212,30 @@ def test_status_board_query_count_is_constant(client, registrar, django_assert_m
         workflow.save_opinion(referral, text="<p>Text.</p>", date=date(2030, 2, 1), by=officer)
         workflow.mark_opinion_ready(referral, by=officer)
         decision = workflow.record_decision(referral, meeting_date=date(2030, 3, 1), points=["Godkänner."], by=officer)
-        first = workflow.add_statement(decision, kind="sarskilt_uttalande", authors=[AuthorSpec(_politician_in(referral.body))],
-                                       text="<p>Uttalande.</p>", by=officer)
-        workflow.add_statement(decision, kind="sarskilt_uttalande", authors=[AuthorSpec(_politician_in(referral.body))],
-                               endorses=first, text="", by=officer)
+        first = workflow.add_statement(
+            decision,
+            kind="sarskilt_uttalande",
+            authors=[AuthorSpec(_politician_in(referral.body))],
+            text="<p>Uttalande.</p>",
+            by=officer,
+        )
+        workflow.add_statement(
+            decision,
+            kind="sarskilt_uttalande",
+            authors=[AuthorSpec(_politician_in(referral.body))],
+            endorses=first,
+            text="",
+            by=officer,
+        )
     politician = _politician_in(brb)
     city = workflow.record_city_decision(case, body=brb, points=["Tillstyrker."], by=registrar)
-    workflow.add_statement(city, kind="sarskilt_uttalande", authors=[AuthorSpec(politician)],
-                           identical_to=Statement.objects.first(), by=registrar)
+    workflow.add_statement(
+        city,
+        kind="sarskilt_uttalande",
+        authors=[AuthorSpec(politician)],
+        identical_to=Statement.objects.first(),
+        by=registrar,
+    )
     login(client, registrar)
     with django_assert_max_num_queries(16):
         response = client.get(reverse("case_detail", args=[case.pk]))
@@ -980,14 +1282,27 @@ def memo_case(referred, registrar, officer, brb, ks, borgarrad, settings, tmp_pa
     case.commissioner = borgarrad[0]
     case.save()
     workflow.save_background(case, text="<p>Regeringen beslutade att tillkalla en kommitté.</p>", by=registrar)
-    workflow.save_opinion(r_namnd, text="<p>Förvaltningen tillstyrker förslagen.</p>", date=date(2030, 2, 22), by=officer)
+    workflow.save_opinion(
+        r_namnd, text="<p>Förvaltningen tillstyrker förslagen.</p>", date=date(2030, 2, 22), by=officer
+    )
     workflow.mark_opinion_ready(r_namnd, by=officer)
-    workflow.record_decision(r_namnd, meeting_date=date(2030, 3, 21), points=["Socialnämnden godkänner tjänsteutlåtandet."],
-                             position="Socialnämnden ställer sig positiv.", by=officer)
+    workflow.record_decision(
+        r_namnd,
+        meeting_date=date(2030, 3, 21),
+        points=["Socialnämnden godkänner tjänsteutlåtandet."],
+        position="Socialnämnden ställer sig positiv.",
+        by=officer,
+    )
     workflow.save_opinion(r_office, text="<p>Kontoret har inga synpunkter.</p>", date=date(2030, 3, 1), by=registrar)
     workflow.mark_opinion_ready(r_office, by=registrar)
-    workflow.save_city_proposal(case, decision_points=["Remissen besvaras."], summary="<p>Kort sammanfattning.</p>",
-                                views="<p>Synpunkter.</p>", signed_date=date(2030, 4, 20), by=registrar)
+    workflow.save_city_proposal(
+        case,
+        decision_points=["Remissen besvaras."],
+        summary="<p>Kort sammanfattning.</p>",
+        views="<p>Synpunkter.</p>",
+        signed_date=date(2030, 4, 20),
+        by=registrar,
+    )
     return case
 
 
@@ -1011,7 +1326,9 @@ def test_registrar_previews_the_memo(client, registrar, memo_case):
 
 @pytest.mark.django_db(transaction=True)  # the task is queued on commit; test_tasks.py covers the queue itself
 def test_registrar_compiles_and_downloads_the_memo(client, registrar, memo_case, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # renders in the request
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }  # renders in the request
     login(client, registrar)
     response = client.post(reverse("memo_compile", args=[memo_case.pk]), follow=True)
     memo = Memo.objects.get(case=memo_case)
@@ -1039,7 +1356,9 @@ def test_registrar_lists_earlier_compilations(client, registrar, memo):
     assert "Ladda ner som Word (.docx)" in page and "Ladda ner svarspaket (zip)" in page and "Ladda ned" not in page
 
 
-def test_referral_and_city_decision_pages_link_every_texts_history(client, registrar, memo_case, referred, brb, borgarrad):
+def test_referral_and_city_decision_pages_link_every_texts_history(
+    client, registrar, memo_case, referred, brb, borgarrad
+):
     _case, r_namnd, _office = referred
     decision = Decision.objects.get(case=memo_case, body=r_namnd.body)
     login(client, registrar)
@@ -1049,8 +1368,11 @@ def test_referral_and_city_decision_pages_link_every_texts_history(client, regis
     assert f'<a href="{reverse("decision_namnd_changes", args=[decision.pk])}">Vad nämnden ändrade</a>' in page
     brb_decision = workflow.record_city_decision(memo_case, body=brb, points=["Tillstyrker."], by=registrar)
     statement = workflow.add_statement(
-        brb_decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(borgarrad[0])],
-        text="<p>Vi vill mer.</p>", by=registrar,
+        brb_decision,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        authors=[AuthorSpec(borgarrad[0])],
+        text="<p>Vi vill mer.</p>",
+        by=registrar,
     )
     page = text(client.get(reverse("case_city_decisions", args=[memo_case.pk])))
     assert f'<a href="{reverse("history_decision", args=[brb_decision.pk])}">Historik' in page
@@ -1071,11 +1393,13 @@ def test_registrar_assigns_officers_of_the_body(client, registrar, referred, off
     elsewhere = OfficerFactory(username="annan", first_name="Per", last_name="Annan", bodies=[OfficeFactory()])
     url = reverse("case_referral", args=[case.pk, r_namnd.pk])
     page = text(login(client, registrar).get(url))
-    form = page[page.index('id="officers-heading"'):]
+    form = page[page.index('id="officers-heading"') :]
     assert "<legend" in form and "Handläggare" in form
     assert f'value="{colleague.pk}"' in form and '<label for="id_officers_' in form and "Ulla Berg" in form
     assert "Per Annan" not in form and f'value="{elsewhere.pk}"' not in form
-    response = client.post(reverse("case_referral_officers", args=[case.pk, r_namnd.pk]), {"officers": [str(colleague.pk)]})
+    response = client.post(
+        reverse("case_referral_officers", args=[case.pk, r_namnd.pk]), {"officers": [str(colleague.pk)]}
+    )
     assert response.status_code == 302
     assert list(r_namnd.officers.all()) == [colleague]
     latest = Referral.history.filter(id=r_namnd.pk).order_by("-history_id").first()
@@ -1084,7 +1408,10 @@ def test_registrar_assigns_officers_of_the_body(client, registrar, referred, off
     assert "Handläggarna för socialnämnden är sparade." in page
     import re
 
-    boxes = {m.group(1): "checked" in m.group(0) for m in re.finditer(r'<input type="checkbox" name="officers" value="(\d+)"[^>]*>', page)}
+    boxes = {
+        m.group(1): "checked" in m.group(0)
+        for m in re.finditer(r'<input type="checkbox" name="officers" value="(\d+)"[^>]*>', page)
+    }
     assert boxes == {str(officer.pk): False, str(colleague.pk): True}
     # The officers' dashboards: both see the referral (it is their body's); the assigned one sees it is theirs.
     client.force_login(colleague)
@@ -1101,7 +1428,8 @@ def test_officer_of_another_body_is_refused_in_swedish(client, registrar, referr
     elsewhere = OfficerFactory(username="annan", first_name="Per", last_name="Annan", bodies=[OfficeFactory()])
     before = list(Referral.history.filter(id=r_namnd.pk).values_list("history_id", flat=True))
     response = login(client, registrar).post(
-        reverse("case_referral_officers", args=[case.pk, r_namnd.pk]), {"officers": [str(officer.pk), str(elsewhere.pk)]},
+        reverse("case_referral_officers", args=[case.pk, r_namnd.pk]),
+        {"officers": [str(officer.pk), str(elsewhere.pk)]},
     )
     assert response.status_code == 200
     page = text(response)
@@ -1120,7 +1448,9 @@ def test_officers_cannot_change_once_the_referral_is_closed(client, registrar, r
     page = text(client.get(reverse("case_referral", args=[case.pk, r_namnd.pk])))
     assert "Remitteringen har statusen ”Avstår”; handläggarna kan inte längre ändras." in page
     assert reverse("case_referral_officers", args=[case.pk, r_namnd.pk]) not in page
-    response = client.post(reverse("case_referral_officers", args=[case.pk, r_namnd.pk]), {"officers": [str(colleague.pk)]})
+    response = client.post(
+        reverse("case_referral_officers", args=[case.pk, r_namnd.pk]), {"officers": [str(colleague.pk)]}
+    )
     assert response.status_code == 409
     assert "handläggarna kan inte längre ändras" in text(response)
     assert list(r_namnd.officers.all()) == [officer]
@@ -1139,10 +1469,14 @@ def test_registrar_edits_a_city_decision(client, registrar, brb_decision):
     page = text(login(client, registrar).get(url))
     assert "Borgarrådsberedningen tillstyrker föredragande borgarrådets förslag." in page
     assert f'name="version" value="{brb_decision.version}"' in page
-    response = client.post(url, {
-        f"points": "Borgarrådsberedningen tillstyrker förslaget.\nDärutöver en punkt.", "meeting_date": "2030-04-19",
-        "version": str(brb_decision.version),
-    })
+    response = client.post(
+        url,
+        {
+            "points": "Borgarrådsberedningen tillstyrker förslaget.\nDärutöver en punkt.",
+            "meeting_date": "2030-04-19",
+            "version": str(brb_decision.version),
+        },
+    )
     assert response.status_code == 302
     brb_decision.refresh_from_db()
     assert brb_decision.points == ["Borgarrådsberedningen tillstyrker förslaget.", "Därutöver en punkt."]
@@ -1156,13 +1490,18 @@ def test_stale_city_decision_gives_409_and_keeps_the_typed_points(client, regist
     case = brb_decision.case
     stale = brb_decision.version
     workflow.edit_decision(brb_decision, points=["Kollegans punkt."], by=registrar, expected_version=stale)
-    response = login(client, registrar).post(reverse("case_city_decision_edit", args=[case.pk, brb_decision.pk]), {
-        "points": "Min punkt som inte får försvinna.", "meeting_date": "", "version": str(stale),
-    })
+    response = login(client, registrar).post(
+        reverse("case_city_decision_edit", args=[case.pk, brb_decision.pk]),
+        {
+            "points": "Min punkt som inte får försvinna.",
+            "meeting_date": "",
+            "version": str(stale),
+        },
+    )
     assert response.status_code == 409
     page = text(response)
     assert "Någon annan har sparat texten medan du skrev." in page and "Kollegans punkt." in page
-    assert "Min punkt som inte får försvinna." in page[page.index('name="points"'):]
+    assert "Min punkt som inte får försvinna." in page[page.index('name="points"') :]
     assert f'name="version" value="{stale + 1}"' in page
     assert Decision.objects.get(pk=brb_decision.pk).points == ["Kollegans punkt."]
 
@@ -1183,7 +1522,9 @@ def test_city_decision_edit_refused_when_locked(client, registrar, brb_decision,
     listing = text(client.get(reverse("case_city_decisions", args=[case.pk])))
     assert url not in listing and message in listing
     before = snapshot()
-    response = client.post(url, {"points": "Sent ändrad punkt.", "meeting_date": "", "version": str(brb_decision.version)})
+    response = client.post(
+        url, {"points": "Sent ändrad punkt.", "meeting_date": "", "version": str(brb_decision.version)}
+    )
     assert response.status_code == 409
     page = text(response)
     assert message in page and "Sent ändrad punkt." in page
@@ -1197,15 +1538,25 @@ def test_city_decision_edit_refused_when_locked(client, registrar, brb_decision,
 def brb_statement(brb_decision, borgarrad, registrar):
     fjellner, jonsson = borgarrad
     return workflow.add_statement(
-        brb_decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(fjellner), AuthorSpec(jonsson)],
-        author_title="borgarråden", text="<p>Vi vill framhålla skolans roll.</p>", by=registrar,
+        brb_decision,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        authors=[AuthorSpec(fjellner), AuthorSpec(jonsson)],
+        author_title="borgarråden",
+        text="<p>Vi vill framhålla skolans roll.</p>",
+        by=registrar,
     )
 
 
 def _statement_post(statement, **changes):
     data = {
-        "kind": "sarskilt_uttalande", "author_title": "borgarråden", "text": "<p>Vi vill framhålla skolans roll.</p>",
-        "backed_proposal": "", "identical_to": "", "endorses": "", "version": str(statement.version), "text_format": "html",
+        "kind": "sarskilt_uttalande",
+        "author_title": "borgarråden",
+        "text": "<p>Vi vill framhålla skolans roll.</p>",
+        "backed_proposal": "",
+        "identical_to": "",
+        "endorses": "",
+        "version": str(statement.version),
+        "text_format": "html",
     }
     data.update(changes)
     return data
@@ -1217,19 +1568,33 @@ def test_registrar_edits_a_statement(client, registrar, brb_statement, borgarrad
     url = reverse("case_city_statement_edit", args=[decision.case_id, decision.pk, brb_statement.pk])
     page = text(login(client, registrar).get(url))
     assert "Vi vill framhålla skolans roll." in page and 'value="borgarråden"' in page
-    first = page[page.index('name="author_1"'):page.index("</select>", page.index('name="author_1"'))]
-    second = page[page.index('name="author_2"'):page.index("</select>", page.index('name="author_2"'))]
+    first = page[page.index('name="author_1"') : page.index("</select>", page.index('name="author_1"'))]
+    second = page[page.index('name="author_2"') : page.index("</select>", page.index('name="author_2"'))]
     assert f'value="{fjellner.pk}" selected' in first and f'value="{jonsson.pk}" selected' in second
     assert 'name="author_6"' in page and 'name="author_7"' not in page  # six slots, as when adding
-    response = client.post(url, _statement_post(
-        brb_statement, kind="reservation", author_1=str(jonsson.pk), author_1_mfl="on", author_2=str(fjellner.pk),
-        text="<p>Vi reserverar oss.</p>", backed_proposal="Liberalernas förslag",
-    ))
+    response = client.post(
+        url,
+        _statement_post(
+            brb_statement,
+            kind="reservation",
+            author_1=str(jonsson.pk),
+            author_1_mfl="on",
+            author_2=str(fjellner.pk),
+            text="<p>Vi reserverar oss.</p>",
+            backed_proposal="Liberalernas förslag",
+        ),
+    )
     assert response.status_code == 302
     brb_statement.refresh_from_db()
     assert (brb_statement.kind, brb_statement.text, brb_statement.backed_proposal) == (
-        "reservation", "<p>Vi reserverar oss.</p>", "Liberalernas förslag")
-    assert [(a.politician, a.and_others) for a in brb_statement.authors.order_by("order")] == [(jonsson, True), (fjellner, False)]
+        "reservation",
+        "<p>Vi reserverar oss.</p>",
+        "Liberalernas förslag",
+    )
+    assert [(a.politician, a.and_others) for a in brb_statement.authors.order_by("order")] == [
+        (jonsson, True),
+        (fjellner, False),
+    ]
     listing = text(client.get(response["Location"]))
     assert "Uttalandet i borgarrådsberedningens beslut är ändrat." in listing and "Vi reserverar oss." in listing
 
@@ -1256,13 +1621,19 @@ def test_stale_statement_gives_409_and_keeps_the_typed_text(client, registrar, b
     stale = brb_statement.version
     workflow.edit_statement(brb_statement, text="<p>Kollegans rättelse.</p>", by=registrar, expected_version=stale)
     url = reverse("case_city_statement_edit", args=[decision.case_id, decision.pk, brb_statement.pk])
-    response = login(client, registrar).post(url, _statement_post(
-        brb_statement, version=str(stale), author_1=str(borgarrad[0].pk), text="<p>Min text som inte får försvinna.</p>",
-    ))
+    response = login(client, registrar).post(
+        url,
+        _statement_post(
+            brb_statement,
+            version=str(stale),
+            author_1=str(borgarrad[0].pk),
+            text="<p>Min text som inte får försvinna.</p>",
+        ),
+    )
     assert response.status_code == 409
     page = text(response)
     assert "Någon annan har sparat texten medan du skrev." in page and "Kollegans rättelse." in page
-    assert "Min text som inte får försvinna." in page[page.index('name="text"'):]
+    assert "Min text som inte får försvinna." in page[page.index('name="text"') :]
     assert f'name="version" value="{stale + 1}"' in page
     assert Statement.objects.get(pk=brb_statement.pk).text == "<p>Kollegans rättelse.</p>"
     assert brb_statement.authors.count() == 2
@@ -1272,10 +1643,18 @@ def test_statement_edit_refused_in_swedish_on_the_field(client, registrar, brb_s
     decision = brb_statement.decision
     url = reverse("case_city_statement_edit", args=[decision.case_id, decision.pk, brb_statement.pk])
     before = snapshot()
-    page = text(login(client, registrar).post(url, _statement_post(
-        brb_statement, author_1=str(borgarrad[0].pk), author_2=str(borgarrad[0].pk), text="<p>Dubbel.</p>")))
+    page = text(
+        login(client, registrar).post(
+            url,
+            _statement_post(
+                brb_statement, author_1=str(borgarrad[0].pk), author_2=str(borgarrad[0].pk), text="<p>Dubbel.</p>"
+            ),
+        )
+    )
     assert "Christofer Fjellner står redan bland författarna." in page and "Dubbel." in page
-    page = text(client.post(url, _statement_post(brb_statement, kind="ersattaryttrande", author_1=str(borgarrad[0].pk))))
+    page = text(
+        client.post(url, _statement_post(brb_statement, kind="ersattaryttrande", author_1=str(borgarrad[0].pk)))
+    )
     assert "Christofer Fjellner är inte ersättare i borgarrådsberedningen" in page
     assert snapshot() == before
 
@@ -1313,7 +1692,11 @@ def test_registrar_removes_a_statement_after_confirming(client, registrar, brb_s
     listing = text(client.get(reverse("case_city_decisions", args=[decision.case_id])))
     assert url in listing
     page = text(client.get(url))
-    assert "Ta bort uttalandet?" in page and "Särskilt uttalande av borgarråden" in page and "Vi vill framhålla skolans roll." in page
+    assert (
+        "Ta bort uttalandet?" in page
+        and "Särskilt uttalande av borgarråden" in page
+        and "Vi vill framhålla skolans roll." in page
+    )
     assert Statement.objects.filter(pk=brb_statement.pk).exists()  # asking removes nothing
     response = client.post(url, {"version": str(brb_statement.version)})
     assert response.status_code == 302
@@ -1338,18 +1721,29 @@ def test_removing_a_statement_changed_meanwhile_asks_again(client, registrar, br
 
 NEW_PAGES = [
     ("case_referral_officers", lambda w: [w["case"].pk, w["r_namnd"].pk], lambda w: {"officers": []}),
-    ("case_city_decision_edit", lambda w: [w["case"].pk, w["decision"].pk],
-     lambda w: {"points": "Ändrad.", "meeting_date": "", "version": str(w["decision"].version)}),
-    ("case_city_statement_edit", lambda w: [w["case"].pk, w["decision"].pk, w["statement"].pk],
-     lambda w: _statement_post(w["statement"], author_1=str(w["borgarrad"][0].pk), text="<p>Ändrad.</p>")),
-    ("case_city_statement_remove", lambda w: [w["case"].pk, w["decision"].pk, w["statement"].pk],
-     lambda w: {"version": str(w["statement"].version)}),
+    (
+        "case_city_decision_edit",
+        lambda w: [w["case"].pk, w["decision"].pk],
+        lambda w: {"points": "Ändrad.", "meeting_date": "", "version": str(w["decision"].version)},
+    ),
+    (
+        "case_city_statement_edit",
+        lambda w: [w["case"].pk, w["decision"].pk, w["statement"].pk],
+        lambda w: _statement_post(w["statement"], author_1=str(w["borgarrad"][0].pk), text="<p>Ändrad.</p>"),
+    ),
+    (
+        "case_city_statement_remove",
+        lambda w: [w["case"].pk, w["decision"].pk, w["statement"].pk],
+        lambda w: {"version": str(w["statement"].version)},
+    ),
 ]
 
 
 @pytest.mark.parametrize("who", ["officer", "politician", "anonymous"])
 @pytest.mark.parametrize("page", NEW_PAGES, ids=[p[0] for p in NEW_PAGES])
-def test_only_the_registrar_may_assign_edit_and_remove(client, world, brb_statement, officer, politician_user, who, page):
+def test_only_the_registrar_may_assign_edit_and_remove(
+    client, world, brb_statement, officer, politician_user, who, page
+):
     name, args, data = page
     world["statement"] = brb_statement
     workflow.assign_officers(world["r_namnd"], officers=[officer], by=None)
@@ -1368,8 +1762,10 @@ def test_only_the_registrar_may_assign_edit_and_remove(client, world, brb_statem
 def test_registrar_records_the_section_of_a_proposal(client, registrar, case):
     """The betänkande's section ("avsnitt 8.2") had no field; typed with or without the word, 8.2 is kept."""
     login(client, registrar)
-    response = client.post(reverse("case_proposals", args=[case.pk]), {
-        "kind": "forslag", "number": "3", "title": "Tidig upptäckt", "section": " avsnitt  8.2 ", "summary": ""})
+    response = client.post(
+        reverse("case_proposals", args=[case.pk]),
+        {"kind": "forslag", "number": "3", "title": "Tidig upptäckt", "section": " avsnitt  8.2 ", "summary": ""},
+    )
     assert response.status_code == 302
     proposal = Proposal.objects.get(case=case)
     assert proposal.section == "8.2" and proposal.section_label == "avsnitt 8.2"
@@ -1379,8 +1775,12 @@ def test_registrar_records_the_section_of_a_proposal(client, registrar, case):
     assert 'name="section"' in page and "Avsnitt" in page
     client.post(reverse("case_proposals", args=[case.pk]), {"kind": "forslag", "number": "4", "title": "Utan avsnitt"})
     assert Proposal.objects.get(case=case, number="4").section == ""
-    too_long = text(client.post(reverse("case_proposals", args=[case.pk]), {
-        "kind": "forslag", "number": "5", "title": "För långt", "section": "8" * 31}))
+    too_long = text(
+        client.post(
+            reverse("case_proposals", args=[case.pk]),
+            {"kind": "forslag", "number": "5", "title": "För långt", "section": "8" * 31},
+        )
+    )
     assert "högst 30 tecken" in too_long and not Proposal.objects.filter(number="5").exists()
 
 
@@ -1393,7 +1793,10 @@ def test_registrar_changes_and_clears_the_section_of_a_proposal(client, registra
     assert "Avsnittet för bedömning 1 är sparat." in text(client.get(response["Location"]))
     proposal.refresh_from_db()
     assert proposal.section == "8.2"
-    assert proposal.history.first().history_change_reason == "Avsnitt ändrat" and proposal.history.first().history_user == registrar
+    assert (
+        proposal.history.first().history_change_reason == "Avsnitt ändrat"
+        and proposal.history.first().history_user == registrar
+    )
     refused = client.post(url, {f"s{proposal.pk}-section": "9" * 31})
     assert refused.status_code == 200
     page = refused.content.decode()

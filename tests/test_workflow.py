@@ -1,4 +1,5 @@
 """The workflow: every transition of the tables, allowed and forbidden, and the rules around them."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -8,7 +9,18 @@ from django.core.exceptions import ValidationError
 
 from remiss import workflow
 from remiss.attribution import attribution, listed_authors
-from remiss.models import MAX_AUTHORS, Body, Case, CityProposal, Decision, Opinion, Referral, Seat, Statement, StatementAuthor
+from remiss.models import (
+    MAX_AUTHORS,
+    Body,
+    Case,
+    CityProposal,
+    Decision,
+    Opinion,
+    Referral,
+    Seat,
+    Statement,
+    StatementAuthor,
+)
 from remiss.workflow import (
     CASE_TABLE,
     REFERRAL_TABLE,
@@ -172,7 +184,10 @@ def test_referral_transition(event, status, is_office, referred):
         "mark_opinion_ready": lambda: workflow.mark_opinion_ready(referral, by=actor),
         "reopen_opinion": lambda: workflow.reopen_opinion(referral, by=actor),
         "record_decision": lambda: workflow.record_decision(
-            referral, meeting_date=MEETING, points=["Nämnden godkänner tjänsteutlåtandet."], by=actor,
+            referral,
+            meeting_date=MEETING,
+            points=["Nämnden godkänner tjänsteutlåtandet."],
+            by=actor,
         ),
         "justera": lambda: workflow.justera(decision, by=actor),
         "decline": lambda: workflow.decline(referral, by=actor),
@@ -260,8 +275,13 @@ def test_a_case_from_registration_to_answer_writes_one_history_row_per_move():
     soc = BodyFactory(name="Socialnämnden", name_in_text="socialnämnden", administration="Socialförvaltningen")
     officer = OfficerFactory(username="handlaggare.soc", bodies=[soc])
     case = workflow.register_case(
-        title="Vägar till ett tryggare samhälle", reference="SOU 2030:67", sender="Justitiedepartementet",
-        city_dnr="KS 2030/99-1.1", received=date(2030, 1, 10), deadline=date(2030, 4, 28), by=registrar,
+        title="Vägar till ett tryggare samhälle",
+        reference="SOU 2030:67",
+        sender="Justitiedepartementet",
+        city_dnr="KS 2030/99-1.1",
+        received=date(2030, 1, 10),
+        deadline=date(2030, 4, 28),
+        by=registrar,
     )
     (referral,) = workflow.refer(case, bodies=[ReferralSpec(soc, DEADLINE)], by=registrar)
     workflow.save_opinion(referral, text="<p>Positiv.</p>", date=date(2030, 2, 22), by=officer)
@@ -291,9 +311,12 @@ def test_a_case_from_registration_to_answer_writes_one_history_row_per_move():
         ("justered", "Beslutet justerat", officer),
     ]
     opinion = referral.opinion
-    reasons = list(opinion.history.order_by("history_date", "history_id").values_list("history_change_reason", "history_user"))
+    reasons = list(
+        opinion.history.order_by("history_date", "history_id").values_list("history_change_reason", "history_user")
+    )
     assert reasons == [
-        ("Tomt tjänsteutlåtande skapat", registrar.pk), ("Tjänsteutlåtandet sparat", officer.pk),
+        ("Tomt tjänsteutlåtande skapat", registrar.pk),
+        ("Tjänsteutlåtandet sparat", officer.pk),
         ("Tjänsteutlåtandet markerat som klart", officer.pk),  # the move, on the opinion's own history too
     ]
 
@@ -320,7 +343,10 @@ def test_record_city_decision_for_borgarradsberedningen_does_not_decide_the_case
     case, *_ = referred
     Case.objects.filter(pk=case.pk).update(status=Case.Status.COMPILING)
     decision = workflow.record_city_decision(
-        case, body=BorgarradsberedningenFactory(), points=["Borgarrådsberedningen tillstyrker förslaget."], by=None,
+        case,
+        body=BorgarradsberedningenFactory(),
+        points=["Borgarrådsberedningen tillstyrker förslaget."],
+        by=None,
     )
     case.refresh_from_db()
     assert case.status == Case.Status.COMPILING
@@ -353,7 +379,8 @@ def test_save_opinion_sanitises_and_starts_drafting(referred, officer):
         referral,
         text='<p style="color:red">Vi är <b>positiva</b>.</p><script>alert("x")</script><p>&nbsp;</p>',
         proposed_decision="Nämnden godkänner\n\ntjänsteutlåtandet.",
-        date=date(2030, 2, 22), by=officer,
+        date=date(2030, 2, 22),
+        by=officer,
     )
     opinion.refresh_from_db()
     assert opinion.text == "<p>Vi är <strong>positiva</strong>.</p>"
@@ -367,7 +394,10 @@ def test_save_opinion_sanitises_and_starts_drafting(referred, officer):
     assert _latest(opinion).text == "<p>Vi är <strong>positiva</strong>.</p>"
 
 
-@pytest.mark.parametrize("status", [Referral.Status.OPINION_READY, Referral.Status.DECIDED, Referral.Status.JUSTERED, Referral.Status.DECLINED])
+@pytest.mark.parametrize(
+    "status",
+    [Referral.Status.OPINION_READY, Referral.Status.DECIDED, Referral.Status.JUSTERED, Referral.Status.DECLINED],
+)
 def test_save_opinion_refuses_a_finished_opinion(referred, officer, status):
     _, referral, _ = referred
     workflow.save_opinion(referral, text="<p>Första.</p>", date=date(2030, 2, 1), by=officer)
@@ -457,7 +487,8 @@ def test_refer_needs_a_body_and_valid_deadlines(case, namnd, registrar):
 def test_refer_creates_the_referrals_in_order_with_an_empty_opinion(referred):
     case, r_namnd, r_office = referred
     assert list(case.referrals.values_list("body__name", "order", "status")) == [
-        ("Socialnämnden", 1, "referred"), ("Stadsledningskontoret", 2, "referred"),
+        ("Socialnämnden", 1, "referred"),
+        ("Stadsledningskontoret", 2, "referred"),
     ]
     for referral in (r_namnd, r_office):
         assert referral.opinion.text == ""
@@ -477,7 +508,9 @@ def soc_decision(referred):
 
 def _member(body: Body, first: str, last: str, party: str, role=Seat.Role.LEDAMOT, user=True):
     politician = PoliticianFactory(
-        first_name=first, last_name=last, party=PartyFactory(abbreviation=party),
+        first_name=first,
+        last_name=last,
+        party=PartyFactory(abbreviation=party),
         user=PoliticianUserFactory(username=f"{first}.{last}".lower()) if user else None,
     )
     SeatFactory(politician=politician, body=body, role=role)
@@ -489,8 +522,11 @@ def test_co_author_is_listed_only_after_accepting(soc_decision):
     kristin = _member(body, "Kristin", "Jacobsson", "C")
     andrea = _member(body, "Andrea", "Hedin", "M")
     statement = workflow.add_statement(
-        soc_decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(kristin)],
-        text="<p>Vi föreslår en handlingsplan.</p>", by=kristin.user,
+        soc_decision,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        authors=[AuthorSpec(kristin)],
+        text="<p>Vi föreslår en handlingsplan.</p>",
+        by=kristin.user,
     )
     invitation = workflow.invite_coauthor(statement, politician=andrea, and_others=True, by=kristin.user)
     assert not invitation.accepted
@@ -513,7 +549,11 @@ def test_invitation_respects_the_seat_rules(soc_decision):
     substitute = _member(body, "Michaela", "Hollis", "KD", role=Seat.Role.ERSATTARE)
     outsider = PoliticianFactory(first_name="Ola", last_name="Utomstående")
     statement = workflow.add_statement(
-        soc_decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(kristin)], text="<p>Text.</p>", by=None,
+        soc_decision,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        authors=[AuthorSpec(kristin)],
+        text="<p>Text.</p>",
+        by=None,
     )
     with pytest.raises(WorkflowError, match="Michaela Hollis är ersättare i socialnämnden"):
         workflow.invite_coauthor(statement, politician=substitute, by=None)
@@ -527,7 +567,11 @@ def test_declining_an_invitation_removes_it(soc_decision):
     kristin = _member(body, "Kristin", "Jacobsson", "C")
     andrea = _member(body, "Andrea", "Hedin", "M")
     statement = workflow.add_statement(
-        soc_decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(kristin)], text="<p>Text.</p>", by=None,
+        soc_decision,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        authors=[AuthorSpec(kristin)],
+        text="<p>Text.</p>",
+        by=None,
     )
     invitation = workflow.invite_coauthor(statement, politician=andrea, by=kristin.user)
     workflow.decline_coauthorship(invitation, by=andrea.user)
@@ -545,8 +589,11 @@ def test_an_author_sets_and_clears_their_own_and_others_mark(soc_decision):
     kristin = _member(body, "Kristin", "Jacobsson", "C")
     andrea = _member(body, "Andrea", "Hedin", "M")
     statement = workflow.add_statement(
-        soc_decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(kristin), AuthorSpec(andrea)],
-        text="<p>Text.</p>", by=kristin.user,
+        soc_decision,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        authors=[AuthorSpec(kristin), AuthorSpec(andrea)],
+        text="<p>Text.</p>",
+        by=kristin.user,
     )
     author = workflow.set_and_others(statement, politician=andrea, and_others=True, by=andrea.user)
     assert author.politician == andrea and StatementAuthor.objects.get(pk=author.pk).and_others is True
@@ -571,8 +618,11 @@ def test_and_others_only_for_an_accepted_author_and_with_optimistic_locking(soc_
     andrea = _member(body, "Andrea", "Hedin", "M")
     jan = _member(body, "Jan", "Jönsson", "L")
     statement = workflow.add_statement(
-        soc_decision, kind=Statement.Kind.SARSKILT_UTTALANDE,
-        authors=[AuthorSpec(kristin), AuthorSpec(andrea, accepted=False)], text="<p>Text.</p>", by=kristin.user,
+        soc_decision,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        authors=[AuthorSpec(kristin), AuthorSpec(andrea, accepted=False)],
+        text="<p>Text.</p>",
+        by=kristin.user,
     )
     for politician in (andrea, jan):  # an invitee, and someone not on the statement at all
         with pytest.raises(WorkflowError, match=f"{politician.full_name} står inte bland uttalandets författare"):
@@ -597,7 +647,11 @@ def test_pending_invitations_are_removed_at_justering(soc_decision):
     andrea = _member(body, "Andrea", "Hedin", "M")
     jan = _member(body, "Jan", "Jönsson", "L")
     statement = workflow.add_statement(
-        soc_decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(kristin)], text="<p>Text.</p>", by=None,
+        soc_decision,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        authors=[AuthorSpec(kristin)],
+        text="<p>Text.</p>",
+        by=None,
     )
     accepted = workflow.invite_coauthor(statement, politician=andrea, by=kristin.user)
     workflow.accept_coauthorship(accepted, by=andrea.user)
@@ -621,14 +675,20 @@ def test_max_authors_on_add_statement(soc_decision):
     members = _many_members(soc_decision.body, MAX_AUTHORS + 1)
     with pytest.raises(WorkflowError) as error:
         workflow.add_statement(
-            soc_decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(p) for p in members],
-            text="<p>Text.</p>", by=None,
+            soc_decision,
+            kind=Statement.Kind.SARSKILT_UTTALANDE,
+            authors=[AuthorSpec(p) for p in members],
+            text="<p>Text.</p>",
+            by=None,
         )
     assert str(error.value) == f"Ett uttalande kan ha högst {MAX_AUTHORS} författare."
     assert not Statement.objects.exists()
     statement = workflow.add_statement(
-        soc_decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(p) for p in members[:MAX_AUTHORS]],
-        text="<p>Text.</p>", by=None,
+        soc_decision,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        authors=[AuthorSpec(p) for p in members[:MAX_AUTHORS]],
+        text="<p>Text.</p>",
+        by=None,
     )
     assert statement.authors.count() == MAX_AUTHORS
     with pytest.raises(WorkflowError) as error:
@@ -643,32 +703,50 @@ def test_add_statement_refuses_duplicates_and_foreign_references(soc_decision, r
     kristin = _member(body, "Kristin", "Jacobsson", "C")
     with pytest.raises(WorkflowError, match="Samma person kan inte stå två gånger"):
         workflow.add_statement(
-            soc_decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(kristin), AuthorSpec(kristin)],
-            text="<p>Text.</p>", by=None,
+            soc_decision,
+            kind=Statement.Kind.SARSKILT_UTTALANDE,
+            authors=[AuthorSpec(kristin), AuthorSpec(kristin)],
+            text="<p>Text.</p>",
+            by=None,
         )
     with pytest.raises(WorkflowError, match="minst en författare"):
-        workflow.add_statement(soc_decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[], text="<p>T.</p>", by=None)
+        workflow.add_statement(
+            soc_decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[], text="<p>T.</p>", by=None
+        )
     Case.objects.filter(pk=case.pk).update(status=Case.Status.COMPILING)
     brb = workflow.record_city_decision(case, body=BorgarradsberedningenFactory(), points=["Tillstyrker."], by=None)
     fjellner = _member(brb.body, "Christofer", "Fjellner", "M")
     elsewhere = workflow.add_statement(
-        brb, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(fjellner)], text="<p>Text.</p>", by=None,
+        brb,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        authors=[AuthorSpec(fjellner)],
+        text="<p>Text.</p>",
+        by=None,
     )
     substitute = _member(body, "Michaela", "Hollis", "KD", role=Seat.Role.ERSATTARE)
     with pytest.raises(WorkflowError, match="samma beslut"):
         workflow.add_statement(
-            soc_decision, kind=Statement.Kind.ERSATTARYTTRANDE, authors=[AuthorSpec(substitute)], endorses=elsewhere, by=None,
+            soc_decision,
+            kind=Statement.Kind.ERSATTARYTTRANDE,
+            authors=[AuthorSpec(substitute)],
+            endorses=elsewhere,
+            by=None,
         )
     with pytest.raises(WorkflowError, match="Skriv en text"):
-        workflow.add_statement(soc_decision, kind=Statement.Kind.ERSATTARYTTRANDE, authors=[AuthorSpec(substitute)], by=None)
+        workflow.add_statement(
+            soc_decision, kind=Statement.Kind.ERSATTARYTTRANDE, authors=[AuthorSpec(substitute)], by=None
+        )
     assert not soc_decision.statements.exists()
 
 
 def test_add_statement_sanitises_and_records_the_author(soc_decision):
     kristin = _member(soc_decision.body, "Kristin", "Jacobsson", "C")
     statement = workflow.add_statement(
-        soc_decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(kristin)],
-        text='<p onclick="x()">Vi <i>föreslår</i></p><script>x</script>', by=kristin.user,
+        soc_decision,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        authors=[AuthorSpec(kristin)],
+        text='<p onclick="x()">Vi <i>föreslår</i></p><script>x</script>',
+        by=kristin.user,
     )
     statement.refresh_from_db()
     assert statement.text == "<p>Vi <em>föreslår</em></p>"
@@ -685,8 +763,11 @@ def test_after_justering_the_decision_and_its_statements_are_locked(soc_decision
     kristin = _member(body, "Kristin", "Jacobsson", "C")
     andrea = _member(body, "Andrea", "Hedin", "M")
     statement = workflow.add_statement(
-        soc_decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(kristin)],
-        text="<p>Före justering.</p>", by=kristin.user,
+        soc_decision,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        authors=[AuthorSpec(kristin)],
+        text="<p>Före justering.</p>",
+        by=kristin.user,
     )
     workflow.justera(soc_decision, by=None)
     # Arrange only: an invitation that somehow outlived the justering.
@@ -696,10 +777,18 @@ def test_after_justering_the_decision_and_its_statements_are_locked(soc_decision
         d = Decision.objects.get(pk=soc_decision.pk)
         s = Statement.objects.get(pk=statement.pk)
         return (
-            d.points, d.meeting_date, d.added_text, d.version, d.justered,
-            s.text, s.version, Statement.objects.count(),
+            d.points,
+            d.meeting_date,
+            d.added_text,
+            d.version,
+            d.justered,
+            s.text,
+            s.version,
+            Statement.objects.count(),
             list(StatementAuthor.objects.order_by("pk").values_list("pk", "accepted", "and_others")),
-            Decision.history.count(), Statement.history.count(), StatementAuthor.history.count(),
+            Decision.history.count(),
+            Statement.history.count(),
+            StatementAuthor.history.count(),
         )
 
     before = snapshot()
@@ -707,10 +796,15 @@ def test_after_justering_the_decision_and_its_statements_are_locked(soc_decision
         "edit_decision": lambda: workflow.edit_decision(soc_decision, points=["Ändrat."], by=None),
         "edit_statement": lambda: workflow.edit_statement(statement, text="<p>Efter.</p>", by=kristin.user),
         "add_statement": lambda: workflow.add_statement(
-            soc_decision, kind=Statement.Kind.RESERVATION, authors=[AuthorSpec(andrea)], by=andrea.user,
+            soc_decision,
+            kind=Statement.Kind.RESERVATION,
+            authors=[AuthorSpec(andrea)],
+            by=andrea.user,
         ),
         "invite_coauthor": lambda: workflow.invite_coauthor(statement, politician=andrea, by=kristin.user),
-        "set_and_others": lambda: workflow.set_and_others(statement, politician=kristin, and_others=True, by=kristin.user),
+        "set_and_others": lambda: workflow.set_and_others(
+            statement, politician=kristin, and_others=True, by=kristin.user
+        ),
         "accept_coauthorship": lambda: workflow.accept_coauthorship(stray, by=andrea.user),
         "decline_coauthorship": lambda: workflow.decline_coauthorship(stray, by=andrea.user),
         "justera": lambda: workflow.justera(soc_decision, by=None),
@@ -726,7 +820,11 @@ def test_after_justering_the_decision_and_its_statements_are_locked(soc_decision
 def test_before_justering_edits_go_through_with_optimistic_locking(soc_decision):
     kristin = _member(soc_decision.body, "Kristin", "Jacobsson", "C")
     statement = workflow.add_statement(
-        soc_decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(kristin)], text="<p>Ett.</p>", by=None,
+        soc_decision,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        authors=[AuthorSpec(kristin)],
+        text="<p>Ett.</p>",
+        by=None,
     )
     read = statement.version
     workflow.edit_statement(statement, text="<p>Två.</p>", by=kristin.user, expected_version=read)
@@ -775,10 +873,18 @@ def test_save_background_counts_versions_and_refuses_a_stale_one(case, registrar
     assert error.value.current.background == "<p>Ett.</p>"
     assert "Någon annan har sparat texten" in str(error.value)
     stored = Case.objects.get(pk=case.pk)
-    assert (stored.background, stored.version, Case.history.filter(id=case.pk).count()) == ("<p>Ett.</p>", read + 1, rows)
+    assert (stored.background, stored.version, Case.history.filter(id=case.pk).count()) == (
+        "<p>Ett.</p>",
+        read + 1,
+        rows,
+    )
     workflow.save_background(case, text="<p>Två.</p>", by=registrar, expected_version=read + 1)
     latest = Case.history.filter(id=case.pk).first()
-    assert (latest.background, latest.history_change_reason, latest.history_user) == ("<p>Två.</p>", "Ärendet sparat", registrar)
+    assert (latest.background, latest.history_change_reason, latest.history_user) == (
+        "<p>Två.</p>",
+        "Ärendet sparat",
+        registrar,
+    )
 
 
 def test_status_moves_do_not_move_the_background_version(referred, registrar):
@@ -813,7 +919,11 @@ def test_background_editable_until_kommunstyrelsen_decides_then_locked_for_edit_
         workflow.save_city_proposal(case, summary="<p>Sent.</p>", by=registrar)
     assert str(edit.value) == str(restore.value) == str(proposal.value) == CITY_TEXTS_LOCKED
     assert str(workflow.restore_refusal(case)) == CITY_TEXTS_LOCKED
-    assert (Case.objects.get(pk=case.pk).background, Case.objects.get(pk=case.pk).version, Case.history.count()) == before
+    assert (
+        Case.objects.get(pk=case.pk).background,
+        Case.objects.get(pk=case.pk).version,
+        Case.history.count(),
+    ) == before
     workflow.mark_answered(case, by=registrar)
     with pytest.raises(LockedError, match="Kommunstyrelsen har beslutat i ärendet"):
         workflow.save_background(case, text="<p>Tre.</p>", by=registrar)
@@ -821,7 +931,9 @@ def test_background_editable_until_kommunstyrelsen_decides_then_locked_for_edit_
 
 def test_city_proposal_locked_once_kommunstyrelsen_has_decided(referred, registrar):
     case, *_ = referred
-    proposal = workflow.save_city_proposal(case, summary="<p>Sammanfattning.</p>", decision_points=["Besvaras.", ""], by=registrar)
+    proposal = workflow.save_city_proposal(
+        case, summary="<p>Sammanfattning.</p>", decision_points=["Besvaras.", ""], by=registrar
+    )
     assert proposal.decision_points == ["Besvaras."]
     Case.objects.filter(pk=case.pk).update(status=Case.Status.DECIDED)
     with pytest.raises(LockedError):
@@ -853,7 +965,10 @@ def test_assign_officers_until_the_referral_is_answered_or_closed(referred, regi
     if referral.is_closed:  # answered (a nämnd's decision, an office's ready opinion), declined, no answer
         with pytest.raises(LockedError) as error:
             workflow.assign_officers(referral, officers=[colleague], by=registrar)
-        assert str(error.value) == f"Remitteringen har statusen ”{referral.get_status_display()}”; handläggarna kan inte längre ändras."
+        assert (
+            str(error.value)
+            == f"Remitteringen har statusen ”{referral.get_status_display()}”; handläggarna kan inte längre ändras."
+        )
         assert not referral.officers.exists()
         assert _history(referral) == history_before
         assert workflow.officers_refusal(referral) is not None
@@ -882,10 +997,17 @@ def test_assign_officers_refuses_non_officers_and_records_removal(referred, regi
 
 def test_assign_officers_reason_fits_the_history_column(referred, registrar):
     _, r_namnd, _ = referred
-    many = [OfficerFactory(username=f"h{i}", first_name=f"Förnamn{i}", last_name="Efternamnsson", bodies=[r_namnd.body]) for i in range(8)]
+    many = [
+        OfficerFactory(username=f"h{i}", first_name=f"Förnamn{i}", last_name="Efternamnsson", bodies=[r_namnd.body])
+        for i in range(8)
+    ]
     workflow.assign_officers(r_namnd, officers=many, by=registrar)
     reason = _latest(r_namnd).history_change_reason
-    assert len(reason) <= 100 and reason.startswith("Handläggare tilldelade: Förnamn0 Efternamnsson") and reason.endswith("…")
+    assert (
+        len(reason) <= 100
+        and reason.startswith("Handläggare tilldelade: Förnamn0 Efternamnsson")
+        and reason.endswith("…")
+    )
     assert r_namnd.officers.count() == 8
 
 
@@ -896,12 +1018,17 @@ def test_assign_officers_reason_fits_the_history_column(referred, registrar):
 def brb_statement(referred, registrar):
     """Borgarrådsberedningen's recorded decision with one särskilt uttalande of two ledamöter."""
     case, *_ = referred
-    decision = workflow.record_city_decision(case, body=BorgarradsberedningenFactory(), points=["Tillstyrker."], by=registrar)
+    decision = workflow.record_city_decision(
+        case, body=BorgarradsberedningenFactory(), points=["Tillstyrker."], by=registrar
+    )
     fjellner = _member(decision.body, "Christofer", "Fjellner", "M", user=False)
     jonsson = _member(decision.body, "Jan", "Jönsson", "L", user=False)
     statement = workflow.add_statement(
-        decision, kind=Statement.Kind.SARSKILT_UTTALANDE, authors=[AuthorSpec(fjellner), AuthorSpec(jonsson)],
-        text="<p>Vi vill framhålla skolan.</p>", by=registrar,
+        decision,
+        kind=Statement.Kind.SARSKILT_UTTALANDE,
+        authors=[AuthorSpec(fjellner), AuthorSpec(jonsson)],
+        text="<p>Vi vill framhålla skolan.</p>",
+        by=registrar,
     )
     return decision, statement, fjellner, jonsson
 
@@ -910,7 +1037,9 @@ def _decision_edit_params():
     for row in workflow.DECISION_EDIT_TABLE:
         for status in Case.Status.values:
             for justered in (False, True):
-                yield pytest.param(row.event, status, justered, id=f"{row.event}-case-{status}-{'justered' if justered else 'open'}")
+                yield pytest.param(
+                    row.event, status, justered, id=f"{row.event}-case-{status}-{'justered' if justered else 'open'}"
+                )
 
 
 @pytest.mark.parametrize(("event", "status", "justered"), list(_decision_edit_params()))
@@ -923,10 +1052,21 @@ def test_decision_edit_table(brb_statement, registrar, event, status, justered):
     statement.refresh_from_db()
     acts = {
         "edit_decision": lambda: workflow.edit_decision(
-            decision, points=["Borgarrådsberedningen tillstyrker med ändring."], by=registrar, expected_version=decision.version),
+            decision,
+            points=["Borgarrådsberedningen tillstyrker med ändring."],
+            by=registrar,
+            expected_version=decision.version,
+        ),
         "edit_statement": lambda: workflow.edit_statement(
-            statement, text="<p>Ändrad.</p>", authors=[AuthorSpec(jonsson)], by=registrar, expected_version=statement.version),
-        "remove_statement": lambda: workflow.remove_statement(statement, by=registrar, expected_version=statement.version),
+            statement,
+            text="<p>Ändrad.</p>",
+            authors=[AuthorSpec(jonsson)],
+            by=registrar,
+            expected_version=statement.version,
+        ),
+        "remove_statement": lambda: workflow.remove_statement(
+            statement, by=registrar, expected_version=statement.version
+        ),
     }
 
     def snapshot():
@@ -934,7 +1074,9 @@ def test_decision_edit_table(brb_statement, registrar, event, status, justered):
             list(Decision.objects.values_list("pk", "points", "version")),
             list(Statement.objects.values_list("pk", "text", "version")),
             list(StatementAuthor.objects.order_by("pk").values_list("pk", "politician_id", "order")),
-            Decision.history.count(), Statement.history.count(), StatementAuthor.history.count(),
+            Decision.history.count(),
+            Statement.history.count(),
+            StatementAuthor.history.count(),
         )
 
     row = next(r for r in workflow.DECISION_EDIT_TABLE if r.event == event)
@@ -976,13 +1118,18 @@ def test_edit_statement_replaces_the_authors_in_order_with_history(brb_statement
     old_fjellner = statement.authors.get(politician=fjellner)
 
     workflow.edit_statement(
-        statement, authors=[AuthorSpec(ekman), AuthorSpec(jonsson, and_others=True)], author_title="borgarråden",
-        by=registrar, expected_version=statement.version,
+        statement,
+        authors=[AuthorSpec(ekman), AuthorSpec(jonsson, and_others=True)],
+        author_title="borgarråden",
+        by=registrar,
+        expected_version=statement.version,
     )
 
     authors = list(statement.authors.order_by("order"))
     assert [(a.politician, a.accepted, a.and_others, a.order) for a in authors] == [
-        (ekman, True, False, 1), (jonsson, True, True, 2), (invitee, False, False, 3),
+        (ekman, True, False, 1),
+        (jonsson, True, True, 2),
+        (invitee, False, False, 3),
     ]
     assert pending.pk == authors[2].pk  # the unanswered invitation stays
     removed = StatementAuthor.history.filter(id=old_fjellner.pk, history_type="-").get()
@@ -1000,7 +1147,13 @@ def test_edit_statement_refuses_bad_authors_and_kinds_and_keeps_everything(brb_s
 
     def snapshot():
         s = Statement.objects.get(pk=statement.pk)
-        return (s.kind, s.text, s.version, list(s.authors.values_list("politician_id", "order")), Statement.history.count())
+        return (
+            s.kind,
+            s.text,
+            s.version,
+            list(s.authors.values_list("politician_id", "order")),
+            Statement.history.count(),
+        )
 
     before = snapshot()
     attempts = [
@@ -1019,16 +1172,25 @@ def test_edit_statement_refuses_bad_authors_and_kinds_and_keeps_everything(brb_s
         assert snapshot() == before, fields
     # The same kind change with a fitting author goes through.
     workflow.edit_statement(
-        statement, kind=Statement.Kind.ERSATTARYTTRANDE, authors=[AuthorSpec(substitute)], by=registrar,
+        statement,
+        kind=Statement.Kind.ERSATTARYTTRANDE,
+        authors=[AuthorSpec(substitute)],
+        by=registrar,
     )
     statement.refresh_from_db()
     assert statement.kind == Statement.Kind.ERSATTARYTTRANDE
     assert [a.politician for a in statement.authors.all()] == [substitute]
     # A reservation backs a proposal and may endorse another statement in the same decision.
-    other = workflow.add_statement(decision, kind=Statement.Kind.RESERVATION, authors=[AuthorSpec(fjellner)], by=registrar)
+    other = workflow.add_statement(
+        decision, kind=Statement.Kind.RESERVATION, authors=[AuthorSpec(fjellner)], by=registrar
+    )
     workflow.edit_statement(
-        statement, kind=Statement.Kind.RESERVATION, authors=[AuthorSpec(jonsson)], backed_proposal="  Moderaternas   förslag ",
-        endorses=other, by=registrar,
+        statement,
+        kind=Statement.Kind.RESERVATION,
+        authors=[AuthorSpec(jonsson)],
+        backed_proposal="  Moderaternas   förslag ",
+        endorses=other,
+        by=registrar,
     )
     statement.refresh_from_db()
     assert (statement.backed_proposal, statement.endorses) == ("Moderaternas förslag", other)
@@ -1049,7 +1211,11 @@ def test_remove_statement_keeps_the_deletion_in_history(brb_statement, registrar
     assert not Statement.objects.filter(pk=statement.pk).exists()
     assert not StatementAuthor.objects.filter(pk__in=author_ids).exists()
     gone = Statement.history.filter(id=statement.pk, history_type="-").get()
-    assert (gone.history_change_reason, gone.history_user, gone.text) == ("Uttalandet borttaget", registrar, "<p>Någon annans ändring.</p>")
+    assert (gone.history_change_reason, gone.history_user, gone.text) == (
+        "Uttalandet borttaget",
+        registrar,
+        "<p>Någon annans ändring.</p>",
+    )
     for pk in author_ids:
         row = StatementAuthor.history.filter(id=pk, history_type="-").get()
         assert (row.history_change_reason, row.history_user) == ("Uttalandet borttaget", registrar)
@@ -1059,9 +1225,16 @@ def test_remove_statement_refused_while_another_refers_to_it(brb_statement, regi
     decision, statement, fjellner, jonsson = brb_statement
     substitute = _member(decision.body, "Michaela", "Hollis", "KD", role=Seat.Role.ERSATTARE, user=False)
     endorsing = workflow.add_statement(
-        decision, kind=Statement.Kind.ERSATTARYTTRANDE, authors=[AuthorSpec(substitute)], endorses=statement, by=registrar,
+        decision,
+        kind=Statement.Kind.ERSATTARYTTRANDE,
+        authors=[AuthorSpec(substitute)],
+        endorses=statement,
+        by=registrar,
     )
-    with pytest.raises(WorkflowError, match="Uttalandet kan inte tas bort, eftersom andra uttalanden hänvisar till det: Ersättaryttrande"):
+    with pytest.raises(
+        WorkflowError,
+        match="Uttalandet kan inte tas bort, eftersom andra uttalanden hänvisar till det: Ersättaryttrande",
+    ):
         workflow.remove_statement(statement, by=registrar)
     assert Statement.objects.filter(pk=statement.pk).exists()
     workflow.remove_statement(endorsing, by=registrar)

@@ -3,6 +3,7 @@
 gather (read the case, build every sentence) → render (Django template → WeasyPrint, PDF/UA-1)
 → store (a `Memo` row with the PDF, its SHA-256 and the history row of every source record).
 """
+
 from remiss.memo.gather import MemoData, case_for_memo, gather, swedish_date
 from remiss.memo.render import RenderedPdf, StaticOnlyFetcher, render_html, render_pdf
 from remiss.memo.store import compile_memo

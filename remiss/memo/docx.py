@@ -19,6 +19,7 @@ first drops what XML cannot hold from every string of the data. The paragraphs, 
 user texts' HTML are written by `remiss.memo.docx_writer`; the XML python-docx does not reach
 (fields, bookmarks, links, list definitions) is in `remiss.memo.docx_xml`.
 """
+
 from __future__ import annotations
 
 import io
@@ -112,7 +113,16 @@ def _matrix_table(writer: MemoWriter, matrix: PositionMatrix) -> None:
         element.set(qn("w:val"), value)
         tblpr.append(element)
 
-    def cell_text(cell, text: str, *, bold: bool = False, italic: bool = False, center: bool = False, size: int = 9, grey: bool = False):
+    def cell_text(
+        cell,
+        text: str,
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        center: bool = False,
+        size: int = 9,
+        grey: bool = False,
+    ):
         paragraph = cell.paragraphs[0]
         paragraph.paragraph_format.space_after = Pt(0)
         if center:

@@ -5,6 +5,7 @@ and runs through `HtmlToDocx`, a small html.parser converter; anything else is r
 <li> without its list (the allowlist keeps one) becomes a bulleted item, as a browser and the
 PDF show it.
 """
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ say), which are invisible anyway, so `word_safe` drops them from every string of
 before anything is written; and Word keeps at most 255 characters in a core property, so
 `core_property` cuts a longer one with "…" (metadata only: the document keeps the whole text).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -36,9 +37,9 @@ def word_safe(value):
     if isinstance(value, tuple):
         return tuple(word_safe(item) for item in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.replace(value, **{
-            f.name: word_safe(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init
-        })
+        return dataclasses.replace(
+            value, **{f.name: word_safe(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        )
     return value
 
 
@@ -46,8 +47,7 @@ def core_property(text: str) -> str:
     """`text` within Word's 255 characters; cut with "…" when longer (metadata only)."""
     if len(text) <= _CORE_PROPERTY_MAX:
         return text
-    return text[:_CORE_PROPERTY_MAX - 1].rstrip() + "…"
-
+    return text[: _CORE_PROPERTY_MAX - 1].rstrip() + "…"
 
 
 # --- Low-level helpers: fields, bookmarks, links, numbering ----------------------------------------
@@ -55,6 +55,7 @@ def core_property(text: str) -> str:
 
 def add_field(paragraph: Paragraph, instruction: str, placeholder: str = "1") -> None:
     """A complex field (PAGE, NUMPAGES, …) with a placeholder result until Word lays out the page."""
+
     def run_with(child: OxmlElement) -> None:
         run = OxmlElement("w:r")
         run.append(child)

@@ -7,6 +7,7 @@ Swedish dates, and the user texts, sanitised once more. The read is a fixed numb
 whatever the number of bodies, and it notes the latest history row of every record it used,
 so a stored memo can say exactly which versions it was compiled from.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,8 +39,18 @@ from remiss.positions import PositionMatrix, breakable, build_matrix, publishes_
 from remiss.richtext import display
 
 MONTHS_SV = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
 )
 
 RESERVATIONS_HEADING = "Reservationer m.m."
@@ -183,9 +194,7 @@ def _load(case: Case) -> _Loaded:
         proposal: CityProposal | None = case.city_proposal
     except CityProposal.DoesNotExist:
         proposal = None
-    referrals = list(
-        Referral.objects.filter(case=case).select_related("body", "opinion").order_by("order", "pk")
-    )
+    referrals = list(Referral.objects.filter(case=case).select_related("body", "opinion").order_by("order", "pk"))
     opinions: dict[int, Opinion] = {}
     for referral in referrals:
         try:
@@ -296,10 +305,18 @@ def _body_section(number: int, referral: Referral, opinion: Opinion | None, deci
         proposed_html = user_html(opinion.proposed_decision, demote=1)
 
     return BodySection(
-        name=body.name, anchor=_anchor("remissinstans", number, body.name), state=state, notice=notice,
+        name=body.name,
+        anchor=_anchor("remissinstans", number, body.name),
+        state=state,
+        notice=notice,
         decline_reason=breakable(referral.decline_reason.strip()) if state == "declined" else "",
-        decision_intro=decision_intro, points=points, numbered=numbered, statements=statements,
-        opinion_intro=opinion_intro, opinion_html=opinion_html, proposed_decision_html=proposed_html,
+        decision_intro=decision_intro,
+        points=points,
+        numbered=numbered,
+        statements=statements,
+        opinion_intro=opinion_intro,
+        opinion_html=opinion_html,
+        proposed_decision_html=proposed_html,
     )
 
 
@@ -334,21 +351,32 @@ def latest_history_ids(records: dict[type[models.Model], set[int]]) -> list[dict
             continue
         rows = (
             model.history.model.objects.filter(id__in=pks)  # type: ignore[attr-defined]
-            .order_by().values("id").annotate(latest=Max("history_id"))
+            .order_by()
+            .values("id")
+            .annotate(latest=Max("history_id"))
         )
         latest = {row["id"]: row["latest"] for row in rows}
-        sources.extend(
-            {"model": _label(model), "pk": pk, "history_id": latest.get(pk)} for pk in sorted(pks)
-        )
+        sources.extend({"model": _label(model), "pk": pk, "history_id": latest.get(pk)} for pk in sorted(pks))
     return sources
 
 
 def _records(loaded: _Loaded, matrix: PositionMatrix | None = None) -> dict[type[models.Model], set[int]]:
     """Every row whose text or name went into the memo, by model."""
     records: dict[type[models.Model], set[int]] = {
-        m: set() for m in (
-            Case, CityProposal, Referral, Body, Opinion, Decision, Statement, StatementAuthor, Politician, Party,
-            Proposal, Position,
+        m: set()
+        for m in (
+            Case,
+            CityProposal,
+            Referral,
+            Body,
+            Opinion,
+            Decision,
+            Statement,
+            StatementAuthor,
+            Politician,
+            Party,
+            Proposal,
+            Position,
         )
     }
     if matrix is not None:

@@ -16,6 +16,7 @@ Inside the zip, and in the download's ASCII fallback name, characters that Windo
 file names (the ":" of "SOU 2022:67") become "-"; the download's UTF-8 name (RFC 5987/6266
 `filename*`) keeps the name as ministries write it.
 """
+
 from __future__ import annotations
 
 import io
@@ -65,7 +66,9 @@ def zip_filename(case: Case) -> str:
 
 def content_disposition(filename: str) -> str:
     """An attachment header with an ASCII fallback and the exact name as RFC 5987 `filename*`."""
-    display = "".join(ch for ch in filename if ch.isprintable()).replace("/", "-").replace("\\", "-").strip() or "remissvar"
+    display = (
+        "".join(ch for ch in filename if ch.isprintable()).replace("/", "-").replace("\\", "-").strip() or "remissvar"
+    )
     ascii_name = unicodedata.normalize("NFKD", safe_filename(display)).encode("ascii", "ignore").decode("ascii")
     ascii_name = ascii_name.replace('"', "").strip() or "remissvar"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(display, safe='')}"
@@ -179,6 +182,8 @@ def build_package(case: Case, *, by: User | None, created: datetime | None = Non
             info.external_attr = 0o644 << 16
             archive.writestr(info, content)
     return AnswerPackage(
-        filename=f"{package_name(city, case.reference)}.zip", content=buffer.getvalue(), memo=memo,
+        filename=f"{package_name(city, case.reference)}.zip",
+        content=buffer.getvalue(),
+        memo=memo,
         names=tuple(name for name, _content in entries),
     )

@@ -5,6 +5,7 @@ exactly one resource, its own stylesheet, so rendering uses `StaticOnlyFetcher`:
 files of this app's static directory under the made-up scheme `remiss-static:` and refuses
 everything else, and a refusal stops the rendering instead of leaving a hole in the PDF.
 """
+
 from __future__ import annotations
 
 import mimetypes
@@ -113,7 +114,7 @@ _CHARACTER = re.compile(r"&#?\w+;|.", re.S)
 
 def _break_run(match: re.Match[str]) -> str:
     characters = _CHARACTER.findall(match.group(0))  # an entity is one character and stays whole
-    return "\u200b".join("".join(characters[i:i + LONG_WORD]) for i in range(0, len(characters), LONG_WORD))
+    return "\u200b".join("".join(characters[i : i + LONG_WORD]) for i in range(0, len(characters), LONG_WORD))
 
 
 def break_long_words(html: str) -> str:

@@ -4,6 +4,7 @@ The PDF is only written once rendering has succeeded, and the row only exists wi
 if saving the row fails, the file just written is removed again. The row records the PDF's
 SHA-256, its page count, who compiled it, and the history row of every record it was built from.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -58,7 +59,11 @@ def build_memo(case: Case, *, progress: Progress | None = None, hyphenate: bool 
     html = render_html(data, hyphenate=hyphenate, created=created)
     rendered = render_pdf(html)
     return CompiledMemo(
-        data=data, html=html, rendered=rendered, sha256=hashlib.sha256(rendered.pdf).hexdigest(), created=created,
+        data=data,
+        html=html,
+        rendered=rendered,
+        sha256=hashlib.sha256(rendered.pdf).hexdigest(),
+        created=created,
     )
 
 
@@ -67,7 +72,11 @@ def store_memo(case: Case, compiled: CompiledMemo, *, by: User | None, progress:
     say = progress or (lambda message: None)
     say("Sparar promemorian …")
     memo = Memo(
-        case_id=case.pk, sha256=compiled.sha256, pages=compiled.pages, created_by=by, sources=compiled.data.sources,
+        case_id=case.pk,
+        sha256=compiled.sha256,
+        pages=compiled.pages,
+        created_by=by,
+        sources=compiled.data.sources,
     )
     try:
         with transaction.atomic():

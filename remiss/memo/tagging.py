@@ -17,6 +17,7 @@ WeasyPrint tags what it draws, but three things in its tree break PDF/UA-1 (issu
 
 The XMP metadata (PDF/UA identification) and everything else in the file are left as they are.
 """
+
 from __future__ import annotations
 
 import io
@@ -76,7 +77,10 @@ def _margin_content_as_artifacts(document: pikepdf.Pdf, root: Element, in_tree: 
             continue
         renumber = {old: new for new, old in enumerate(kept)}
         if not _rewrite_marked_content(page, renumber, len(parents)):
-            logger.warning("Memo PDF page %d: tagged content not where expected; page left as WeasyPrint tagged it.", page.index + 1)
+            logger.warning(
+                "Memo PDF page %d: tagged content not where expected; page left as WeasyPrint tagged it.",
+                page.index + 1,
+            )
             continue
         moved = {parents[old].objgen: parents[old] for old, new in renumber.items() if old != new}
         _renumber_kids(moved.values(), renumber)
@@ -209,7 +213,9 @@ def _join(first: Element, rest: Element) -> None:
 def _remove(element: Element) -> None:
     """Take `element` out of its parent; a parent left empty goes too."""
     parent = element.P
-    parent.K = pikepdf.Array([kid for kid in _kids(parent) if not (isinstance(kid, pikepdf.Dictionary) and kid.objgen == element.objgen)])
+    parent.K = pikepdf.Array(
+        [kid for kid in _kids(parent) if not (isinstance(kid, pikepdf.Dictionary) and kid.objgen == element.objgen)]
+    )
     if not _kids(parent) and parent.get("/S") not in (None, "/Document"):
         _remove(parent)
 

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('remiss', '0002_planning_positions_jobs'),
+        ("remiss", "0002_planning_positions_jobs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='version',
+            model_name="case",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='historicalcase',
-            name='version',
+            model_name="historicalcase",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
     ]

@@ -4,26 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('remiss', '0003_case_version'),
+        ("remiss", "0003_case_version"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['-received', 'reference'], name='case_received_order'),
+            model_name="case",
+            index=models.Index(fields=["-received", "reference"], name="case_received_order"),
         ),
         migrations.AddIndex(
-            model_name='decision',
-            index=models.Index(fields=['body', 'justered'], name='decision_body_justered'),
+            model_name="decision",
+            index=models.Index(fields=["body", "justered"], name="decision_body_justered"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['body', 'deadline', 'case'], name='referral_body_deadline'),
+            model_name="referral",
+            index=models.Index(fields=["body", "deadline", "case"], name="referral_body_deadline"),
         ),
         migrations.AddIndex(
-            model_name='statementauthor',
-            index=models.Index(fields=['politician', 'accepted', '-statement'], name='author_politician_statements'),
+            model_name="statementauthor",
+            index=models.Index(fields=["politician", "accepted", "-statement"], name="author_politician_statements"),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('remiss', '0006_accessibility_statement'),
+        ("remiss", "0006_accessibility_statement"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalreferral',
-            name='positions_version',
+            model_name="historicalreferral",
+            name="positions_version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='positions_version',
+            model_name="referral",
+            name="positions_version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
     ]

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('remiss', '0007_referral_positions_version'),
+        ("remiss", "0007_referral_positions_version"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalproposal',
-            name='section',
-            field=models.CharField(blank=True, help_text='Avsnittet i betänkandet, t.ex. 8.2.', max_length=30, verbose_name='avsnitt'),
+            model_name="historicalproposal",
+            name="section",
+            field=models.CharField(
+                blank=True, help_text="Avsnittet i betänkandet, t.ex. 8.2.", max_length=30, verbose_name="avsnitt"
+            ),
         ),
         migrations.AddField(
-            model_name='proposal',
-            name='section',
-            field=models.CharField(blank=True, help_text='Avsnittet i betänkandet, t.ex. 8.2.', max_length=30, verbose_name='avsnitt'),
+            model_name="proposal",
+            name="section",
+            field=models.CharField(
+                blank=True, help_text="Avsnittet i betänkandet, t.ex. 8.2.", max_length=30, verbose_name="avsnitt"
+            ),
         ),
     ]

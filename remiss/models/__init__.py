@@ -5,22 +5,50 @@ through `remiss.workflow`; rules that span rows (seats, justering locks) are che
 `clean()` and again by the workflow before it saves. One module per part of the domain; this
 package re-exports them all, so `from remiss.models import Case` is the way to import.
 """
-from remiss.models.common import (
-    MAX_AUTHORS, MAX_MARKUP_LENGTH, MAX_TEXT_LENGTH, genitive, history, swedish_number, validate_text_length,
-)
-from remiss.models.people import Body, Party, Politician, Seat, User
+
 from remiss.models.cases import Case, Opinion, Position, Proposal, Referral
-from remiss.models.decisions import Decision, Statement, StatementAuthor
 from remiss.models.city import CityProposal, Memo, MemoJob, memo_upload_to
+from remiss.models.common import (
+    MAX_AUTHORS,
+    MAX_MARKUP_LENGTH,
+    MAX_TEXT_LENGTH,
+    genitive,
+    history,
+    swedish_number,
+    validate_text_length,
+)
+from remiss.models.decisions import Decision, Statement, StatementAuthor
+from remiss.models.people import Body, Party, Politician, Seat, User
 from remiss.models.planning import Meeting, ReminderLog
 from remiss.models.site import AccessibilityStatement, BarrierReport
 
 __all__ = [
-    "MAX_AUTHORS", "MAX_MARKUP_LENGTH", "MAX_TEXT_LENGTH", "genitive", "history", "swedish_number", "validate_text_length",
-    "Body", "Party", "Politician", "Seat", "User",
-    "Case", "Opinion", "Position", "Proposal", "Referral",
-    "Decision", "Statement", "StatementAuthor",
-    "CityProposal", "Memo", "MemoJob", "memo_upload_to",
-    "Meeting", "ReminderLog",
-    "AccessibilityStatement", "BarrierReport",
+    "MAX_AUTHORS",
+    "MAX_MARKUP_LENGTH",
+    "MAX_TEXT_LENGTH",
+    "genitive",
+    "history",
+    "swedish_number",
+    "validate_text_length",
+    "Body",
+    "Party",
+    "Politician",
+    "Seat",
+    "User",
+    "Case",
+    "Opinion",
+    "Position",
+    "Proposal",
+    "Referral",
+    "Decision",
+    "Statement",
+    "StatementAuthor",
+    "CityProposal",
+    "Memo",
+    "MemoJob",
+    "memo_upload_to",
+    "Meeting",
+    "ReminderLog",
+    "AccessibilityStatement",
+    "BarrierReport",
 ]

@@ -1,4 +1,5 @@
 """A case, its betänkande's proposals, its referrals, the opinions and positions on them."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -34,13 +35,21 @@ class Case(models.Model):
     city_dnr = models.CharField(_("stadens diarienummer"), max_length=50, unique=True)
     received = models.DateField(_("inkom"))
     deadline = models.DateField(_("remisstid"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED, editable=False
+    )
     commissioner = models.ForeignKey(
-        Politician, null=True, blank=True, on_delete=models.PROTECT, related_name="presented_cases",
+        Politician,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="presented_cases",
         verbose_name=_("föredragande borgarråd"),
     )
     memo_title = models.CharField(
-        _("promemorians titel"), max_length=300, blank=True,
+        _("promemorians titel"),
+        max_length=300,
+        blank=True,
         help_text=_("Titeln i bilagan, om den skiljer sig från ärendets titel."),
     )
     background = models.TextField(_("ärendet (bakgrund)"), blank=True, validators=[validate_text_length])
@@ -66,8 +75,12 @@ class Case(models.Model):
         for name in ("received", "deadline"):
             value = getattr(self, name)
             if value and not EARLIEST_CASE_DATE <= value <= LATEST_CASE_DATE:
-                raise ValidationError({name: _("Datumet måste ligga mellan år %(first)d och %(last)d.")
-                                       % {"first": EARLIEST_CASE_DATE.year, "last": LATEST_CASE_DATE.year}})
+                raise ValidationError(
+                    {
+                        name: _("Datumet måste ligga mellan år %(first)d och %(last)d.")
+                        % {"first": EARLIEST_CASE_DATE.year, "last": LATEST_CASE_DATE.year}
+                    }
+                )
         if self.received and self.deadline and self.deadline < self.received:
             raise ValidationError({"deadline": _("Remisstiden kan inte vara före datumet då remissen kom in.")})
 
@@ -88,7 +101,9 @@ class Proposal(models.Model):
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("rubrik"), max_length=300)
     # Where the betänkande treats it ("8.2"), so a reader of the memo can look it up; optional.
-    section = models.CharField(_("avsnitt"), max_length=30, blank=True, help_text=_("Avsnittet i betänkandet, t.ex. 8.2."))
+    section = models.CharField(
+        _("avsnitt"), max_length=30, blank=True, help_text=_("Avsnittet i betänkandet, t.ex. 8.2.")
+    )
     summary = models.TextField(_("sammanfattning"), blank=True, validators=[validate_text_length])
     order = models.PositiveIntegerField(_("ordning"), default=0)
     history = history()
@@ -125,12 +140,16 @@ class Referral(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals", verbose_name=_("ärende"))
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("remissinstans"))
     deadline = models.DateField(_("svarsdatum"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REFERRED, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REFERRED, editable=False
+    )
     order = models.PositiveIntegerField(_("ordning i promemorian"), default=0)
     officers = models.ManyToManyField(User, blank=True, related_name="referrals", verbose_name=_("handläggare"))
     # On the referral, not the decision, because an office gives a position without deciding.
     position = models.TextField(
-        _("ställningstagande"), blank=True, validators=[validate_text_length],
+        _("ställningstagande"),
+        blank=True,
+        validators=[validate_text_length],
         help_text=_("En eller två meningar om organets hållning; används i sammanfattningen."),
     )
     # Why the body declines to answer (workflow.decline), for the memo and the status board.
@@ -156,7 +175,9 @@ class Referral(models.Model):
 
     def clean(self) -> None:
         if self.body_id and self.body.is_city_level:
-            raise ValidationError({"body": _("Borgarrådsberedningen och kommunstyrelsen remitteras inte; de beslutar i ärendet.")})
+            raise ValidationError(
+                {"body": _("Borgarrådsberedningen och kommunstyrelsen remitteras inte; de beslutar i ärendet.")}
+            )
         if self.deadline and self.case_id:
             if self.deadline < self.case.received:
                 raise ValidationError({"deadline": _("Svarsdatumet kan inte vara före datumet då remissen kom in.")})
@@ -178,7 +199,9 @@ class Referral(models.Model):
 class Opinion(models.Model):
     """The administration's written opinion (tjänsteutlåtande) on the case."""
 
-    referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="opinion", verbose_name=_("remittering"))
+    referral = models.OneToOneField(
+        Referral, on_delete=models.CASCADE, related_name="opinion", verbose_name=_("remittering")
+    )
     date = models.DateField(_("daterat"), null=True, blank=True)
     text = models.TextField(_("text"), blank=True, validators=[validate_text_length])
     proposed_decision = models.TextField(_("förslag till beslut"), blank=True, validators=[validate_text_length])
@@ -203,8 +226,12 @@ class Position(models.Model):
         INGA_SYNPUNKTER = "inga_synpunkter", _("Inga synpunkter")
         EJ_BEHANDLAT = "ej_behandlat", _("Ej behandlat")
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="positions", verbose_name=_("remittering"))
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="positions", verbose_name=_("förslag"))
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="positions", verbose_name=_("remittering")
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="positions", verbose_name=_("förslag")
+    )
     stance = models.CharField(_("ställningstagande"), max_length=30, choices=Stance.choices)
     comment = models.TextField(_("kommentar"), blank=True, validators=[validate_text_length])
     history = history()

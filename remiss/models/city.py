@@ -1,4 +1,5 @@
 """The city-level parts: the commissioner's proposal, compiled memos and their background jobs."""
+
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from remiss.models.cases import Case
 from remiss.models.common import history, validate_text_length
 from remiss.models.people import User
+
 
 class CityProposal(models.Model):
     """The presenting commissioner's förslag till beslut: the city-level texts of the memo."""
@@ -29,7 +31,9 @@ class CityProposal(models.Model):
         return _("Förslag till beslut i %(ref)s") % {"ref": self.case.reference}
 
     def clean(self) -> None:
-        if not isinstance(self.decision_points, list) or not all(isinstance(p, str) and p.strip() for p in self.decision_points):
+        if not isinstance(self.decision_points, list) or not all(
+            isinstance(p, str) and p.strip() for p in self.decision_points
+        ):
             raise ValidationError({"decision_points": _("Varje beslutspunkt måste vara en text som inte är tom.")})
         try:  # the points together, one per line, are one text like any other
             validate_text_length("\n".join(self.decision_points))
@@ -39,7 +43,7 @@ class CityProposal(models.Model):
             raise ValidationError({"signed_date": _("Förslaget kan inte undertecknas efter remisstiden.")})
 
 
-def memo_upload_to(memo: "Memo", filename: str) -> str:
+def memo_upload_to(memo: Memo, filename: str) -> str:
     return f"memos/{memo.case_id}/{filename}"
 
 
@@ -52,7 +56,12 @@ class Memo(models.Model):
     pages = models.PositiveIntegerField(_("sidor"), default=0)
     created_at = models.DateTimeField(_("sammanställd"), auto_now_add=True)
     created_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("sammanställd av"),
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sammanställd av"),
     )
     # [{"model": "remiss.opinion", "pk": 3, "history_id": 17}, ...]: the exact versions compiled.
     sources = models.JSONField(_("versioner"), default=list)
@@ -77,11 +86,18 @@ class MemoJob(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memo_jobs", verbose_name=_("ärende"))
     requested_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("beställd av"),
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("beställd av"),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED, editable=False)
     error = models.TextField(_("felorsak"), blank=True)
-    memo = models.OneToOneField(Memo, null=True, blank=True, on_delete=models.SET_NULL, related_name="job", verbose_name=_("promemoria"))
+    memo = models.OneToOneField(
+        Memo, null=True, blank=True, on_delete=models.SET_NULL, related_name="job", verbose_name=_("promemoria")
+    )
     task_id = models.CharField(_("uppgifts-id"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("beställd"), auto_now_add=True)
     started_at = models.DateTimeField(_("startad"), null=True, blank=True)

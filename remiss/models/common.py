@@ -1,4 +1,5 @@
 """What every model module shares: history, text limits, Swedish genitive."""
+
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -45,8 +46,10 @@ def validate_text_length(value: str) -> None:
         )
     if len(value) > MAX_MARKUP_LENGTH:
         raise ValidationError(
-            _("Texten har för mycket formatering för att kunna sparas. Klistra in den som ren text, "
-              "eller dela upp den."),
+            _(
+                "Texten har för mycket formatering för att kunna sparas. Klistra in den som ren text, "
+                "eller dela upp den."
+            ),
             code="too_much_markup",
         )
 

@@ -1,4 +1,5 @@
 """Decisions of the bodies and the politicians' statements attached to them."""
+
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from remiss.models.cases import Case
 from remiss.models.common import genitive, history, validate_text_length
 from remiss.models.people import Body, Politician, Seat, User
 
+
 class Decision(models.Model):
     """A body's decision on the case: an answering nämnd's, borgarrådsberedningen's or kommunstyrelsen's."""
 
@@ -18,7 +20,9 @@ class Decision(models.Model):
     meeting_date = models.DateField(_("sammanträdesdatum"), null=True, blank=True)
     points = models.JSONField(_("beslutspunkter"), default=list, blank=True)
     added_text = models.TextField(
-        _("därutöver anföra"), blank=True, validators=[validate_text_length],
+        _("därutöver anföra"),
+        blank=True,
+        validators=[validate_text_length],
         help_text=_("Nämndens egen text utöver förvaltningens förslag."),
     )
     added_text_after_point = models.PositiveSmallIntegerField(_("tillägget står efter punkt"), default=1)
@@ -34,7 +38,9 @@ class Decision(models.Model):
         indexes = [models.Index(fields=["body", "justered"], name="decision_body_justered")]
         constraints = [
             models.UniqueConstraint(fields=["case", "body"], name="one_decision_per_body"),
-            models.CheckConstraint(condition=Q(added_text_after_point__gte=1), name="decision_added_text_point_positive"),
+            models.CheckConstraint(
+                condition=Q(added_text_after_point__gte=1), name="decision_added_text_point_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -50,7 +56,9 @@ class Decision(models.Model):
             except ValidationError as error:
                 errors.setdefault("points", []).extend(error.messages)
         if self.body_id and self.body.kind == Body.Kind.OFFICE:
-            errors.setdefault("body", []).append(_("Ett kontor fattar inga beslut; det lämnar bara ett tjänsteutlåtande."))
+            errors.setdefault("body", []).append(
+                _("Ett kontor fattar inga beslut; det lämnar bara ett tjänsteutlåtande.")
+            )
         if self.meeting_date and self.case_id and self.meeting_date > self.case.deadline:
             errors.setdefault("meeting_date", []).append(_("Sammanträdet kan inte ligga efter remisstiden."))
         if errors:
@@ -70,25 +78,44 @@ class Statement(models.Model):
         RESERVATION = "reservation", _("Reservation")
         ERSATTARYTTRANDE = "ersattaryttrande", _("Ersättaryttrande")
 
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="statements", verbose_name=_("beslut"))
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="statements", verbose_name=_("beslut")
+    )
     kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices)
-    author_title = models.CharField(_("titel före namnen"), max_length=50, blank=True, help_text=_("T.ex. borgarråden."))
+    author_title = models.CharField(
+        _("titel före namnen"), max_length=50, blank=True, help_text=_("T.ex. borgarråden.")
+    )
     text = models.TextField(_("text"), blank=True, validators=[validate_text_length])
     backed_proposal = models.CharField(
-        _("yrkade bifall till"), max_length=300, blank=True,
+        _("yrkade bifall till"),
+        max_length=300,
+        blank=True,
         help_text=_("För en reservation: det förslag reservanten yrkade bifall till."),
     )
     endorses = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="endorsements",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="endorsements",
         verbose_name=_("ställde sig bakom"),
     )
     identical_to = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="identical_copies",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="identical_copies",
         verbose_name=_("likalydande med"),
     )
     order = models.PositiveIntegerField(_("ordning"), default=0)
     created_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("skapad av"),
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("skapad av"),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = history()
@@ -99,17 +126,23 @@ class Statement(models.Model):
         ordering = ["decision", "order", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="reservation") | Q(backed_proposal=""), name="only_reservation_backs_proposal",
+                condition=Q(kind="reservation") | Q(backed_proposal=""),
+                name="only_reservation_backs_proposal",
             ),
             models.CheckConstraint(
-                condition=Q(kind="reservation") | ~Q(text="") | Q(endorses__isnull=False) | Q(identical_to__isnull=False),
+                condition=Q(kind="reservation")
+                | ~Q(text="")
+                | Q(endorses__isnull=False)
+                | Q(identical_to__isnull=False),
                 name="statement_has_content",
             ),
             models.CheckConstraint(
-                condition=Q(endorses__isnull=True) | ~Q(endorses=F("id")), name="statement_not_endorsing_itself",
+                condition=Q(endorses__isnull=True) | ~Q(endorses=F("id")),
+                name="statement_not_endorsing_itself",
             ),
             models.CheckConstraint(
-                condition=Q(identical_to__isnull=True) | ~Q(identical_to=F("id")), name="statement_not_identical_to_itself",
+                condition=Q(identical_to__isnull=True) | ~Q(identical_to=F("id")),
+                name="statement_not_identical_to_itself",
             ),
         ]
 
@@ -138,16 +171,22 @@ class Statement(models.Model):
             raise ValidationError(errors)
 
     @property
-    def accepted_authors(self) -> list["StatementAuthor"]:
+    def accepted_authors(self) -> list[StatementAuthor]:
         return [a for a in self.authors.all() if a.accepted]
 
 
 class StatementAuthor(models.Model):
     """One author of a statement. A co-author is listed only after accepting the invitation."""
 
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="authors", verbose_name=_("uttalande"))
-    politician = models.ForeignKey(Politician, on_delete=models.PROTECT, related_name="authorships", verbose_name=_("politiker"))
-    and_others = models.BooleanField(_("m.fl."), default=False, help_text=_("Skrivs \"m.fl.\" efter namnet: och fler i samma partigrupp."))
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="authors", verbose_name=_("uttalande")
+    )
+    politician = models.ForeignKey(
+        Politician, on_delete=models.PROTECT, related_name="authorships", verbose_name=_("politiker")
+    )
+    and_others = models.BooleanField(
+        _("m.fl."), default=False, help_text=_('Skrivs "m.fl." efter namnet: och fler i samma partigrupp.')
+    )
     accepted = models.BooleanField(_("accepterat"), default=True)
     order = models.PositiveIntegerField(_("ordning"), default=0)
     history = history()
@@ -175,15 +214,18 @@ class StatementAuthor(models.Model):
         if seat is None:
             raise ValidationError(
                 _("%(name)s har ingen plats i %(body)s och kan inte stå bakom ett uttalande där."),
-                params={"name": self.politician.full_name, "body": body.name_in_text}, code="no_seat",
+                params={"name": self.politician.full_name, "body": body.name_in_text},
+                code="no_seat",
             )
         if statement.kind == Statement.Kind.ERSATTARYTTRANDE and seat.role != Seat.Role.ERSATTARE:
             raise ValidationError(
                 _("%(name)s är inte ersättare i %(body)s; ett ersättaryttrande lämnas bara av ersättare."),
-                params={"name": self.politician.full_name, "body": body.name_in_text}, code="not_ersattare",
+                params={"name": self.politician.full_name, "body": body.name_in_text},
+                code="not_ersattare",
             )
         if statement.kind != Statement.Kind.ERSATTARYTTRANDE and seat.role != Seat.Role.LEDAMOT:
             raise ValidationError(
                 _("%(name)s är ersättare i %(body)s; en ersättare lämnar ett ersättaryttrande."),
-                params={"name": self.politician.full_name, "body": body.name_in_text}, code="not_ledamot",
+                params={"name": self.politician.full_name, "body": body.name_in_text},
+                code="not_ledamot",
             )

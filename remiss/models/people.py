@@ -1,11 +1,13 @@
 """People and bodies: users, parties, answering and city-level bodies, politicians and seats."""
+
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.contrib.auth.models import AbstractUser
 
 from remiss.models.common import genitive, history
+
 
 class User(AbstractUser):
     """A person who logs in: the registrar, an officer of one or more bodies, or a politician."""
@@ -18,11 +20,16 @@ class User(AbstractUser):
 
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.OTHER)
     bodies = models.ManyToManyField(
-        "Body", blank=True, related_name="staff", verbose_name=_("arbetar för"),
+        "Body",
+        blank=True,
+        related_name="staff",
+        verbose_name=_("arbetar för"),
         help_text=_("De nämnder eller kontor som handläggaren arbetar för."),
     )
     # The secret in the address of the user's private calendar feed; made on first use.
-    calendar_token = models.CharField(_("kalendernyckel"), max_length=64, null=True, blank=True, unique=True, editable=False)
+    calendar_token = models.CharField(
+        _("kalendernyckel"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     history = history()
 
     class Meta:
@@ -65,11 +72,15 @@ class Body(models.Model):
 
     name = models.CharField(_("namn"), max_length=150, unique=True)
     name_in_text = models.CharField(
-        _("namn i löptext"), max_length=150, help_text=_("Som namnet skrivs mitt i en mening, t.ex. socialnämnden."),
+        _("namn i löptext"),
+        max_length=150,
+        help_text=_("Som namnet skrivs mitt i en mening, t.ex. socialnämnden."),
     )
     kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices)
     administration = models.CharField(
-        _("förvaltning"), max_length=150, help_text=_("T.ex. Socialförvaltningen eller Skarpnäcks stadsdelsförvaltning."),
+        _("förvaltning"),
+        max_length=150,
+        help_text=_("T.ex. Socialförvaltningen eller Skarpnäcks stadsdelsförvaltning."),
     )
     history = history()
 
@@ -100,7 +111,11 @@ class Politician(models.Model):
     last_name = models.CharField(_("efternamn"), max_length=100)
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="politicians", verbose_name=_("parti"))
     user = models.OneToOneField(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="politician",
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="politician",
         verbose_name=_("användarkonto"),
     )
     history = history()
@@ -125,7 +140,9 @@ class Seat(models.Model):
         LEDAMOT = "ledamot", _("Ledamot")
         ERSATTARE = "ersattare", _("Ersättare")
 
-    politician = models.ForeignKey(Politician, on_delete=models.CASCADE, related_name="seats", verbose_name=_("politiker"))
+    politician = models.ForeignKey(
+        Politician, on_delete=models.CASCADE, related_name="seats", verbose_name=_("politiker")
+    )
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="seats", verbose_name=_("organ"))
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
     history = history()

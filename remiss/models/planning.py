@@ -1,4 +1,5 @@
 """Meeting calendars and the log of reminders sent."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -6,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from remiss.models.common import history
 from remiss.models.people import Body, User
+
 
 class Meeting(models.Model):
     """A date in a body's meeting calendar (sammanträde)."""
@@ -28,7 +30,9 @@ class ReminderLog(models.Model):
     """One reminder sent, so that running the reminder command again sends nothing twice."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("mottagare"))
-    key = models.CharField(_("nyckel"), max_length=200, help_text=_("Vad påminnelsen gällde, t.ex. referral:12:due:2023-03-31."))
+    key = models.CharField(
+        _("nyckel"), max_length=200, help_text=_("Vad påminnelsen gällde, t.ex. referral:12:due:2023-03-31.")
+    )
     sent_at = models.DateTimeField(_("skickad"), auto_now_add=True)
 
     class Meta:

@@ -1,4 +1,5 @@
 """What the service says about itself: the accessibility statement and the barriers people report."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -16,10 +17,13 @@ class AccessibilityStatement(models.Model):
     drop them. Until an administrator saves a statement, the page shows the default text.
     """
 
-    organisation = models.CharField(_("organisation"), max_length=200, help_text=_("Den som står bakom tjänsten, t.ex. Stockholms stad."))
+    organisation = models.CharField(
+        _("organisation"), max_length=200, help_text=_("Den som står bakom tjänsten, t.ex. Stockholms stad.")
+    )
     text = models.TextField(_("redogörelse"), validators=[validate_text_length])
     contact_email = models.EmailField(
-        _("e-post för synpunkter"), blank=True,
+        _("e-post för synpunkter"),
+        blank=True,
         help_text=_("Anmälningar om brister skickas hit. Tom: de skickas till administratörerna (ADMINS)."),
     )
     assessed_on = models.DateField(_("senast bedömd"))

@@ -9,6 +9,7 @@ structure (paragraphs, headings, lists, bold, italic) and never a script, a styl
 Use it instead of `|safe` for any stored user text. Word's private-use bullets become list items
 (`remiss.richtext.display`), as in the memo.
 """
+
 from __future__ import annotations
 
 from django import template

@@ -1,4 +1,5 @@
 """The accessibility statement: public, without login, linked from every page's footer."""
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,12 +17,18 @@ def statement(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if report_allowed(request.META.get("REMOTE_ADDR", "")):
             workflow.report_barrier(**form.cleaned_data)
-            messages.success(request, _("Tack! Din anmälan har kommit in och skickats till dem som ansvarar för tjänsten."))
+            messages.success(
+                request, _("Tack! Din anmälan har kommit in och skickats till dem som ansvarar för tjänsten.")
+            )
             return redirect("accessibility")
         form.add_error(None, _("Du har skickat många anmälningar på kort tid. Vänta en stund och försök igen."))
         status = 429
-    return render(request, "remiss/accessibility/statement.html",
-                  {"statement": current_statement(), "form": form, "nav": "accessibility"}, status=status)
+    return render(
+        request,
+        "remiss/accessibility/statement.html",
+        {"statement": current_statement(), "form": form, "nav": "accessibility"},
+        status=status,
+    )
 
 
 urlpatterns = [path("tillganglighet/", statement, name="accessibility")]

@@ -1,5 +1,6 @@
 """The start page sends each person to their own way through the app, the confirmation page every
 role's final moves share, and the health check."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page
@@ -9,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from remiss import workflow
 from remiss.access import is_registrar
 from remiss.glyphs import unprintable_message
-from remiss import workflow
 from remiss.models import Body, Case, Decision, User, genitive
 
 
@@ -40,6 +41,7 @@ def page_links(request: HttpRequest, page: Page, param: str = "sida", *, path: s
     The links keep the request's other parameters, so two lists on one page (each with its own
     parameter) page independently. `path` is for a page that a POST to another address renders;
     `anchor` ("#…") brings the reader back to the list rather than to the top of the page."""
+
     def link(number: int) -> str:
         query = request.GET.copy()
         query[param] = str(number)
@@ -58,17 +60,37 @@ def confirmed(request: HttpRequest) -> bool:
 
 
 def confirm_page(
-    request: HttpRequest, *, case: Case, question: str, action: str, button: str, back_url: str,
-    fields: dict[str, str] | None = None, form: Form | None = None, explanation: str = "", nav: str = "",
+    request: HttpRequest,
+    *,
+    case: Case,
+    question: str,
+    action: str,
+    button: str,
+    back_url: str,
+    fields: dict[str, str] | None = None,
+    form: Form | None = None,
+    explanation: str = "",
+    nav: str = "",
 ) -> HttpResponse:
     """The page a move with no way back shows first, for every role: `question`, and a button
     (labelled `button`) that posts `fields` to `action` again with confirm=1. A `form` shows its
     fields there, still open to change (e.g. the optional reason for declining); `back_url` is
     where "Tillbaka" leads, nothing changed."""
-    return render(request, "remiss/confirm.html", {
-        "nav": nav, "case": case, "question": question, "action": action, "button": button,
-        "back_url": back_url, "fields": list((fields or {}).items()), "form": form, "explanation": explanation,
-    })
+    return render(
+        request,
+        "remiss/confirm.html",
+        {
+            "nav": nav,
+            "case": case,
+            "question": question,
+            "action": action,
+            "button": button,
+            "back_url": back_url,
+            "fields": list((fields or {}).items()),
+            "form": form,
+            "explanation": explanation,
+        },
+    )
 
 
 def decline_question(body: Body) -> str:
@@ -79,7 +101,11 @@ def decline_question(body: Body) -> str:
 def confirm_justera(request: HttpRequest, decision: Decision, *, action: str, back_url: str, nav: str) -> HttpResponse:
     """The question before justering a decision: the officer's of a nämnd, the registrar's of the city's."""
     return confirm_page(
-        request, case=decision.case, nav=nav, action=action, back_url=back_url,
+        request,
+        case=decision.case,
+        nav=nav,
+        action=action,
+        back_url=back_url,
         question=_("Justera %(body)s beslut? Det går inte att ångra.") % {"body": genitive(decision.body.name_in_text)},
         explanation=_("Därefter kan varken beslutet eller politikernas uttalanden till det ändras."),
         button=str(workflow.EVENT_LABELS["justera"]),

@@ -6,6 +6,7 @@ row records. Both downloads are GETs and only serve: no request renders a PDF (a
 site could otherwise start one). Without a stored memo the registrar is sent to the memo page,
 whose compile button (a POST) queues the compilation.
 """
+
 from __future__ import annotations
 
 from functools import wraps
@@ -64,15 +65,21 @@ def answer_package(request: HttpRequest, pk: int) -> HttpResponse:
         package = build_package(case, by=request.user)
     except NoStoredMemo as missing:
         if missing.lost is not None:
-            messages.error(request, _(
-                "PDF-filen för den senaste sammanställningen finns inte längre. Sammanställ promemorian "
-                "igen; när den är klar kan du ladda ner svarspaketet."
-            ))
+            messages.error(
+                request,
+                _(
+                    "PDF-filen för den senaste sammanställningen finns inte längre. Sammanställ promemorian "
+                    "igen; när den är klar kan du ladda ner svarspaketet."
+                ),
+            )
         else:
-            messages.info(request, _(
-                "Svarspaketet kan laddas ner först när promemorian har sammanställts. Sammanställ PDF:en; "
-                "när den är klar kan du ladda ner svarspaketet."
-            ))
+            messages.info(
+                request,
+                _(
+                    "Svarspaketet kan laddas ner först när promemorian har sammanställts. Sammanställ PDF:en; "
+                    "när den är klar kan du ladda ner svarspaketet."
+                ),
+            )
         return redirect("memo_list", pk=case.pk)
     return _attachment(package.content, package.filename, ZIP_CONTENT_TYPE)
 

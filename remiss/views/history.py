@@ -5,6 +5,7 @@ Who may see a history is who may see the text, and who may restore is who may ed
 (`remiss.history.can_view` / `can_restore`); everyone else gets 403, anonymous visitors the login
 page. Reads are `remiss.history` over `remiss.queries`; a restore is `remiss.workflow.restore_text`.
 """
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -93,8 +94,9 @@ def _title(kind: TextKind, obj: models.Model) -> str:
 # --- One text's history -------------------------------------------------------------------------
 
 
-def _history_page(request: HttpRequest, kind: TextKind, obj: models.Model, *, error: str | None = None,
-                  status: int = 200) -> HttpResponse:
+def _history_page(
+    request: HttpRequest, kind: TextKind, obj: models.Model, *, error: str | None = None, status: int = 200
+) -> HttpResponse:
     hist = history.load_history(kind, obj)
     versions = hist.versions
     comparison = compare_error = None
@@ -103,9 +105,7 @@ def _history_page(request: HttpRequest, kind: TextKind, obj: models.Model, *, er
         a, b = _int(first), _int(second)
         try:
             if a is None or b is None:
-                raise ValueError(
-                    _("Välj två versioner att jämföra: en i kolumnen ”Från” och en i kolumnen ”Till”.")
-                )
+                raise ValueError(_("Välj två versioner att jämföra: en i kolumnen ”Från” och en i kolumnen ”Till”."))
             comparison = hist.compare(a, b)
         except ValueError as problem:
             compare_error = str(problem)
@@ -113,17 +113,32 @@ def _history_page(request: HttpRequest, kind: TextKind, obj: models.Model, *, er
     selected_to = _int(second) or (versions[0].history_id if versions else None)
     may_restore = history.can_restore(request.user, kind, obj)
     refusal = workflow.restore_refusal(obj) if may_restore else None
-    return render(request, "remiss/history/history.html", {
-        "nav": _nav(request.user), "kind": kind, "obj": obj, "title": _title(kind, obj),
-        "case": history.case_of(obj),
-        "history": hist, "versions": versions, "comparison": comparison, "compare_error": compare_error,
-        "selected_from": selected_from, "selected_to": selected_to,
-        "can_restore": may_restore and refusal is None, "locked": str(refusal) if refusal else "",
-        "expected_version": history.expected_version(hist),
-        "restore_url": reverse(f"history_{kind.key}_restore", args=[_url_pk(kind, obj)]),
-        "page_url": history_url(kind, obj), "back": _back(request.user, kind, obj), "error": error,
-        "model_label": history.model_label(kind.model),
-    }, status=status)
+    return render(
+        request,
+        "remiss/history/history.html",
+        {
+            "nav": _nav(request.user),
+            "kind": kind,
+            "obj": obj,
+            "title": _title(kind, obj),
+            "case": history.case_of(obj),
+            "history": hist,
+            "versions": versions,
+            "comparison": comparison,
+            "compare_error": compare_error,
+            "selected_from": selected_from,
+            "selected_to": selected_to,
+            "can_restore": may_restore and refusal is None,
+            "locked": str(refusal) if refusal else "",
+            "expected_version": history.expected_version(hist),
+            "restore_url": reverse(f"history_{kind.key}_restore", args=[_url_pk(kind, obj)]),
+            "page_url": history_url(kind, obj),
+            "back": _back(request.user, kind, obj),
+            "error": error,
+            "model_label": history.model_label(kind.model),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -152,11 +167,15 @@ def history_restore(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     except WorkflowError as error:
         obj = _subject(kind, pk)
         return _history_page(
-            request, kind, obj, error=str(error),
+            request,
+            kind,
+            obj,
+            error=str(error),
             status=409 if isinstance(error, (LockedError, ConflictError)) else 200,
         )
     messages.success(
-        request, _("Versionen är återställd. Den är nu den senaste versionen; inga versioner har tagits bort."),
+        request,
+        _("Versionen är återställd. Den är nu den senaste versionen; inga versioner har tagits bort."),
     )
     return redirect(history_url(kind, obj))
 
@@ -184,13 +203,23 @@ def version_page(request: HttpRequest, model: str, history_id: int) -> HttpRespo
         if differs and workflow.restore_refusal(obj) is None:
             restore = {"url": reverse(f"history_{kind.key}_restore", args=[_url_pk(kind, obj)]), "version": obj.version}
     values = history.row_values(model_cls, row)
-    return render(request, "remiss/history/version.html", {
-        "nav": _nav(request.user), "row": row, "model_name": str(model_cls._meta.verbose_name), "obj": obj,
-        "kind": kind, "blocks": [v for v in values if v.block], "facts": [v for v in values if not v.block],
-        "when_text": history.swedish_datetime(row.history_date), "who": history.person(row.history_user),
-        "history_url": history_url(kind, obj) if kind is not None and obj is not None else None,
-        "restore": restore,
-    })
+    return render(
+        request,
+        "remiss/history/version.html",
+        {
+            "nav": _nav(request.user),
+            "row": row,
+            "model_name": str(model_cls._meta.verbose_name),
+            "obj": obj,
+            "kind": kind,
+            "blocks": [v for v in values if v.block],
+            "facts": [v for v in values if not v.block],
+            "when_text": history.swedish_datetime(row.history_date),
+            "who": history.person(row.history_user),
+            "history_url": history_url(kind, obj) if kind is not None and obj is not None else None,
+            "restore": restore,
+        },
+    )
 
 
 # --- What the nämnd changed -------------------------------------------------------------------
@@ -218,15 +247,25 @@ def namnd_changes(request: HttpRequest, pk: int) -> HttpResponse:
         back = (reverse("case_referral", args=[referral.case_id, referral.pk]), _("Till remitteringen"))
     else:
         back = None
-    return render(request, "remiss/history/namnd_changes.html", {
-        "nav": _nav(request.user), "referral": referral, "case": referral.case, "decision": decision, "back": back,
-        "changes": changes, "opinion": opinion,
-        "decision_history_url": reverse("history_decision", args=[decision.pk]) if decision is not None else None,
-        "opinion_history_url": (
-            reverse("history_opinion", args=[opinion.pk])
-            if opinion is not None and history.can_view(request.user, history.OPINION, opinion) else None
-        ),
-    })
+    return render(
+        request,
+        "remiss/history/namnd_changes.html",
+        {
+            "nav": _nav(request.user),
+            "referral": referral,
+            "case": referral.case,
+            "decision": decision,
+            "back": back,
+            "changes": changes,
+            "opinion": opinion,
+            "decision_history_url": reverse("history_decision", args=[decision.pk]) if decision is not None else None,
+            "opinion_history_url": (
+                reverse("history_opinion", args=[opinion.pk])
+                if opinion is not None and history.can_view(request.user, history.OPINION, opinion)
+                else None
+            ),
+        },
+    )
 
 
 @login_required
@@ -251,10 +290,18 @@ def memo_versions(request: HttpRequest, pk: int) -> HttpResponse:
         memo = queries.memo_for_versions(pk)
     except Memo.DoesNotExist:
         raise Http404 from None
-    return render(request, "remiss/history/memo_versions.html", {
-        "nav": "cases", "memo": memo, "case": memo.case, "sources": history.memo_sources(memo),
-        "created_text": history.swedish_datetime(memo.created_at), "created_by": history.person(memo.created_by),
-    })
+    return render(
+        request,
+        "remiss/history/memo_versions.html",
+        {
+            "nav": "cases",
+            "memo": memo,
+            "case": memo.case,
+            "sources": history.memo_sources(memo),
+            "created_text": history.swedish_datetime(memo.created_at),
+            "created_by": history.person(memo.created_by),
+        },
+    )
 
 
 _TEXT_ROUTES = (

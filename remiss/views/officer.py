@@ -4,6 +4,7 @@ Only officers of the referral's body reach these pages, drafts or not (403 for e
 Every change goes through `remiss.workflow`; its refusals come back as Swedish messages on the
 page, with what the person typed still in the form.
 """
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -89,29 +90,54 @@ def officer_home(request: HttpRequest) -> HttpResponse:
     _require_officer(request)
     bodies = list(request.user.bodies.all())
     open_page, closed_page = queries.officer_referrals(
-        request.user, body_ids=[b.pk for b in bodies], open_page=request.GET.get("sida"),
+        request.user,
+        body_ids=[b.pk for b in bodies],
+        open_page=request.GET.get("sida"),
         closed_page=request.GET.get("sida_avslutade"),
     )
-    return render(request, "remiss/officer/home.html", {
-        "nav": "officer", "open_rows": open_page.object_list, "closed_rows": closed_page.object_list,
-        "open_nav": page_links(request, open_page, "sida"), "closed_nav": page_links(request, closed_page, "sida_avslutade"),
-        "bodies": bodies,
-    })
+    return render(
+        request,
+        "remiss/officer/home.html",
+        {
+            "nav": "officer",
+            "open_rows": open_page.object_list,
+            "closed_rows": closed_page.object_list,
+            "open_nav": page_links(request, open_page, "sida"),
+            "closed_nav": page_links(request, closed_page, "sida_avslutade"),
+            "bodies": bodies,
+        },
+    )
 
 
 def _opinion_form_initial(referral: Referral, opinion: Opinion) -> dict:
     return {
-        "date": opinion.date, "text": opinion.text, "proposed_decision": opinion.proposed_decision,
-        "position": referral.position, "version": opinion.version,
+        "date": opinion.date,
+        "text": opinion.text,
+        "proposed_decision": opinion.proposed_decision,
+        "position": referral.position,
+        "version": opinion.version,
     }
 
 
-def _referral_page(request, referral, decision, form=None, *, conflict=None, error=None, status=200,
-                   positions_form=None, positions_conflict=None, upload_form=None):
+def _referral_page(
+    request,
+    referral,
+    decision,
+    form=None,
+    *,
+    conflict=None,
+    error=None,
+    status=200,
+    positions_form=None,
+    positions_conflict=None,
+    upload_form=None,
+):
     opinion = _opinion(referral)
     editable = referral.status in EDITABLE and not (decision is not None and decision.justered)
     if editable and form is None:
-        form = OpinionForm(initial=_opinion_form_initial(referral, opinion), with_position=not referral.body.makes_decisions)
+        form = OpinionForm(
+            initial=_opinion_form_initial(referral, opinion), with_position=not referral.body.makes_decisions
+        )
     unsaved = []
     if not editable and request.method == "POST":
         # Refused because the opinion is no longer open: show what was typed, so it can be copied.
@@ -119,17 +145,30 @@ def _referral_page(request, referral, decision, form=None, *, conflict=None, err
             value = posted_html(request.POST, name)
             if value:
                 unsaved.append({"label": label, "html": mark_safe(value)})
-    return render(request, "remiss/officer/referral.html", {
-        "nav": "officer", "referral": referral, "case": referral.case, "opinion": opinion, "decision": decision,
-        "form": form if editable else None, "editable": editable, "conflict": conflict, "error": error,
-        "unsaved": unsaved,
-        "can_reopen": "reopen_opinion" in workflow.allowed_events(referral) and not (decision and decision.justered),
-        "decline_form": DeclineForm() if "decline" in workflow.allowed_events(referral) else None,
-        "decides": referral.body.makes_decisions,
-        "overdue": not referral.is_closed and referral.deadline < timezone.localdate(),
-        **_positions_context(request, referral, decision, positions_form, positions_conflict),
-        "upload_form": (upload_form or DocxUploadForm()) if editable else None,
-    }, status=status)
+    return render(
+        request,
+        "remiss/officer/referral.html",
+        {
+            "nav": "officer",
+            "referral": referral,
+            "case": referral.case,
+            "opinion": opinion,
+            "decision": decision,
+            "form": form if editable else None,
+            "editable": editable,
+            "conflict": conflict,
+            "error": error,
+            "unsaved": unsaved,
+            "can_reopen": "reopen_opinion" in workflow.allowed_events(referral)
+            and not (decision and decision.justered),
+            "decline_form": DeclineForm() if "decline" in workflow.allowed_events(referral) else None,
+            "decides": referral.body.makes_decisions,
+            "overdue": not referral.is_closed and referral.deadline < timezone.localdate(),
+            **_positions_context(request, referral, decision, positions_form, positions_conflict),
+            "upload_form": (upload_form or DocxUploadForm()) if editable else None,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -151,17 +190,25 @@ def officer_referral(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         with transaction.atomic():
             opinion = workflow.save_opinion(
-                referral, text=data["text"], proposed_decision=data["proposed_decision"], date=data["date"],
-                by=request.user, expected_version=data["version"],
+                referral,
+                text=data["text"],
+                proposed_decision=data["proposed_decision"],
+                date=data["date"],
+                by=request.user,
+                expected_version=data["version"],
             )
             if with_position and " ".join(data["position"].split()) != referral.position:
                 workflow.set_position(referral, position=data["position"], by=request.user)
     except ConflictError as error:
         current = error.current
-        conflict = build_conflict(error, current, [
-            (str(form.fields["text"].label), data["text"], current.text),
-            (str(form.fields["proposed_decision"].label), data["proposed_decision"], current.proposed_decision),
-        ])
+        conflict = build_conflict(
+            error,
+            current,
+            [
+                (str(form.fields["text"].label), data["text"], current.text),
+                (str(form.fields["proposed_decision"].label), data["proposed_decision"], current.proposed_decision),
+            ],
+        )
         form = OpinionForm(_with_version(request.POST, current.version), with_position=with_position)
         form.is_valid()
         return _referral_page(request, referral, decision, form, conflict=conflict, status=409)
@@ -214,11 +261,17 @@ def officer_decline(request: HttpRequest, pk: int) -> HttpResponse:
     valid = form.is_valid()
     if not (confirmed(request) and valid) and "decline" in workflow.allowed_events(referral):
         return confirm_page(
-            request, case=referral.case, form=form, nav="officer",
+            request,
+            case=referral.case,
+            form=form,
+            nav="officer",
             question=decline_question(referral.body),
-            explanation=_("Registratorn ser det på statustavlan, och i promemorian står att %(body)s har avstått från att svara.")
+            explanation=_(
+                "Registratorn ser det på statustavlan, och i promemorian står att %(body)s har avstått från att svara."
+            )
             % {"body": referral.body.name_in_text},
-            action=reverse("officer_decline", args=[pk]), button=str(workflow.EVENT_LABELS["decline"]),
+            action=reverse("officer_decline", args=[pk]),
+            button=str(workflow.EVENT_LABELS["decline"]),
             back_url=reverse("officer_referral", args=[pk]),
         )
     try:
@@ -236,16 +289,31 @@ def _decision_page(request, referral, decision, form=None, *, conflict=None, err
     can_edit = decision is not None and not decision.justered
     if form is None and (can_record or can_edit):
         initial = (
-            NamndDecisionForm.initial_for(decision, referral) if decision is not None
+            NamndDecisionForm.initial_for(decision, referral)
+            if decision is not None
             else {"added_text_after_point": 1, "position": referral.position}
         )
         form = NamndDecisionForm(initial=initial, case=referral.case)
-    return render(request, "remiss/officer/decision.html", {
-        "nav": "officer", "referral": referral, "case": referral.case, "decision": decision,
-        "form": form if (can_record or can_edit or form is not None) and not (decision and decision.justered) else None,
-        "can_record": can_record, "can_edit": can_edit, "decides": referral.body.makes_decisions,
-        "statements": _statement_lines(decision), "conflict": conflict, "error": error,
-    }, status=status)
+    return render(
+        request,
+        "remiss/officer/decision.html",
+        {
+            "nav": "officer",
+            "referral": referral,
+            "case": referral.case,
+            "decision": decision,
+            "form": form
+            if (can_record or can_edit or form is not None) and not (decision and decision.justered)
+            else None,
+            "can_record": can_record,
+            "can_edit": can_edit,
+            "decides": referral.body.makes_decisions,
+            "statements": _statement_lines(decision),
+            "conflict": conflict,
+            "error": error,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -266,8 +334,11 @@ def officer_decision(request: HttpRequest, pk: int) -> HttpResponse:
         return _decision_page(request, referral, decision, form)
     data = form.cleaned_data
     fields = {
-        "meeting_date": data["meeting_date"], "points": data["points"], "added_text": data["added_text"],
-        "added_text_after_point": data["added_text_after_point"], "immediate_justering": data["immediate_justering"],
+        "meeting_date": data["meeting_date"],
+        "points": data["points"],
+        "added_text": data["added_text"],
+        "added_text_after_point": data["added_text_after_point"],
+        "immediate_justering": data["immediate_justering"],
     }
     try:
         if decision is None:
@@ -281,10 +352,14 @@ def officer_decision(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Beslutet är ändrat."))
     except ConflictError as error:
         current = error.current
-        conflict = build_conflict(error, current, [
-            (str(form.fields["points"].label), points_html(data["points"]), points_html(current.points)),
-            (str(form.fields["added_text"].label), data["added_text"], current.added_text),
-        ])
+        conflict = build_conflict(
+            error,
+            current,
+            [
+                (str(form.fields["points"].label), points_html(data["points"]), points_html(current.points)),
+                (str(form.fields["added_text"].label), data["added_text"], current.added_text),
+            ],
+        )
         form = NamndDecisionForm(_with_version(request.POST, current.version), case=referral.case)
         form.is_valid()
         return _decision_page(request, referral, decision, form, conflict=conflict, status=409)
@@ -305,8 +380,13 @@ def officer_justera(request: HttpRequest, pk: int) -> HttpResponse:
         return _decision_page(request, referral, decision, error=_("Det finns inget beslut att justera ännu."))
     require(can_act_on_decision(request.user, decision))
     if not confirmed(request) and not decision.justered:  # a justered one gets its refusal at once
-        return confirm_justera(request, decision, nav="officer", action=reverse("officer_justera", args=[pk]),
-                               back_url=reverse("officer_decision", args=[pk]))
+        return confirm_justera(
+            request,
+            decision,
+            nav="officer",
+            action=reverse("officer_justera", args=[pk]),
+            back_url=reverse("officer_decision", args=[pk]),
+        )
     try:
         workflow.justera(decision, by=request.user)
     except WorkflowError as error:
@@ -319,7 +399,6 @@ def officer_justera(request: HttpRequest, pk: int) -> HttpResponse:
 
 import secrets  # noqa: E402
 
-from django.urls import reverse  # noqa: E402
 from django.utils.http import urlencode  # noqa: E402
 from django.utils.translation import ngettext  # noqa: E402
 
@@ -338,19 +417,28 @@ def _positions_url(referral: Referral, page: str | int | None) -> str:
     return reverse("officer_referral", args=[referral.pk]) + query + "#positions-heading"
 
 
-def _positions_context(request: HttpRequest, referral: Referral, decision: Decision | None,
-                       form: PositionsForm | None, conflict=None) -> dict:
+def _positions_context(
+    request: HttpRequest, referral: Referral, decision: Decision | None, form: PositionsForm | None, conflict=None
+) -> dict:
     rows = rows_for_referral(referral)  # after the referral: its version is never newer
     locked = positions.positions_locked(referral) or (decision is not None and decision.justered)
     page = page_of(rows, request.GET.get(PAGE_PARAM))
     if form is None and not locked and rows:
         form = PositionsForm(rows=list(page.object_list), version=referral.positions_version)
     return {
-        "position_rows": rows, "positions_form": None if locked else form, "positions_locked": locked,
-        "positions_conflict": conflict, "positions_page_size": PAGE_SIZE,
-        "positions_action": reverse("officer_positions", args=[referral.pk]) + "?" + urlencode({PAGE_PARAM: page.number}),
+        "position_rows": rows,
+        "positions_form": None if locked else form,
+        "positions_locked": locked,
+        "positions_conflict": conflict,
+        "positions_page_size": PAGE_SIZE,
+        "positions_action": reverse("officer_positions", args=[referral.pk])
+        + "?"
+        + urlencode({PAGE_PARAM: page.number}),
         "positions_nav": page_links(
-            request, page, PAGE_PARAM, path=reverse("officer_referral", args=[referral.pk]),
+            request,
+            page,
+            PAGE_PARAM,
+            path=reverse("officer_referral", args=[referral.pk]),
             anchor="#positions-heading",
         ),
         "positions_discard_url": _positions_url(referral, page.number),
@@ -379,8 +467,11 @@ def officer_positions(request: HttpRequest, pk: int) -> HttpResponse:
     except ConflictError as error:
         rows_now = rows_for_referral(referral)  # read after the version in error.current
         conflict = build_conflict(
-            error, error.current, form.conflict_pairs(rows_now),
-            history=Position.history.filter(referral_id=referral.pk), advice=_(
+            error,
+            error.current,
+            form.conflict_pairs(rows_now),
+            history=Position.history.filter(referral_id=referral.pk),
+            advice=_(
                 "Dina val finns kvar i formuläret nedan; inget av det du valde eller skrev har gått förlorat. "
                 "Raderna du inte ändrade visar nu det som är sparat. Jämför, ändra det du vill och spara igen. "
                 "Då ersätter dina val de sparade, bara på raderna du har ändrat."
@@ -390,11 +481,19 @@ def officer_positions(request: HttpRequest, pk: int) -> HttpResponse:
         return _referral_page(request, referral, decision, positions_form=form, positions_conflict=conflict, status=409)
     except WorkflowError as error:
         referral.refresh_from_db()
-        return _referral_page(request, referral, decision, positions_form=form, error=str(error), status=_status_for(error))
+        return _referral_page(
+            request, referral, decision, positions_form=form, error=str(error), status=_status_for(error)
+        )
     if changes:
-        messages.success(request, ngettext(
-            "%(n)d ställningstagande är sparat.", "%(n)d ställningstaganden är sparade.", len(changes),
-        ) % {"n": len(changes)})
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d ställningstagande är sparat.",
+                "%(n)d ställningstaganden är sparade.",
+                len(changes),
+            )
+            % {"n": len(changes)},
+        )
         warn_unprintable(request, [change.comment for change in changes])
     else:
         messages.info(request, _("Inga ställningstaganden ändrades."))
@@ -438,26 +537,42 @@ def officer_word_upload(request: HttpRequest, pk: int) -> HttpResponse:
         return _referral_page(request, referral, decision, upload_form=form)
     converted = form.converted
     assert converted is not None
-    _set_pending_import(request, referral, {
-        "token": secrets.token_urlsafe(16),
-        "html": converted.html,
-        "filename": (form.cleaned_data["file"].name or "")[:200],
-        "version": _opinion(referral).version,
-        "tables": converted.tables,
-        "images": converted.images,
-        "words": converted.words,
-    })
+    _set_pending_import(
+        request,
+        referral,
+        {
+            "token": secrets.token_urlsafe(16),
+            "html": converted.html,
+            "filename": (form.cleaned_data["file"].name or "")[:200],
+            "version": _opinion(referral).version,
+            "tables": converted.tables,
+            "images": converted.images,
+            "words": converted.words,
+        },
+    )
     return redirect("officer_word_review", pk=referral.pk)
 
 
 def _word_review_page(request, referral, decision, pending, *, conflict=None, error=None, status=200):
     opinion = _opinion(referral)
-    return render(request, "remiss/officer/word_review.html", {
-        "nav": "officer", "referral": referral, "case": referral.case, "decision": decision, "opinion": opinion,
-        "pending": pending, "new_html": mark_safe(sanitize(pending["html"])),
-        "diff": word_diff(opinion.text, pending["html"]) if opinion.text.strip() else None,
-        "conflict": conflict, "error": error, "referral_url": reverse("officer_referral", args=[referral.pk]),
-    }, status=status)
+    return render(
+        request,
+        "remiss/officer/word_review.html",
+        {
+            "nav": "officer",
+            "referral": referral,
+            "case": referral.case,
+            "decision": decision,
+            "opinion": opinion,
+            "pending": pending,
+            "new_html": mark_safe(sanitize(pending["html"])),
+            "diff": word_diff(opinion.text, pending["html"]) if opinion.text.strip() else None,
+            "conflict": conflict,
+            "error": error,
+            "referral_url": reverse("officer_referral", args=[referral.pk]),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -478,15 +593,24 @@ def officer_word_review(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("officer_referral", pk=referral.pk)
     if action != "confirm" or request.POST.get("token") != pending["token"]:
         # Another upload (in another tab) replaced the one this page showed.
-        return _word_review_page(request, referral, decision, pending, status=409, error=_(
-            "Texten har bytts ut mot en senare uppladdning. Granska texten nedan och bekräfta igen."
-        ))
+        return _word_review_page(
+            request,
+            referral,
+            decision,
+            pending,
+            status=409,
+            error=_("Texten har bytts ut mot en senare uppladdning. Granska texten nedan och bekräfta igen."),
+        )
     opinion = _opinion(referral)
     try:
         _opinion_open(referral, decision)
         workflow.save_opinion(
-            referral, text=pending["html"], proposed_decision=opinion.proposed_decision, date=opinion.date,
-            by=request.user, expected_version=pending["version"],
+            referral,
+            text=pending["html"],
+            proposed_decision=opinion.proposed_decision,
+            date=opinion.date,
+            by=request.user,
+            expected_version=pending["version"],
         )
     except ConflictError as error:
         current = error.current
@@ -498,7 +622,10 @@ def officer_word_review(request: HttpRequest, pk: int) -> HttpResponse:
         referral.refresh_from_db()
         return _word_review_page(request, referral, decision, pending, error=str(error), status=_status_for(error))
     _set_pending_import(request, referral, None)
-    messages.success(request, _("Texten från Word-filen har ersatt tjänsteutlåtandets text. Den tidigare versionen finns kvar i historiken."))
+    messages.success(
+        request,
+        _("Texten från Word-filen har ersatt tjänsteutlåtandets text. Den tidigare versionen finns kvar i historiken."),
+    )
     warn_unprintable(request, pending["html"])
     return redirect("officer_referral", pk=referral.pk)
 

@@ -4,6 +4,7 @@ The planning page shows what `remiss.planning` proposes for a case and applies i
 button (the registrar's alone; 403 for others). The calendar page shows a logged-in person their
 feed's address; the feed itself needs no login, since its address carries a secret token.
 """
+
 from __future__ import annotations
 
 from django import forms
@@ -27,24 +28,33 @@ class PlanOptionsForm(AccessibleForm):
     """The planning's two rules of thumb the registrar may change for one case's plan."""
 
     compile_days = forms.IntegerField(
-        label=gettext_lazy("Sammanställning, arbetsdagar före borgarrådsberedningen"), min_value=0, max_value=30,
-        required=False, widget=forms.NumberInput(attrs={"class": "narrow"}),
+        label=gettext_lazy("Sammanställning, arbetsdagar före borgarrådsberedningen"),
+        min_value=0,
+        max_value=30,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "narrow"}),
     )
     draft_days = forms.IntegerField(
-        label=gettext_lazy("Utkast till tjänsteutlåtande, dagar före sammanträdet"), min_value=0, max_value=90,
-        required=False, widget=forms.NumberInput(attrs={"class": "narrow"}),
+        label=gettext_lazy("Utkast till tjänsteutlåtande, dagar före sammanträdet"),
+        min_value=0,
+        max_value=90,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "narrow"}),
         help_text=gettext_lazy("För ett kontor räknas dagarna före svarsdatumet."),
     )
 
     def options(self) -> planning.PlanOptions:
         data = self.cleaned_data if self.is_valid() else {}
         return planning.PlanOptions.from_settings(
-            compile_working_days=data.get("compile_days"), draft_days=data.get("draft_days"),
+            compile_working_days=data.get("compile_days"),
+            draft_days=data.get("draft_days"),
         )
 
 
 def _options_form(data, defaults: planning.PlanOptions) -> PlanOptionsForm:
-    return PlanOptionsForm(data or None, initial={"compile_days": defaults.compile_working_days, "draft_days": defaults.draft_days})
+    return PlanOptionsForm(
+        data or None, initial={"compile_days": defaults.compile_working_days, "draft_days": defaults.draft_days}
+    )
 
 
 @login_required
@@ -56,12 +66,21 @@ def case_plan(request: HttpRequest, pk: int) -> HttpResponse:
     plan = planning.plan_for_case(case, options)
     referrals = {r.pk: r for r in case.referrals.select_related("body")}
     rows = [(referrals[b.key], b) for b in plan.bodies]
-    return render(request, "remiss/planning/case_plan.html", {
-        "nav": "cases", "case": case, "plan": plan, "rows": rows, "form": form, "options": options,
-        "fingerprint": planning.plan_fingerprint(plan),
-        "changes": sum(1 for r, b in rows if r.deadline != b.deadline and not r.is_closed),
-        "calendar_url": _feed_url(request, calendar_feed.calendar_token_for(request.user)),
-    })
+    return render(
+        request,
+        "remiss/planning/case_plan.html",
+        {
+            "nav": "cases",
+            "case": case,
+            "plan": plan,
+            "rows": rows,
+            "form": form,
+            "options": options,
+            "fingerprint": planning.plan_fingerprint(plan),
+            "changes": sum(1 for r, b in rows if r.deadline != b.deadline and not r.is_closed),
+            "calendar_url": _feed_url(request, calendar_feed.calendar_token_for(request.user)),
+        },
+    )
 
 
 @login_required
@@ -74,15 +93,22 @@ def case_plan_apply(request: HttpRequest, pk: int) -> HttpResponse:
     plan = planning.plan_for_case(case, options)
     back = f"{reverse('case_plan', kwargs={'pk': case.pk})}?compile_days={options.compile_working_days}&draft_days={options.draft_days}"
     if request.POST.get("fingerprint") != planning.plan_fingerprint(plan):
-        messages.error(request, _("Planen har ändrats sedan sidan visades (sammanträden eller remitteringar). "
-                                  "Granska den nya planen och använd den igen."))
+        messages.error(
+            request,
+            _(
+                "Planen har ändrats sedan sidan visades (sammanträden eller remitteringar). "
+                "Granska den nya planen och använd den igen."
+            ),
+        )
         return redirect(back)
     applied = planning.apply_plan(case, plan, by=request.user)
     for _referral, reason in applied.skipped:
         messages.error(request, reason)
     if applied.changed:
-        messages.success(request, _("Svarsdatumet är ändrat för %(names)s.") % {
-            "names": ", ".join(r.body.name for r in applied.changed)})
+        messages.success(
+            request,
+            _("Svarsdatumet är ändrat för %(names)s.") % {"names": ", ".join(r.body.name for r in applied.changed)},
+        )
     elif not applied.skipped:
         messages.success(request, _("Alla svarsdatum stämmer redan med planen; inget ändrades."))
     return redirect(back)
@@ -110,8 +136,14 @@ def calendar_new_link(request: HttpRequest) -> HttpResponse:
     target = request.POST.get("next", "")
     # Only a printable path on this site: redirect() would look anything else up as a view name
     # ("abc" was a 500), and a control character does not belong in a Location header.
-    local = target.startswith("/") and target.isprintable() and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure(),
+    local = (
+        target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target,
+            allowed_hosts={request.get_host()},
+            require_https=request.is_secure(),
+        )
     )
     return HttpResponseRedirect(target if local else reverse("calendar_page"))
 

@@ -5,6 +5,7 @@ A politician sees the decisions of the bodies where they hold a seat, writes sta
 statements (an ersättare) and edits only what they author, until the decision is justered.
 Opinions and decisions are not theirs to touch: those pages answer 403.
 """
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -28,10 +29,10 @@ from remiss.access import (
     statement_kinds_for,
 )
 from remiss.attribution import full_line, has_own_text
-from remiss.views.common import page_links, warn_unprintable
 from remiss.diff import build_conflict
 from remiss.forms import PoliticianStatementEditForm, PoliticianStatementForm, tie_error
 from remiss.models import Decision, Politician, Seat, Statement, StatementAuthor
+from remiss.views.common import page_links, warn_unprintable
 from remiss.workflow import AuthorSpec, ConflictError, LockedError, WorkflowError
 
 
@@ -54,12 +55,19 @@ def _is_author(statement: Statement, politician: Politician, *, accepted: bool =
 def politician_home(request: HttpRequest, *, error: str | None = None, status: int = 200) -> HttpResponse:
     politician = _politician(request)
     overview = queries.politician_overview(politician, statements_page=request.GET.get("sida"))
-    return render(request, "remiss/politician/home.html", {
-        "nav": "politician", "overview": overview, "error": error,
-        "invitations": [{"author": a, "line": full_line(a.statement)} for a in overview.invitations],
-        "statements": [{"statement": s, "line": full_line(s)} for s in overview.statements.object_list],
-        "statements_nav": page_links(request, overview.statements),
-    }, status=status)
+    return render(
+        request,
+        "remiss/politician/home.html",
+        {
+            "nav": "politician",
+            "overview": overview,
+            "error": error,
+            "invitations": [{"author": a, "line": full_line(a.statement)} for a in overview.invitations],
+            "statements": [{"statement": s, "line": full_line(s)} for s in overview.statements.object_list],
+            "statements_nav": page_links(request, overview.statements),
+        },
+        status=status,
+    )
 
 
 def _load_decision(request: HttpRequest, pk: int) -> tuple[Politician, Decision, Seat]:
@@ -78,18 +86,38 @@ def _decision_page(request, politician, decision, seat, *, error=None, status=20
     items = []
     for statement in statements:
         mine = _is_author(statement, politician)
-        items.append({
-            "statement": statement, "line": full_line(statement), "own_text": has_own_text(statement), "mine": mine,
-            "invited": _is_author(statement, politician, accepted=False),
-            "pending": [a for a in statement.authors.all() if not a.accepted],
-            "invitation": next((a for a in statement.authors.all() if a.politician_id == politician.pk and not a.accepted), None),
-            "can_endorse": (seat.role == Seat.Role.ERSATTARE and not mine and statement.pk not in endorsed
-                            and not decision.justered),
-        })
-    return render(request, "remiss/politician/decision.html", {
-        "nav": "politician", "decision": decision, "case": decision.case, "seat": seat, "statements": items,
-        "error": error,
-    }, status=status)
+        items.append(
+            {
+                "statement": statement,
+                "line": full_line(statement),
+                "own_text": has_own_text(statement),
+                "mine": mine,
+                "invited": _is_author(statement, politician, accepted=False),
+                "pending": [a for a in statement.authors.all() if not a.accepted],
+                "invitation": next(
+                    (a for a in statement.authors.all() if a.politician_id == politician.pk and not a.accepted), None
+                ),
+                "can_endorse": (
+                    seat.role == Seat.Role.ERSATTARE
+                    and not mine
+                    and statement.pk not in endorsed
+                    and not decision.justered
+                ),
+            }
+        )
+    return render(
+        request,
+        "remiss/politician/decision.html",
+        {
+            "nav": "politician",
+            "decision": decision,
+            "case": decision.case,
+            "seat": seat,
+            "statements": items,
+            "error": error,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -99,12 +127,22 @@ def politician_decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _statement_page(request, form, *, decision, statement=None, conflict=None, error=None, status=200):
-    return render(request, "remiss/politician/statement_form.html", {
-        "nav": "politician", "form": form, "decision": decision, "case": decision.case, "statement": statement,
-        "line": full_line(statement) if statement is not None else "",
-        "own_text": has_own_text(statement) if statement is not None else False,
-        "conflict": conflict, "error": error,
-    }, status=status)
+    return render(
+        request,
+        "remiss/politician/statement_form.html",
+        {
+            "nav": "politician",
+            "form": form,
+            "decision": decision,
+            "case": decision.case,
+            "statement": statement,
+            "line": full_line(statement) if statement is not None else "",
+            "own_text": has_own_text(statement) if statement is not None else False,
+            "conflict": conflict,
+            "error": error,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -131,8 +169,13 @@ def politician_statement_add(request: HttpRequest, pk: int) -> HttpResponse:
     authors += [AuthorSpec(p, accepted=False) for p in invitees]
     try:
         workflow.add_statement(
-            decision, kind=data["kind"], authors=authors, text=data["text"], backed_proposal=data["backed_proposal"],
-            identical_to=data["identical_to"], by=request.user,
+            decision,
+            kind=data["kind"],
+            authors=authors,
+            text=data["text"],
+            backed_proposal=data["backed_proposal"],
+            identical_to=data["identical_to"],
+            by=request.user,
         )
     except WorkflowError as error:
         # The seat's kind is the first thing the model checks; a co-author's seat the next.
@@ -142,9 +185,13 @@ def politician_statement_add(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("Uttalandet är tillagt."))
     warn_unprintable(request, data)
     if invitees:
-        messages.info(request, _(
-            "Inbjudan har skickats till %(names)s. En inbjuden står med i uttalandet först när inbjudan är accepterad."
-        ) % {"names": ", ".join(p.full_name for p in invitees)})
+        messages.info(
+            request,
+            _(
+                "Inbjudan har skickats till %(names)s. En inbjuden står med i uttalandet först när inbjudan är accepterad."
+            )
+            % {"names": ", ".join(p.full_name for p in invitees)},
+        )
     return redirect("politician_decision", pk=decision.pk)
 
 
@@ -208,9 +255,13 @@ def politician_statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("Uttalandet är sparat."))
     warn_unprintable(request, data)
     if invitees:
-        messages.info(request, _(
-            "Inbjudan har skickats till %(names)s. En inbjuden står med i uttalandet först när inbjudan är accepterad."
-        ) % {"names": ", ".join(p.full_name for p in invitees)})
+        messages.info(
+            request,
+            _(
+                "Inbjudan har skickats till %(names)s. En inbjuden står med i uttalandet först när inbjudan är accepterad."
+            )
+            % {"names": ", ".join(p.full_name for p in invitees)},
+        )
     return redirect("politician_decision", pk=decision.pk)
 
 
@@ -226,7 +277,10 @@ def politician_endorse(request: HttpRequest, pk: int) -> HttpResponse:
         if Statement.objects.filter(endorses=statement, authors__politician=politician).exists():
             raise WorkflowError(_("Du står redan bakom det uttalandet."))
         workflow.add_statement(
-            decision, kind=Statement.Kind.ERSATTARYTTRANDE, authors=[AuthorSpec(politician)], endorses=statement,
+            decision,
+            kind=Statement.Kind.ERSATTARYTTRANDE,
+            authors=[AuthorSpec(politician)],
+            endorses=statement,
             by=request.user,
         )
     except WorkflowError as error:
@@ -270,8 +324,16 @@ urlpatterns = [
     path("politiker/beslut/<int:pk>/nytt-uttalande/", politician_statement_add, name="politician_statement_add"),
     path("politiker/uttalande/<int:pk>/", politician_statement_edit, name="politician_statement_edit"),
     path("politiker/uttalande/<int:pk>/stall-dig-bakom/", politician_endorse, name="politician_endorse"),
-    path("politiker/inbjudan/<int:pk>/acceptera/", politician_answer_invitation, {"accept": True},
-         name="politician_accept_invitation"),
-    path("politiker/inbjudan/<int:pk>/avboj/", politician_answer_invitation, {"accept": False},
-         name="politician_decline_invitation"),
+    path(
+        "politiker/inbjudan/<int:pk>/acceptera/",
+        politician_answer_invitation,
+        {"accept": True},
+        name="politician_accept_invitation",
+    ),
+    path(
+        "politiker/inbjudan/<int:pk>/avboj/",
+        politician_answer_invitation,
+        {"accept": False},
+        name="politician_decline_invitation",
+    ),
 ]

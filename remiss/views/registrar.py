@@ -5,6 +5,7 @@ else gets 403. Reads come from `remiss.queries`, validation from `remiss.forms`,
 goes through `remiss.workflow`; when the workflow refuses, its Swedish message is shown (in the
 messages region) and the form is shown again with what the person typed.
 """
+
 from __future__ import annotations
 
 import logging
@@ -142,14 +143,30 @@ FINAL_CASE_EVENTS = {
 }
 
 
-def _confirm_event(request, case: Case, event: str, question: str, action: str, *, back_url: str, back: str = "",
-                   form: DeclineForm | None = None):
+def _confirm_event(
+    request,
+    case: Case,
+    event: str,
+    question: str,
+    action: str,
+    *,
+    back_url: str,
+    back: str = "",
+    form: DeclineForm | None = None,
+):
     """The page a final move shows first: `question`, and a button posting `event` to `action`
     again with confirm=1 (and `back`, where to return afterwards)."""
     fields = {"event": event, "back": back} if back else {"event": event}
     return confirm_page(
-        request, case=case, question=question, action=action, button=str(workflow.EVENT_LABELS[event]),
-        back_url=back_url, fields=fields, form=form, nav="cases",
+        request,
+        case=case,
+        question=question,
+        action=action,
+        button=str(workflow.EVENT_LABELS[event]),
+        back_url=back_url,
+        fields=fields,
+        form=form,
+        nav="cases",
     )
 
 
@@ -168,10 +185,16 @@ def case_detail(request, pk: int):
     except Case.DoesNotExist as error:
         raise Http404 from error
     allowed = workflow.allowed_events(board.case)
-    return _render(request, "case_detail.html", {
-        "board": board, "case": board.case, "can_refer": "refer" in allowed,
-        "case_events": [(e, str(workflow.EVENT_LABELS[e])) for e in allowed if e in CASE_EVENTS],
-    })
+    return _render(
+        request,
+        "case_detail.html",
+        {
+            "board": board,
+            "case": board.case,
+            "can_refer": "refer" in allowed,
+            "case_events": [(e, str(workflow.EVENT_LABELS[e])) for e in allowed if e in CASE_EVENTS],
+        },
+    )
 
 
 @registrar_only
@@ -183,8 +206,14 @@ def case_event(request, pk: int):
     if move is None:
         messages.error(request, _("Okänd åtgärd."))
     elif event in FINAL_CASE_EVENTS and not confirmed(request) and event in workflow.allowed_events(case):
-        return _confirm_event(request, case, event, FINAL_CASE_EVENTS[event](), reverse("case_event", args=[pk]),
-                              back_url=reverse("case_detail", args=[pk]))
+        return _confirm_event(
+            request,
+            case,
+            event,
+            FINAL_CASE_EVENTS[event](),
+            reverse("case_event", args=[pk]),
+            back_url=reverse("case_detail", args=[pk]),
+        )
     else:
         try:
             move(case, by=request.user)
@@ -209,7 +238,11 @@ def case_proposals(request, pk: int):
             _refused(request, error)
         else:
             # "förslag" is neuter, "bedömning" common gender: "Förslag 1 är tillagt", "Bedömning 1 är tillagd"
-            added = _("Förslag %(number)s är tillagt.") if proposal.kind == Proposal.Kind.FORSLAG else _("Bedömning %(number)s är tillagd.")
+            added = (
+                _("Förslag %(number)s är tillagt.")
+                if proposal.kind == Proposal.Kind.FORSLAG
+                else _("Bedömning %(number)s är tillagd.")
+            )
             messages.success(request, added % {"number": proposal.number})
             warn_unprintable(request, form.cleaned_data)
             return redirect("case_proposals", pk=case.pk)
@@ -219,8 +252,10 @@ def case_proposals(request, pk: int):
 def _proposals_page(request, case: Case, form: ProposalForm, section_form: ProposalSectionForm | None = None):
     """The proposals, each with its section form (the one posted, with its errors, if any), and the add form."""
     proposals = list(case.proposals.all())
-    rows = [(p, section_form if section_form and section_form.proposal.pk == p.pk else ProposalSectionForm(proposal=p))
-            for p in proposals]
+    rows = [
+        (p, section_form if section_form and section_form.proposal.pk == p.pk else ProposalSectionForm(proposal=p))
+        for p in proposals
+    ]
     return _render(request, "proposals.html", {"case": case, "form": form, "proposals": proposals, "rows": rows})
 
 
@@ -237,8 +272,11 @@ def case_proposal_section(request, pk: int, proposal_pk: int):
     except (WorkflowError, ValidationError) as error:
         _refused(request, error)
     else:
-        messages.success(request, _("Avsnittet för %(kind)s %(n)s är sparat.") % {
-            "kind": proposal.get_kind_display().lower(), "n": proposal.number})
+        messages.success(
+            request,
+            _("Avsnittet för %(kind)s %(n)s är sparat.")
+            % {"kind": proposal.get_kind_display().lower(), "n": proposal.number},
+        )
     return redirect("case_proposals", pk=case.pk)
 
 
@@ -248,12 +286,16 @@ def case_proposal_section(request, pk: int, proposal_pk: int):
 def _referable_bodies(case: Case) -> list[Body]:
     """The register's answering bodies the case is not yet referred to: offices, facknämnder, stadsdelsnämnder."""
     rank = SqlCase(
-        When(kind=Body.Kind.OFFICE, then=Value(0)), When(kind=Body.Kind.FACKNAMND, then=Value(1)),
-        default=Value(2), output_field=IntegerField(),
+        When(kind=Body.Kind.OFFICE, then=Value(0)),
+        When(kind=Body.Kind.FACKNAMND, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
     )
     return list(
         Body.objects.exclude(kind__in=[Body.Kind.BORGARRADSBEREDNINGEN, Body.Kind.KOMMUNSTYRELSEN])
-        .exclude(referrals__case=case).annotate(rank=rank).order_by("rank", "name")
+        .exclude(referrals__case=case)
+        .annotate(rank=rank)
+        .order_by("rank", "name")
     )
 
 
@@ -273,10 +315,16 @@ def case_refer(request, pk: int):
             messages.success(request, _("Ärendet är remitterat till %(n)d instanser.") % {"n": len(created)})
             return redirect("case_detail", pk=case.pk)
     referred = list(case.referrals.select_related("body").order_by("order"))
-    return _render(request, "refer.html", {
-        "case": case, "form": form, "referred": referred,
-        "can_refer": "refer" in workflow.allowed_events(case),
-    })
+    return _render(
+        request,
+        "refer.html",
+        {
+            "case": case,
+            "form": form,
+            "referred": referred,
+            "can_refer": "refer" in workflow.allowed_events(case),
+        },
+    )
 
 
 # --- One referral -----------------------------------------------------------------------------
@@ -314,23 +362,39 @@ def referral_detail(request, pk: int, rid: int):
     return _referral_page(request, pk, rid)
 
 
-def _referral_page(request, pk: int, rid: int, deadline_form: ReferralDeadlineForm | None = None,
-                   officers_form: ReferralOfficersForm | None = None, status: int = 200):
+def _referral_page(
+    request,
+    pk: int,
+    rid: int,
+    deadline_form: ReferralDeadlineForm | None = None,
+    officers_form: ReferralOfficersForm | None = None,
+    status: int = 200,
+):
     referral, decision = _referral(pk, rid)
     opinion = getattr(referral, "opinion", None)
     officers_refusal = workflow.officers_refusal(referral)
-    return _render(request, "referral_detail.html", {
-        "officers_form": officers_form or (None if officers_refusal else ReferralOfficersForm(referral=referral)),
-        "officers_refusal": officers_refusal,
-        "case": referral.case, "referral": referral, "decision": decision, "opinion": opinion,
-        "body_genitive": _genitive(referral.body),
-        "opinion_html": sanitize(opinion.text) if opinion else "",
-        "proposed_decision_html": sanitize(opinion.proposed_decision) if opinion else "",
-        "added_text_html": sanitize(decision.added_text) if decision else "",
-        "overdue": not referral.is_closed and referral.deadline < timezone.localdate(),
-        "actions": [(e, str(workflow.EVENT_LABELS[e])) for e in workflow.allowed_events(referral) if e in REFERRAL_EVENTS],
-        "deadline_form": deadline_form or (None if referral.is_closed else ReferralDeadlineForm(referral=referral)),
-    }, status=status)
+    return _render(
+        request,
+        "referral_detail.html",
+        {
+            "officers_form": officers_form or (None if officers_refusal else ReferralOfficersForm(referral=referral)),
+            "officers_refusal": officers_refusal,
+            "case": referral.case,
+            "referral": referral,
+            "decision": decision,
+            "opinion": opinion,
+            "body_genitive": _genitive(referral.body),
+            "opinion_html": sanitize(opinion.text) if opinion else "",
+            "proposed_decision_html": sanitize(opinion.proposed_decision) if opinion else "",
+            "added_text_html": sanitize(decision.added_text) if decision else "",
+            "overdue": not referral.is_closed and referral.deadline < timezone.localdate(),
+            "actions": [
+                (e, str(workflow.EVENT_LABELS[e])) for e in workflow.allowed_events(referral) if e in REFERRAL_EVENTS
+            ],
+            "deadline_form": deadline_form or (None if referral.is_closed else ReferralDeadlineForm(referral=referral)),
+        },
+        status=status,
+    )
 
 
 def _referral_event_form(event: str, data: QueryDict) -> tuple[DeclineForm | None, dict[str, str] | None]:
@@ -356,8 +420,13 @@ def referral_event(request, pk: int, rid: int):
         # Final moves ask first; one the table refuses now goes straight on to its Swedish refusal.
         to_referral = back == "referral"
         return _confirm_event(
-            request, referral.case, event, _referral_event_question(event, referral),
-            reverse("case_referral_event", args=[pk, rid]), back="referral" if to_referral else "", form=form,
+            request,
+            referral.case,
+            event,
+            _referral_event_question(event, referral),
+            reverse("case_referral_event", args=[pk, rid]),
+            back="referral" if to_referral else "",
+            form=form,
             back_url=reverse("case_referral", args=[pk, rid]) if to_referral else reverse("case_detail", args=[pk]),
         )
     else:
@@ -400,13 +469,16 @@ def referral_officers(request, pk: int, rid: int):
             workflow.assign_officers(referral, officers=form.cleaned_data["officers"], by=request.user)
         except (WorkflowError, ValidationError) as error:
             _refused(request, error)
-            return _referral_page(request, pk, rid, officers_form=form, status=409 if isinstance(error, LockedError) else 200)
+            return _referral_page(
+                request, pk, rid, officers_form=form, status=409 if isinstance(error, LockedError) else 200
+            )
         messages.success(request, _("Handläggarna för %(body)s är sparade.") % {"body": referral.body.name_in_text})
         return redirect("case_referral", pk=pk, rid=rid)
     return _referral_page(request, pk, rid, officers_form=form)
 
 
 # --- The city's texts -------------------------------------------------------------------------
+
 
 def _with_version(data: QueryDict, version: int) -> QueryDict:
     """The posted data with the saved version's number, so saving again overwrites knowingly."""
@@ -433,12 +505,20 @@ def _background_page(request, case: Case, form: BackgroundForm | None = None, *,
     if refusal is None and form is None:
         form = BackgroundForm(initial={"text": case.background, "version": case.version})
     refused_post = refusal is not None and request.method == "POST"
-    return _render(request, "background.html", {
-        "case": case, "form": None if refusal else form, "conflict": conflict,
-        "locked": str(refusal) if refusal else "", "error": str(refusal) if refused_post else None,
-        "background_html": mark_safe(sanitize(case.background)),
-        "unsaved": _unsaved(request, [("text", _("Din text"))]) if refused_post else [],
-    }, status=status)
+    return _render(
+        request,
+        "background.html",
+        {
+            "case": case,
+            "form": None if refusal else form,
+            "conflict": conflict,
+            "locked": str(refusal) if refusal else "",
+            "error": str(refusal) if refused_post else None,
+            "background_html": mark_safe(sanitize(case.background)),
+            "unsaved": _unsaved(request, [("text", _("Din text"))]) if refused_post else [],
+        },
+        status=status,
+    )
 
 
 @registrar_only
@@ -453,10 +533,15 @@ def case_background(request, pk: int):
         return _background_page(request, case, form)
     try:
         workflow.save_background(
-            case, text=form.cleaned_data["text"], expected_version=form.cleaned_data["version"], by=request.user,
+            case,
+            text=form.cleaned_data["text"],
+            expected_version=form.cleaned_data["version"],
+            by=request.user,
         )
     except ConflictError as error:
-        conflict = diff.build_conflict(error, error.current, [(_("Ärendet"), form.cleaned_data["text"], error.current.background)])
+        conflict = diff.build_conflict(
+            error, error.current, [(_("Ärendet"), form.cleaned_data["text"], error.current.background)]
+        )
         form = BackgroundForm(_with_version(request.POST, error.current.version))
         form.is_valid()
         return _background_page(request, case, form, conflict=conflict, status=409)
@@ -483,7 +568,9 @@ def _proposal_initial(case: Case, proposal: CityProposal | None) -> tuple[dict, 
     return {
         "decision_points": "\n".join(proposal.decision_points),
         "summary": draft or proposal.summary,
-        "views": proposal.views, "signed_place": proposal.signed_place, "signed_date": proposal.signed_date,
+        "views": proposal.views,
+        "signed_place": proposal.signed_place,
+        "signed_date": proposal.signed_date,
         "version": proposal.version,
     }, prefilled
 
@@ -492,16 +579,30 @@ def _locked_city_proposal_page(request, case: Case, proposal: CityProposal | Non
     """The förslag till beslut read-only, with why it is final (and, on a refused POST, a 409
     with what the person typed, to copy)."""
     refused_post = request.method == "POST"
-    return _render(request, "city_proposal.html", {
-        "case": case, "form": None, "proposal": proposal, "locked": str(refusal),
-        "error": str(refusal) if refused_post else None,
-        "summary_html": mark_safe(sanitize(proposal.summary)) if proposal else "",
-        "views_html": mark_safe(sanitize(proposal.views)) if proposal else "",
-        "unsaved": _unsaved(request, [
-            ("summary", _("Din sammanfattning av ärendet")), ("views", _("Dina föredragande borgarrådets synpunkter")),
-        ]) if refused_post else [],
-        "positions": [],
-    }, status=409 if refused_post else 200)
+    return _render(
+        request,
+        "city_proposal.html",
+        {
+            "case": case,
+            "form": None,
+            "proposal": proposal,
+            "locked": str(refusal),
+            "error": str(refusal) if refused_post else None,
+            "summary_html": mark_safe(sanitize(proposal.summary)) if proposal else "",
+            "views_html": mark_safe(sanitize(proposal.views)) if proposal else "",
+            "unsaved": _unsaved(
+                request,
+                [
+                    ("summary", _("Din sammanfattning av ärendet")),
+                    ("views", _("Dina föredragande borgarrådets synpunkter")),
+                ],
+            )
+            if refused_post
+            else [],
+            "positions": [],
+        },
+        status=409 if refused_post else 200,
+    )
 
 
 @registrar_only
@@ -523,11 +624,19 @@ def case_city_proposal(request, pk: int):
                 workflow.save_city_proposal(case, by=request.user, expected_version=version, **data)
             except ConflictError as error:
                 saved = error.current
-                conflict = diff.build_conflict(error, saved, [
-                    (_("Beslutspunkter"), diff.points_html(data["decision_points"]), diff.points_html(saved.decision_points)),
-                    (_("Sammanfattning av ärendet"), data["summary"], saved.summary),
-                    (_("Föredragande borgarrådets synpunkter"), data["views"], saved.views),
-                ])
+                conflict = diff.build_conflict(
+                    error,
+                    saved,
+                    [
+                        (
+                            _("Beslutspunkter"),
+                            diff.points_html(data["decision_points"]),
+                            diff.points_html(saved.decision_points),
+                        ),
+                        (_("Sammanfattning av ärendet"), data["summary"], saved.summary),
+                        (_("Föredragande borgarrådets synpunkter"), data["views"], saved.views),
+                    ],
+                )
                 # saving again now overwrites, on purpose
                 form = CityProposalForm(_with_version(request.POST, saved.version), case=case)
                 form.is_valid()
@@ -544,10 +653,19 @@ def case_city_proposal(request, pk: int):
     else:
         form = CityProposalForm(initial=initial, case=case)
     sentences = list(case.referrals.select_related("body").exclude(position="").order_by("order"))
-    return _render(request, "city_proposal.html", {
-        "case": case, "form": form, "conflict": conflict, "prefilled": prefilled, "positions": sentences,
-        "proposal": proposal,
-    }, status=status)
+    return _render(
+        request,
+        "city_proposal.html",
+        {
+            "case": case,
+            "form": form,
+            "conflict": conflict,
+            "prefilled": prefilled,
+            "positions": sentences,
+            "proposal": proposal,
+        },
+        status=status,
+    )
 
 
 # --- Borgarrådsberedningen's and kommunstyrelsen's decisions -----------------------------------
@@ -569,14 +687,19 @@ def case_city_decisions(request, pk: int):
         if body.pk in decided:
             continue
         bound = posted == str(body.pk)
-        forms_.append(CityDecisionForm(request.POST if bound else None, case=case, body=body, prefix=f"beslut{body.pk}"))
+        forms_.append(
+            CityDecisionForm(request.POST if bound else None, case=case, body=body, prefix=f"beslut{body.pk}")
+        )
     for form in forms_:
         if not form.is_bound or not form.is_valid():
             continue
         try:
             workflow.record_city_decision(
-                case, body=form.body, points=form.cleaned_data["points"],
-                meeting_date=form.cleaned_data["meeting_date"], by=request.user,
+                case,
+                body=form.body,
+                points=form.cleaned_data["points"],
+                meeting_date=form.cleaned_data["meeting_date"],
+                by=request.user,
             )
         except (WorkflowError, ValidationError) as error:
             _refused(request, error)
@@ -595,7 +718,9 @@ def case_city_decisions(request, pk: int):
 def _city_decision(pk: int, did: int) -> Decision:
     return get_object_or_404(
         Decision.objects.select_related("case", "body"),
-        pk=did, case_id=pk, body__kind__in=[Body.Kind.BORGARRADSBEREDNINGEN, Body.Kind.KOMMUNSTYRELSEN],
+        pk=did,
+        case_id=pk,
+        body__kind__in=[Body.Kind.BORGARRADSBEREDNINGEN, Body.Kind.KOMMUNSTYRELSEN],
     )
 
 
@@ -604,8 +729,13 @@ def _city_decision(pk: int, did: int) -> Decision:
 def city_decision_justera(request, pk: int, did: int):
     decision = _city_decision(pk, did)
     if not confirmed(request) and not decision.justered:  # a justered one gets its refusal at once
-        return confirm_justera(request, decision, nav="cases", action=reverse("case_city_decision_justera", args=[pk, did]),
-                               back_url=reverse("case_city_decisions", args=[pk]))
+        return confirm_justera(
+            request,
+            decision,
+            nav="cases",
+            action=reverse("case_city_decision_justera", args=[pk, did]),
+            back_url=reverse("case_city_decisions", args=[pk]),
+        )
     try:
         workflow.justera(decision, by=request.user)
     except WorkflowError as error:
@@ -624,14 +754,21 @@ def city_statement(request, pk: int, did: int):
         authors = [AuthorSpec(politician, and_others=and_others) for politician, and_others in form.authors()]
         try:
             workflow.add_statement(
-                decision, kind=data["kind"], authors=authors, text=data["text"] or "",
-                backed_proposal=data["backed_proposal"] or "", identical_to=data["identical_to"],
-                author_title=data["author_title"] or "", by=request.user,
+                decision,
+                kind=data["kind"],
+                authors=authors,
+                text=data["text"] or "",
+                backed_proposal=data["backed_proposal"] or "",
+                identical_to=data["identical_to"],
+                author_title=data["author_title"] or "",
+                by=request.user,
             )
         except (WorkflowError, ValidationError) as error:
             _refused(request, error)
         else:
-            messages.success(request, _("Uttalandet är tillagt i %(body)s beslut.") % {"body": _genitive(decision.body).lower()})
+            messages.success(
+                request, _("Uttalandet är tillagt i %(body)s beslut.") % {"body": _genitive(decision.body).lower()}
+            )
             warn_unprintable(request, form.cleaned_data)
             return redirect("case_city_decisions", pk=pk)
     return _render(request, "city_statement.html", {"case": decision.case, "decision": decision, "form": form})
@@ -660,14 +797,25 @@ def city_decision_edit(request, pk: int, did: int):
             data = form.cleaned_data
             try:
                 workflow.edit_decision(
-                    decision, points=data["points"], meeting_date=data["meeting_date"],
-                    expected_version=data["version"], by=request.user,
+                    decision,
+                    points=data["points"],
+                    meeting_date=data["meeting_date"],
+                    expected_version=data["version"],
+                    by=request.user,
                 )
             except ConflictError as error:
                 saved = error.current
-                conflict = diff.build_conflict(error, saved, [
-                    (str(form.fields["points"].label), diff.points_html(data["points"]), diff.points_html(saved.points)),
-                ])
+                conflict = diff.build_conflict(
+                    error,
+                    saved,
+                    [
+                        (
+                            str(form.fields["points"].label),
+                            diff.points_html(data["points"]),
+                            diff.points_html(saved.points),
+                        ),
+                    ],
+                )
                 fresh = request.POST.copy()
                 fresh["version"] = str(saved.version)  # saving again now overwrites, on purpose
                 form = CityDecisionEditForm(fresh, case=case, body=decision.body)
@@ -681,15 +829,28 @@ def city_decision_edit(request, pk: int, did: int):
                 messages.success(request, _("%(body)s beslut är ändrat.") % {"body": _genitive(decision.body)})
                 warn_unprintable(request, form.cleaned_data)
                 return redirect("case_city_decisions", pk=pk)
-    return _render(request, "city_decision_edit.html", {
-        "case": case, "decision": decision, "form": form, "conflict": conflict, "refusal": refusal,
-    }, status=status)
+    return _render(
+        request,
+        "city_decision_edit.html",
+        {
+            "case": case,
+            "decision": decision,
+            "form": form,
+            "conflict": conflict,
+            "refusal": refusal,
+        },
+        status=status,
+    )
 
 
 def _city_statement(pk: int, did: int, sid: int) -> Statement:
     statement = get_object_or_404(
-        Statement.objects.select_related("decision__case", "decision__body").prefetch_related("authors__politician__party"),
-        pk=sid, decision_id=did, decision__case_id=pk,
+        Statement.objects.select_related("decision__case", "decision__body").prefetch_related(
+            "authors__politician__party"
+        ),
+        pk=sid,
+        decision_id=did,
+        decision__case_id=pk,
         decision__body__kind__in=[Body.Kind.BORGARRADSBEREDNINGEN, Body.Kind.KOMMUNSTYRELSEN],
     )
     return statement
@@ -713,16 +874,27 @@ def city_statement_edit(request, pk: int, did: int, sid: int):
         authors = [AuthorSpec(politician, and_others=and_others) for politician, and_others in form.authors()]
         try:
             workflow.edit_statement(
-                statement, kind=data["kind"], authors=authors, text=data["text"] or "",
-                backed_proposal=data["backed_proposal"] or "", endorses=data["endorses"], identical_to=data["identical_to"],
-                author_title=data["author_title"] or "", expected_version=data["version"], by=request.user,
+                statement,
+                kind=data["kind"],
+                authors=authors,
+                text=data["text"] or "",
+                backed_proposal=data["backed_proposal"] or "",
+                endorses=data["endorses"],
+                identical_to=data["identical_to"],
+                author_title=data["author_title"] or "",
+                expected_version=data["version"],
+                by=request.user,
             )
         except ConflictError as error:
             saved = error.current
-            conflict = diff.build_conflict(error, saved, [
-                (_("Text"), data["text"] or "", saved.text),
-                (_("Yrkade bifall till"), data["backed_proposal"] or "", saved.backed_proposal),
-            ])
+            conflict = diff.build_conflict(
+                error,
+                saved,
+                [
+                    (_("Text"), data["text"] or "", saved.text),
+                    (_("Yrkade bifall till"), data["backed_proposal"] or "", saved.backed_proposal),
+                ],
+            )
             fresh = request.POST.copy()
             fresh["version"] = str(saved.version)  # saving again now overwrites, on purpose
             form = CityStatementEditForm(fresh, statement=statement)
@@ -733,14 +905,26 @@ def city_statement_edit(request, pk: int, did: int, sid: int):
             status = _conflict_status(error)
             refusal = refusal or (error if isinstance(error, LockedError) else None)
         else:
-            messages.success(request, _("Uttalandet i %(body)s beslut är ändrat.") % {"body": _genitive(decision.body).lower()})
+            messages.success(
+                request, _("Uttalandet i %(body)s beslut är ändrat.") % {"body": _genitive(decision.body).lower()}
+            )
             warn_unprintable(request, form.cleaned_data)
             return redirect("case_city_decisions", pk=pk)
-    return _render(request, "city_statement.html", {
-        "case": decision.case, "decision": decision, "form": form, "statement": statement, "line": full_line(statement),
-        "conflict": conflict, "refusal": refusal,
-        "pending": [a for a in statement.authors.all() if not a.accepted],
-    }, status=status)
+    return _render(
+        request,
+        "city_statement.html",
+        {
+            "case": decision.case,
+            "decision": decision,
+            "form": form,
+            "statement": statement,
+            "line": full_line(statement),
+            "conflict": conflict,
+            "refusal": refusal,
+            "pending": [a for a in statement.authors.all() if not a.accepted],
+        },
+        status=status,
+    )
 
 
 @registrar_only
@@ -761,7 +945,9 @@ def city_statement_remove(request, pk: int, did: int, sid: int):
             workflow.remove_statement(statement, expected_version=version, by=request.user)
         except ConflictError as error:
             # Someone changed it after the page was read: show what it says now and ask again.
-            messages.error(request, _("Uttalandet har ändrats sedan du öppnade sidan. Läs det som det är nu och bekräfta igen."))
+            messages.error(
+                request, _("Uttalandet har ändrats sedan du öppnade sidan. Läs det som det är nu och bekräfta igen.")
+            )
             statement = _city_statement(pk, did, sid)
             form = StatementRemoveForm(initial={"version": error.current.version})
             status = 409
@@ -770,12 +956,24 @@ def city_statement_remove(request, pk: int, did: int, sid: int):
             status = _conflict_status(error)
             refusal = refusal or (error if isinstance(error, LockedError) else None)
         else:
-            messages.success(request, _("Uttalandet är borttaget ur %(body)s beslut.") % {"body": _genitive(decision.body).lower()})
+            messages.success(
+                request, _("Uttalandet är borttaget ur %(body)s beslut.") % {"body": _genitive(decision.body).lower()}
+            )
             return redirect("case_city_decisions", pk=pk)
-    return _render(request, "city_statement_remove.html", {
-        "case": decision.case, "decision": decision, "statement": statement, "line": full_line(statement),
-        "html": sanitize(statement.text) if not statement.identical_to_id else "", "form": form, "refusal": refusal,
-    }, status=status)
+    return _render(
+        request,
+        "city_statement_remove.html",
+        {
+            "case": decision.case,
+            "decision": decision,
+            "statement": statement,
+            "line": full_line(statement),
+            "html": sanitize(statement.text) if not statement.identical_to_id else "",
+            "form": form,
+            "refusal": refusal,
+        },
+        status=status,
+    )
 
 
 # --- The memo ---------------------------------------------------------------------------------
@@ -807,13 +1005,17 @@ def memo_preview(request, pk: int):
     # The memo's own document is made for WeasyPrint; the page takes its body and puts it in the
     # landmarks a browser page needs (skip link, header, main, footer), with the same stylesheet.
     body = re.search(r'<body class="([^"]*)">(.*)</body>', render_html(data), re.DOTALL)
-    return render(request, "remiss/registrar/memo_preview.html", {
-        "case": case,
-        "title": data.document_title,
-        "body_class": body.group(1),
-        "memo_body": mark_safe(body.group(2)),  # the memo template's own output, already escaped
-        "stylesheet": static(STYLESHEET),
-    })
+    return render(
+        request,
+        "remiss/registrar/memo_preview.html",
+        {
+            "case": case,
+            "title": data.document_title,
+            "body_class": body.group(1),
+            "memo_body": mark_safe(body.group(2)),  # the memo template's own output, already escaped
+            "stylesheet": static(STYLESHEET),
+        },
+    )
 
 
 @registrar_only
@@ -838,7 +1040,8 @@ def _memo_job_queued_message(request, job, created: bool) -> None:
         messages.success(request, _("Promemorian står i kö för att sammanställas. Sidan visar när den är klar."))
     else:
         messages.info(
-            request, _("Promemorian stod redan i kö; den sammanställs med texterna som de är när den startar."),
+            request,
+            _("Promemorian stod redan i kö; den sammanställs med texterna som de är när den startar."),
         )
 
 
@@ -847,7 +1050,9 @@ def _memo_job(pk: int, job_id: int):
     from remiss.models import MemoJob
     from remiss.tasks import fail_if_stale
 
-    return fail_if_stale(get_object_or_404(MemoJob.objects.select_related("case", "memo", "requested_by"), pk=job_id, case_id=pk))
+    return fail_if_stale(
+        get_object_or_404(MemoJob.objects.select_related("case", "memo", "requested_by"), pk=job_id, case_id=pk)
+    )
 
 
 def _memo_job_state(job) -> dict:
@@ -919,7 +1124,10 @@ def memo_download(request, pk: int, mid: int):
     except FileNotFoundError as error:
         raise Http404(_("PDF-filen finns inte längre.")) from error
     return FileResponse(
-        handle, as_attachment=True, filename=memo_filename(memo.case, memo.created_at), content_type="application/pdf",
+        handle,
+        as_attachment=True,
+        filename=memo_filename(memo.case, memo.created_at),
+        content_type="application/pdf",
     )
 
 
@@ -939,13 +1147,21 @@ urlpatterns = [
     path("arenden/<int:pk>/arendet/", case_background, name="case_background"),
     path("arenden/<int:pk>/forslag-till-beslut/", case_city_proposal, name="case_city_proposal"),
     path("arenden/<int:pk>/stadens-beslut/", case_city_decisions, name="case_city_decisions"),
-    path("arenden/<int:pk>/stadens-beslut/<int:did>/justera/", city_decision_justera, name="case_city_decision_justera"),
+    path(
+        "arenden/<int:pk>/stadens-beslut/<int:did>/justera/", city_decision_justera, name="case_city_decision_justera"
+    ),
     path("arenden/<int:pk>/stadens-beslut/<int:did>/uttalande/", city_statement, name="case_city_statement"),
     path("arenden/<int:pk>/stadens-beslut/<int:did>/andra/", city_decision_edit, name="case_city_decision_edit"),
-    path("arenden/<int:pk>/stadens-beslut/<int:did>/uttalanden/<int:sid>/andra/", city_statement_edit,
-         name="case_city_statement_edit"),
-    path("arenden/<int:pk>/stadens-beslut/<int:did>/uttalanden/<int:sid>/ta-bort/", city_statement_remove,
-         name="case_city_statement_remove"),
+    path(
+        "arenden/<int:pk>/stadens-beslut/<int:did>/uttalanden/<int:sid>/andra/",
+        city_statement_edit,
+        name="case_city_statement_edit",
+    ),
+    path(
+        "arenden/<int:pk>/stadens-beslut/<int:did>/uttalanden/<int:sid>/ta-bort/",
+        city_statement_remove,
+        name="case_city_statement_remove",
+    ),
     path("arenden/<int:pk>/promemoria/", memo_list, name="memo_list"),
     path("arenden/<int:pk>/promemoria/forhandsvisning/", memo_preview, name="memo_preview"),
     path("arenden/<int:pk>/promemoria/sammanstall/", memo_compile, name="memo_compile"),

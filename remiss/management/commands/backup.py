@@ -1,4 +1,5 @@
 """`manage.py backup PATH`: a consistent copy of the database and the media files (see remiss/backup.py)."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from remiss.backup import BackupError, backup
@@ -11,7 +12,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="Ny katalog (t.ex. /var/backups/remiss/2024-05-01) eller fil som slutar på .tar.gz.")
+        parser.add_argument(
+            "path", help="Ny katalog (t.ex. /var/backups/remiss/2024-05-01) eller fil som slutar på .tar.gz."
+        )
         parser.add_argument("--database", default="default", help="Databasalias i settings (standard: default).")
 
     def handle(self, *args, path, database, **options):

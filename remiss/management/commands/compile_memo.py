@@ -3,6 +3,7 @@
 Prints its progress, the page count and the SHA-256, writes the PDF to --output (if given) and
 stores a `Memo` row with the PDF and its sources unless --no-store.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,7 +40,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("reference", help='Ärendets beteckning, t.ex. "SOU 2022:67".')
         parser.add_argument("--output", "-o", type=Path, help="Skriv PDF-filen hit.")
-        parser.add_argument("--no-store", action="store_true", help="Spara ingen Memo-post (och ingen fil i MEDIA_ROOT).")
+        parser.add_argument(
+            "--no-store", action="store_true", help="Spara ingen Memo-post (och ingen fil i MEDIA_ROOT)."
+        )
         parser.add_argument("--user", help="Användarnamn som anges som den som sammanställt.")
 
     def handle(self, *args: Any, **options: Any) -> None:

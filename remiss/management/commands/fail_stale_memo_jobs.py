@@ -8,6 +8,7 @@ nothing more, so it suits cron (every few minutes) and a worker's start:
 `--restarting-worker ID` also fails, at once, the jobs whose task that worker id still shows
 as running, since a worker starting under that id means the earlier one is gone.
 """
+
 from argparse import ArgumentTypeError
 from datetime import timedelta
 
@@ -37,19 +38,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--timeout", type=_seconds, default=None, metavar="SEKUNDER",
+            "--timeout",
+            type=_seconds,
+            default=None,
+            metavar="SEKUNDER",
             help=f"Hur länge ett jobb får sammanställas innan det räknas som avbrutet. Standard: "
-                 f"{int(job_timeout().total_seconds())} (REMISS_MEMO_JOB_TIMEOUT).",
+            f"{int(job_timeout().total_seconds())} (REMISS_MEMO_JOB_TIMEOUT).",
         )
         parser.add_argument(
-            "--queue-timeout", type=_seconds, default=None, metavar="SEKUNDER",
+            "--queue-timeout",
+            type=_seconds,
+            default=None,
+            metavar="SEKUNDER",
             help=f"Hur länge ett jobbs uppgift får vänta i kö innan jobbet räknas som fast. Standard: "
-                 f"{int(job_queue_timeout().total_seconds())} (REMISS_MEMO_QUEUE_TIMEOUT).",
+            f"{int(job_queue_timeout().total_seconds())} (REMISS_MEMO_QUEUE_TIMEOUT).",
         )
         parser.add_argument(
-            "--restarting-worker", default=None, metavar="ID",
+            "--restarting-worker",
+            default=None,
+            metavar="ID",
             help="Arbetsprocessen med detta id (db_worker --worker-id) startar om: jobb vars uppgift den "
-                 "fortfarande står som körande av markeras som misslyckade direkt.",
+            "fortfarande står som körande av markeras som misslyckade direkt.",
         )
 
     def handle(self, *args, timeout=None, queue_timeout=None, restarting_worker=None, **options):
@@ -64,8 +73,11 @@ class Command(BaseCommand):
             at = timezone.localtime(job.started_at or job.created_at).strftime("%Y-%m-%d %H:%M")
             self.stdout.write(f"Jobb {job.pk} ({job.case.reference}, {when} {at}) markerat som misslyckat: {job.error}")
         if failed:
-            what = "avbrutet sammanställningsjobb som misslyckat" if len(failed) == 1 else (
-                "avbrutna sammanställningsjobb som misslyckade")
+            what = (
+                "avbrutet sammanställningsjobb som misslyckat"
+                if len(failed) == 1
+                else ("avbrutna sammanställningsjobb som misslyckade")
+            )
             self.stdout.write(self.style.SUCCESS(f"Markerade {len(failed)} {what}."))
         else:
             self.stdout.write(self.style.SUCCESS("Inga avbrutna sammanställningsjobb."))

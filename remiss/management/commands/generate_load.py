@@ -16,10 +16,11 @@ So the rows are built here to the same rules the workflow enforces (statuses tha
 decisions only for nämnder, statement authors with the right seat), and the test checks them with
 full_clean. The same options always give the same data: a seeded random generator, no clock.
 """
+
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -49,7 +50,7 @@ POLITICIAN = "last.politiker"
 REASON = "Belastningsdata (generate_load)"
 FIRST_RECEIVED = date(2016, 1, 4)
 # History rows get fixed dates, not now(): the same options give the same database.
-HISTORY_DATE = datetime(2026, 1, 1, 8, 0, tzinfo=timezone.utc)
+HISTORY_DATE = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
 BATCH = 2000
 PARTIES = [
     ("S", "Socialdemokraterna", "Socialdemokraternas"),
@@ -79,24 +80,54 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cases", type=int, default=10_000, help="Antal ärenden (standard 10 000).")
         parser.add_argument("--bodies", type=int, default=60, help="Antal remissinstanser (standard 60, minst 3).")
-        parser.add_argument("--max-referrals", type=int, default=6,
-                            help="Högst så många remissinstanser per ärende, utom det sista som remitteras till alla (standard 6).")
-        parser.add_argument("--open-cases", type=int, default=300,
-                            help="Så många av de nyaste ärendena har remitteringar som inte är besvarade (standard 300).")
+        parser.add_argument(
+            "--max-referrals",
+            type=int,
+            default=6,
+            help="Högst så många remissinstanser per ärende, utom det sista som remitteras till alla (standard 6).",
+        )
+        parser.add_argument(
+            "--open-cases",
+            type=int,
+            default=300,
+            help="Så många av de nyaste ärendena har remitteringar som inte är besvarade (standard 300).",
+        )
         parser.add_argument("--politicians", type=int, default=120, help="Antal politiker (standard 120).")
-        parser.add_argument("--password", default="remiss-last", help="Lösenordet för de tre användarna (standard remiss-last).")
+        parser.add_argument(
+            "--password", default="remiss-last", help="Lösenordet för de tre användarna (standard remiss-last)."
+        )
         parser.add_argument("--seed", type=int, default=1, help="Startvärde för slumpgeneratorn (standard 1).")
 
-    def handle(self, *args: Any, cases: int, bodies: int, max_referrals: int, open_cases: int,
-               politicians: int, password: str, seed: int, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        cases: int,
+        bodies: int,
+        max_referrals: int,
+        open_cases: int,
+        politicians: int,
+        password: str,
+        seed: int,
+        **options: Any,
+    ) -> None:
         if cases < 1 or bodies < 3 or max_referrals < 1 or politicians < 1 or open_cases < 0:
             raise CommandError("Ange minst 1 ärende, 3 remissinstanser, 1 remissinstans per ärende och 1 politiker.")
-        if Case.objects.filter(reference__startswith=f"{REFERENCE_PREFIX} ").exists() or \
-                User.objects.filter(username__in=[REGISTRAR, OFFICER, POLITICIAN]).exists():
+        if (
+            Case.objects.filter(reference__startswith=f"{REFERENCE_PREFIX} ").exists()
+            or User.objects.filter(username__in=[REGISTRAR, OFFICER, POLITICIAN]).exists()
+        ):
             raise CommandError("Databasen har redan belastningsdata; använd en tom databas.")
         with transaction.atomic():
-            counts = Generator(self, random.Random(seed), cases=cases, bodies=bodies, max_referrals=max_referrals,
-                               open_cases=open_cases, politicians=politicians, password=password).run()
+            counts = Generator(
+                self,
+                random.Random(seed),
+                cases=cases,
+                bodies=bodies,
+                max_referrals=max_referrals,
+                open_cases=open_cases,
+                politicians=politicians,
+                password=password,
+            ).run()
         if connection.vendor == "postgresql":
             # Fresh statistics, as autovacuum would gather soon after: without them the planner
             # guesses at the new tables' sizes, and a benchmark right after would measure its guesses.
@@ -105,15 +136,27 @@ class Command(BaseCommand):
         total_history = sum(counts[name][1] for name in counts)
         for name, (rows, history_rows) in counts.items():
             self.stdout.write(f"{name}: {rows} rader, {history_rows} historikrader")
-        self.stdout.write(f"Totalt {total_history} historikrader. Ärendet med alla remissinstanser: {reference(cases)}.")
+        self.stdout.write(
+            f"Totalt {total_history} historikrader. Ärendet med alla remissinstanser: {reference(cases)}."
+        )
         self.stdout.write(f"Användare: {REGISTRAR}, {OFFICER}, {POLITICIAN}.")
 
 
 class Generator:
     """Builds the rows in memory, then writes each model with one bulk insert per batch."""
 
-    def __init__(self, command: BaseCommand, rng: random.Random, *, cases: int, bodies: int, max_referrals: int,
-                 open_cases: int, politicians: int, password: str) -> None:
+    def __init__(
+        self,
+        command: BaseCommand,
+        rng: random.Random,
+        *,
+        cases: int,
+        bodies: int,
+        max_referrals: int,
+        open_cases: int,
+        politicians: int,
+        password: str,
+    ) -> None:
         self.command = command
         self.rng = rng
         self.n_cases = cases
@@ -124,15 +167,21 @@ class Generator:
         self.password = password
         self.counts: dict[str, tuple[int, int]] = {}
 
-    def _bulk(self, objs: list[Model], model: type[Model], *, label: str, user: User | None,
-              history_update: bool = False) -> list[Model]:
+    def _bulk(
+        self, objs: list[Model], model: type[Model], *, label: str, user: User | None, history_update: bool = False
+    ) -> list[Model]:
         """Insert `objs` with one "+" history row each, and optionally a second "~" version."""
-        created = bulk_create_with_history(objs, model, batch_size=BATCH, default_user=user,
-                                           default_change_reason=REASON, default_date=HISTORY_DATE)
+        created = bulk_create_with_history(
+            objs, model, batch_size=BATCH, default_user=user, default_change_reason=REASON, default_date=HISTORY_DATE
+        )
         history_rows = len(created)
         if history_update:
             model.history.bulk_history_create(  # type: ignore[attr-defined]
-                created, batch_size=BATCH, update=True, default_user=user, default_change_reason=REASON,
+                created,
+                batch_size=BATCH,
+                update=True,
+                default_user=user,
+                default_change_reason=REASON,
                 default_date=HISTORY_DATE + timedelta(days=1),
             )
             history_rows += len(created)
@@ -156,10 +205,22 @@ class Generator:
     def _users(self) -> tuple[User, User, User]:
         hashed = make_password(self.password)  # one hash for all three: Argon2 is slow on purpose
         users = [
-            User(username=REGISTRAR, first_name="Registrator", last_name="Last", role=User.Role.REGISTRAR,
-                 is_staff=True, password=hashed),
+            User(
+                username=REGISTRAR,
+                first_name="Registrator",
+                last_name="Last",
+                role=User.Role.REGISTRAR,
+                is_staff=True,
+                password=hashed,
+            ),
             User(username=OFFICER, first_name="Handläggare", last_name="Last", role=User.Role.OFFICER, password=hashed),
-            User(username=POLITICIAN, first_name="Politiker", last_name="Last", role=User.Role.POLITICIAN, password=hashed),
+            User(
+                username=POLITICIAN,
+                first_name="Politiker",
+                last_name="Last",
+                role=User.Role.POLITICIAN,
+                password=hashed,
+            ),
         ]
         created = self._bulk(users, User, label="Användare", user=None)
         return created[0], created[1], created[2]
@@ -176,7 +237,9 @@ class Generator:
             bodies.append(Body(name=name, name_in_text=name[0].lower() + name[1:], kind=kind, administration=admin))
         return self._bulk(bodies, Body, label="Remissinstanser", user=user)
 
-    def _politicians(self, user: User, politician_user: User, bodies: list[Body]) -> tuple[list[Politician], dict[int, list[Seat]]]:
+    def _politicians(
+        self, user: User, politician_user: User, bodies: list[Body]
+    ) -> tuple[list[Politician], dict[int, list[Seat]]]:
         parties = []
         for abbreviation, name, genitive in PARTIES:
             party = Party.objects.filter(abbreviation=abbreviation).first() or Party.objects.filter(name=name).first()
@@ -184,8 +247,12 @@ class Generator:
                 party = Party.objects.create(abbreviation=abbreviation, name=name, genitive=genitive)
             parties.append(party)
         pols = [
-            Politician(first_name=f"Förnamn{i:03d}", last_name=f"Efternamn{i:03d}", party=parties[i % len(parties)],
-                       user=politician_user if i == 0 else None)
+            Politician(
+                first_name=f"Förnamn{i:03d}",
+                last_name=f"Efternamn{i:03d}",
+                party=parties[i % len(parties)],
+                user=politician_user if i == 0 else None,
+            )
             for i in range(self.n_politicians)
         ]
         pols = self._bulk(pols, Politician, label="Politiker", user=user)
@@ -210,13 +277,19 @@ class Generator:
         for i in range(1, self.n_cases + 1):
             received = FIRST_RECEIVED + timedelta(days=(i - 1) * span // max(self.n_cases, 1))
             is_open = i > self.n_cases - self.open_cases
-            cases.append(Case(
-                title=f"Betänkande nummer {i} om kommunal verksamhet",
-                reference=reference(i), sender="Finansdepartementet", ministry_dnr=f"Fi{received.year}/{i:05d}",
-                city_dnr=f"KS {received.year}/{i:05d}", received=received, deadline=received + timedelta(days=90),
-                status=Case.Status.REFERRED if is_open else Case.Status.COMPILING,
-                background="<p>Belastningsdata.</p>",
-            ))
+            cases.append(
+                Case(
+                    title=f"Betänkande nummer {i} om kommunal verksamhet",
+                    reference=reference(i),
+                    sender="Finansdepartementet",
+                    ministry_dnr=f"Fi{received.year}/{i:05d}",
+                    city_dnr=f"KS {received.year}/{i:05d}",
+                    received=received,
+                    deadline=received + timedelta(days=90),
+                    status=Case.Status.REFERRED if is_open else Case.Status.COMPILING,
+                    background="<p>Belastningsdata.</p>",
+                )
+            )
         return self._bulk(cases, Case, label="Ärenden", user=user)
 
     def _referrals(self, user: User, cases: list[Case], bodies: list[Body], target: Body) -> list[Referral]:
@@ -230,11 +303,16 @@ class Generator:
                 k = self.rng.randint(0, min(self.max_referrals, len(bodies)) - 1)
                 chosen = [target] + self.rng.sample(others, min(k, len(others)))
             for order, body in enumerate(chosen, start=1):
-                referrals.append(Referral(
-                    case=case, body=body, deadline=case.received + timedelta(days=60), order=order,
-                    status=self._status(body, is_open),
-                    position="" if is_open else "<p>Nämnden tillstyrker i huvudsak förslagen.</p>",
-                ))
+                referrals.append(
+                    Referral(
+                        case=case,
+                        body=body,
+                        deadline=case.received + timedelta(days=60),
+                        order=order,
+                        status=self._status(body, is_open),
+                        position="" if is_open else "<p>Nämnden tillstyrker i huvudsak förslagen.</p>",
+                    )
+                )
         return self._bulk(referrals, Referral, label="Remitteringar", user=user)
 
     def _status(self, body: Body, is_open: bool) -> str:
@@ -250,37 +328,65 @@ class Generator:
 
     def _opinions(self, user: User, referrals: list[Referral]) -> None:
         opinions = [
-            Opinion(referral=r, date=r.deadline - timedelta(days=10), version=2,
-                    text=f"<p>Förvaltningen har granskat betänkandet {r.case.reference}.</p><p>Förvaltningen tillstyrker förslagen.</p>",
-                    proposed_decision="<p>Nämnden besvarar remissen med förvaltningens tjänsteutlåtande.</p>")
-            for r in referrals if r.status not in (_R.REFERRED, _R.DECLINED)
+            Opinion(
+                referral=r,
+                date=r.deadline - timedelta(days=10),
+                version=2,
+                text=f"<p>Förvaltningen har granskat betänkandet {r.case.reference}.</p><p>Förvaltningen tillstyrker förslagen.</p>",
+                proposed_decision="<p>Nämnden besvarar remissen med förvaltningens tjänsteutlåtande.</p>",
+            )
+            for r in referrals
+            if r.status not in (_R.REFERRED, _R.DECLINED)
         ]
         # Two versions each, as an opinion that was drafted and then finished.
         self._bulk(opinions, Opinion, label="Tjänsteutlåtanden", user=user, history_update=True)
 
     def _decisions(self, user: User, referrals: list[Referral]) -> list[Decision]:
         decisions = [
-            Decision(case=r.case, body=r.body, meeting_date=r.deadline, justered=r.status == _R.JUSTERED,
-                     points=["Nämnden besvarar remissen med förvaltningens tjänsteutlåtande."])
-            for r in referrals if r.status in (_R.DECIDED, _R.JUSTERED)
+            Decision(
+                case=r.case,
+                body=r.body,
+                meeting_date=r.deadline,
+                justered=r.status == _R.JUSTERED,
+                points=["Nämnden besvarar remissen med förvaltningens tjänsteutlåtande."],
+            )
+            for r in referrals
+            if r.status in (_R.DECIDED, _R.JUSTERED)
         ]
         return self._bulk(decisions, Decision, label="Beslut", user=user)
 
-    def _statements(self, user: User, decisions: list[Decision], seats_by_body: dict[int, list[Seat]],
-                    main: Politician, target: Body) -> None:
+    def _statements(
+        self,
+        user: User,
+        decisions: list[Decision],
+        seats_by_body: dict[int, list[Seat]],
+        main: Politician,
+        target: Body,
+    ) -> None:
         statements, authors = [], []
         for decision in decisions:
             # The main politician speaks in every decision of the target body; elsewhere one in three has a statement.
             if decision.body_id == target.pk:
                 author = main
             elif self.rng.random() < 1 / 3:
-                author = self.rng.choice([s for s in seats_by_body[decision.body_id] if s.role == Seat.Role.LEDAMOT]).politician
+                author = self.rng.choice(
+                    [s for s in seats_by_body[decision.body_id] if s.role == Seat.Role.LEDAMOT]
+                ).politician
             else:
                 continue
-            statements.append(Statement(decision=decision, kind=Statement.Kind.SARSKILT_UTTALANDE,
-                                        text="<p>Vi vill understryka vikten av förebyggande arbete.</p>", created_by=user
-                                        if author.pk == main.pk else None))
+            statements.append(
+                Statement(
+                    decision=decision,
+                    kind=Statement.Kind.SARSKILT_UTTALANDE,
+                    text="<p>Vi vill understryka vikten av förebyggande arbete.</p>",
+                    created_by=user if author.pk == main.pk else None,
+                )
+            )
             authors.append(author)
         created = self._bulk(statements, Statement, label="Uttalanden", user=user)
-        self._bulk([StatementAuthor(statement=s, politician=a, accepted=True) for s, a in zip(created, authors)],
-                   StatementAuthor, label="Författare", user=user)
+        self._bulk(
+            [StatementAuthor(statement=s, politician=a, accepted=True) for s, a in zip(created, authors)],
+            StatementAuthor,
+            label="Författare",
+            user=user,
+        )

@@ -3,6 +3,7 @@
 Safe to run twice: a meeting already in the calendar is left alone, and nothing is removed.
 Bodies are found by name; a body that is not in the database is skipped (run loaddemo first).
 """
+
 import json
 from datetime import date
 from pathlib import Path

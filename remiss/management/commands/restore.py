@@ -1,4 +1,5 @@
 """`manage.py restore PATH`: put a backup made by `manage.py backup` back in place. Stop the app first."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from remiss.backup import BackupError, restore
@@ -28,7 +29,9 @@ class Command(BaseCommand):
             manifest = restore(path, using=database, log=self.stdout.write)
         except BackupError as e:
             raise CommandError(str(e)) from e
-        self.stdout.write(self.style.SUCCESS(
-            f"Återställt från säkerhetskopian {manifest['created']} (remiss {manifest['app_version']}, "
-            f"Django {manifest['django_version']}). Kör `manage.py migrate` om koden är nyare än kopian."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Återställt från säkerhetskopian {manifest['created']} (remiss {manifest['app_version']}, "
+                f"Django {manifest['django_version']}). Kör `manage.py migrate` om koden är nyare än kopian."
+            )
+        )

@@ -3,6 +3,7 @@
 Meant for cron, once a day (e.g. `15 7 * * 1-5 .venv/bin/python manage.py send_reminders`). Safe to
 run more often: every reminder is logged per person, and nothing is sent twice.
 """
+
 from datetime import date
 
 from django.conf import settings
@@ -30,13 +31,19 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--today", type=_iso_date, help="Räkna som om det vore detta datum (ÅÅÅÅ-MM-DD). Standard: i dag.")
         parser.add_argument(
-            "--days-ahead", type=int, default=None,
-            help=f"Antal dagar före datumet som den första påminnelsen skickas. Standard: {settings.REMISS_REMINDER_DAYS_AHEAD} "
-                 "(REMISS_REMINDER_DAYS_AHEAD).",
+            "--today", type=_iso_date, help="Räkna som om det vore detta datum (ÅÅÅÅ-MM-DD). Standard: i dag."
         )
-        parser.add_argument("--dry-run", action="store_true", help="Visa vad som skulle skickas, utan att skicka eller logga något.")
+        parser.add_argument(
+            "--days-ahead",
+            type=int,
+            default=None,
+            help=f"Antal dagar före datumet som den första påminnelsen skickas. Standard: {settings.REMISS_REMINDER_DAYS_AHEAD} "
+            "(REMISS_REMINDER_DAYS_AHEAD).",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Visa vad som skulle skickas, utan att skicka eller logga något."
+        )
 
     def handle(self, *args, today=None, days_ahead=None, dry_run=False, **options):
         if days_ahead is not None and days_ahead < 0:
