@@ -99,8 +99,8 @@ def database_config(env: Mapping[str, str]) -> dict[str, Any]:
         conn_health_checks=True,
     )
     if config["ENGINE"] == "django.db.backends.sqlite3":  # sqlite:///path gets the same tuning
-        return _sqlite_config(config["NAME"])
-    return config
+        return _sqlite_config(str(config["NAME"]))
+    return dict(config)
 
 
 def _sqlite_config(name: str) -> dict[str, Any]:

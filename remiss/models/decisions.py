@@ -161,9 +161,13 @@ class Statement(models.Model):
             errors.setdefault("endorses", []).append(_("Ett uttalande kan inte ställa sig bakom sig självt."))
         if self.pk and self.identical_to_id == self.pk:
             errors.setdefault("identical_to", []).append(_("Ett uttalande kan inte vara likalydande med sig självt."))
-        if self.endorses_id and self.decision_id and self.endorses.decision_id != self.decision_id:
+        if self.endorses is not None and self.decision_id and self.endorses.decision_id != self.decision_id:
             errors.setdefault("endorses", []).append(_("Man kan bara ställa sig bakom ett uttalande i samma beslut."))
-        if self.identical_to_id and self.decision_id and self.identical_to.decision.case_id != self.decision.case_id:
+        if (
+            self.identical_to is not None
+            and self.decision_id
+            and self.identical_to.decision.case_id != self.decision.case_id
+        ):
             errors.setdefault("identical_to", []).append(_("Ett likalydande uttalande måste höra till samma ärende."))
         if self.decision_id and self.decision.justered:
             errors.setdefault("__all__", []).append(_("Beslutet är justerat; dess uttalanden kan inte längre ändras."))

@@ -19,7 +19,7 @@ class User(AbstractUser):
         OTHER = "other", _("Övrig")
 
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.OTHER)
-    bodies = models.ManyToManyField(
+    bodies: models.ManyToManyField[Body, models.Model] = models.ManyToManyField(
         "Body",
         blank=True,
         related_name="staff",
