@@ -333,14 +333,16 @@ def main() -> None:
             "inloggning; wrk körs på samma maskin och delar kärnorna med gunicorn och databasen. Varje svar var 200 "
             "(bench/web.lua räknar alla andra, och en körning med något annat avbryter mätningen). p95 kommer från "
             "wrk:s latensfördelning (`latency:percentile(95)`). Kvoterna jämför med /halsa/ med samma kaka: "
-            "p50 / hälsa är hur många gånger långsammare sidan är, anrop/s / hälsa hur stor andel av hälsokontrollens takt den klarar.",
+            "p50 / hälsa är hur många gånger långsammare sidan är, anrop/s / hälsa hur stor andel av "
+            "hälsokontrollens takt den klarar.",
             "",
             *[s + "\n" for s in sections],
             "**Vad som gör sidorna snabba.** Sidorna läser en sida i taget: ärendelistan väljer sidans ärenden längs "
             "indexet `case_received_order` och räknar remissvar bara för dem; handläggarens två listor "
             "(`?sida=`, `?sida_avslutade=`) och politikerns uttalanden (`?sida=`) visar 25 per sida längs indexen "
             "`referral_body_deadline` och `author_politician_statements`, och varje plats visar högst fem öppna beslut "
-            "(`decision_body_justered`, ROW_NUMBER per organ). Före detta, mätt en gång med Djangos testklient på samma "
+            "(`decision_body_justered`, ROW_NUMBER per organ). Före detta, mätt en gång med Djangos testklient "
+            "på samma "
             "data (SQLite, ett anrop i taget): handläggarens startsida 10–15 s och 3 MB HTML, politikerns 20 s, "
             "ärendelistan 0,4–0,6 s (räkningen av alla 10 000 ärendens remisser före sorteringen). Nu tar varje sidas "
             "frågor under 10 ms på båda databaserna, och resten är Djangos mallrendering, som delar två kärnor med "

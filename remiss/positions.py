@@ -62,7 +62,7 @@ ANSWERED_STATUSES: frozenset[str] = frozenset({_R.OPINION_READY, _R.DECIDED, _R.
 CLOSED_STATUSES: frozenset[str] = frozenset({_R.JUSTERED, _R.DECLINED, _R.NO_ANSWER})
 
 
-_LONG_WORD = re.compile(r"\S{%d,}" % 31)
+_LONG_WORD = re.compile(r"\S{31,}")
 
 
 def breakable(text: str, every: int = 30) -> str:
@@ -251,12 +251,13 @@ def _numbers_phrase(proposals: Sequence[Proposal]) -> str:
         numbers = [p.number for p in proposals if p.kind == kind]
         if not numbers:
             continue
-        if kind == Proposal.Kind.FORSLAG:
-            noun = "förslag"
-        else:
-            noun = "bedömning" if len(numbers) == 1 else "bedömningarna"
+        noun = "förslag" if kind == Proposal.Kind.FORSLAG else _bedomning_noun(len(numbers))
         parts.append(f"{noun} {join_swedish(numbers)}")
     return " samt ".join(parts)
+
+
+def _bedomning_noun(count: int) -> str:
+    return "bedömning" if count == 1 else "bedömningarna"
 
 
 def stance_sentence(subject: str, positions: Iterable[Position], proposals: dict[int, Proposal]) -> str:

@@ -320,10 +320,10 @@ WORD_SYMBOLS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf076": "❖", "\uf0d8": "�
 _WORD_BULLET = "[" + "".join(WORD_SYMBOLS) + "]"
 # A run of paragraphs that each start with a bullet; inside one, a bullet after a line break or a
 # space (plain text joins its lines with spaces) starts the next item.
-_BULLET_PARAGRAPHS = re.compile(r"(?:<p>\s*%s(?:(?!</p>).)*</p>\s*)+" % _WORD_BULLET, re.S)
+_BULLET_PARAGRAPHS = re.compile(rf"(?:<p>\s*{_WORD_BULLET}(?:(?!</p>).)*</p>\s*)+", re.S)
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
-_ITEM_BREAK = re.compile(r"(?:\s|<br>)*%s\s*" % _WORD_BULLET)
-_ITEM_START = re.compile(r"<li>\s*%s\s*" % _WORD_BULLET)
+_ITEM_BREAK = re.compile(rf"(?:\s|<br>)*{_WORD_BULLET}\s*")
+_ITEM_START = re.compile(rf"<li>\s*{_WORD_BULLET}\s*")
 _ANY_BULLET = re.compile(_WORD_BULLET)
 
 

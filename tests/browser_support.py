@@ -143,9 +143,14 @@ _OVERFLOWING = """(width) => {
         let p = el.parentElement, contained = false;
         for (; p && p !== document.body; p = p.parentElement) {
             const o = getComputedStyle(p).overflowX;
-            if ((o === 'auto' || o === 'scroll' || o === 'hidden') && p.getBoundingClientRect().right <= width + 1) { contained = true; break; }
+            const scrolls = o === 'auto' || o === 'scroll' || o === 'hidden';
+            if (scrolls && p.getBoundingClientRect().right <= width + 1) { contained = true; break; }
         }
-        if (!contained) out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') + ' (right ' + Math.round(r.right) + ' px)');
+        if (contained) continue;
+        const classes = el.className && typeof el.className === 'string'
+            ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+        out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + classes
+            + ' (right ' + Math.round(r.right) + ' px)');
     }
     return out.slice(0, 8);
 }"""

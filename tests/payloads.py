@@ -110,7 +110,8 @@ PAYLOADS: list[tuple[str, str]] = [
     # --- Word -------------------------------------------------------------------------------
     (
         "word-conditional",
-        "<!--[if gte mso 9]><xml><o:OfficeDocumentSettings></o:OfficeDocumentSettings></xml><![endif]--><p>Ofarlig text</p>",
+        "<!--[if gte mso 9]><xml><o:OfficeDocumentSettings></o:OfficeDocumentSettings></xml><![endif]-->"
+        "<p>Ofarlig text</p>",
     ),
     ("word-conditional-script", "<!--[if !mso]><!--><script>alert(1)</script><!--<![endif]-->"),
     ("word-o-p", '<p class=MsoNormal style="mso-list:l0"><b>Rubrik</b><o:p>&nbsp;</o:p></p>'),

@@ -18,6 +18,7 @@ import io
 import re
 import warnings
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
@@ -360,7 +361,7 @@ def test_main_journey_of_each_role(demo, new_page, settings, tmp_path):
         job.get_by_role("link", name="Ladda ner PDF").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf"), download.suggested_filename
-    data = open(download.path(), "rb").read()
+    data = Path(download.path()).read_bytes()
     assert data.startswith(b"%PDF"), data[:20]
 
     text = pdf_text(data)
@@ -669,7 +670,8 @@ def test_keyboard_reaches_editor_toolbar_and_text_with_visible_focus(demo, new_p
 # Word and web pages put style attributes on everything; pasted into headings, lists and bold text.
 STYLED_HTML = (
     "<html><head><style>p{margin:0}</style></head><body>"
-    '<p style="font-size:20pt;color:red;margin-left:2cm"><span style="font-family:Arial;font-weight:bold">Fet i stil</span>'
+    '<p style="font-size:20pt;color:red;margin-left:2cm">'
+    '<span style="font-family:Arial;font-weight:bold">Fet i stil</span>'
     ' och <span style="font-style:italic;background:yellow">kursiv</span> text.</p>'
     '<ul style="list-style:square"><li style="color:blue">Punkt med stil</li></ul>'
     '<h1 style="font-size:30pt">Stor rubrik</h1>'

@@ -544,7 +544,7 @@ def test_eight_threads_save_the_same_opinion_at_once(live_server, tmp_path) -> N
     assert len(winners) == 1, statuses
     assert sorted(statuses) == [302] + [409] * (THREADS - 1), statuses
     (winner,) = winners
-    for n, (status, page) in enumerate(results):
+    for n, (_status, page) in enumerate(results):
         if n == winner:
             continue
         assert CONFLICT_MESSAGE in page

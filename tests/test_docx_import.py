@@ -434,7 +434,8 @@ def test_a_zip_bomb_is_refused_before_parsing(client, officer, referral, nothing
 
 
 def _patch_entry(content: bytes, name: str, *, local: int, central: int, value: bytes) -> bytes:
-    """`content` with `value` written at offset `local` of `name`'s local header and `central` of its directory entry."""
+    """`content` with `value` written at offset `local` of `name`'s local header and `central` of its
+    directory entry."""
     patched = bytearray(content)
     info = zipfile.ZipFile(io.BytesIO(content)).getinfo(name)
     patched[info.header_offset + local : info.header_offset + local + len(value)] = value
@@ -483,7 +484,7 @@ def _with_main_part(content: bytes, name: str, part: bytes) -> bytes:
 
 LAUGHS = (
     '<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE w:document [<!ENTITY a "hahahahahahahahahaha">'
-    + "".join(f'<!ENTITY {b} "{("&" + a + ";") * 10}">' for a, b in zip("abcdefg", "bcdefgh"))
+    + "".join(f'<!ENTITY {b} "{("&" + a + ";") * 10}">' for a, b in zip("abcdefg", "bcdefgh", strict=True))
     + f']><w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>&h;</w:t></w:r></w:p></w:body></w:document>'
 )
 

@@ -182,12 +182,11 @@ def fixture_paragraphs(data):
     for path, value in walk(data):
         if path.endswith("_html"):
             out += [(path, p) for p in html_paragraphs(value)]
-        elif (
+        elif value and (
             re.search(r"(\.position|\.points\[\d+\]|\.decision_points\[\d+\]|\.backed_proposal)$", path)
             or path in METADATA_FIELDS
         ):
-            if value:
-                out.append((path, normalise(value)))
+            out.append((path, normalise(value)))
     return out
 
 
@@ -226,8 +225,8 @@ def test_every_fixture_paragraph_is_verbatim_in_the_seed():
     assert not missing, "not verbatim in the seed:\n" + "\n".join(f"{path}: {p[:120]}" for path, p in missing)
 
 
-def test_fixture_covers_the_seed():
-    words = seed_words()
+def _generated_word_mask(words):
+    """True for each seed word inside one of GENERATED_LINES, matched in order."""
     excluded = [False] * len(words)
     position = 0
     for line in GENERATED_LINES:
@@ -237,6 +236,35 @@ def test_fixture_covers_the_seed():
         for i in range(at, at + len(phrase)):
             excluded[i] = True
         position = at + len(phrase)
+    return excluded
+
+
+def _runs(words, excluded):
+    """The runs of consecutive seed-word indices outside the generated lines."""
+    run = []
+    for i, word in enumerate([*words, None]):
+        if word is not None and not excluded[i]:
+            run.append(i)
+            continue
+        if run:
+            yield run
+        run = []
+
+
+def _show(words, indices):
+    spans, prev = [], None
+    for i in indices:
+        if prev is not None and i == prev + 1:
+            spans[-1].append(words[i])
+        else:
+            spans.append([words[i]])
+        prev = i
+    return "\n".join(" ".join(s) for s in spans)
+
+
+def test_fixture_covers_the_seed():
+    words = seed_words()
+    excluded = _generated_word_mask(words)
 
     # The seed's 8-grams that lie wholly outside the generated lines.
     # Runs of fewer than N words between generated lines (e.g. "Paragrafen justeras omedelbart.")
@@ -248,16 +276,10 @@ def test_fixture_covers_the_seed():
 
     seed_grams = []  # (start index, gram)
     covered = set()
-    run = []
-    for i, word in enumerate(words + [None]):
-        if word is not None and not excluded[i]:
-            run.append(i)
-            continue
-        for j in range(len(run) - N + 1):
-            seed_grams.append((run[j], tuple(words[k] for k in run[j : j + N])))
-        if 0 < len(run) < N and " " + " ".join(words[k] for k in run) + " " in fixture_text:
+    for run in _runs(words, excluded):
+        seed_grams += [(run[j], tuple(words[k] for k in run[j : j + N])) for j in range(len(run) - N + 1)]
+        if len(run) < N and " " + " ".join(words[k] for k in run) + " " in fixture_text:
             covered.update(run)
-        run = []
 
     found = [(start, gram) for start, gram in seed_grams if gram in fixture_grams]
     ratio = len(found) / len(seed_grams)
@@ -267,40 +289,79 @@ def test_fixture_covers_the_seed():
     uncovered = [i for i in countable if i not in covered]
     word_ratio = 1 - len(uncovered) / len(countable)
 
-    def show(indices):
-        spans, prev = [], None
-        for i in indices:
-            if prev is not None and i == prev + 1:
-                spans[-1].append(words[i])
-            else:
-                spans.append([words[i]])
-            prev = i
-        return "\n".join(" ".join(s) for s in spans)
-
     # Measured: 99.9 % of the 8-grams (the few missing ones straddle a place where the fixture
     # orders texts differently from the seed) and 99.97 % of the words.
     assert ratio >= 0.99, f"only {ratio:.2%} of the seed's {N}-grams are in the fixture"
-    assert word_ratio >= 0.999, f"only {word_ratio:.2%} of the seed's words covered; uncovered:\n{show(uncovered)}"
+    assert word_ratio >= 0.999, (
+        f"only {word_ratio:.2%} of the seed's words covered; uncovered:\n{_show(words, uncovered)}"
+    )
 
 
-def test_fixture_metadata_matches_the_seed():
-    data = load_fixture()
-    seed = " ".join(seed_words())
-    bodies = {b["key"]: b for b in data["bodies"]}
-    people = {p["key"]: p for p in data["politicians"]}
-    parties = {p["abbreviation"] for p in data["parties"]}
+# ---------------------------------------------------------------- metadata and attributions
 
-    case = data["case"]
+KIND_WORD = {
+    "sarskilt_uttalande": "Särskilt uttalande",
+    "reservation": "Reservation",
+    "ersattaryttrande": "Ersättaryttrande",
+}
+
+
+def _joined(items):
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
+
+
+class Facts:
+    """The fixture's records by key, and the seed as one string."""
+
+    def __init__(self):
+        self.data = load_fixture()
+        self.seed = " ".join(seed_words())
+        self.bodies = {b["key"]: b for b in self.data["bodies"]}
+        self.people = {p["key"]: p for p in self.data["politicians"]}
+        self.parties = {p["abbreviation"] for p in self.data["parties"]}
+        self.genitive = {p["abbreviation"]: p["genitive"] for p in self.data["parties"]}
+        self.statements = [
+            (holder["body"], s)
+            for holder in self.data["referrals"] + self.data["city_decisions"]
+            for s in holder["statements"]
+        ]
+        self.by_key = {s["key"]: (b, s) for b, s in self.statements}
+
+    def parties_of(self, statement):
+        out = []
+        for author in statement["authors"]:
+            party = self.people[author["politician"]]["party"]
+            if party not in out:
+                out.append(party)
+        return _joined([self.genitive[p] for p in out])
+
+    def attribution(self, statement):
+        names = []
+        for author in statement["authors"]:
+            person = self.people[author["politician"]]
+            others = " m.fl." if author["and_others"] else ""
+            names.append(f"{person['first_name']} {person['last_name']}{others} ({person['party']})")
+        title = f"{statement['author_title']} " if statement["author_title"] else ""
+        return f"{KIND_WORD[statement['kind']]} av {title}{_joined(names)}"
+
+
+def test_fixture_case_metadata_matches_the_seed():
+    facts = Facts()
+    case, seed = facts.data["case"], facts.seed
     assert f"Remisstid den {swedish_date(case['deadline'])}" in seed
     assert f"Remiss från {case['sender']}" in seed
     assert f"dnr {case['city_dnr']}" in seed
-    commissioner = people[case["commissioner"]]
+    commissioner = facts.people[case["commissioner"]]
     assert f"Föredragande borgarrådet {commissioner['first_name']} {commissioner['last_name']}" in seed
-    proposal = data["city_proposal"]
+    proposal = facts.data["city_proposal"]
     assert f"{proposal['signed_place']} den {swedish_date(proposal['signed_date'])}" in seed
 
-    for referral in data["referrals"]:
-        body = bodies[referral["body"]]
+
+def test_fixture_referral_metadata_matches_the_seed():
+    facts = Facts()
+    seed = facts.seed
+    for referral in facts.data["referrals"]:
+        body = facts.bodies[referral["body"]]
         opinion = referral["opinion"]
         assert f"{body['administration']}s tjänsteutlåtande daterat den {swedish_date(opinion['date'])}" in seed
         assert body["name_in_text"] in seed
@@ -315,65 +376,48 @@ def test_fixture_metadata_matches_the_seed():
         justering = any(re.search(r"justeras omedelbart", p) for p in decision["points"])
         assert decision["immediate_justering"] == justering
 
-    statements = []
-    for holder in data["referrals"] + data["city_decisions"]:
-        statements += [(holder["body"], s) for s in holder["statements"]]
-    keys = {s["key"] for _b, s in statements}
-    assert len(keys) == len(statements)
-    by_key = {s["key"]: (b, s) for b, s in statements}
-    genitive = {p["abbreviation"]: p["genitive"] for p in data["parties"]}
 
-    def joined(items):
-        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
-
-    def parties_of(statement):
-        out = []
-        for author in statement["authors"]:
-            party = people[author["politician"]]["party"]
-            if party not in out:
-                out.append(party)
-        return joined([genitive[p] for p in out])
-
-    kind_word = {
-        "sarskilt_uttalande": "Särskilt uttalande",
-        "reservation": "Reservation",
-        "ersattaryttrande": "Ersättaryttrande",
-    }
+def test_fixture_statement_attributions_match_the_seed_in_order():
+    facts = Facts()
+    assert len(facts.by_key) == len(facts.statements)
     last_position = {}
-    for body_key, statement in statements:
+    for body_key, statement in facts.statements:
+        attribution = facts.attribution(statement)
         if statement["identical_to"] is None:  # kommunstyrelsen's line groups names ("alla M")
-            names = []
-            for author in statement["authors"]:
-                person = people[author["politician"]]
-                others = " m.fl." if author["and_others"] else ""
-                names.append(f"{person['first_name']} {person['last_name']}{others} ({person['party']})")
-            title = f"{statement['author_title']} " if statement["author_title"] else ""
-            attribution = f"{kind_word[statement['kind']]} av {title}{joined(names)}"
-            assert attribution in seed, attribution
+            assert attribution in facts.seed, attribution
             # statements are listed in the seed's order
-            assert seed.index(attribution) > last_position.get(body_key, -1), attribution
-            last_position[body_key] = seed.index(attribution)
+            assert facts.seed.index(attribution) > last_position.get(body_key, -1), attribution
+            last_position[body_key] = facts.seed.index(attribution)
         if statement["backed_proposal"]:
-            assert f"{attribution} som yrkade bifall till {statement['backed_proposal']}" in seed
-        if statement["endorses"]:
-            endorsed_body, endorsed = by_key[statement["endorses"]]
-            assert endorsed_body == body_key
-            assert f"ställde sig bakom {parties_of(endorsed)} gemensamma särskilda uttalande" in seed
-        if statement["identical_to"]:
-            other_body, other = by_key[statement["identical_to"]]
-            assert (
-                f"likalydande med {parties_of(other)} gemensamma särskilda uttalande i "
-                f"{bodies[other_body]['name_in_text']}" in seed
-            )
-    for body_key, statement in statements:
-        for author in statement["authors"]:
-            person = people[author["politician"]]
-            assert person["party"] in parties
-            name = f"{person['first_name']} {person['last_name']}"
-            assert name in seed
-            if author["and_others"]:
-                assert f"{name} m.fl. ({person['party']})" in seed
-            role = "ersattare" if statement["kind"] == "ersattaryttrande" else "ledamot"
-            assert {"body": body_key, "role": role} in person["seats"], (name, body_key)
+            assert f"{attribution} som yrkade bifall till {statement['backed_proposal']}" in facts.seed
+
+
+def test_fixture_statement_references_match_the_seed():
+    facts = Facts()
+    for body_key, statement in facts.statements:
         for ref in (statement["endorses"], statement["identical_to"]):
-            assert ref is None or ref in keys
+            assert ref is None or ref in facts.by_key
+        if statement["endorses"]:
+            endorsed_body, endorsed = facts.by_key[statement["endorses"]]
+            assert endorsed_body == body_key
+            assert f"ställde sig bakom {facts.parties_of(endorsed)} gemensamma särskilda uttalande" in facts.seed
+        if statement["identical_to"]:
+            other_body, other = facts.by_key[statement["identical_to"]]
+            assert (
+                f"likalydande med {facts.parties_of(other)} gemensamma särskilda uttalande i "
+                f"{facts.bodies[other_body]['name_in_text']}" in facts.seed
+            )
+
+
+def test_fixture_statement_authors_hold_their_seats():
+    facts = Facts()
+    for body_key, statement in facts.statements:
+        role = "ersattare" if statement["kind"] == "ersattaryttrande" else "ledamot"
+        for author in statement["authors"]:
+            person = facts.people[author["politician"]]
+            assert person["party"] in facts.parties
+            name = f"{person['first_name']} {person['last_name']}"
+            assert name in facts.seed
+            if author["and_others"]:
+                assert f"{name} m.fl. ({person['party']})" in facts.seed
+            assert {"body": body_key, "role": role} in person["seats"], (name, body_key)

@@ -8,8 +8,8 @@ and missing fields. The answer must be one a person can act on (200, 302, 400, 4
 an exception in the view fails the test with the example that caused it.
 
 `test_every_form_of_every_role` goes wider: it finds every form on every role's pages and posts
-each as every role (and as an anonymous visitor), with huge ints, NUL bytes, lone surrogates and 1 MB strings too, and checks
-that a refused post changes no stored row.
+each as every role (and as an anonymous visitor), with huge ints, NUL bytes, lone surrogates and 1 MB strings
+too, and checks that a refused post changes no stored row.
 
 Each example runs in a savepoint that is rolled back, so every example starts from the same case.
 The examples are derandomized (the same ones every run, so CI never flakes). For a longer run:

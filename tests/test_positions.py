@@ -658,8 +658,8 @@ def test_matrix_names_the_section_of_each_proposal_that_has_one(positioned) -> N
     assert [r.section for r in matrix.rows] == ["", "", "", "", "avsnitt 8.2", ""]
     section = render_html(gather(case)).split('id="stallningstaganden"', 1)[1].split("</section>", 1)[0]
     assert (
-        '<span class="proposal-label">Förslag 4</span> Förslaget om sak 4 <span class="proposal-section">(avsnitt 8.2)</span></th>'
-        in section
+        '<span class="proposal-label">Förslag 4</span> Förslaget om sak 4 '
+        '<span class="proposal-section">(avsnitt 8.2)</span></th>' in section
     )
     assert section.count("proposal-section") == 1
 

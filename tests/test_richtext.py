@@ -359,7 +359,10 @@ def test_nul_is_refused_not_dropped():
 
 # Stored HTML shows as plain text in the textarea (for a person without JavaScript), with the HTML
 # beside it for the editor; posted back unchanged it keeps its formatting.
-SAVED = "<h3>Rubrik</h3><p><strong>Fet</strong> a &lt; b<br>ny rad</p><ul><li>ett</li></ul><ol><li>först</li><li>sedan</li></ol>"
+SAVED = (
+    "<h3>Rubrik</h3><p><strong>Fet</strong> a &lt; b<br>ny rad</p>"
+    "<ul><li>ett</li></ul><ol><li>först</li><li>sedan</li></ol>"
+)
 
 
 def test_stored_html_shows_as_its_plain_text_with_the_html_beside_it():

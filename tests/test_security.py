@@ -135,46 +135,49 @@ class InertChecker(HTMLParser):
         self.tags.append(tag)
         values = {name: (value or "") for name, value in attrs}
         for name, value in attrs:
-            value = value or ""
-            if name.startswith("on"):
-                self._problem(f"<{tag} {name}=…> event handler")
-            if name in ("style", "srcdoc", "formaction", "srcset"):
-                self._problem(f"<{tag} {name}=…>")
-            if name in URL_ATTRIBUTES:
-                why = url_problem(value)
-                if why:
-                    self._problem(f"<{tag} {name}={value[:80]!r}>: {why}")
+            self._check_attribute(tag, name, value or "")
         if tag in FORBIDDEN_TAGS:
             self._problem(f"<{tag}> element")
         if tag == "meta" and "http-equiv" in values:
             self._problem(f"<meta http-equiv={values['http-equiv']!r}>")
         if tag == "script":
-            src = values.get("src", "")
-            if src:
-                if not src.startswith("/static/"):
-                    self._problem(f"<script src={src[:80]!r}> not one of the app's static files")
-                self._in_script = "src"
-            elif self.allow_inline_json and values.get("type") == "application/json":
-                self._in_script = "json"
-            else:
-                self._problem("<script> without src (inline script)")
-                self._in_script = "inline"
+            self._check_script(values)
         if tag == "link":
-            rel = values.get("rel", "").lower().split()
-            href = values.get("href", "")
-            if rel != ["stylesheet"] and "icon" not in rel:
-                self._problem(f"<link rel={values.get('rel')!r}>")
-            elif not href.startswith("/static/"):
-                self._problem(f"<link href={href[:80]!r}> not one of the app's static files")
+            self._check_link(values)
         if tag == "img" and not values.get("src", "").startswith("/static/"):
             self._problem(f"<img src={values.get('src', '')[:80]!r}>")
-        if (
-            tag in ("form", "button", "input")
-            and "action" in values
-            and values["action"]
-            and not values["action"].startswith("/")
-        ):
-            self._problem(f"<{tag} action={values['action'][:80]!r}> goes elsewhere")
+        action = values.get("action", "")
+        if tag in ("form", "button", "input") and action and not action.startswith("/"):
+            self._problem(f"<{tag} action={action[:80]!r}> goes elsewhere")
+
+    def _check_attribute(self, tag: str, name: str, value: str) -> None:
+        if name.startswith("on"):
+            self._problem(f"<{tag} {name}=…> event handler")
+        if name in ("style", "srcdoc", "formaction", "srcset"):
+            self._problem(f"<{tag} {name}=…>")
+        why = url_problem(value) if name in URL_ATTRIBUTES else None
+        if why:
+            self._problem(f"<{tag} {name}={value[:80]!r}>: {why}")
+
+    def _check_script(self, values: dict[str, str]) -> None:
+        src = values.get("src", "")
+        if src:
+            if not src.startswith("/static/"):
+                self._problem(f"<script src={src[:80]!r}> not one of the app's static files")
+            self._in_script = "src"
+        elif self.allow_inline_json and values.get("type") == "application/json":
+            self._in_script = "json"
+        else:
+            self._problem("<script> without src (inline script)")
+            self._in_script = "inline"
+
+    def _check_link(self, values: dict[str, str]) -> None:
+        rel = values.get("rel", "").lower().split()
+        href = values.get("href", "")
+        if rel != ["stylesheet"] and "icon" not in rel:
+            self._problem(f"<link rel={values.get('rel')!r}>")
+        elif not href.startswith("/static/"):
+            self._problem(f"<link href={href[:80]!r}> not one of the app's static files")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -777,7 +780,10 @@ def test_pdf_checks_catch_what_they_are_for() -> None:
     """A PDF with a link, an image and an attachment fails every check it should."""
     from weasyprint import HTML
 
-    png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    png = (
+        "data:image/png;base64,"
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    )
     html = (
         f'<html><head><link rel="attachment" href="{png}" title="bilaga"></head><body>'
         f'<a href="http://evil.example/">länk</a><img src="{png}"><p>root:x:0:0:root</p></body></html>'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -19,7 +20,7 @@ def test_the_favicon_is_a_static_svg():
     root = ET.parse(path).getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     # Nothing that runs or loads: a favicon is a picture.
-    source = open(path, encoding="utf-8").read()
+    source = Path(path).read_text(encoding="utf-8")
     for forbidden in ("<script", "href=", " on", "style="):
         assert forbidden not in source, forbidden
 
@@ -44,7 +45,7 @@ def test_error_pages_link_the_favicon_too(client, db):
 
 def _css_rules(name: str) -> list[tuple[list[str], str]]:
     """(selectors, declarations) of each rule in a static stylesheet, comments removed."""
-    source = re.sub(r"/\*.*?\*/", "", open(finders.find(name), encoding="utf-8").read(), flags=re.S)
+    source = re.sub(r"/\*.*?\*/", "", Path(finders.find(name)).read_text(encoding="utf-8"), flags=re.S)
     return [([s.strip() for s in sel.split(",")], body) for sel, body in re.findall(r"([^{}]+)\{([^{}]*)\}", source)]
 
 

@@ -90,7 +90,10 @@ def compile_via_view(client, case, capture, *, execute: bool = True):
     return response, callbacks
 
 
-def break_rendering(monkeypatch, error=RuntimeError("WeasyPrint tog slut på minne")):
+OUT_OF_MEMORY = RuntimeError("WeasyPrint tog slut på minne")
+
+
+def break_rendering(monkeypatch, error=OUT_OF_MEMORY):
     def fail(*args, **kwargs):
         raise error
 

@@ -332,7 +332,10 @@ class Generator:
                 referral=r,
                 date=r.deadline - timedelta(days=10),
                 version=2,
-                text=f"<p>Förvaltningen har granskat betänkandet {r.case.reference}.</p><p>Förvaltningen tillstyrker förslagen.</p>",
+                text=(
+                    f"<p>Förvaltningen har granskat betänkandet {r.case.reference}.</p>"
+                    "<p>Förvaltningen tillstyrker förslagen.</p>"
+                ),
                 proposed_decision="<p>Nämnden besvarar remissen med förvaltningens tjänsteutlåtande.</p>",
             )
             for r in referrals
@@ -385,7 +388,7 @@ class Generator:
             authors.append(author)
         created = self._bulk(statements, Statement, label="Uttalanden", user=user)
         self._bulk(
-            [StatementAuthor(statement=s, politician=a, accepted=True) for s, a in zip(created, authors)],
+            [StatementAuthor(statement=s, politician=a, accepted=True) for s, a in zip(created, authors, strict=True)],
             StatementAuthor,
             label="Författare",
             user=user,

@@ -18,7 +18,10 @@ FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "meetings_2023.json"
 
 
 class Command(BaseCommand):
-    help = "Läser in sammanträdeskalendrar (standard: fixtures/meetings_2023.json). Gör ingenting med datum som redan finns."
+    help = (
+        "Läser in sammanträdeskalendrar (standard: fixtures/meetings_2023.json). "
+        "Gör ingenting med datum som redan finns."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--file", type=Path, default=FIXTURE, help="JSON-fil med sammanträden per organ.")

@@ -38,8 +38,10 @@ class Command(BaseCommand):
             "--days-ahead",
             type=int,
             default=None,
-            help=f"Antal dagar före datumet som den första påminnelsen skickas. Standard: {settings.REMISS_REMINDER_DAYS_AHEAD} "
-            "(REMISS_REMINDER_DAYS_AHEAD).",
+            help=(
+                "Antal dagar före datumet som den första påminnelsen skickas. "
+                f"Standard: {settings.REMISS_REMINDER_DAYS_AHEAD} (REMISS_REMINDER_DAYS_AHEAD)."
+            ),
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Visa vad som skulle skickas, utan att skicka eller logga något."
