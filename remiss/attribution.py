@@ -31,8 +31,8 @@ def join_swedish(items: Sequence[str]) -> str:
 
 def authors_phrase(authors: Sequence[StatementAuthor]) -> str:
     groups = []
-    for _party, run in groupby(authors, key=lambda a: a.politician.party_id):
-        run = list(run)
+    for _party, grouped in groupby(authors, key=lambda a: a.politician.party_id):
+        run = list(grouped)
         party = run[0].politician.party.abbreviation
         if len(run) == 1:
             author = run[0]
@@ -67,10 +67,10 @@ def parties_phrase(statement: Statement) -> str:
 
 def relation_clause(statement: Statement) -> str:
     """What a statement says besides its text: whom it backs, joins or repeats ('' if nothing)."""
-    if statement.identical_to_id:
-        other = statement.identical_to
+    other = statement.identical_to
+    if other is not None:
         return f"som är likalydande med {parties_phrase(other)} i {other.decision.body.name_in_text}"
-    if statement.endorses_id:
+    if statement.endorses is not None:
         return f"som ställde sig bakom {parties_phrase(statement.endorses)}"
     if statement.backed_proposal:
         return f"som yrkade bifall till {statement.backed_proposal}"

@@ -46,7 +46,8 @@ class IdChoiceField(forms.ModelChoiceField):
     default_error_messages = {"invalid_choice": INVALID_CHOICE}
 
     def to_python(self, value):
-        if value in self.empty_values or isinstance(value, self.queryset.model) or self.to_field_name:
+        model = self.queryset.model if self.queryset is not None else None
+        if value in self.empty_values or (model and isinstance(value, model)) or self.to_field_name:
             return super().to_python(value)
         if not valid_id(value):
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
@@ -62,4 +63,4 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
         for one in value if not self.to_field_name else ():
             if not valid_id(one):
                 raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # Django's own hook; django-stubs omits it

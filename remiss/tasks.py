@@ -320,15 +320,17 @@ def _fail_if_stale(
     restarting_worker: str | None = None,
 ) -> bool:
     """Fail the job if it is stale; True if this call failed it."""
-    limits = {"now": now, "timeout": timeout, "queue_timeout": queue_timeout, "restarting_worker": restarting_worker}
-    if _stale_reason(job, **limits) is None:
+    stale_reason = partial(
+        _stale_reason, now=now, timeout=timeout, queue_timeout=queue_timeout, restarting_worker=restarting_worker
+    )
+    if stale_reason(job) is None:
         return False  # the common case, decided without a lock
     with transaction.atomic():
         # Decide again on the locked row: a worker may have started or finished it, or a retry
         # started it anew. The row is read before the task, whose end is committed after the
         # job's moves.
         current = MemoJob.objects.select_for_update().get(pk=job.pk)
-        reason = _stale_reason(current, **limits)
+        reason = stale_reason(current)
         if reason is None:
             return False
         was = current.status
