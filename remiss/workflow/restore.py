@@ -96,29 +96,15 @@ def restore_text(obj: M, history_id: int, *, by: User | None, expected_version: 
     for any save: `expected_version` is the version counter the person saw (for the case's
     Ärendet, `Case.version`). A mismatch is a ConflictError.
     """
-    model = type(obj)
-    names = RESTORED_FIELDS.get(model)
-    if names is None:
-        raise WorkflowError(_("Den här sortens text kan inte återställas."))
-    old = model.history.filter(id=obj.pk, history_id=history_id).first()  # type: ignore[attr-defined]
-    if old is None:
-        raise WorkflowError(_("Versionen finns inte bland den här textens versioner."))
-    current = _locked(model, obj.pk)
-    if isinstance(current, Opinion):
-        current.referral = _locked(Referral, current.referral_id)
-    elif isinstance(current, CityProposal):
-        current.case = _locked(Case, current.case_id)
+    names, old = _old_version(obj, history_id)
+    current = _locked_for_restore(obj)
     refusal = restore_refusal(current)
     if refusal is not None:
         raise refusal
     values = _restored_values(current, {name: getattr(old, name) for name in names})
     if all(getattr(current, name) == value for name, value in values.items()):
         raise WorkflowError(_("Den versionen är likadan som den nuvarande; det finns inget att återställa."))
-    stale = _("Texten har ändrats sedan du öppnade historiken. Se den nya versionen överst och välj igen.")
-    try:
-        _claim_version(current, expected_version)
-    except ConflictError as error:
-        raise ConflictError(stale, current=error.current) from error
+    _claim_restore(current, expected_version)
     if isinstance(current, Opinion) and current.referral.status == Referral.Status.REFERRED:
         _move_referral(current.referral, "start_drafting", by, _("Arbetet med tjänsteutlåtandet påbörjat"))
     for name, value in values.items():
@@ -127,3 +113,35 @@ def restore_text(obj: M, history_id: int, *, by: User | None, expected_version: 
         _validated(current)
     reason = _("Återställd till version från %(when)s") % {"when": long_datetime(old.history_date)}
     return _save(current, by, reason)
+
+
+def _old_version(obj: models.Model, history_id: int) -> tuple[tuple[str, ...], Any]:
+    """The fields a restore copies, and the history row to copy them from (one of `obj`'s own)."""
+    names = RESTORED_FIELDS.get(type(obj))
+    if names is None:
+        raise WorkflowError(_("Den här sortens text kan inte återställas."))
+    # `history` is django-simple-history's manager, added to each model at run time.
+    old = type(obj).history.filter(id=obj.pk, history_id=history_id).first()  # type: ignore[attr-defined]
+    if old is None:
+        raise WorkflowError(_("Versionen finns inte bland den här textens versioner."))
+    return names, old
+
+
+def _locked_for_restore(obj: M) -> M:
+    """The text re-read under lock, with the row whose status decides whether it is final (an
+    opinion's referral, a förslag till beslut's case) locked too, so neither can move meanwhile."""
+    current = _locked(type(obj), obj.pk)
+    if isinstance(current, Opinion):
+        current.referral = _locked(Referral, current.referral_id)
+    elif isinstance(current, CityProposal):
+        current.case = _locked(Case, current.case_id)
+    return current
+
+
+def _claim_restore(current: models.Model, expected_version: int | None) -> None:
+    """`_claim_version`, with a conflict message that speaks of the history page the person used."""
+    try:
+        _claim_version(current, expected_version)
+    except ConflictError as error:
+        stale = _("Texten har ändrats sedan du öppnade historiken. Se den nya versionen överst och välj igen.")
+        raise ConflictError(stale, current=error.current) from error
