@@ -145,14 +145,14 @@ def _replace_authors(statement: Statement, authors: Sequence[AuthorSpec], by: Us
         if author.politician_id not in named and author.accepted:
             _delete(author, by, _("Författare borttagen"))
     for position, spec in enumerate(authors, start=1):
-        author = existing.get(spec.politician.pk)
-        if author is None:
+        found = existing.get(spec.politician.pk)
+        if found is None:
             author = StatementAuthor(statement=statement, politician=spec.politician, accepted=True)
             reason = _("Författare tillagd")
-        elif (author.order, author.and_others, author.accepted) != (position, spec.and_others, True):
-            reason = _("Författare ändrad")
         else:
-            reason = ""
+            author = found
+            unchanged = (author.order, author.and_others, author.accepted) == (position, spec.and_others, True)
+            reason = "" if unchanged else _("Författare ändrad")
         author.statement = statement  # validated against the statement's kind as it is now
         author.order, author.and_others, author.accepted = position, spec.and_others, True
         _validated(author)
