@@ -14,6 +14,7 @@ from remiss.models import Body, Case, Decision, Referral, StatementAuthor, User,
 from remiss.richtext import sanitize
 from remiss.workflow.base import LockedError, WorkflowError, _claim_version, _delete, _locked, _save
 from remiss.workflow.moves import _move_case, _move_referral
+from remiss.workflow.referrals import set_position
 from remiss.workflow.tables import decision_edit_row
 
 
@@ -141,6 +142,32 @@ def edit_decision(
     for name, value in fields.items():
         setattr(decision, name, value)
     _save(decision, by, _("Beslutet ändrat"))
+    return decision
+
+
+@transaction.atomic
+def edit_decision_and_position(
+    decision: Decision,
+    referral: Referral,
+    *,
+    position: str,
+    by: User | None,
+    expected_version: int | None = None,
+    **fields: Any,
+) -> Decision:
+    """The officer's decision form in one transaction: `edit_decision`, then `set_position` on the
+    decision's referral when `position` differs from `referral.position`. A refusal of either
+    leaves both as they were.
+
+    `referral` is the decision's own (same case, same body), as the caller read it: the position
+    is compared with that, so an unchanged field writes no history row and does not overwrite a
+    colleague's sentence saved in the meantime.
+    """
+    if (referral.case_id, referral.body_id) != (decision.case_id, decision.body_id):
+        raise ValueError("edit_decision_and_position: the referral is not the decision's own")
+    decision = edit_decision(decision, by=by, expected_version=expected_version, **fields)
+    if " ".join(position.split()) != referral.position:
+        set_position(referral, position=position, by=by)
     return decision
 
 

@@ -161,3 +161,35 @@ def set_position(referral: Referral, *, position: str, by: User | None) -> Refer
         raise LockedError(_("Beslutet är justerat och kan inte längre ändras."))
     referral.position = " ".join(position.split())
     return _save(referral, by, _("Ställningstagande sparat"))
+
+
+@transaction.atomic
+def save_opinion_and_position(
+    referral: Referral,
+    *,
+    text: str,
+    proposed_decision: str = "",
+    date: date | None = None,
+    position: str | None = None,
+    by: User | None,
+    expected_version: int | None = None,
+) -> Opinion:
+    """The officer's opinion form in one transaction: `save_opinion`, then, when `position` is
+    given (an office's form, whose opinion is its answer) and differs from `referral.position`,
+    `set_position`. A refusal of either leaves both as they were.
+
+    The position is compared with `referral` as the caller read it, not with the row re-read
+    here: an unchanged field writes no history row, and does not overwrite a colleague's
+    sentence saved in the meantime.
+    """
+    opinion = save_opinion(
+        referral,
+        text=text,
+        proposed_decision=proposed_decision,
+        date=date,
+        by=by,
+        expected_version=expected_version,
+    )
+    if position is not None and " ".join(position.split()) != referral.position:
+        set_position(referral, position=position, by=by)
+    return opinion

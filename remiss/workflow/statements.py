@@ -265,3 +265,28 @@ def decline_coauthorship(author: StatementAuthor, *, by: User | None) -> None:
     if author.accepted:
         raise WorkflowError(_("En accepterad författare kan inte tacka nej i efterhand."))
     _delete(author, by, _("Inbjudan avböjd"))
+
+
+@transaction.atomic
+def edit_own_statement(
+    statement: Statement,
+    *,
+    politician: Politician,
+    and_others: bool,
+    invitees: Sequence[Politician] = (),
+    by: User | None,
+    expected_version: int | None = None,
+    **fields: Any,
+) -> Statement:
+    """A politician's edit of their own statement in one transaction: `edit_statement` with the
+    statement's own fields (which claims `expected_version`), then `set_and_others` for the
+    editing politician's own "m.fl." only, then `invite_coauthor` for each invitee, in order.
+    A refusal of any step (a full statement, an invitee already among the authors) leaves the
+    text, the mark and every invitation as they were.
+    """
+    edited = edit_statement(statement, by=by, expected_version=expected_version, **fields)
+    # The version was claimed just above, so this step claims none.
+    set_and_others(statement, politician=politician, and_others=and_others, by=by)
+    for invitee in invitees:
+        invite_coauthor(statement, politician=invitee, by=by)
+    return edited
