@@ -18,6 +18,7 @@ from remiss import positions, workflow
 from remiss.memo import gather, render_html, render_pdf
 from remiss.models import Body, Case, Position, Proposal, Referral
 from remiss.workflow import LockedError, ReferralSpec, WorkflowError
+from remiss.workflow import positions as position_moves
 from tests.factories import BodyFactory, CaseFactory, OfficeFactory, OfficerFactory
 
 T, TMA, A, INGA, EJ = (
@@ -574,7 +575,7 @@ def test_form_is_all_or_nothing(client, drafting, monkeypatch) -> None:
     data = _form_data(client.get(reverse("officer_referral", args=[referral.pk])).content.decode())
     data[f"p{p['F1'].pk}-stance"] = T
     data[f"p{p['F2'].pk}-stance"] = A
-    real = workflow._write_position  # save_positions writes each row through it
+    real = position_moves._write_position  # save_positions writes each row through it
     calls = []
 
     def second_fails(referral, change, by):
@@ -583,7 +584,7 @@ def test_form_is_all_or_nothing(client, drafting, monkeypatch) -> None:
             raise WorkflowError("Något gick fel.")
         return real(referral, change, by)
 
-    monkeypatch.setattr(workflow, "_write_position", second_fails)
+    monkeypatch.setattr(position_moves, "_write_position", second_fails)
     response = client.post(reverse("officer_positions", args=[referral.pk]), data)
     assert response.status_code == 200
     assert "Något gick fel." in response.content.decode()
