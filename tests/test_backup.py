@@ -14,7 +14,7 @@ from django.db import connection
 from remiss import backup as backup_module
 from remiss import workflow
 from remiss.backup import BackupError, verify
-from remiss.models import Case, Memo, Opinion
+from remiss.models import Case, Memo, Opinion, Referral
 
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's online backup API")
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump needs a PostgreSQL database")
@@ -64,7 +64,7 @@ def live_counts():
         "remiss_case": Case.objects.count(),
         "remiss_historicalcase": Case.history.count(),
         "remiss_historicalopinion": Opinion.history.count(),
-        "remiss_historicalreferral": workflow.Referral.history.count(),
+        "remiss_historicalreferral": Referral.history.count(),
         "remiss_memo": Memo.objects.count(),
         "remiss_opinion": Opinion.objects.count(),
     }

@@ -18,7 +18,6 @@ The package imports nothing from `remiss.history`, `remiss.queries`, `remiss.vie
 `remiss.forms`, which read it, so none of them can close an import cycle through it.
 """
 
-from remiss.models import Referral as Referral  # read as `workflow.Referral` by tests/test_backup.py
 from remiss.workflow.barriers import report_barrier
 from remiss.workflow.base import ConflictError, InvalidError, LockedError, WorkflowError
 from remiss.workflow.cases import (
