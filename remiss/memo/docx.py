@@ -38,6 +38,7 @@ from docx.shared import Mm, Pt, RGBColor
 from remiss.memo.docx_writer import MemoWriter
 from remiss.memo.docx_xml import add_field, core_property, word_safe
 from remiss.memo.gather import RESERVATIONS_ANCHOR, RESERVATIONS_HEADING, MemoData
+from remiss.memo.names import file_stem
 from remiss.positions import PositionMatrix
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -288,7 +289,5 @@ def build_docx(data: MemoData, *, created: datetime | None = None) -> bytes:
 
 
 def docx_filename(data: MemoData) -> str:
-    """'Stockholms stad SOU 2022-67 remissvar.docx': see remiss.memo.package.file_stem."""
-    from remiss.memo.package import file_stem
-
+    """'Stockholms stad SOU 2022-67 remissvar.docx', named as in the answer package."""
     return f"{file_stem(data.city, data.reference)}.docx"
