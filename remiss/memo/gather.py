@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -197,10 +198,8 @@ def _load(case: Case) -> _Loaded:
     referrals = list(Referral.objects.filter(case=case).select_related("body", "opinion").order_by("order", "pk"))
     opinions: dict[int, Opinion] = {}
     for referral in referrals:
-        try:
+        with suppress(Opinion.DoesNotExist):  # a referral without an opinion yet
             opinions[referral.pk] = referral.opinion
-        except Opinion.DoesNotExist:
-            pass
     decisions = {
         d.body_id: d
         for d in Decision.objects.filter(case=case).select_related("body").prefetch_related(_statements_prefetch())

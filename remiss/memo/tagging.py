@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from itertools import pairwise
 
 import pikepdf
 
@@ -184,11 +185,11 @@ def _continued_items(document_element: Element):
     outermost item of a break is joined; a nested item broken at the same place stays two items.
     """
     top = _struct_kids(document_element)
-    for before, after in zip(top, top[1:]):
+    for before, after in pairwise(top):
         if _page_of(before) == _page_of(after):
             continue  # not the first element of its page
         starts, ends = _spine(after, first=True), _spine(before, first=False)
-        for start, end in zip(starts, ends):
+        for start, end in zip(starts, ends, strict=False):  # down to the shallower of the two
             if start.S != end.S:
                 break
             if start.S == "/LI":
