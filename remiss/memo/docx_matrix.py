@@ -8,6 +8,8 @@ the symbols and italics carry the meaning, never colour alone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -79,7 +81,7 @@ def _header_row(table: Table, matrix: PositionMatrix) -> None:
         _cell_text(cell, body, bold=True, center=True, size=8)
 
 
-def _proposal_row(cells: list[_Cell], row: MatrixRow) -> None:
+def _proposal_row(cells: Sequence[_Cell], row: MatrixRow) -> None:
     label = _cell_text(cells[0], row.label, bold=True)
     label.add_run().add_break()
     title = label.add_run(f"{row.title} ({row.section})" if row.section else row.title)

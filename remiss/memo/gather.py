@@ -320,7 +320,7 @@ def _body_section(number: int, referral: Referral, opinion: Opinion | None, deci
 
 
 def _city_decisions(decisions: dict[int, Decision]) -> tuple[CityDecisionView, ...]:
-    order = {Body.Kind.BORGARRADSBEREDNINGEN: 0, Body.Kind.KOMMUNSTYRELSEN: 1}
+    order: dict[str, int] = {Body.Kind.BORGARRADSBEREDNINGEN: 0, Body.Kind.KOMMUNSTYRELSEN: 1}
     city = sorted((d for d in decisions.values() if d.body.kind in order), key=lambda d: order[d.body.kind])
     return tuple(
         CityDecisionView(
@@ -383,9 +383,10 @@ def _records(loaded: _Loaded, matrix: PositionMatrix | None = None) -> dict[type
         records[Proposal].update(p.pk for p in loaded.proposals)
         records[Position].update(p.pk for p in loaded.positions if p.referral_id in shown)
     records[Case].add(loaded.case.pk)
-    if loaded.case.commissioner_id:
-        records[Politician].add(loaded.case.commissioner_id)
-        records[Party].add(loaded.case.commissioner.party_id)
+    commissioner = loaded.case.commissioner  # loaded with the case (select_related)
+    if commissioner is not None:
+        records[Politician].add(commissioner.pk)
+        records[Party].add(commissioner.party_id)
     if loaded.proposal is not None:
         records[CityProposal].add(loaded.proposal.pk)
     for referral in loaded.referrals:

@@ -36,7 +36,7 @@ LIST_ITEM_PARTS = ("/Lbl", "/LBody")
 def repair_structure(pdf: bytes) -> bytes:
     """`pdf` (WeasyPrint's tagged output) with the three repairs above."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
-        root = document.Root.StructTreeRoot
+        root = _dictionary(document.Root.StructTreeRoot)
         elements = list(_walk(root))
         _margin_content_as_artifacts(document, root, {element.objgen for element in elements})
         _reshape_list_items(document, _struct_kids(root)[0], [e for e in elements if e.S == "/LI"])
@@ -45,6 +45,13 @@ def repair_structure(pdf: bytes) -> bytes:
         # Unreferenced objects (the margin boxes' elements) are not written.
         document.save(out, deterministic_id=True, fix_metadata_version=False)
         return out.getvalue()
+
+
+def _dictionary(value: pikepdf.Object) -> Element:
+    """`value`, which the structure tree has as a dictionary there (the root, an element's /P)."""
+    if not isinstance(value, pikepdf.Dictionary):
+        raise TypeError(f"Memo PDF: a dictionary expected in the structure tree, not {type(value).__name__}")
+    return value
 
 
 def _kids(element: Element) -> list:
@@ -213,7 +220,7 @@ def _join(first: Element, rest: Element) -> None:
 
 def _remove(element: Element) -> None:
     """Take `element` out of its parent; a parent left empty goes too."""
-    parent = element.P
+    parent = _dictionary(element.P)
     parent.K = pikepdf.Array(
         [kid for kid in _kids(parent) if not (isinstance(kid, pikepdf.Dictionary) and kid.objgen == element.objgen)]
     )
@@ -227,9 +234,16 @@ def _remove(element: Element) -> None:
 def _scope_table_headers(rows: list[Element]) -> None:
     for row in rows:
         cells = _struct_kids(row)
-        named = {str(header) for cell in cells if cell.S == "/TD" for header in cell.get("/A", {}).get("/Headers", [])}
+        named = {header for cell in cells if cell.S == "/TD" for header in _headers(cell)}
         for cell in cells:
             if cell.S == "/TH":
                 attributes = cell.get("/A") or pikepdf.Dictionary(O=pikepdf.Name.Table)
                 attributes.Scope = pikepdf.Name.Row if str(cell.get("/ID", "")) in named else pikepdf.Name.Column
                 cell.A = attributes
+
+
+def _headers(cell: Element) -> set[str]:
+    """The IDs in a cell's /Headers attribute (WeasyPrint writes an array in the cell's /A)."""
+    attributes = cell.get("/A")
+    headers = attributes.get("/Headers") if isinstance(attributes, pikepdf.Dictionary) else None
+    return {str(header) for header in headers} if isinstance(headers, pikepdf.Array) else set()
