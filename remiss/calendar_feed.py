@@ -43,7 +43,9 @@ def calendar_token_for(user: User) -> str:
     if not user.calendar_token:
         User.objects.filter(pk=user.pk, calendar_token__isnull=True).update(calendar_token=new_token())
         user.calendar_token = User.objects.values_list("calendar_token", flat=True).get(pk=user.pk)
-    return user.calendar_token
+    token = user.calendar_token
+    assert token is not None  # written just above, by this request or by one at the same time
+    return token
 
 
 def regenerate_calendar_token(user: User) -> str:
@@ -174,9 +176,10 @@ def _compile_events(cases: list[Case], link: _Links) -> list[FeedEvent]:
             borgarradsberedningen=brb,
             options=options,
         )
-        if not city.complete:
+        meeting = city.borgarradsberedningen
+        if not city.complete or meeting is None:  # complete: both city meetings are in the calendar
             continue
-        planned = _("Planerat inför borgarrådsberedningen %(d)s.") % {"d": city.borgarradsberedningen.isoformat()}
+        planned = _("Planerat inför borgarrådsberedningen %(d)s.") % {"d": meeting.isoformat()}
         events.append(
             FeedEvent(
                 uid=_uid("sammanstallning", case.pk),
