@@ -43,7 +43,9 @@ def calendar_token_for(user: User) -> str:
     if not user.calendar_token:
         User.objects.filter(pk=user.pk, calendar_token__isnull=True).update(calendar_token=new_token())
         user.calendar_token = User.objects.values_list("calendar_token", flat=True).get(pk=user.pk)
-    return user.calendar_token
+    token = user.calendar_token
+    assert token is not None  # written just above, by this request or by one at the same time
+    return token
 
 
 def regenerate_calendar_token(user: User) -> str:
@@ -94,17 +96,37 @@ def _referral_event(referral: Referral, url: str) -> FeedEvent:
 
 def feed_events(user: User, *, base_url: str = "") -> list[FeedEvent]:
     """The user's events, sorted by date. `base_url` (no trailing slash) makes the links absolute."""
+    link = _Links(base_url)
+    registrar = is_registrar(user)
+    found = _referral_events(user, registrar, link)
+    if registrar:
+        cases = list(Case.objects.exclude(status=Case.Status.ANSWERED))
+        found += [_remisstid_event(case, link) for case in cases]
+        found += _compile_events(cases, link)
+    found += _meeting_events(_meeting_bodies(user, registrar))
+    # One event per UID, the last one found.
+    events = {event.uid: event for event in found}
+    return sorted(events.values(), key=lambda e: (e.day, e.summary, e.uid))
 
-    def link(name: str, **kwargs: int) -> str:
-        if not base_url:
+
+@dataclass(frozen=True)
+class _Links:
+    """Absolute links to the app's pages, or "" for every link when there is no base URL."""
+
+    base_url: str
+
+    def __call__(self, name: str, **kwargs: int) -> str:
+        if not self.base_url:
             return ""
         try:
-            return f"{base_url}{reverse(name, kwargs=kwargs)}"
+            return f"{self.base_url}{reverse(name, kwargs=kwargs)}"
         except NoReverseMatch:  # a page not there (yet) only loses the link
             return ""
 
-    events: dict[str, FeedEvent] = {}
-    registrar = is_registrar(user)
+
+def _referral_events(user: User, registrar: bool, link: _Links) -> list[FeedEvent]:
+    """The svarsdatum of the open referrals: all of them for a registrar, else the user's bodies'
+    and those assigned to the user."""
     open_referrals = (
         Referral.objects.filter(
             case__status__in=[Case.Status.REFERRED, Case.Status.COMPILING],
@@ -116,6 +138,7 @@ def feed_events(user: User, *, base_url: str = "") -> list[FeedEvent]:
     )
     if not registrar:
         open_referrals = open_referrals.filter(Q(body__in=user.bodies.all()) | Q(officers=user)).distinct()
+    events = []
     for referral in open_referrals:
         if referral.is_closed:
             continue
@@ -124,60 +147,69 @@ def feed_events(user: User, *, base_url: str = "") -> list[FeedEvent]:
             if registrar
             else link("officer_referral", pk=referral.pk)
         )
-        event = _referral_event(referral, url)
-        events[event.uid] = event
+        events.append(_referral_event(referral, url))
+    return events
 
-    meeting_bodies = Q(body__in=user.bodies.all()) | Q(
-        body__in=Seat.objects.filter(politician__user=user).values("body")
+
+def _remisstid_event(case: Case, link: _Links) -> FeedEvent:
+    return FeedEvent(
+        uid=_uid("remisstid", case.pk),
+        day=case.deadline,
+        summary=_("Remisstid %(ref)s") % {"ref": case.reference},
+        description="\n".join(_case_lines(case)),
+        url=link("case_detail", pk=case.pk),
     )
-    if registrar:
-        cases = list(Case.objects.exclude(status=Case.Status.ANSWERED))
-        for case in cases:
-            event = FeedEvent(
-                uid=_uid("remisstid", case.pk),
-                day=case.deadline,
-                summary=_("Remisstid %(ref)s") % {"ref": case.reference},
-                description="\n".join(_case_lines(case)),
-                url=link("case_detail", pk=case.pk),
-            )
-            events[event.uid] = event
-        ks, brb = city_meeting_dates()
-        options = PlanOptions.from_settings()
-        for case in cases:
-            if case.status not in (Case.Status.REGISTERED, Case.Status.REFERRED):
-                continue
-            city = plan_city_dates(
-                remisstid=case.deadline,
-                received=case.received,
-                kommunstyrelsen=ks,
-                borgarradsberedningen=brb,
-                options=options,
-            )
-            if city.complete:
-                event = FeedEvent(
-                    uid=_uid("sammanstallning", case.pk),
-                    day=city.compile_date,
-                    summary=_("Sammanställ svaren %(ref)s") % {"ref": case.reference},
-                    description="\n".join(
-                        _case_lines(case)
-                        + [
-                            _("Planerat inför borgarrådsberedningen %(d)s.")
-                            % {"d": city.borgarradsberedningen.isoformat()},
-                        ]
-                    ),
-                    url=link("case_plan", pk=case.pk),
-                )
-                events[event.uid] = event
-        meeting_bodies |= Q(body__kind__in=[Body.Kind.BORGARRADSBEREDNINGEN, Body.Kind.KOMMUNSTYRELSEN])
 
-    for meeting in Meeting.objects.filter(meeting_bodies).select_related("body").distinct():
-        event = FeedEvent(
+
+def _compile_events(cases: list[Case], link: _Links) -> list[FeedEvent]:
+    """The planned compile date of each case not yet compiled, when both city meetings are known."""
+    ks, brb = city_meeting_dates()
+    options = PlanOptions.from_settings()
+    events = []
+    for case in cases:
+        if case.status not in (Case.Status.REGISTERED, Case.Status.REFERRED):
+            continue
+        city = plan_city_dates(
+            remisstid=case.deadline,
+            received=case.received,
+            kommunstyrelsen=ks,
+            borgarradsberedningen=brb,
+            options=options,
+        )
+        meeting = city.borgarradsberedningen
+        if not city.complete or meeting is None:  # complete: both city meetings are in the calendar
+            continue
+        planned = _("Planerat inför borgarrådsberedningen %(d)s.") % {"d": meeting.isoformat()}
+        events.append(
+            FeedEvent(
+                uid=_uid("sammanstallning", case.pk),
+                day=city.compile_date,
+                summary=_("Sammanställ svaren %(ref)s") % {"ref": case.reference},
+                description="\n".join([*_case_lines(case), planned]),
+                url=link("case_plan", pk=case.pk),
+            )
+        )
+    return events
+
+
+def _meeting_bodies(user: User, registrar: bool) -> Q:
+    """The bodies whose meetings the user sees: those they work for or hold a seat in, and for a
+    registrar borgarrådsberedningen and kommunstyrelsen."""
+    bodies = Q(body__in=user.bodies.all()) | Q(body__in=Seat.objects.filter(politician__user=user).values("body"))
+    if registrar:
+        bodies |= Q(body__kind__in=[Body.Kind.BORGARRADSBEREDNINGEN, Body.Kind.KOMMUNSTYRELSEN])
+    return bodies
+
+
+def _meeting_events(bodies: Q) -> list[FeedEvent]:
+    return [
+        FeedEvent(
             uid=_uid("sammantrade", meeting.pk),
             day=meeting.date,
             summary=_("Sammanträde: %(body)s") % {"body": meeting.body.name},
         )
-        events[event.uid] = event
-    return sorted(events.values(), key=lambda e: (e.day, e.summary, e.uid))
+        for meeting in Meeting.objects.filter(bodies).select_related("body").distinct()
+    ]
 
 
 def render_feed(user: User, events: list[FeedEvent], *, now: datetime | None = None) -> bytes:

@@ -84,13 +84,26 @@ class Reminder:
 
 
 def due_reminders(today: date, days_ahead: int) -> list[Reminder]:
-    """Every reminder that `today` calls for, before checking what was already sent."""
+    """Every reminder that `today` calls for, before checking what was already sent: the referrals'
+    svarsdatum, then the cases' remisstid, then the planned compile dates."""
     horizon = today + timedelta(days=max(days_ahead, 0))
-    reminders: list[Reminder] = []
+    reminders = _referral_reminders(_open_referrals(horizon), today, days_ahead)
+    registrars = tuple(User.objects.filter(role=User.Role.REGISTRAR, is_active=True).order_by("pk"))
+    open_cases = list(Case.objects.exclude(status=Case.Status.ANSWERED).order_by("deadline", "pk"))
+    for case in open_cases:
+        stage = stage_for(case.deadline, today, days_ahead)
+        if stage is not None:
+            reminders.append(Reminder(REMISSTID, stage, case.deadline, case, None, registrars))
+    planning_cases = [c for c in open_cases if c.status in (Case.Status.REGISTERED, Case.Status.REFERRED)]
+    if planning_cases:
+        reminders += _compile_reminders(planning_cases, registrars, today, days_ahead)
+    return reminders
 
-    referrals = [
-        r
-        for r in Referral.objects.filter(
+
+def _open_referrals(horizon: date) -> list[Referral]:
+    """The open referrals of cases being referred or compiled whose svarsdatum is by `horizon`."""
+    referrals = (
+        Referral.objects.filter(
             case__status__in=[Case.Status.REFERRED, Case.Status.COMPILING],
             deadline__lte=horizon,
         )
@@ -100,9 +113,13 @@ def due_reminders(today: date, days_ahead: int) -> list[Reminder]:
         .select_related("case", "body")
         .prefetch_related("officers")
         .order_by("deadline", "case_id", "order")
-        if not r.is_closed
-    ]
-    body_officers: dict[int, list[User]] = defaultdict(list)
+    )
+    return [r for r in referrals if not r.is_closed]
+
+
+def _officers_by_body(referrals: list[Referral]) -> dict[int, list[User]]:
+    """The active officers of the referrals' bodies, by body pk: one query and its prefetch."""
+    officers: dict[int, list[User]] = defaultdict(list)
     for user in (
         User.objects.filter(
             role=User.Role.OFFICER,
@@ -113,7 +130,14 @@ def due_reminders(today: date, days_ahead: int) -> list[Reminder]:
         .distinct()
     ):
         for body in user.bodies.all():
-            body_officers[body.pk].append(user)
+            officers[body.pk].append(user)
+    return officers
+
+
+def _referral_reminders(referrals: list[Referral], today: date, days_ahead: int) -> list[Reminder]:
+    """Each svarsdatum due a reminder, to its assigned officers or, with none active, the body's."""
+    body_officers = _officers_by_body(referrals)
+    reminders = []
     for referral in referrals:
         stage = stage_for(referral.deadline, today, days_ahead)
         if stage is None:
@@ -121,31 +145,27 @@ def due_reminders(today: date, days_ahead: int) -> list[Reminder]:
         assigned = [u for u in referral.officers.all() if u.is_active]
         recipients = assigned or body_officers.get(referral.body_id, [])
         reminders.append(Reminder(REFERRAL, stage, referral.deadline, referral.case, referral, tuple(recipients)))
+    return reminders
 
-    registrars = tuple(User.objects.filter(role=User.Role.REGISTRAR, is_active=True).order_by("pk"))
-    open_cases = list(Case.objects.exclude(status=Case.Status.ANSWERED).order_by("deadline", "pk"))
-    for case in open_cases:
-        stage = stage_for(case.deadline, today, days_ahead)
+
+def _compile_reminders(cases: list[Case], registrars: tuple[User, ...], today: date, days_ahead: int) -> list[Reminder]:
+    """Each planned compile date due a reminder, when both city meetings are in the calendar."""
+    ks, brb = city_meeting_dates()
+    options = PlanOptions.from_settings()
+    reminders = []
+    for case in cases:
+        city = plan_city_dates(
+            remisstid=case.deadline,
+            received=case.received,
+            kommunstyrelsen=ks,
+            borgarradsberedningen=brb,
+            options=options,
+        )
+        if not city.complete:
+            continue  # an assumed date is the plan's guess, not a deadline to remind of
+        stage = stage_for(city.compile_date, today, days_ahead)
         if stage is not None:
-            reminders.append(Reminder(REMISSTID, stage, case.deadline, case, None, registrars))
-
-    planning_cases = [c for c in open_cases if c.status in (Case.Status.REGISTERED, Case.Status.REFERRED)]
-    if planning_cases:
-        ks, brb = city_meeting_dates()
-        options = PlanOptions.from_settings()
-        for case in planning_cases:
-            city = plan_city_dates(
-                remisstid=case.deadline,
-                received=case.received,
-                kommunstyrelsen=ks,
-                borgarradsberedningen=brb,
-                options=options,
-            )
-            if not city.complete:
-                continue  # an assumed date is the plan's guess, not a deadline to remind of
-            stage = stage_for(city.compile_date, today, days_ahead)
-            if stage is not None:
-                reminders.append(Reminder(COMPILE, stage, city.compile_date, case, None, registrars))
+            reminders.append(Reminder(COMPILE, stage, city.compile_date, case, None, registrars))
     return reminders
 
 

@@ -212,7 +212,8 @@ def test_demo_parts_in_seed_order(demo_memo) -> None:
         "Ett tryggare samhälle skapas i gemenskap",
         "Paragrafen justeras omedelbart.",
         "Reservation av Henrietta Ludwig (C) som yrkade bifall till förvaltningens förslag till beslut.",
-        "Skarpnäcks stadsdelsförvaltnings tjänsteutlåtande daterat den 31 januari 2023 har i huvudsak följande lydelse.",
+        "Skarpnäcks stadsdelsförvaltnings tjänsteutlåtande daterat den 31 januari 2023 "
+        "har i huvudsak följande lydelse.",
         "Spånga-Tensta stadsdelsförvaltnings tjänsteutlåtande daterat den 13 februari 2023",
         "Södermalms stadsdelsförvaltnings tjänsteutlåtande daterat den 18 januari 2023",
         "Reservationer m.m.",
@@ -400,7 +401,7 @@ def answered_case(n_bodies: int, *, statements_per_body: int = 2) -> Case:
     """A case referred to an office and n-1 nämnder, all answered, with statements and city decisions."""
     registrar = RegistrarFactory(username=f"reg{n_bodies}-{Case.objects.count()}")
     case = CaseFactory(commissioner=PoliticianFactory())
-    m, l = PartyFactory(abbreviation="M"), PartyFactory(abbreviation="L")
+    moderates, liberals = PartyFactory(abbreviation="M"), PartyFactory(abbreviation="L")
     bodies = [OfficeFactory()] + [BodyFactory() for _ in range(n_bodies - 1)]
     referrals = workflow.refer(case, bodies=[ReferralSpec(b, date(2030, 4, 1)) for b in bodies], by=registrar)
     for referral in referrals:
@@ -422,7 +423,10 @@ def answered_case(n_bodies: int, *, statements_per_body: int = 2) -> Case:
             by=registrar,
         )
         # A joint särskilt uttalande (M and L) with its own text, then an ersättaryttrande backing it.
-        members = [SeatFactory(body=referral.body, politician=PoliticianFactory(party=p)).politician for p in (m, l)]
+        members = [
+            SeatFactory(body=referral.body, politician=PoliticianFactory(party=p)).politician
+            for p in (moderates, liberals)
+        ]
         joint = workflow.add_statement(
             decision,
             kind=Statement.Kind.SARSKILT_UTTALANDE,
@@ -432,7 +436,7 @@ def answered_case(n_bodies: int, *, statements_per_body: int = 2) -> Case:
         )
         if statements_per_body > 1:
             substitute = SeatFactory(
-                body=referral.body, role="ersattare", politician=PoliticianFactory(party=m)
+                body=referral.body, role="ersattare", politician=PoliticianFactory(party=moderates)
             ).politician
             workflow.add_statement(
                 decision,
@@ -456,7 +460,7 @@ def answered_case(n_bodies: int, *, statements_per_body: int = 2) -> Case:
     )
     ks = workflow.record_city_decision(case, body=KommunstyrelsenFactory(), points=[], by=registrar)
     for decision in (brb, ks):
-        politician = SeatFactory(body=decision.body, politician=PoliticianFactory(party=m)).politician
+        politician = SeatFactory(body=decision.body, politician=PoliticianFactory(party=moderates)).politician
         workflow.add_statement(
             decision,
             kind=Statement.Kind.SARSKILT_UTTALANDE,
@@ -520,7 +524,8 @@ def test_points_numbering_and_added_text(db) -> None:
     html = render_html(gather(case))
     # two points: numbered, the tillägg inside point 1, indented
     assert re.search(
-        r'<ol class="points">\s*<li>Nämnden godkänner tjänsteutlåtandet\.<div class="added text"><p>Och därutöver detta\.</p></div></li>',
+        r'<ol class="points">\s*<li>Nämnden godkänner tjänsteutlåtandet\.'
+        r'<div class="added text"><p>Och därutöver detta\.</p></div></li>',
         html,
     )
     # borgarrådsberedningen's single point: no number
@@ -566,14 +571,15 @@ def test_a_declining_body_s_reason_stands_under_its_line(db) -> None:
     html = render_html(data)
     assert (
         '<p class="notice">Kulturnämnden har avstått från att svara på remissen.</p>\n'
-        '  <p class="decline-reason">Motivering: Ärendet berör inte &lt;b&gt;nämndens&lt;/b&gt; verksamhet.<br>Se protokollet.</p>'
+        '  <p class="decline-reason">Motivering: Ärendet berör inte &lt;b&gt;nämndens&lt;/b&gt; verksamhet.'
+        "<br>Se protokollet.</p>"
     ) in html
     text = flat(
         read_pdf(render_pdf(html).pdf, city=settings.REMISS_CITY, full_title=case.full_title, dnr=case.city_dnr).text
     )
     assert (
-        "Kulturnämnden har avstått från att svara på remissen. Motivering: Ärendet berör inte <b>nämndens</b> verksamhet. Se protokollet."
-        in text
+        "Kulturnämnden har avstått från att svara på remissen. "
+        "Motivering: Ärendet berör inte <b>nämndens</b> verksamhet. Se protokollet." in text
     )
 
 

@@ -182,10 +182,10 @@ def content_outside_tree(tree: Tree) -> list[str]:
         for mcid, count in page.mcid_count.items():
             if count != 1:
                 problems.append(f"page {index}: MCID {mcid} marks {count} sequences")
-            if referenced[(index - 1, mcid)] != 1:
-                problems.append(
-                    f"page {index}: MCID {mcid} ({page.mcid_text.get(mcid, '')[:40]!r}) is referenced {referenced[(index - 1, mcid)]} times"
-                )
+            times = referenced[(index - 1, mcid)]
+            if times != 1:
+                text = page.mcid_text.get(mcid, "")[:40]
+                problems.append(f"page {index}: MCID {mcid} ({text!r}) is referenced {times} times")
         if page.untagged_text.strip():
             problems.append(f"page {index}: text outside marked content: {page.untagged_text[:60]!r}")
         problems.extend(f"page {index}: {tag} sequence without MCID" for tag in page.untagged_sequences)

@@ -16,17 +16,15 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from remiss import workflow
+from remiss.memo.names import file_stem, package_name, safe_filename
 from remiss.memo.package import (
     COVER_LETTER_NAME,
     NoStoredMemo,
     build_package,
     content_disposition,
     cover_letter,
-    file_stem,
     latest_memo,
     memo_is_current,
-    package_name,
-    safe_filename,
 )
 from remiss.memo.store import compile_memo
 from remiss.models import Case, Memo, MemoJob

@@ -15,6 +15,7 @@ import re
 from docx.document import Document as DocxDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.text.paragraph import Paragraph
 
 # One list level's indent, in twentieths of a point (360 = 0.25 in ≈ 6.35 mm).
@@ -56,7 +57,7 @@ def core_property(text: str) -> str:
 def add_field(paragraph: Paragraph, instruction: str, placeholder: str = "1") -> None:
     """A complex field (PAGE, NUMPAGES, …) with a placeholder result until Word lays out the page."""
 
-    def run_with(child: OxmlElement) -> None:
+    def run_with(child: BaseOxmlElement) -> None:
         run = OxmlElement("w:r")
         run.append(child)
         paragraph._p.append(run)

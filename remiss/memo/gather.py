@@ -3,9 +3,9 @@
 Everything the memo says is decided here, in Python, so the template only lays it out:
 the generated sentences ("Ärendet har remitterats till …", "Socialnämnden beslutade vid sitt
 sammanträde den 21 mars 2023 följande."), the attribution lines (from `remiss.attribution`),
-Swedish dates, and the user texts, sanitised once more. The read is a fixed number of queries
-whatever the number of bodies, and it notes the latest history row of every record it used,
-so a stored memo can say exactly which versions it was compiled from.
+Swedish dates, and the user texts, sanitised once more. The read (`remiss.memo.sources`) is a
+fixed number of queries whatever the number of bodies, and it notes the latest history row of
+every record it used, so a stored memo can say exactly which versions it was compiled from.
 """
 
 from __future__ import annotations
@@ -16,26 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Max, Prefetch
 from django.utils.text import slugify
 
 from remiss import attribution
-from remiss.models import (
-    Body,
-    Case,
-    CityProposal,
-    Decision,
-    Opinion,
-    Party,
-    Politician,
-    Position,
-    Proposal,
-    Referral,
-    Statement,
-    StatementAuthor,
-)
-from remiss.positions import PositionMatrix, breakable, build_matrix, publishes_positions
+from remiss.memo.sources import latest_history_ids, load, used_records
+from remiss.models import Body, Case, CityProposal, Decision, Opinion, Referral, Statement
+from remiss.positions import PositionMatrix, breakable, build_matrix
 from remiss.richtext import display
 
 MONTHS_SV = (
@@ -161,61 +147,12 @@ class MemoData:
         return matrix + [(b.name, b.anchor) for b in self.bodies] + [(RESERVATIONS_HEADING, RESERVATIONS_ANCHOR)]
 
 
-# --- The read -----------------------------------------------------------------------------------
+# --- The case (its rows are read by remiss.memo.sources.load) ------------------------------------
 
 
 def case_for_memo(reference: str) -> Case:
     """The case with this reference (e.g. "SOU 2022:67"); raises Case.DoesNotExist."""
     return Case.objects.get(reference=reference.strip())
-
-
-def _statements_prefetch() -> Prefetch:
-    authors = StatementAuthor.objects.select_related("politician__party").order_by("order", "pk")
-    return Prefetch(
-        "statements",
-        queryset=Statement.objects.order_by("order", "pk").prefetch_related(Prefetch("authors", queryset=authors)),
-    )
-
-
-@dataclass
-class _Loaded:
-    case: Case
-    proposal: CityProposal | None
-    referrals: list[Referral]
-    opinions: dict[int, Opinion]  # by referral pk
-    decisions: dict[int, Decision]  # by body pk
-    proposals: list[Proposal] = field(default_factory=list)
-    positions: list[Position] = field(default_factory=list)
-
-
-def _load(case: Case) -> _Loaded:
-    case = Case.objects.select_related("commissioner__party", "city_proposal").get(pk=case.pk)
-    try:
-        proposal: CityProposal | None = case.city_proposal
-    except CityProposal.DoesNotExist:
-        proposal = None
-    referrals = list(Referral.objects.filter(case=case).select_related("body", "opinion").order_by("order", "pk"))
-    opinions: dict[int, Opinion] = {}
-    for referral in referrals:
-        try:
-            opinions[referral.pk] = referral.opinion
-        except Opinion.DoesNotExist:
-            pass
-    decisions = {
-        d.body_id: d
-        for d in Decision.objects.filter(case=case).select_related("body").prefetch_related(_statements_prefetch())
-    }
-    # identical_to may point into another decision of the same case, endorses into the same one:
-    # wire both from what is already loaded instead of one query per statement.
-    by_pk = {s.pk: s for d in decisions.values() for s in d.statements.all()}
-    for statement in by_pk.values():
-        if statement.identical_to_id in by_pk:
-            statement.identical_to = by_pk[statement.identical_to_id]
-        if statement.endorses_id in by_pk:
-            statement.endorses = by_pk[statement.endorses_id]
-    proposals = list(Proposal.objects.filter(case=case).order_by("order", "pk"))
-    positions = list(Position.objects.filter(referral__case=case).order_by("pk"))
-    return _Loaded(case, proposal, referrals, opinions, decisions, proposals, positions)
 
 
 # --- Sentences ----------------------------------------------------------------------------------
@@ -321,7 +258,7 @@ def _body_section(number: int, referral: Referral, opinion: Opinion | None, deci
 
 
 def _city_decisions(decisions: dict[int, Decision]) -> tuple[CityDecisionView, ...]:
-    order = {Body.Kind.BORGARRADSBEREDNINGEN: 0, Body.Kind.KOMMUNSTYRELSEN: 1}
+    order: dict[str, int] = {Body.Kind.BORGARRADSBEREDNINGEN: 0, Body.Kind.KOMMUNSTYRELSEN: 1}
     city = sorted((d for d in decisions.values() if d.body.kind in order), key=lambda d: order[d.body.kind])
     return tuple(
         CityDecisionView(
@@ -336,84 +273,12 @@ def _city_decisions(decisions: dict[int, Decision]) -> tuple[CityDecisionView, .
     )
 
 
-# --- Provenance ---------------------------------------------------------------------------------
-
-
-def _label(model: type[models.Model]) -> str:
-    return f"{model._meta.app_label}.{model._meta.model_name}"
-
-
-def latest_history_ids(records: dict[type[models.Model], set[int]]) -> list[dict[str, object]]:
-    """[{"model", "pk", "history_id"}] for each record: its newest history row, one query per model."""
-    sources: list[dict[str, object]] = []
-    for model, pks in records.items():
-        if not pks:
-            continue
-        rows = (
-            model.history.model.objects.filter(id__in=pks)  # type: ignore[attr-defined]
-            .order_by()
-            .values("id")
-            .annotate(latest=Max("history_id"))
-        )
-        latest = {row["id"]: row["latest"] for row in rows}
-        sources.extend({"model": _label(model), "pk": pk, "history_id": latest.get(pk)} for pk in sorted(pks))
-    return sources
-
-
-def _records(loaded: _Loaded, matrix: PositionMatrix | None = None) -> dict[type[models.Model], set[int]]:
-    """Every row whose text or name went into the memo, by model."""
-    records: dict[type[models.Model], set[int]] = {
-        m: set()
-        for m in (
-            Case,
-            CityProposal,
-            Referral,
-            Body,
-            Opinion,
-            Decision,
-            Statement,
-            StatementAuthor,
-            Politician,
-            Party,
-            Proposal,
-            Position,
-        )
-    }
-    if matrix is not None:
-        shown = {r.pk for r in loaded.referrals if publishes_positions(r)}
-        records[Proposal].update(p.pk for p in loaded.proposals)
-        records[Position].update(p.pk for p in loaded.positions if p.referral_id in shown)
-    records[Case].add(loaded.case.pk)
-    if loaded.case.commissioner_id:
-        records[Politician].add(loaded.case.commissioner_id)
-        records[Party].add(loaded.case.commissioner.party_id)
-    if loaded.proposal is not None:
-        records[CityProposal].add(loaded.proposal.pk)
-    for referral in loaded.referrals:
-        records[Referral].add(referral.pk)
-        records[Body].add(referral.body_id)
-    records[Opinion].update(o.pk for o in loaded.opinions.values())
-    for decision in loaded.decisions.values():
-        records[Decision].add(decision.pk)
-        records[Body].add(decision.body_id)
-        for statement in decision.statements.all():
-            authors = attribution.listed_authors(statement)
-            if not authors:
-                continue  # not in the memo: see _statement_view
-            records[Statement].add(statement.pk)
-            for author in authors:
-                records[StatementAuthor].add(author.pk)
-                records[Politician].add(author.politician_id)
-                records[Party].add(author.politician.party_id)
-    return records
-
-
 # --- The whole memo -----------------------------------------------------------------------------
 
 
 def gather(case: Case) -> MemoData:
     """Everything the memo template needs, read in a fixed number of queries."""
-    loaded = _load(case)
+    loaded = load(case)
     case = loaded.case
     proposal = loaded.proposal or CityProposal(case=case)
     referred_bodies = {r.body_id for r in loaded.referrals}
@@ -460,5 +325,5 @@ def gather(case: Case) -> MemoData:
         reservations=reservations,
         matrix=build_matrix(loaded.proposals, loaded.referrals, loaded.positions),
     )
-    data.sources = latest_history_ids(_records(loaded, data.matrix))
+    data.sources = latest_history_ids(used_records(loaded, data.matrix))
     return data

@@ -20,7 +20,6 @@ file names (the ":" of "SOU 2022:67") become "-"; the download's UTF-8 name (RFC
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -33,30 +32,11 @@ from django.utils import timezone
 
 from remiss.memo.docx import build_docx
 from remiss.memo.gather import MemoData, gather, swedish_date
+from remiss.memo.names import file_stem, package_name, safe_filename
 from remiss.models import Case, Memo, User
 
-SUFFIX = "remissvar"
 COVER_LETTER_NAME = "följebrev.txt"
 ZIP_CONTENT_TYPE = "application/zip"
-
-_WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
-
-
-def package_name(city: str, reference: str) -> str:
-    """'Stockholms stad SOU 2022:67 remissvar', as ministries ask the answer to be named."""
-    return " ".join(f"{city} {reference} {SUFFIX}".split())
-
-
-def safe_filename(name: str) -> str:
-    """`name` usable as a file name on any system: forbidden characters become "-"."""
-    cleaned = _WINDOWS_FORBIDDEN.sub("-", name)
-    cleaned = " ".join(cleaned.split()).strip(" .")
-    return cleaned or "remissvar"
-
-
-def file_stem(city: str, reference: str) -> str:
-    """'Stockholms stad SOU 2022-67 remissvar': the file names inside the zip."""
-    return safe_filename(package_name(city, reference))
 
 
 def zip_filename(case: Case) -> str:

@@ -108,7 +108,7 @@ class RenderedPdf:
 # LONG_WORD characters before layout; the words of ordinary text are left as they are.
 LONG_WORD = 60
 _TEXT_NODE = re.compile(r">([^<]+)<")
-_LONG_RUN = re.compile(r"(?:&#?\w+;|[^\s&<>]){%d,}" % (LONG_WORD + 1))
+_LONG_RUN = re.compile(rf"(?:&#?\w+;|[^\s&<>]){{{LONG_WORD + 1},}}")
 _CHARACTER = re.compile(r"&#?\w+;|.", re.S)
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from itertools import pairwise
 
 import pikepdf
 
@@ -35,7 +36,7 @@ LIST_ITEM_PARTS = ("/Lbl", "/LBody")
 def repair_structure(pdf: bytes) -> bytes:
     """`pdf` (WeasyPrint's tagged output) with the three repairs above."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
-        root = document.Root.StructTreeRoot
+        root = _dictionary(document.Root.StructTreeRoot)
         elements = list(_walk(root))
         _margin_content_as_artifacts(document, root, {element.objgen for element in elements})
         _reshape_list_items(document, _struct_kids(root)[0], [e for e in elements if e.S == "/LI"])
@@ -44,6 +45,13 @@ def repair_structure(pdf: bytes) -> bytes:
         # Unreferenced objects (the margin boxes' elements) are not written.
         document.save(out, deterministic_id=True, fix_metadata_version=False)
         return out.getvalue()
+
+
+def _dictionary(value: pikepdf.Object) -> Element:
+    """`value`, which the structure tree has as a dictionary there (the root, an element's /P)."""
+    if not isinstance(value, pikepdf.Dictionary):
+        raise TypeError(f"Memo PDF: a dictionary expected in the structure tree, not {type(value).__name__}")
+    return value
 
 
 def _kids(element: Element) -> list:
@@ -184,11 +192,11 @@ def _continued_items(document_element: Element):
     outermost item of a break is joined; a nested item broken at the same place stays two items.
     """
     top = _struct_kids(document_element)
-    for before, after in zip(top, top[1:]):
+    for before, after in pairwise(top):
         if _page_of(before) == _page_of(after):
             continue  # not the first element of its page
         starts, ends = _spine(after, first=True), _spine(before, first=False)
-        for start, end in zip(starts, ends):
+        for start, end in zip(starts, ends, strict=False):  # down to the shallower of the two
             if start.S != end.S:
                 break
             if start.S == "/LI":
@@ -212,7 +220,7 @@ def _join(first: Element, rest: Element) -> None:
 
 def _remove(element: Element) -> None:
     """Take `element` out of its parent; a parent left empty goes too."""
-    parent = element.P
+    parent = _dictionary(element.P)
     parent.K = pikepdf.Array(
         [kid for kid in _kids(parent) if not (isinstance(kid, pikepdf.Dictionary) and kid.objgen == element.objgen)]
     )
@@ -226,9 +234,16 @@ def _remove(element: Element) -> None:
 def _scope_table_headers(rows: list[Element]) -> None:
     for row in rows:
         cells = _struct_kids(row)
-        named = {str(header) for cell in cells if cell.S == "/TD" for header in cell.get("/A", {}).get("/Headers", [])}
+        named = {header for cell in cells if cell.S == "/TD" for header in _headers(cell)}
         for cell in cells:
             if cell.S == "/TH":
                 attributes = cell.get("/A") or pikepdf.Dictionary(O=pikepdf.Name.Table)
                 attributes.Scope = pikepdf.Name.Row if str(cell.get("/ID", "")) in named else pikepdf.Name.Column
                 cell.A = attributes
+
+
+def _headers(cell: Element) -> set[str]:
+    """The IDs in a cell's /Headers attribute (WeasyPrint writes an array in the cell's /A)."""
+    attributes = cell.get("/A")
+    headers = attributes.get("/Headers") if isinstance(attributes, pikepdf.Dictionary) else None
+    return {str(header) for header in headers} if isinstance(headers, pikepdf.Array) else set()
