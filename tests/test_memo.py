@@ -22,7 +22,8 @@ from django.test.utils import CaptureQueriesContext
 from weasyprint.urls import FatalURLFetchingError
 
 from remiss import attribution, workflow
-from remiss.memo import RenderedPdf, gather, render_html, render_pdf, swedish_date
+from remiss.dates import swedish_date
+from remiss.memo import RenderedPdf, gather, render_html, render_pdf
 from remiss.memo.render import STYLESHEET, RefusedURL, StaticOnlyFetcher, static_url
 from remiss.memo.store import CompiledMemo, build_memo, compile_memo, memo_filename, store_memo
 from remiss.models import (

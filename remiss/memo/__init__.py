@@ -4,7 +4,7 @@ gather (read the case, build every sentence) → render (Django template → Wea
 → store (a `Memo` row with the PDF, its SHA-256 and the history row of every source record).
 """
 
-from remiss.memo.gather import MemoData, case_for_memo, gather, swedish_date
+from remiss.memo.gather import MemoData, case_for_memo, gather
 from remiss.memo.render import RenderedPdf, StaticOnlyFetcher, render_html, render_pdf
 from remiss.memo.store import compile_memo
 
@@ -17,5 +17,4 @@ __all__ = [
     "gather",
     "render_html",
     "render_pdf",
-    "swedish_date",
 ]

@@ -13,39 +13,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.text import slugify
 
 from remiss import attribution
+from remiss.dates import swedish_date
 from remiss.memo.sources import latest_history_ids, load, used_records
 from remiss.models import Body, Case, CityProposal, Decision, Opinion, Referral, Statement
 from remiss.positions import PositionMatrix, breakable, build_matrix
 from remiss.richtext import display
 
-MONTHS_SV = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
 RESERVATIONS_HEADING = "Reservationer m.m."
 RESERVATIONS_ANCHOR = "reservationer"
-
-
-def swedish_date(value: date) -> str:
-    """'21 mars 2023', independent of the process locale."""
-    return f"{value.day} {MONTHS_SV[value.month - 1]} {value.year}"
 
 
 _HEADING_TAG = re.compile(r"<(/?)h([3-5])>")
@@ -276,8 +257,13 @@ def _city_decisions(decisions: dict[int, Decision]) -> tuple[CityDecisionView, .
 # --- The whole memo -----------------------------------------------------------------------------
 
 
+@transaction.atomic(savepoint=False)
 def gather(case: Case) -> MemoData:
-    """Everything the memo template needs, read in a fixed number of queries."""
+    """Everything the memo template needs, read in a fixed number of queries.
+
+    The reads run in one transaction, so every caller (the PDF, the .docx, the preview, the
+    answer package) gets one consistent state of the case without opening a transaction itself;
+    inside a caller's own transaction it adds no savepoint."""
     loaded = load(case)
     case = loaded.case
     proposal = loaded.proposal or CityProposal(case=case)

@@ -30,8 +30,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from remiss.dates import swedish_date
 from remiss.memo.docx import build_docx
-from remiss.memo.gather import MemoData, gather, swedish_date
+from remiss.memo.gather import MemoData, gather
 from remiss.memo.names import file_stem, package_name, safe_filename
 from remiss.models import Case, Memo, User
 

@@ -13,7 +13,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
@@ -51,8 +50,7 @@ def _attachment(content: bytes, filename: str, content_type: str) -> HttpRespons
 def memo_docx(request: HttpRequest, pk: int) -> HttpResponse:
     """The memo as it stands now, as an editable Word file."""
     case = get_object_or_404(Case, pk=pk)
-    with transaction.atomic():  # one snapshot, as when the PDF is compiled
-        data = gather(case)
+    data = gather(case)  # one snapshot, as when the PDF is compiled
     return _attachment(build_docx(data), docx_filename(data), DOCX_CONTENT_TYPE)
 
 
