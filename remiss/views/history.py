@@ -21,7 +21,8 @@ from remiss import history, queries, workflow
 from remiss.access import is_registrar, politician_of, require, works_for
 from remiss.history import KINDS, TextKind
 from remiss.models import Decision, Memo, Opinion, Referral, Statement, User
-from remiss.workflow import ConflictError, LockedError, WorkflowError
+from remiss.views.conflicts import error_status
+from remiss.workflow import WorkflowError
 
 
 def _nav(user: User) -> str:
@@ -166,13 +167,7 @@ def history_restore(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         workflow.restore_text(obj, history_id, by=request.user, expected_version=version)
     except WorkflowError as error:
         obj = _subject(kind, pk)
-        return _history_page(
-            request,
-            kind,
-            obj,
-            error=str(error),
-            status=409 if isinstance(error, (LockedError, ConflictError)) else 200,
-        )
+        return _history_page(request, kind, obj, error=str(error), status=error_status(error))
     messages.success(
         request,
         _("Versionen är återställd. Den är nu den senaste versionen; inga versioner har tagits bort."),

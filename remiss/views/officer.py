@@ -7,10 +7,12 @@ page, with what the person typed still in the form.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -21,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from remiss import queries, workflow
 from remiss.access import can_act_on_decision, can_work_on_referral, require
 from remiss.attribution import full_line, has_own_text
-from remiss.diff import build_conflict, points_html
+from remiss.diff import points_html
 from remiss.forms import DeclineForm, NamndDecisionForm, OpinionForm, tie_error
 from remiss.models import Decision, Opinion, Position, Referral, User
 from remiss.richtext import sanitize
@@ -34,6 +36,7 @@ from remiss.views.common import (
     page_links,
     warn_unprintable,
 )
+from remiss.views.conflicts import CONFLICT, edit_conflict, error_status, with_version
 from remiss.workflow import ConflictError, LockedError, WorkflowError
 
 _R = Referral.Status
@@ -58,17 +61,6 @@ def _ensure_open(decision: Decision | None) -> None:
     """Once the decision is justered, every change to the referral is refused with one message."""
     if decision is not None:
         workflow.ensure_editable(decision)
-
-
-def _status_for(error: WorkflowError) -> int:
-    return 409 if isinstance(error, (LockedError, ConflictError)) else 200
-
-
-def _with_version(data: QueryDict, version: int) -> QueryDict:
-    """The posted data with the saved version's number, so saving again overwrites knowingly."""
-    data = data.copy()
-    data["version"] = str(version)
-    return data
 
 
 def _opinion(referral: Referral) -> Opinion:
@@ -181,7 +173,7 @@ def officer_referral(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         _ensure_open(decision)  # the lock speaks before any field does
     except LockedError as error:
-        return _referral_page(request, referral, decision, error=str(error), status=409)
+        return _referral_page(request, referral, decision, error=str(error), status=error_status(error))
     with_position = not referral.body.makes_decisions
     form = OpinionForm(request.POST, with_position=with_position)
     if not form.is_valid():
@@ -201,27 +193,26 @@ def officer_referral(request: HttpRequest, pk: int) -> HttpResponse:
                 workflow.set_position(referral, position=data["position"], by=request.user)
     except ConflictError as error:
         current = error.current
-        conflict = build_conflict(
+        return edit_conflict(
+            request,
             error,
-            current,
             [
                 (str(form.fields["text"].label), data["text"], current.text),
                 (str(form.fields["proposed_decision"].label), data["proposed_decision"], current.proposed_decision),
             ],
+            partial(_referral_page, request, referral, decision),
+            form=partial(OpinionForm, with_position=with_position),
         )
-        form = OpinionForm(_with_version(request.POST, current.version), with_position=with_position)
-        form.is_valid()
-        return _referral_page(request, referral, decision, form, conflict=conflict, status=409)
     except WorkflowError as error:
         referral.refresh_from_db()
-        return _referral_page(request, referral, decision, form, error=str(error), status=_status_for(error))
+        return _referral_page(request, referral, decision, form, error=str(error), status=error_status(error))
     warn_unprintable(request, data)  # saved, whether or not it can be marked ready below
     if request.POST.get("action") == "ready":
         try:
             workflow.mark_opinion_ready(referral, by=request.user)
         except WorkflowError as error:
             referral.refresh_from_db()
-            form = OpinionForm(_with_version(request.POST, opinion.version), with_position=with_position)
+            form = OpinionForm(with_version(request.POST, opinion.version), with_position=with_position)
             form.is_valid()
             field = "text" if not opinion.text.strip() else "date" if opinion.date is None else None
             tie_error(form, field, str(error))
@@ -241,7 +232,7 @@ def officer_reopen_opinion(request: HttpRequest, pk: int) -> HttpResponse:
         _ensure_open(decision)
         workflow.reopen_opinion(referral, by=request.user)
     except WorkflowError as error:
-        return _referral_page(request, referral, decision, error=str(error), status=_status_for(error))
+        return _referral_page(request, referral, decision, error=str(error), status=error_status(error))
     messages.success(request, _("Tjänsteutlåtandet är öppnat igen och kan ändras."))
     return redirect("officer_referral", pk=referral.pk)
 
@@ -256,7 +247,7 @@ def officer_decline(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         _ensure_open(decision)  # the lock speaks before anything else
     except LockedError as error:
-        return _referral_page(request, referral, decision, error=str(error), status=409)
+        return _referral_page(request, referral, decision, error=str(error), status=error_status(error))
     form = DeclineForm(request.POST)
     valid = form.is_valid()
     if not (confirmed(request) and valid) and "decline" in workflow.allowed_events(referral):
@@ -278,7 +269,7 @@ def officer_decline(request: HttpRequest, pk: int) -> HttpResponse:
         workflow.decline(referral, by=request.user, reason=form.cleaned_data.get("reason", "") if valid else "")
     except WorkflowError as error:
         referral.refresh_from_db()
-        return _referral_page(request, referral, decision, error=str(error), status=_status_for(error))
+        return _referral_page(request, referral, decision, error=str(error), status=error_status(error))
     messages.success(request, _("%(body)s avstår från att svara.") % {"body": referral.body.name})
     warn_unprintable(request, referral.decline_reason)
     return redirect("officer_referral", pk=referral.pk)
@@ -328,7 +319,7 @@ def officer_decision(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         _ensure_open(decision)  # the lock speaks before any field does
     except LockedError as error:
-        return _decision_page(request, referral, decision, error=str(error), status=409)
+        return _decision_page(request, referral, decision, error=str(error), status=error_status(error))
     form = NamndDecisionForm(request.POST, case=referral.case)
     if not form.is_valid():
         return _decision_page(request, referral, decision, form)
@@ -352,22 +343,21 @@ def officer_decision(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Beslutet är ändrat."))
     except ConflictError as error:
         current = error.current
-        conflict = build_conflict(
+        return edit_conflict(
+            request,
             error,
-            current,
             [
                 (str(form.fields["points"].label), points_html(data["points"]), points_html(current.points)),
                 (str(form.fields["added_text"].label), data["added_text"], current.added_text),
             ],
+            partial(_decision_page, request, referral, decision),
+            form=partial(NamndDecisionForm, case=referral.case),
         )
-        form = NamndDecisionForm(_with_version(request.POST, current.version), case=referral.case)
-        form.is_valid()
-        return _decision_page(request, referral, decision, form, conflict=conflict, status=409)
     except WorkflowError as error:
         referral.refresh_from_db()
         if decision is not None:
             decision.refresh_from_db()
-        return _decision_page(request, referral, decision, form, error=str(error), status=_status_for(error))
+        return _decision_page(request, referral, decision, form, error=str(error), status=error_status(error))
     warn_unprintable(request, data)
     return redirect("officer_decision", pk=referral.pk)
 
@@ -390,7 +380,7 @@ def officer_justera(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         workflow.justera(decision, by=request.user)
     except WorkflowError as error:
-        return _decision_page(request, referral, decision, error=str(error), status=_status_for(error))
+        return _decision_page(request, referral, decision, error=str(error), status=error_status(error))
     messages.success(request, _("Beslutet är justerat. Det och dess uttalanden kan inte längre ändras."))
     return redirect("officer_decision", pk=referral.pk)
 
@@ -445,6 +435,13 @@ def _positions_context(
     }
 
 
+def _positions_page(request, referral, decision, form: PositionsForm, *, conflict=None, error=None, status=200):
+    """The referral page with the positions form as posted (or rebased after a conflict)."""
+    return _referral_page(
+        request, referral, decision, positions_form=form, positions_conflict=conflict, error=error, status=status
+    )
+
+
 @login_required
 @require_POST
 def officer_positions(request: HttpRequest, pk: int) -> HttpResponse:
@@ -456,20 +453,24 @@ def officer_positions(request: HttpRequest, pk: int) -> HttpResponse:
         if positions.positions_locked(referral):
             raise LockedError(_("Remitteringen är avslutad; ställningstagandena kan inte längre ändras."))
     except LockedError as error:
-        return _referral_page(request, referral, decision, error=str(error), status=409)
+        return _referral_page(request, referral, decision, error=str(error), status=error_status(error))
     form = PositionsForm(request.POST, rows=rows_for_referral(referral))
     if not form.is_valid():
-        return _referral_page(request, referral, decision, positions_form=form)
+        return _positions_page(request, referral, decision, form)
     changes = form.changes()
     try:
         if changes:
             workflow.save_positions(referral, changes, by=request.user, expected_version=form.version)
     except ConflictError as error:
         rows_now = rows_for_referral(referral)  # read after the version in error.current
-        conflict = build_conflict(
+        pairs = form.conflict_pairs(rows_now)
+        # The rows this person changed keep their choices; the others show what is saved now.
+        rebased = form.rebased(rows_now, error.current.positions_version)
+        return edit_conflict(
+            request,
             error,
-            error.current,
-            form.conflict_pairs(rows_now),
+            pairs,
+            partial(_positions_page, request, referral, decision, rebased),
             history=Position.history.filter(referral_id=referral.pk),
             advice=_(
                 "Dina val finns kvar i formuläret nedan; inget av det du valde eller skrev har gått förlorat. "
@@ -477,13 +478,9 @@ def officer_positions(request: HttpRequest, pk: int) -> HttpResponse:
                 "Då ersätter dina val de sparade, bara på raderna du har ändrat."
             ),
         )
-        form = form.rebased(rows_now, error.current.positions_version)
-        return _referral_page(request, referral, decision, positions_form=form, positions_conflict=conflict, status=409)
     except WorkflowError as error:
         referral.refresh_from_db()
-        return _referral_page(
-            request, referral, decision, positions_form=form, error=str(error), status=_status_for(error)
-        )
+        return _positions_page(request, referral, decision, form, error=str(error), status=error_status(error))
     if changes:
         messages.success(
             request,
@@ -531,7 +528,7 @@ def officer_word_upload(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         _opinion_open(referral, decision)
     except LockedError as error:
-        return _referral_page(request, referral, decision, error=str(error), status=409)
+        return _referral_page(request, referral, decision, error=str(error), status=error_status(error))
     form = DocxUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _referral_page(request, referral, decision, upload_form=form)
@@ -598,7 +595,7 @@ def officer_word_review(request: HttpRequest, pk: int) -> HttpResponse:
             referral,
             decision,
             pending,
-            status=409,
+            status=CONFLICT,
             error=_("Texten har bytts ut mot en senare uppladdning. Granska texten nedan och bekräfta igen."),
         )
     opinion = _opinion(referral)
@@ -616,11 +613,15 @@ def officer_word_review(request: HttpRequest, pk: int) -> HttpResponse:
         current = error.current
         pending = {**pending, "version": current.version}  # confirming again now replaces knowingly
         _set_pending_import(request, referral, pending)
-        conflict = build_conflict(error, current, [(_("Tjänsteutlåtandets text"), pending["html"], current.text)])
-        return _word_review_page(request, referral, decision, pending, conflict=conflict, status=409)
+        return edit_conflict(
+            request,
+            error,
+            [(_("Tjänsteutlåtandets text"), pending["html"], current.text)],
+            partial(_word_review_page, request, referral, decision, pending),
+        )
     except WorkflowError as error:
         referral.refresh_from_db()
-        return _word_review_page(request, referral, decision, pending, error=str(error), status=_status_for(error))
+        return _word_review_page(request, referral, decision, pending, error=str(error), status=error_status(error))
     _set_pending_import(request, referral, None)
     messages.success(
         request,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,8 +27,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from remiss import diff, positions, queries, workflow
+from remiss import positions, queries, workflow
 from remiss.access import is_registrar, require
+from remiss.attribution import full_line
+from remiss.diff import points_html
 from remiss.forms import (
     BackgroundForm,
     CaseForm,
@@ -49,6 +51,7 @@ from remiss.models import Body, Case, CityProposal, Decision, Memo, Proposal, Re
 from remiss.richtext import sanitize
 from remiss.richtext_input import posted_html
 from remiss.views.common import confirm_justera, confirm_page, confirmed, decline_question, warn_unprintable
+from remiss.views.conflicts import CONFLICT, edit_conflict, error_status
 from remiss.workflow import AuthorSpec, ConflictError, LockedError, WorkflowError
 
 logger = logging.getLogger(__name__)
@@ -469,22 +472,13 @@ def referral_officers(request, pk: int, rid: int):
             workflow.assign_officers(referral, officers=form.cleaned_data["officers"], by=request.user)
         except (WorkflowError, ValidationError) as error:
             _refused(request, error)
-            return _referral_page(
-                request, pk, rid, officers_form=form, status=409 if isinstance(error, LockedError) else 200
-            )
+            return _referral_page(request, pk, rid, officers_form=form, status=error_status(error))
         messages.success(request, _("Handläggarna för %(body)s är sparade.") % {"body": referral.body.name_in_text})
         return redirect("case_referral", pk=pk, rid=rid)
     return _referral_page(request, pk, rid, officers_form=form)
 
 
 # --- The city's texts -------------------------------------------------------------------------
-
-
-def _with_version(data: QueryDict, version: int) -> QueryDict:
-    """The posted data with the saved version's number, so saving again overwrites knowingly."""
-    data = data.copy()
-    data["version"] = str(version)
-    return data
 
 
 def _unsaved(request, fields: list[tuple[str, str]]) -> list[dict]:
@@ -526,8 +520,9 @@ def case_background(request, pk: int):
     case = _case(pk)
     if request.method != "POST":
         return _background_page(request, case)
-    if workflow.city_texts_refusal(case) is not None:  # the lock speaks before any field does
-        return _background_page(request, case, status=409)
+    refusal = workflow.city_texts_refusal(case)
+    if refusal is not None:  # the lock speaks before any field does
+        return _background_page(request, case, status=error_status(refusal))
     form = BackgroundForm(request.POST)
     if not form.is_valid():
         return _background_page(request, case, form)
@@ -539,15 +534,16 @@ def case_background(request, pk: int):
             by=request.user,
         )
     except ConflictError as error:
-        conflict = diff.build_conflict(
-            error, error.current, [(_("Ärendet"), form.cleaned_data["text"], error.current.background)]
+        return edit_conflict(
+            request,
+            error,
+            [(_("Ärendet"), form.cleaned_data["text"], error.current.background)],
+            partial(_background_page, request, case),
+            form=BackgroundForm,
         )
-        form = BackgroundForm(_with_version(request.POST, error.current.version))
-        form.is_valid()
-        return _background_page(request, case, form, conflict=conflict, status=409)
-    except LockedError:  # kommunstyrelsen decided between the page's load and this save
+    except LockedError as error:  # kommunstyrelsen decided between the page's load and this save
         case.refresh_from_db()
-        return _background_page(request, case, status=409)
+        return _background_page(request, case, status=error_status(error))
     except (WorkflowError, ValidationError) as error:
         _refused(request, error)
         return _background_page(request, case, form)
@@ -575,7 +571,7 @@ def _proposal_initial(case: Case, proposal: CityProposal | None) -> tuple[dict, 
     }, prefilled
 
 
-def _locked_city_proposal_page(request, case: Case, proposal: CityProposal | None, refusal: WorkflowError):
+def _locked_city_proposal_page(request, case: Case, proposal: CityProposal | None, refusal: LockedError):
     """The förslag till beslut read-only, with why it is final (and, on a refused POST, a 409
     with what the person typed, to copy)."""
     refused_post = request.method == "POST"
@@ -601,57 +597,21 @@ def _locked_city_proposal_page(request, case: Case, proposal: CityProposal | Non
             else [],
             "positions": [],
         },
-        status=409 if refused_post else 200,
+        status=error_status(refusal) if refused_post else 200,
     )
 
 
-@registrar_only
-def case_city_proposal(request, pk: int):
-    case = _case(pk)
-    proposal = CityProposal.objects.filter(case=case).first()
-    refusal = workflow.city_texts_refusal(case)
-    if refusal is not None:  # the lock speaks before any field does
-        return _locked_city_proposal_page(request, case, proposal, refusal)
-    initial, prefilled = _proposal_initial(case, proposal)
-    conflict, status = None, 200
-    if request.method == "POST":
-        form = CityProposalForm(request.POST, case=case)
-        prefilled = False
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            version = data.pop("version")
-            try:
-                workflow.save_city_proposal(case, by=request.user, expected_version=version, **data)
-            except ConflictError as error:
-                saved = error.current
-                conflict = diff.build_conflict(
-                    error,
-                    saved,
-                    [
-                        (
-                            _("Beslutspunkter"),
-                            diff.points_html(data["decision_points"]),
-                            diff.points_html(saved.decision_points),
-                        ),
-                        (_("Sammanfattning av ärendet"), data["summary"], saved.summary),
-                        (_("Föredragande borgarrådets synpunkter"), data["views"], saved.views),
-                    ],
-                )
-                # saving again now overwrites, on purpose
-                form = CityProposalForm(_with_version(request.POST, saved.version), case=case)
-                form.is_valid()
-                status = 409
-            except LockedError as error:  # kommunstyrelsen decided between the page's load and this save
-                case.refresh_from_db()
-                return _locked_city_proposal_page(request, case, CityProposal.objects.filter(case=case).first(), error)
-            except (WorkflowError, ValidationError) as error:
-                _refused(request, error)
-            else:
-                messages.success(request, _("Förslaget till beslut är sparat."))
-                warn_unprintable(request, form.cleaned_data)
-                return redirect("case_detail", pk=case.pk)
-    else:
-        form = CityProposalForm(initial=initial, case=case)
+def _city_proposal_page(
+    request,
+    case: Case,
+    proposal: CityProposal | None,
+    form: CityProposalForm,
+    *,
+    prefilled=False,
+    conflict=None,
+    status=200,
+):
+    """The förslag till beslut's editor, with the bodies' position sentences to draw on."""
     sentences = list(case.referrals.select_related("body").exclude(position="").order_by("order"))
     return _render(
         request,
@@ -666,6 +626,49 @@ def case_city_proposal(request, pk: int):
         },
         status=status,
     )
+
+
+@registrar_only
+def case_city_proposal(request, pk: int):
+    case = _case(pk)
+    proposal = CityProposal.objects.filter(case=case).first()
+    refusal = workflow.city_texts_refusal(case)
+    if refusal is not None:  # the lock speaks before any field does
+        return _locked_city_proposal_page(request, case, proposal, refusal)
+    if request.method != "POST":
+        initial, prefilled = _proposal_initial(case, proposal)
+        form = CityProposalForm(initial=initial, case=case)
+        return _city_proposal_page(request, case, proposal, form, prefilled=prefilled)
+    page = partial(_city_proposal_page, request, case, proposal)
+    form = CityProposalForm(request.POST, case=case)
+    if not form.is_valid():
+        return page(form)
+    data = dict(form.cleaned_data)
+    version = data.pop("version")
+    try:
+        workflow.save_city_proposal(case, by=request.user, expected_version=version, **data)
+    except ConflictError as error:
+        saved = error.current
+        return edit_conflict(
+            request,
+            error,
+            [
+                (_("Beslutspunkter"), points_html(data["decision_points"]), points_html(saved.decision_points)),
+                (_("Sammanfattning av ärendet"), data["summary"], saved.summary),
+                (_("Föredragande borgarrådets synpunkter"), data["views"], saved.views),
+            ],
+            page,
+            form=partial(CityProposalForm, case=case),
+        )
+    except LockedError as error:  # kommunstyrelsen decided between the page's load and this save
+        case.refresh_from_db()
+        return _locked_city_proposal_page(request, case, CityProposal.objects.filter(case=case).first(), error)
+    except (WorkflowError, ValidationError) as error:
+        _refused(request, error)
+        return page(form)
+    messages.success(request, _("Förslaget till beslut är sparat."))
+    warn_unprintable(request, form.cleaned_data)
+    return redirect("case_detail", pk=case.pk)
 
 
 # --- Borgarrådsberedningen's and kommunstyrelsen's decisions -----------------------------------
@@ -774,66 +777,12 @@ def city_statement(request, pk: int, did: int):
     return _render(request, "city_statement.html", {"case": decision.case, "decision": decision, "form": form})
 
 
-def _conflict_status(error: Exception) -> int:
-    """409 when the text is final or someone saved first, as on the officer's pages."""
-    return 409 if isinstance(error, (LockedError, ConflictError)) else 200
-
-
-@registrar_only
-def city_decision_edit(request, pk: int, did: int):
-    """Correct a recorded city decision's meeting date and points, until justering or the answer."""
-    decision = _city_decision(pk, did)
-    case = decision.case
-    refusal = workflow.decision_edit_refusal(decision, "edit_decision")
-    conflict, status = None, 200
-    if request.method != "POST":
-        form = CityDecisionEditForm(initial=CityDecisionEditForm.initial_for(decision), case=case, body=decision.body)
-    else:
-        form = CityDecisionEditForm(request.POST, case=case, body=decision.body)
-        if refusal is not None:  # the lock speaks before any field does; what was typed stays shown
-            _refused(request, refusal)
-            status = 409
-        elif form.is_valid():
-            data = form.cleaned_data
-            try:
-                workflow.edit_decision(
-                    decision,
-                    points=data["points"],
-                    meeting_date=data["meeting_date"],
-                    expected_version=data["version"],
-                    by=request.user,
-                )
-            except ConflictError as error:
-                saved = error.current
-                conflict = diff.build_conflict(
-                    error,
-                    saved,
-                    [
-                        (
-                            str(form.fields["points"].label),
-                            diff.points_html(data["points"]),
-                            diff.points_html(saved.points),
-                        ),
-                    ],
-                )
-                fresh = request.POST.copy()
-                fresh["version"] = str(saved.version)  # saving again now overwrites, on purpose
-                form = CityDecisionEditForm(fresh, case=case, body=decision.body)
-                form.is_valid()
-                status = 409
-            except (WorkflowError, ValidationError) as error:
-                _refused(request, error)
-                status = _conflict_status(error)
-                refusal = refusal or (error if isinstance(error, LockedError) else None)
-            else:
-                messages.success(request, _("%(body)s beslut är ändrat.") % {"body": _genitive(decision.body)})
-                warn_unprintable(request, form.cleaned_data)
-                return redirect("case_city_decisions", pk=pk)
+def _city_decision_edit_page(request, decision: Decision, form, *, conflict=None, refusal=None, status=200):
     return _render(
         request,
         "city_decision_edit.html",
         {
-            "case": case,
+            "case": decision.case,
             "decision": decision,
             "form": form,
             "conflict": conflict,
@@ -841,6 +790,47 @@ def city_decision_edit(request, pk: int, did: int):
         },
         status=status,
     )
+
+
+@registrar_only
+def city_decision_edit(request, pk: int, did: int):
+    """Correct a recorded city decision's meeting date and points, until justering or the answer."""
+    decision = _city_decision(pk, did)
+    refusal = workflow.decision_edit_refusal(decision, "edit_decision")
+    page = partial(_city_decision_edit_page, request, decision)
+    form_for = partial(CityDecisionEditForm, case=decision.case, body=decision.body)
+    if request.method != "POST":
+        return page(form_for(initial=CityDecisionEditForm.initial_for(decision)), refusal=refusal)
+    form = form_for(request.POST)
+    if refusal is not None:  # the lock speaks before any field does; what was typed stays shown
+        _refused(request, refusal)
+        return page(form, refusal=refusal, status=error_status(refusal))
+    if not form.is_valid():
+        return page(form)
+    data = form.cleaned_data
+    try:
+        workflow.edit_decision(
+            decision,
+            points=data["points"],
+            meeting_date=data["meeting_date"],
+            expected_version=data["version"],
+            by=request.user,
+        )
+    except ConflictError as error:
+        saved = error.current
+        return edit_conflict(
+            request,
+            error,
+            [(str(form.fields["points"].label), points_html(data["points"]), points_html(saved.points))],
+            page,
+            form=form_for,
+        )
+    except (WorkflowError, ValidationError) as error:
+        _refused(request, error)
+        return page(form, refusal=error if isinstance(error, LockedError) else None, status=error_status(error))
+    messages.success(request, _("%(body)s beslut är ändrat.") % {"body": _genitive(decision.body)})
+    warn_unprintable(request, form.cleaned_data)
+    return redirect("case_city_decisions", pk=pk)
 
 
 def _city_statement(pk: int, did: int, sid: int) -> Statement:
@@ -856,66 +846,13 @@ def _city_statement(pk: int, did: int, sid: int) -> Statement:
     return statement
 
 
-@registrar_only
-def city_statement_edit(request, pk: int, did: int, sid: int):
-    """Correct a statement on a city decision: kind, authors in order, text and references."""
-    from remiss.attribution import full_line
-
-    statement = _city_statement(pk, did, sid)
-    decision = statement.decision
-    refusal = workflow.decision_edit_refusal(decision, "edit_statement")
-    conflict, status = None, 200
-    form = CityStatementEditForm(request.POST if request.method == "POST" else None, statement=statement)
-    if request.method == "POST" and refusal is not None:  # the lock speaks before any field does
-        _refused(request, refusal)
-        status = 409
-    elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        authors = [AuthorSpec(politician, and_others=and_others) for politician, and_others in form.authors()]
-        try:
-            workflow.edit_statement(
-                statement,
-                kind=data["kind"],
-                authors=authors,
-                text=data["text"] or "",
-                backed_proposal=data["backed_proposal"] or "",
-                endorses=data["endorses"],
-                identical_to=data["identical_to"],
-                author_title=data["author_title"] or "",
-                expected_version=data["version"],
-                by=request.user,
-            )
-        except ConflictError as error:
-            saved = error.current
-            conflict = diff.build_conflict(
-                error,
-                saved,
-                [
-                    (_("Text"), data["text"] or "", saved.text),
-                    (_("Yrkade bifall till"), data["backed_proposal"] or "", saved.backed_proposal),
-                ],
-            )
-            fresh = request.POST.copy()
-            fresh["version"] = str(saved.version)  # saving again now overwrites, on purpose
-            form = CityStatementEditForm(fresh, statement=statement)
-            form.is_valid()
-            status = 409
-        except (WorkflowError, ValidationError) as error:
-            _refused(request, error)
-            status = _conflict_status(error)
-            refusal = refusal or (error if isinstance(error, LockedError) else None)
-        else:
-            messages.success(
-                request, _("Uttalandet i %(body)s beslut är ändrat.") % {"body": _genitive(decision.body).lower()}
-            )
-            warn_unprintable(request, form.cleaned_data)
-            return redirect("case_city_decisions", pk=pk)
+def _city_statement_edit_page(request, statement: Statement, form, *, conflict=None, refusal=None, status=200):
     return _render(
         request,
         "city_statement.html",
         {
-            "case": decision.case,
-            "decision": decision,
+            "case": statement.decision.case,
+            "decision": statement.decision,
             "form": form,
             "statement": statement,
             "line": full_line(statement),
@@ -928,10 +865,59 @@ def city_statement_edit(request, pk: int, did: int, sid: int):
 
 
 @registrar_only
+def city_statement_edit(request, pk: int, did: int, sid: int):
+    """Correct a statement on a city decision: kind, authors in order, text and references."""
+    statement = _city_statement(pk, did, sid)
+    decision = statement.decision
+    refusal = workflow.decision_edit_refusal(decision, "edit_statement")
+    page = partial(_city_statement_edit_page, request, statement)
+    form_for = partial(CityStatementEditForm, statement=statement)
+    if request.method != "POST":
+        return page(form_for(None), refusal=refusal)
+    form = form_for(request.POST)
+    if refusal is not None:  # the lock speaks before any field does
+        _refused(request, refusal)
+        return page(form, refusal=refusal, status=error_status(refusal))
+    if not form.is_valid():
+        return page(form)
+    data = form.cleaned_data
+    authors = [AuthorSpec(politician, and_others=and_others) for politician, and_others in form.authors()]
+    try:
+        workflow.edit_statement(
+            statement,
+            kind=data["kind"],
+            authors=authors,
+            text=data["text"] or "",
+            backed_proposal=data["backed_proposal"] or "",
+            endorses=data["endorses"],
+            identical_to=data["identical_to"],
+            author_title=data["author_title"] or "",
+            expected_version=data["version"],
+            by=request.user,
+        )
+    except ConflictError as error:
+        saved = error.current
+        return edit_conflict(
+            request,
+            error,
+            [
+                (_("Text"), data["text"] or "", saved.text),
+                (_("Yrkade bifall till"), data["backed_proposal"] or "", saved.backed_proposal),
+            ],
+            page,
+            form=form_for,
+        )
+    except (WorkflowError, ValidationError) as error:
+        _refused(request, error)
+        return page(form, refusal=error if isinstance(error, LockedError) else None, status=error_status(error))
+    messages.success(request, _("Uttalandet i %(body)s beslut är ändrat.") % {"body": _genitive(decision.body).lower()})
+    warn_unprintable(request, form.cleaned_data)
+    return redirect("case_city_decisions", pk=pk)
+
+
+@registrar_only
 def city_statement_remove(request, pk: int, did: int, sid: int):
     """Ask "Ta bort …?", then remove the statement (workflow.remove_statement; history keeps it)."""
-    from remiss.attribution import full_line
-
     statement = _city_statement(pk, did, sid)
     decision = statement.decision
     refusal = workflow.decision_edit_refusal(decision, "remove_statement")
@@ -950,10 +936,10 @@ def city_statement_remove(request, pk: int, did: int, sid: int):
             )
             statement = _city_statement(pk, did, sid)
             form = StatementRemoveForm(initial={"version": error.current.version})
-            status = 409
+            status = CONFLICT
         except WorkflowError as error:
             _refused(request, error)
-            status = _conflict_status(error)
+            status = error_status(error)
             refusal = refusal or (error if isinstance(error, LockedError) else None)
         else:
             messages.success(
