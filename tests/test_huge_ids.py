@@ -144,16 +144,24 @@ def test_valid_id_is_ascii_digits_in_the_databases_range() -> None:
 
 def test_every_id_field_in_the_forms_is_range_checked() -> None:
     """A new ModelChoiceField that is not one of ours would bring the OverflowError back."""
+    import importlib
+    import pkgutil
+
     import django.forms
 
-    import remiss.forms as forms_module
+    import remiss.forms as forms_package
 
-    model_fields = [
-        value
-        for value in vars(forms_module).values()
-        if isinstance(value, type) and issubclass(value, django.forms.ModelChoiceField)
+    # Every module of the package, not only what its __init__ re-exports.
+    modules = [forms_package] + [
+        importlib.import_module(f"remiss.forms.{info.name}") for info in pkgutil.iter_modules(forms_package.__path__)
     ]
-    assert model_fields
+    model_fields = {
+        value
+        for module in modules
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, django.forms.ModelChoiceField)
+    }
+    assert len(model_fields) >= 5
     for field in model_fields:
         assert issubclass(field, (IdChoiceField, IdMultipleChoiceField)), field
 

@@ -19,9 +19,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from remiss import history, queries, workflow
 from remiss.access import is_registrar, politician_of, require, works_for
+from remiss.dates import long_datetime
 from remiss.history import KINDS, TextKind
-from remiss.models import Decision, Memo, Opinion, Referral, Statement, User
-from remiss.workflow import ConflictError, LockedError, WorkflowError
+from remiss.models import Case, Decision, Memo, Opinion, Referral, Statement, User
+from remiss.views.conflicts import error_status
+from remiss.workflow import WorkflowError
 
 
 def _nav(user: User) -> str:
@@ -57,32 +59,42 @@ def _back(user: User, kind: TextKind, obj: models.Model) -> tuple[str, str] | No
     """Where the person came from: the text's own page, for the way they work with it."""
     case = history.case_of(obj)
     if kind is history.OPINION:
-        referral = obj.referral  # type: ignore[attr-defined]
-        if works_for(user, referral.body_id):
-            return reverse("officer_referral", args=[referral.pk]), _("Till tjänsteutlåtandet")
-        if is_registrar(user):
-            return reverse("case_referral", args=[case.pk, referral.pk]), _("Till remitteringen")
-        return None
+        return _back_to_referral(user, obj.referral)  # type: ignore[attr-defined]
     if kind in (history.DECISION, history.STATEMENT_TEXT):
-        decision = obj if isinstance(obj, Decision) else obj.decision  # type: ignore[attr-defined]
-        if isinstance(obj, Statement) and obj.authors.filter(politician__user_id=user.pk, accepted=True).exists():
-            return reverse("politician_statement_edit", args=[obj.pk]), _("Till uttalandet")
-        if politician_of(user) is not None:
-            return reverse("politician_decision", args=[decision.pk]), _("Till beslutet")
-        if works_for(user, decision.body_id):
-            referral = Referral.objects.filter(case_id=decision.case_id, body_id=decision.body_id).first()
-            if referral is not None:
-                return reverse("officer_decision", args=[referral.pk]), _("Till beslutet")
-        if is_registrar(user):
-            if decision.body.is_city_level:
-                return reverse("case_city_decisions", args=[case.pk]), _("Till stadens beslut")
-            return reverse("case_detail", args=[case.pk]), _("Till ärendet")
+        return _back_to_decision(user, obj, case)
+    if not is_registrar(user):
         return None
+    if kind is history.CITY_PROPOSAL:
+        return reverse("case_city_proposal", args=[case.pk]), _("Till förslaget till beslut")
+    return reverse("case_background", args=[case.pk]), _("Till Ärendet")
+
+
+def _back_to_referral(user: User, referral: Referral) -> tuple[str, str] | None:
+    """Back from the opinion: the officer's page of it, or the registrar's page of the referral."""
+    if works_for(user, referral.body_id):
+        return reverse("officer_referral", args=[referral.pk]), _("Till tjänsteutlåtandet")
     if is_registrar(user):
-        if kind is history.CITY_PROPOSAL:
-            return reverse("case_city_proposal", args=[case.pk]), _("Till förslaget till beslut")
-        return reverse("case_background", args=[case.pk]), _("Till Ärendet")
+        return reverse("case_referral", args=[referral.case_id, referral.pk]), _("Till remitteringen")
     return None
+
+
+def _back_to_decision(user: User, obj: models.Model, case: Case) -> tuple[str, str] | None:
+    """Back from a decision or a statement on it: the author's statement, the politician's or the
+    officer's decision page, or the registrar's page of the city's decisions or of the case."""
+    decision = obj if isinstance(obj, Decision) else obj.decision  # type: ignore[attr-defined]
+    if isinstance(obj, Statement) and obj.authors.filter(politician__user_id=user.pk, accepted=True).exists():
+        return reverse("politician_statement_edit", args=[obj.pk]), _("Till uttalandet")
+    if politician_of(user) is not None:
+        return reverse("politician_decision", args=[decision.pk]), _("Till beslutet")
+    if works_for(user, decision.body_id):
+        referral = Referral.objects.filter(case_id=decision.case_id, body_id=decision.body_id).first()
+        if referral is not None:
+            return reverse("officer_decision", args=[referral.pk]), _("Till beslutet")
+    if not is_registrar(user):
+        return None
+    if decision.body.is_city_level:
+        return reverse("case_city_decisions", args=[case.pk]), _("Till stadens beslut")
+    return reverse("case_detail", args=[case.pk]), _("Till ärendet")
 
 
 def _title(kind: TextKind, obj: models.Model) -> str:
@@ -166,13 +178,7 @@ def history_restore(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         workflow.restore_text(obj, history_id, by=request.user, expected_version=version)
     except WorkflowError as error:
         obj = _subject(kind, pk)
-        return _history_page(
-            request,
-            kind,
-            obj,
-            error=str(error),
-            status=409 if isinstance(error, (LockedError, ConflictError)) else 200,
-        )
+        return _history_page(request, kind, obj, error=str(error), status=error_status(error))
     messages.success(
         request,
         _("Versionen är återställd. Den är nu den senaste versionen; inga versioner har tagits bort."),
@@ -214,7 +220,7 @@ def version_page(request: HttpRequest, model: str, history_id: int) -> HttpRespo
             "kind": kind,
             "blocks": [v for v in values if v.block],
             "facts": [v for v in values if not v.block],
-            "when_text": history.swedish_datetime(row.history_date),
+            "when_text": long_datetime(row.history_date),
             "who": history.person(row.history_user),
             "history_url": history_url(kind, obj) if kind is not None and obj is not None else None,
             "restore": restore,
@@ -241,12 +247,8 @@ def namnd_changes(request: HttpRequest, pk: int) -> HttpResponse:
         opinion = None
     if decision is not None:
         back = _back(request.user, history.DECISION, decision)
-    elif works_for(request.user, referral.body_id):
-        back = (reverse("officer_referral", args=[referral.pk]), _("Till tjänsteutlåtandet"))
-    elif is_registrar(request.user):
-        back = (reverse("case_referral", args=[referral.case_id, referral.pk]), _("Till remitteringen"))
     else:
-        back = None
+        back = _back_to_referral(request.user, referral)
     return render(
         request,
         "remiss/history/namnd_changes.html",
@@ -298,7 +300,7 @@ def memo_versions(request: HttpRequest, pk: int) -> HttpResponse:
             "memo": memo,
             "case": memo.case,
             "sources": history.memo_sources(memo),
-            "created_text": history.swedish_datetime(memo.created_at),
+            "created_text": long_datetime(memo.created_at),
             "created_by": history.person(memo.created_by),
         },
     )

@@ -91,7 +91,10 @@ def case_plan_apply(request: HttpRequest, pk: int) -> HttpResponse:
     form = _options_form(request.POST, planning.PlanOptions.from_settings())
     options = form.options()
     plan = planning.plan_for_case(case, options)
-    back = f"{reverse('case_plan', kwargs={'pk': case.pk})}?compile_days={options.compile_working_days}&draft_days={options.draft_days}"
+    back = (
+        f"{reverse('case_plan', kwargs={'pk': case.pk})}"
+        f"?compile_days={options.compile_working_days}&draft_days={options.draft_days}"
+    )
     if request.POST.get("fingerprint") != planning.plan_fingerprint(plan):
         messages.error(
             request,

@@ -8,10 +8,12 @@ Opinions and decisions are not theirs to touch: those pages answer 403.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -29,10 +31,10 @@ from remiss.access import (
     statement_kinds_for,
 )
 from remiss.attribution import full_line, has_own_text
-from remiss.diff import build_conflict
 from remiss.forms import PoliticianStatementEditForm, PoliticianStatementForm, tie_error
 from remiss.models import Decision, Politician, Seat, Statement, StatementAuthor
 from remiss.views.common import page_links, warn_unprintable
+from remiss.views.conflicts import edit_conflict, error_status
 from remiss.workflow import AuthorSpec, ConflictError, LockedError, WorkflowError
 
 
@@ -40,10 +42,6 @@ def _politician(request: HttpRequest) -> Politician:
     politician = politician_of(request.user)
     require(politician is not None)
     return politician
-
-
-def _status_for(error: WorkflowError) -> int:
-    return 409 if isinstance(error, (LockedError, ConflictError)) else 200
 
 
 def _is_author(statement: Statement, politician: Politician, *, accepted: bool = True) -> bool:
@@ -145,6 +143,19 @@ def _statement_page(request, form, *, decision, statement=None, conflict=None, e
     )
 
 
+def _invitations_sent(request: HttpRequest, invitees: list[Politician]) -> None:
+    """After a save that invited co-authors: whom, and that they count only once they accept."""
+    if invitees:
+        messages.info(
+            request,
+            _(
+                "Inbjudan har skickats till %(names)s. "
+                "En inbjuden står med i uttalandet först när inbjudan är accepterad."
+            )
+            % {"names": ", ".join(p.full_name for p in invitees)},
+        )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def politician_statement_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -159,7 +170,7 @@ def politician_statement_add(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         workflow.ensure_editable(decision)  # the lock speaks before any field does
     except LockedError as error:
-        return _statement_page(request, None, decision=decision, error=str(error), status=409)
+        return _statement_page(request, None, decision=decision, error=str(error), status=error_status(error))
     form = PoliticianStatementForm(request.POST, **kwargs)
     if not form.is_valid():
         return _statement_page(request, form, decision=decision)
@@ -181,17 +192,10 @@ def politician_statement_add(request: HttpRequest, pk: int) -> HttpResponse:
         # The seat's kind is the first thing the model checks; a co-author's seat the next.
         field = "kind" if data["kind"] not in allowed else "coauthors" if invitees else None
         tie_error(form, field, str(error))
-        return _statement_page(request, form, decision=decision, status=_status_for(error))
+        return _statement_page(request, form, decision=decision, status=error_status(error))
     messages.success(request, _("Uttalandet är tillagt."))
     warn_unprintable(request, data)
-    if invitees:
-        messages.info(
-            request,
-            _(
-                "Inbjudan har skickats till %(names)s. En inbjuden står med i uttalandet först när inbjudan är accepterad."
-            )
-            % {"names": ", ".join(p.full_name for p in invitees)},
-        )
+    _invitations_sent(request, invitees)
     return redirect("politician_decision", pk=decision.pk)
 
 
@@ -202,12 +206,6 @@ def _load_statement(request: HttpRequest, pk: int) -> tuple[Politician, Statemen
     except Statement.DoesNotExist:
         raise Http404 from None
     return politician, statement
-
-
-def _with_version(data: QueryDict, version: int) -> QueryDict:
-    data = data.copy()
-    data["version"] = str(version)
-    return data
 
 
 @login_required
@@ -227,7 +225,9 @@ def politician_statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         workflow.ensure_editable(decision)
     except LockedError as error:
-        return _statement_page(request, None, decision=decision, statement=statement, error=str(error), status=409)
+        return _statement_page(
+            request, None, decision=decision, statement=statement, error=str(error), status=error_status(error)
+        )
     form = PoliticianStatementEditForm(request.POST, **kwargs)
     if not form.is_valid():
         return _statement_page(request, form, decision=decision, statement=statement)
@@ -244,24 +244,19 @@ def politician_statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             for invitee in invitees:
                 workflow.invite_coauthor(statement, politician=invitee, by=request.user)
     except ConflictError as error:
-        current = error.current
-        conflict = build_conflict(error, current, [(str(form.fields["text"].label), data["text"], current.text)])
-        form = PoliticianStatementEditForm(_with_version(request.POST, current.version), **kwargs)
-        form.is_valid()
-        return _statement_page(request, form, decision=decision, statement=statement, conflict=conflict, status=409)
+        return edit_conflict(
+            request,
+            error,
+            [(str(form.fields["text"].label), data["text"], error.current.text)],
+            partial(_statement_page, request, decision=decision, statement=statement),
+            form=partial(PoliticianStatementEditForm, **kwargs),
+        )
     except WorkflowError as error:
         tie_error(form, "coauthors" if invitees else None, str(error))
-        return _statement_page(request, form, decision=decision, statement=statement, status=_status_for(error))
+        return _statement_page(request, form, decision=decision, statement=statement, status=error_status(error))
     messages.success(request, _("Uttalandet är sparat."))
     warn_unprintable(request, data)
-    if invitees:
-        messages.info(
-            request,
-            _(
-                "Inbjudan har skickats till %(names)s. En inbjuden står med i uttalandet först när inbjudan är accepterad."
-            )
-            % {"names": ", ".join(p.full_name for p in invitees)},
-        )
+    _invitations_sent(request, invitees)
     return redirect("politician_decision", pk=decision.pk)
 
 
@@ -285,7 +280,7 @@ def politician_endorse(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except WorkflowError as error:
         decision = queries.decision_for_politician(decision.pk)
-        return _decision_page(request, politician, decision, seat, error=str(error), status=_status_for(error))
+        return _decision_page(request, politician, decision, seat, error=str(error), status=error_status(error))
     messages.success(request, _("Ditt ersättaryttrande är tillagt: du ställer dig bakom uttalandet."))
     return redirect("politician_decision", pk=decision.pk)
 
@@ -310,7 +305,7 @@ def politician_answer_invitation(request: HttpRequest, pk: int, *, accept: bool)
     try:
         answer(author, by=request.user)
     except WorkflowError as error:
-        return politician_home(request, error=str(error), status=_status_for(error))
+        return politician_home(request, error=str(error), status=error_status(error))
     if accept:
         messages.success(request, _("Du står nu med som medförfattare."))
         return redirect("politician_decision", pk=author.statement.decision_id)

@@ -1,0 +1,108 @@
+"""Forms: they validate input and nothing else. Saving goes through `remiss.workflow`.
+
+One module per page group: `common` (what every form shares), `cases`, `referrals` and `city`
+(the registrar's), `officer`, `politician` and `accessibility`. Every public name is here too,
+so `from remiss.forms import CaseForm` does not depend on which module holds it.
+"""
+
+from remiss.forms.accessibility import BarrierReportForm
+from remiss.forms.cases import CaseForm, ProposalForm, ProposalSectionForm, commissioner_choices
+from remiss.forms.city import (
+    BackgroundForm,
+    CityDecisionEditForm,
+    CityDecisionForm,
+    CityProposalForm,
+    CityStatementEditForm,
+    CityStatementForm,
+    StatementChoiceField,
+    StatementRemoveForm,
+    city_decision_initial,
+    genitive_name,
+)
+from remiss.forms.common import (
+    MAX_VERSION,
+    NO_VERSION,
+    TOO_LONG,
+    AccessibleForm,
+    AccessibleMixin,
+    AccessibleModelForm,
+    DateInput,
+    PoliticianChoiceField,
+    RichTextField,
+    VersionField,
+    VersionForm,
+    has_words,
+    lines_to_points,
+    points_field,
+    readable_size,
+    tie_error,
+    validate_upload_size,
+)
+from remiss.forms.officer import NamndDecisionForm, OpinionForm
+from remiss.forms.politician import (
+    PoliticianStatementEditForm,
+    PoliticianStatementForm,
+    SameCaseStatementField,
+    SeatedPoliticiansField,
+)
+from remiss.forms.referrals import (
+    ORDER_MOVE,
+    DeclineForm,
+    OfficersField,
+    ReferForm,
+    ReferralChoiceForm,
+    ReferralDeadlineForm,
+    ReferralOfficersForm,
+    check_referral_deadline,
+    default_referral_deadline,
+)
+
+__all__ = [
+    "MAX_VERSION",
+    "NO_VERSION",
+    "ORDER_MOVE",
+    "TOO_LONG",
+    "AccessibleForm",
+    "AccessibleMixin",
+    "AccessibleModelForm",
+    "BackgroundForm",
+    "BarrierReportForm",
+    "CaseForm",
+    "CityDecisionEditForm",
+    "CityDecisionForm",
+    "CityProposalForm",
+    "CityStatementEditForm",
+    "CityStatementForm",
+    "DateInput",
+    "DeclineForm",
+    "NamndDecisionForm",
+    "OfficersField",
+    "OpinionForm",
+    "PoliticianChoiceField",
+    "PoliticianStatementEditForm",
+    "PoliticianStatementForm",
+    "ProposalForm",
+    "ProposalSectionForm",
+    "ReferForm",
+    "ReferralChoiceForm",
+    "ReferralDeadlineForm",
+    "ReferralOfficersForm",
+    "RichTextField",
+    "SameCaseStatementField",
+    "SeatedPoliticiansField",
+    "StatementChoiceField",
+    "StatementRemoveForm",
+    "VersionField",
+    "VersionForm",
+    "check_referral_deadline",
+    "city_decision_initial",
+    "commissioner_choices",
+    "default_referral_deadline",
+    "genitive_name",
+    "has_words",
+    "lines_to_points",
+    "points_field",
+    "readable_size",
+    "tie_error",
+    "validate_upload_size",
+]
