@@ -16,16 +16,17 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
 
 from remiss.diff import build_conflict
-from remiss.workflow import ConflictError, LockedError
+from remiss.workflow import ConflictError, WorkflowError
 
 # A refused save because the text is final or someone saved first: the page again, with this code.
 CONFLICT = 409
 
 
 def error_status(error: Exception) -> int:
-    """The response code of a page that shows a refusal: 409 when the text is final (LockedError)
-    or someone saved first (ConflictError); 200 for any other refusal, which the page explains."""
-    return CONFLICT if isinstance(error, (LockedError, ConflictError)) else 200
+    """The response code of a page that shows a refusal: the workflow error's own `http_status`
+    (409 when the text is final or someone saved first, 200 for a refusal the page explains);
+    200 for a form's ValidationError, which the page shows beside its field."""
+    return error.http_status if isinstance(error, WorkflowError) else 200
 
 
 def with_version(data: QueryDict, version: int) -> QueryDict:

@@ -12,7 +12,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -237,12 +236,15 @@ def politician_statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         fields["backed_proposal"] = data["backed_proposal"]
     invitees = list(data["coauthors"])
     try:
-        with transaction.atomic():
-            workflow.edit_statement(statement, by=request.user, expected_version=data["version"], **fields)
-            # Only the editing politician's own "m.fl."; the version was claimed just above.
-            workflow.set_and_others(statement, politician=politician, and_others=data["and_others"], by=request.user)
-            for invitee in invitees:
-                workflow.invite_coauthor(statement, politician=invitee, by=request.user)
+        workflow.edit_own_statement(
+            statement,
+            politician=politician,
+            and_others=data["and_others"],
+            invitees=invitees,
+            by=request.user,
+            expected_version=data["version"],
+            **fields,
+        )
     except ConflictError as error:
         return edit_conflict(
             request,

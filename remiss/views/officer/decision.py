@@ -6,7 +6,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -93,10 +92,14 @@ def officer_decision(request: HttpRequest, pk: int) -> HttpResponse:
             workflow.record_decision(referral, position=data["position"], by=request.user, **fields)
             messages.success(request, _("Nämndens beslut är registrerat."))
         else:
-            with transaction.atomic():
-                workflow.edit_decision(decision, by=request.user, expected_version=data["version"], **fields)
-                if " ".join(data["position"].split()) != referral.position:
-                    workflow.set_position(referral, position=data["position"], by=request.user)
+            workflow.edit_decision_and_position(
+                decision,
+                referral,
+                position=data["position"],
+                by=request.user,
+                expected_version=data["version"],
+                **fields,
+            )
             messages.success(request, _("Beslutet är ändrat."))
     except ConflictError as error:
         current = error.current

@@ -7,7 +7,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -64,17 +63,15 @@ def officer_referral(request: HttpRequest, pk: int) -> HttpResponse:
         return referral_page(request, referral, decision, form)
     data = form.cleaned_data
     try:
-        with transaction.atomic():
-            opinion = workflow.save_opinion(
-                referral,
-                text=data["text"],
-                proposed_decision=data["proposed_decision"],
-                date=data["date"],
-                by=request.user,
-                expected_version=data["version"],
-            )
-            if with_position and " ".join(data["position"].split()) != referral.position:
-                workflow.set_position(referral, position=data["position"], by=request.user)
+        opinion = workflow.save_opinion_and_position(
+            referral,
+            text=data["text"],
+            proposed_decision=data["proposed_decision"],
+            date=data["date"],
+            position=data["position"] if with_position else None,
+            by=request.user,
+            expected_version=data["version"],
+        )
     except ConflictError as error:
         current = error.current
         return edit_conflict(

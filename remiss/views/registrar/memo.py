@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -41,8 +40,7 @@ def memo_list(request, pk: int):
 def memo_preview(request, pk: int):
     """The memo as the PDF will have it, as its own HTML page with the memo's stylesheet."""
     case = get_case(pk)
-    with transaction.atomic():
-        data = gather(case)
+    data = gather(case)  # one snapshot of the case
     # The memo's own document is made for WeasyPrint; the page takes its body and puts it in the
     # landmarks a browser page needs (skip link, header, main, footer), with the same stylesheet.
     body = re.search(r'<body class="([^"]*)">(.*)</body>', render_html(data), re.DOTALL)
