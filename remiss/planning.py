@@ -220,7 +220,8 @@ def plan_body(
         if meeting is None:
             warnings.append(
                 _(
-                    "%(body)s har inget sammanträde före %(d)s; föreslå justering omedelbart eller ett extra sammanträde."
+                    "%(body)s har inget sammanträde före %(d)s; föreslå justering omedelbart eller ett extra "
+                    "sammanträde."
                 )
                 % {"body": calendar.name, "d": _sv_date(compile_date)}
             )

@@ -110,8 +110,8 @@ def test_nämnd_without_a_meeting_in_time_is_warned_about_in_swedish():
     result = plan(nämnd("Socialnämnden", "2023-04-18", "2023-05-23"), brb=[D("2023-04-21")])
     assert result.compile_date == D("2023-04-14")
     assert (
-        "Socialnämnden har inget sammanträde före 14 april 2023; föreslå justering omedelbart eller ett extra sammanträde."
-        in result.warnings
+        "Socialnämnden har inget sammanträde före 14 april 2023; föreslå justering omedelbart eller ett extra "
+        "sammanträde." in result.warnings
     )
     soc = result.for_key(1)
     assert soc.meeting is None

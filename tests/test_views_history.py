@@ -18,6 +18,8 @@ from remiss import workflow
 from remiss.memo.store import compile_memo
 from remiss.models import Case, CityProposal, Memo, Opinion, Seat
 from remiss.workflow import AuthorSpec
+from tests import test_browser as browser_tests
+from tests.browser_support import AxeAudit
 from tests.factories import (
     BodyFactory,
     KommunstyrelsenFactory,
@@ -695,7 +697,9 @@ def test_memo_versions_page_queries_do_not_grow_with_sources(
 
 # --- In a browser: axe-core on the history pages, the compare and restore buttons by themselves ---
 
-from tests.test_browser import browser, demo, login, new_page  # noqa: E402, F401  (fixtures and helpers)
+# The browser fixtures of test_browser, found by pytest as this module's attributes.
+browser, demo, new_page = browser_tests.browser, browser_tests.demo, browser_tests.new_page
+login = browser_tests.login
 
 
 def _browser_states():
@@ -769,8 +773,6 @@ def test_history_pages_in_a_browser(demo, new_page, settings, tmp_path):
     """axe-core (WCAG 2.1 A/AA) on every history page (and on the locked city texts' pages the
     history leads back to); comparing and restoring with the page's own controls."""
     from playwright.sync_api import expect
-
-    from tests.browser_support import AxeAudit
 
     settings.MEDIA_ROOT = tmp_path
     case, opinion, r_utb, decision, statement = _browser_states()
@@ -896,7 +898,10 @@ def test_every_move_of_an_opinion_shows_under_its_own_name(client, referred, off
 
 def test_the_word_diff_keeps_nested_list_items_and_paragraphs_apart(client, referred, officer):
     _case, referral, _office = referred
-    older = "<p>Nämnden vill lyfta</p><ul><li>Tidig upptäckt<ul><li>i förskolan</li><li>i skolan</li></ul></li></ul><p>Slut</p>"
+    older = (
+        "<p>Nämnden vill lyfta</p><ul><li>Tidig upptäckt<ul><li>i förskolan</li><li>i skolan</li></ul></li></ul>"
+        "<p>Slut</p>"
+    )
     newer = older.replace("i skolan", "i hemmet")
     opinion = _opinion_with(referral, officer, older, newer)
     rows = _rows(opinion)

@@ -494,7 +494,9 @@ def test_saving_a_ready_opinion_is_refused_and_shows_the_typed_text(client, offi
 def _decision_post(**overrides):
     data = {
         "meeting_date": "2030-03-21",
-        "points": "1. Socialnämnden godkänner i huvudsak förvaltningens tjänsteutlåtande.\n2. Beslutet justeras omedelbart.",
+        "points": (
+            "1. Socialnämnden godkänner i huvudsak förvaltningens tjänsteutlåtande.\n2. Beslutet justeras omedelbart."
+        ),
         "added_text": "<p>Nämnden vill <b>därutöver</b> anföra följande.</p><script>x()</script>",
         "added_text_format": "html",
         "added_text_after_point": "1",

@@ -708,7 +708,9 @@ def test_registrar_writes_the_city_proposal(client, registrar, referred):
     response = login(client, registrar).post(
         reverse("case_city_proposal", args=[case.pk]),
         {
-            "decision_points": "1. Remissen besvaras med hänvisning till promemorian.\n\n2. Paragrafen justeras omedelbart.",
+            "decision_points": (
+                "1. Remissen besvaras med hänvisning till promemorian.\n\n2. Paragrafen justeras omedelbart."
+            ),
             "summary": "<p>Sammanfattning.</p>",
             "views": "<p>Mina synpunkter.</p>",
             "signed_place": "Stockholm",
