@@ -13,13 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.apps import apps
 from django.db import models
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -28,9 +26,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from remiss import access, queries
+from remiss.dates import long_date, long_datetime
 from remiss.diff import normalised_words, points_html, word_diff
 from remiss.models import Case, CityProposal, Decision, Memo, Opinion, Referral, Statement, User, validate_text_length
 from remiss.richtext import plain_paragraphs, sanitize
+
+# The views and `workflow.restore_text` still call it by this name; they move to `remiss.dates.long_datetime`.
+swedish_datetime = long_datetime
 
 # How a field's value is shown and compared.
 HTML, POINTS, DATE, BOOL, TEXT, NUMBER, STATEMENT = "html", "points", "date", "bool", "text", "number", "statement"
@@ -141,15 +143,6 @@ def person(user: User | None) -> str:
     return user.get_full_name() or user.get_username() or _("okänd")
 
 
-def swedish_datetime(value: datetime) -> str:
-    """'21 mars 2023 kl. 10:15', in the city's time zone."""
-    return date_format(timezone.localtime(value), r"j F Y \k\l. H:i")
-
-
-def _display_date(value: date | None) -> str:
-    return date_format(value, "j F Y") if value else ""
-
-
 def _as_list(value: Any) -> list[str]:
     if isinstance(value, list):
         return [str(p) for p in value]
@@ -177,7 +170,7 @@ def _display_value(kind: str, value: Any, refs: dict[int, str]) -> str:
     if value is None or value == "":
         return ""
     if kind == DATE:
-        return _display_date(value)
+        return long_date(value)
     if kind == BOOL:
         return _("Ja") if value else _("Nej")
     if kind == STATEMENT:
@@ -318,7 +311,11 @@ def build_versions(kind: TextKind, rows: Sequence[Any]) -> list[Version]:
     previous: list[Any] | None = None
     for row in oldest_first:
         raw = _raw(kind, row)
-        changed = [] if previous is None else [labels[i] for i, (a, b) in enumerate(zip(previous, raw)) if a != b]
+        changed = (
+            []
+            if previous is None
+            else [labels[i] for i, (a, b) in enumerate(zip(previous, raw, strict=True)) if a != b]
+        )
         if previous is None or changed or not kind.only_text_changes:
             kept.append((row, changed))
         previous = raw
@@ -327,7 +324,7 @@ def build_versions(kind: TextKind, rows: Sequence[Any]) -> list[Version]:
             row=row,
             number=n,
             when=row.history_date,
-            when_text=swedish_datetime(row.history_date),
+            when_text=long_datetime(row.history_date),
             who=person(row.history_user),
             reason=row.history_change_reason or "",
             changed=changed,
@@ -635,7 +632,7 @@ def memo_sources(memo: Memo) -> list[SourceVersion]:
                 pk=source.get("pk"),
                 history_id=source.get("history_id"),
                 label=label,
-                when_text=swedish_datetime(row.history_date) if row is not None else "",
+                when_text=long_datetime(row.history_date) if row is not None else "",
                 who=person(row.history_user) if row is not None else "",
                 reason=(row.history_change_reason or "") if row is not None else "",
                 found=row is not None,

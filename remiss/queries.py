@@ -17,8 +17,8 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from remiss.dates import date_labels
 from remiss.models import (
     Body,
     Case,
@@ -42,25 +42,7 @@ _R = Referral.Status
 # The dashboards show up to a few hundred rows. In Django's template engine a `{% url %}`, a
 # `|date` or a `get_FOO_display` costs tens of microseconds per row, more than the row's SQL, so
 # the rows below carry these values ready-made: each URL pattern reversed once per page, each
-# date and each choice label formatted once per distinct value.
-
-LONG_DATE = "j F Y"  # the templates' `|date:"j F Y"`: 31 mars 2030
-
-
-def _date_labels() -> Callable[[date | None], str]:
-    """`value|date:"j F Y"` for many values (in the active language), each distinct date formatted
-    once; None gives "", as the filter does."""
-    done: dict[date, str] = {}
-
-    def label(value: date | None) -> str:
-        if value is None:
-            return ""
-        if value not in done:
-            done[value] = date_format(value, LONG_DATE)
-        return done[value]
-
-    return label
-
+# date (`remiss.dates.date_labels`) and each choice label formatted once per distinct value.
 
 # No primary key reaches this; it marks where the row's own pk goes in a reversed URL.
 _PK_MARKER = 987654321987
@@ -226,7 +208,7 @@ def status_board(case_pk: int, today: date | None = None) -> StatusBoard:
     referral_url = _pk_urls("case_referral", case.pk)
     event_url = _pk_urls("case_referral_event", case.pk)
     status_labels = _choice_labels(Referral.Status)
-    dates = _date_labels()
+    dates = date_labels()
     # The buttons depend only on the status and the kind of body: worked out once for each pair.
     buttons: dict[tuple[str, bool], tuple[list[str], list[tuple[str, str]]]] = {}
     rows = []
@@ -350,7 +332,7 @@ def officer_referrals(
     ).get_page(closed_page)
     url = _pk_urls("officer_referral")
     status_labels = _choice_labels(Referral.Status)
-    dates = _date_labels()
+    dates = date_labels()
 
     def row(referral: Referral, overdue: bool) -> OfficerRow:
         return OfficerRow(
@@ -456,7 +438,7 @@ def politician_overview(
         .order_by("case__deadline", "case__reference")
     )
     url = _pk_urls("politician_decision")
-    dates = _date_labels()
+    dates = date_labels()
     by_body: dict[int, list[OpenDecisionRow]] = {}
     for decision in decisions:
         by_body.setdefault(decision.body_id, []).append(
