@@ -3,7 +3,7 @@ changed against its administration's proposal, and the exact versions a compiled
 
 A *text* is one of the kinds in `KINDS`: an opinion, a decision, a statement, the city's förslag
 till beslut and the case's Ärendet (background). Each names the fields that make up its text; a
-version is one django-simple-history row. Reads come from `remiss.queries` (a fixed number of
+version is one django-simple-history row. Reads come from `remiss.provenance` (a fixed number of
 queries however many versions there are); restoring an old version is
 `remiss.workflow.restore_text`, which writes a new version and deletes nothing. Access is decided
 here, from the rules in `remiss.access`; the views in `remiss.views.history` only ask and render.
@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.apps import apps
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.html import escape
@@ -25,10 +24,19 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from remiss import access, queries
+from remiss import access
 from remiss.dates import long_date, long_datetime
 from remiss.diff import normalised_words, points_html, word_diff
 from remiss.models import Case, CityProposal, Decision, Memo, Opinion, Referral, Statement, User, validate_text_length
+from remiss.provenance import (
+    history_subject,
+    memo_source_rows,
+    model_label,
+    related_labels,
+    statement_labels,
+    text_history,
+)
+from remiss.provenance import resolve_model as resolve_model  # the views ask `history.resolve_model`
 from remiss.richtext import plain_paragraphs, sanitize
 
 # The views and `workflow.restore_text` still call it by this name; they move to `remiss.dates.long_datetime`.
@@ -304,7 +312,7 @@ def version_values(kind: TextKind, row: Any, refs: dict[int, str]) -> list[Field
 
 
 def build_versions(kind: TextKind, rows: Sequence[Any]) -> list[Version]:
-    """`rows` newest first, as `queries.text_history` reads them. Returns the versions, newest first."""
+    """`rows` newest first, as `provenance.text_history` reads them. Returns the versions, newest first."""
     labels = [label for _f, label in kind.labelled()]
     oldest_first = list(reversed(rows))
     kept: list[tuple[Any, list[str]]] = []
@@ -343,18 +351,18 @@ def _statement_refs(kind: TextKind, rows: Iterable[Any]) -> dict[int, str]:
     if not names:
         return {}
     ids = {f.value(kind.model, row) for row in rows for f in names} - {None}
-    return queries.statement_labels(ids)
+    return statement_labels(ids)
 
 
 def load_history(kind: TextKind, obj: models.Model) -> History:
     """Every version of one text, with who, when and why; a fixed number of queries."""
-    rows = queries.text_history(kind.model, obj.pk)
+    rows = text_history(kind.model, obj.pk)
     return History(kind=kind, obj=obj, versions=build_versions(kind, rows), refs=_statement_refs(kind, rows))
 
 
 def load_subject(kind: TextKind, pk: int) -> models.Model:
     """The text a history page is about; raises the model's DoesNotExist. City texts go by the case's pk."""
-    return queries.history_subject(kind.key, pk)
+    return history_subject(kind.model, pk)
 
 
 def expected_version(history: History) -> int:
@@ -481,7 +489,7 @@ def row_values(model: type[models.Model], row: Any) -> list[FieldValue]:
     else:
         values = []
         extra = _generic_fields(model)
-    related = queries.related_labels(row, [f for f in extra if f.is_relation])
+    related = related_labels(row, [f for f in extra if f.is_relation])
     values += [
         FieldValue(
             capfirst(str(f.verbose_name)),
@@ -491,21 +499,6 @@ def row_values(model: type[models.Model], row: Any) -> list[FieldValue]:
         for f in extra
     ]
     return values
-
-
-def resolve_model(label: str) -> type[models.Model] | None:
-    """'remiss.opinion' → Opinion, only for the app's own models that keep a history."""
-    try:
-        model = apps.get_model(label)
-    except (LookupError, ValueError):
-        return None
-    if model._meta.app_label != "remiss" or not hasattr(model, "history") or model is User:
-        return None  # users' own rows (logins, e-mail) are no text and no memo source
-    return model
-
-
-def model_label(model: type[models.Model]) -> str:
-    return f"{model._meta.app_label}.{model._meta.model_name}"
 
 
 # --- What the nämnd changed --------------------------------------------------------------------
@@ -604,7 +597,7 @@ class SourceVersion:
 def memo_sources(memo: Memo) -> list[SourceVersion]:
     """Each source of the memo with its version's date and user, in the order the memo recorded them."""
     out: list[SourceVersion] = []
-    for source, model, row, obj in queries.memo_source_rows(memo):
+    for source, model, row, obj in memo_source_rows(memo):
         if model is None:
             out.append(
                 SourceVersion(

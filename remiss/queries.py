@@ -9,23 +9,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db import models as _models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, TextChoices, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
+from remiss.attribution import full_line
 from remiss.dates import date_labels
 from remiss.models import (
     Body,
     Case,
-    CityProposal,
     Decision,
     Memo,
-    Opinion,
     Politician,
     Position,
     Referral,
@@ -34,6 +31,11 @@ from remiss.models import (
     StatementAuthor,
     User,
 )
+from remiss.provenance import current_of as current_of
+from remiss.provenance import history_row as history_row
+from remiss.richtext import sanitize
+from remiss.statement_reads import authors_prefetch, statements_with_attribution
+from remiss.workflow import EVENT_LABELS, allowed_events
 
 _R = Referral.Status
 
@@ -146,27 +148,13 @@ class StatusBoard:
         return sum(1 for r in self.rows if r.overdue)
 
 
-def _authors() -> QuerySet[StatementAuthor]:
-    return StatementAuthor.objects.select_related("politician__party")
-
-
-def _statements_prefetch(prefix: str = "") -> Prefetch:
+def _statements_prefetch() -> Prefetch:
     """A decision's statements with everything their attribution lines name, in a fixed number of queries."""
-    return Prefetch(
-        f"{prefix}statements",
-        queryset=Statement.objects.select_related("identical_to__decision__body", "endorses").prefetch_related(
-            Prefetch("authors", queryset=_authors()),
-            Prefetch("identical_to__authors", queryset=_authors()),
-            Prefetch("endorses__authors", queryset=_authors()),
-        ),
-    )
+    return Prefetch("statements", queryset=statements_with_attribution())
 
 
 def prepare_statements(decisions: list[Decision]) -> None:
     """Give each prefetched statement its attribution `line` and its sanitised `html` for display."""
-    from remiss.attribution import full_line
-    from remiss.richtext import sanitize
-
     for decision in decisions:
         if decision is None:
             continue
@@ -192,8 +180,6 @@ def status_board(case_pk: int, today: date | None = None) -> StatusBoard:
 
     The board shows how many statements each decision has, not the statements, so it counts them
     in SQL rather than reading them with their authors."""
-    from remiss.workflow import EVENT_LABELS, allowed_events
-
     today = today or timezone.localdate()
     case = (
         Case.objects.select_related("commissioner__party", "city_proposal")
@@ -365,24 +351,6 @@ def referral_for_officer(referral_pk: int) -> tuple[Referral, Decision | None]:
     return referral, decision
 
 
-def _authors_prefetch(prefix: str = "") -> Prefetch:
-    return Prefetch(f"{prefix}authors", queryset=StatementAuthor.objects.select_related("politician__party"))
-
-
-def statements_with_attribution() -> QuerySet[Statement]:
-    """Statements with everything `remiss.attribution.full_line` reads, in a fixed number of queries."""
-    return Statement.objects.select_related(
-        "decision__case",
-        "decision__body",
-        "endorses",
-        "identical_to__decision__body",
-    ).prefetch_related(
-        _authors_prefetch(),
-        _authors_prefetch("endorses__"),
-        _authors_prefetch("identical_to__"),
-    )
-
-
 @dataclass
 class OpenDecisionRow:
     """One open decision under a seat, with its display values ready."""
@@ -454,9 +422,9 @@ def politician_overview(
         StatementAuthor.objects.filter(politician=politician, accepted=False, statement__decision__justered=False)
         .select_related("statement__decision__case", "statement__decision__body")
         .prefetch_related(
-            _authors_prefetch("statement__"),
-            _authors_prefetch("statement__endorses__"),
-            _authors_prefetch("statement__identical_to__"),
+            authors_prefetch("statement__"),
+            authors_prefetch("statement__endorses__"),
+            authors_prefetch("statement__identical_to__"),
         )
         .select_related("statement__endorses", "statement__identical_to__decision__body")
         .order_by("statement__decision__case__deadline", "pk")
@@ -604,66 +572,8 @@ def api_bodies() -> QuerySet[Body]:
 
 # --- History: every version of a text, what a nämnd changed, what a memo contains -------------
 
-# What the history pages' access rules and labels read of each text.
-_SUBJECT_RELATED: dict[type[_models.Model], tuple[str, ...]] = {
-    Opinion: ("referral__body", "referral__case"),
-    Decision: ("body", "case"),
-    Statement: ("decision__body", "decision__case"),
-    CityProposal: ("case",),
-}
-
-
-def text_history(model: type[_models.Model], pk: int) -> list[Any]:
-    """Every history row of one object, newest first, with its user: one query, however many."""
-    return list(
-        model.history.filter(id=pk).select_related("history_user").order_by("-history_id")  # type: ignore[attr-defined]
-    )
-
-
-def statement_labels(ids: set[int]) -> dict[int, str]:
-    """'Särskilt uttalande av Jan Jönsson (L) (Socialnämnden)' for each statement a version names."""
-    from remiss.attribution import attribution
-
-    if not ids:
-        return {}
-    statements = statements_with_attribution().filter(pk__in=ids)
-    return {s.pk: f"{attribution(s)} ({s.decision.body.name})" for s in statements}
-
-
-def history_subject(key: str, pk: int) -> _models.Model:
-    """The object a history page is about, with what its access rules read. The city's texts go
-    by the case's pk. Raises the model's DoesNotExist."""
-    model = {
-        "opinion": Opinion,
-        "decision": Decision,
-        "statement": Statement,
-        "city_proposal": CityProposal,
-        "background": Case,
-    }[key]
-    rows = model.objects.select_related(*_SUBJECT_RELATED.get(model, ()))
-    return rows.get(case_id=pk) if model is CityProposal else rows.get(pk=pk)
-
-
-def history_row(model: type[_models.Model], history_id: int) -> Any:
-    """One history row with its user; raises DoesNotExist."""
-    return model.history.select_related("history_user").get(history_id=history_id)  # type: ignore[attr-defined]
-
-
-def current_of(model: type[_models.Model], pk: Any) -> _models.Model | None:
-    """The object a history row belongs to, as it is now (None when it has been deleted)."""
-    return model.objects.select_related(*_SUBJECT_RELATED.get(model, ())).filter(pk=pk).first()
-
-
-def related_labels(row: Any, fields: list[_models.Field]) -> dict[str, str]:
-    """str() of each related object a history row points to, by field name (one query each)."""
-    labels: dict[str, str] = {}
-    for f in fields:
-        value = getattr(row, f.attname)
-        if value is None:
-            continue
-        target = f.related_model.objects.filter(pk=value).first()  # type: ignore[union-attr]
-        labels[f.name] = str(target) if target is not None else str(value)
-    return labels
+# The history pages read history rows through `remiss.provenance`; `history_row` and
+# `current_of` are named here too, so that a view reads everything from one place.
 
 
 def referral_with_decision(referral_pk: int) -> tuple[Referral, Decision | None]:
@@ -687,53 +597,6 @@ def referral_pk_of_decision(decision_pk: int) -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
-
-
-# What str() of each source model reads, so a memo's source list is two queries per model.
-_SOURCE_RELATED: dict[str, tuple[str, ...]] = {
-    "remiss.opinion": ("referral__body",),
-    "remiss.decision": ("body", "case"),
-    "remiss.statement": ("decision__body",),
-    "remiss.statementauthor": ("politician__party",),
-    "remiss.politician": ("party",),
-    "remiss.referral": ("case", "body"),
-    "remiss.cityproposal": ("case",),
-    "remiss.position": ("referral__body", "proposal"),
-}
-
-
-def memo_source_rows(memo: Memo) -> list[tuple[dict, type[_models.Model] | None, Any, _models.Model | None]]:
-    """(source, model, its history row or None, the object now or None) for each of the memo's
-    sources, in the recorded order: two queries per model named, however many rows."""
-    from remiss.history import resolve_model
-
-    by_model: dict[str, list[dict]] = {}
-    for source in memo.sources:
-        by_model.setdefault(str(source.get("model")), []).append(source)
-    rows: dict[tuple[str, Any], Any] = {}
-    objects: dict[tuple[str, Any], _models.Model] = {}
-    models_by_label: dict[str, type[_models.Model] | None] = {}
-    for label, sources in by_model.items():
-        model = resolve_model(label)
-        models_by_label[label] = model
-        if model is None:
-            continue
-        history_ids = [s.get("history_id") for s in sources if s.get("history_id") is not None]
-        history_rows = model.history.filter(history_id__in=history_ids)  # type: ignore[attr-defined]
-        for row in history_rows.select_related("history_user"):
-            rows[(label, row.history_id)] = row
-        pks = [s.get("pk") for s in sources]
-        for obj in model.objects.filter(pk__in=pks).select_related(*_SOURCE_RELATED.get(label, ())):
-            objects[(label, obj.pk)] = obj
-    return [
-        (
-            source,
-            models_by_label.get(str(source.get("model"))),
-            rows.get((str(source.get("model")), source.get("history_id"))),
-            objects.get((str(source.get("model")), source.get("pk"))),
-        )
-        for source in memo.sources
-    ]
 
 
 def memo_for_versions(memo_pk: int) -> Memo:
