@@ -35,7 +35,7 @@ from remiss.provenance import current_of as current_of
 from remiss.provenance import history_row as history_row
 from remiss.richtext import sanitize
 from remiss.statement_reads import authors_prefetch, statements_with_attribution
-from remiss.workflow import EVENT_LABELS, allowed_events
+from remiss.workflow import EVENT_LABELS, allowed_events, decision_edit_refusal
 
 _R = Referral.Status
 
@@ -153,16 +153,90 @@ def _statements_prefetch() -> Prefetch:
     return Prefetch("statements", queryset=statements_with_attribution())
 
 
-def prepare_statements(decisions: list[Decision]) -> None:
-    """Give each prefetched statement its attribution `line` and its sanitised `html` for display."""
-    for decision in decisions:
-        if decision is None:
-            continue
-        decision.statement_list = list(decision.statements.all())
-        for statement in decision.statement_list:
-            statement.line = full_line(statement)
-            statement.html = sanitize(statement.text) if not statement.identical_to_id else ""
-            statement.pending_authors = [a for a in statement.authors.all() if not a.accepted]
+@dataclass(frozen=True)
+class StatementRow:
+    """One statement as the registrar's decision pages show it."""
+
+    statement: Statement  # with its authors prefetched
+    line: str  # the attribution line, "Särskilt uttalande av Jan Jönsson (L)"
+    html: str  # the sanitised text; "" for a statement identical to another, which has no text of its own
+    pending_authors: tuple[StatementAuthor, ...]  # invited co-authors who have not answered
+
+    @property
+    def pk(self) -> int:
+        return self.statement.pk
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """A decision with its statements ready for display. The templates read the decision's own
+    fields through it, as they did from the decision."""
+
+    decision: Decision  # with its body and case
+    statement_list: tuple[StatementRow, ...]
+    # What the page offers; the workflow asks again on saving. Only city decisions are edited on
+    # the registrar's pages, so a nämnd's decision offers none of it.
+    editable: bool = False
+    statements_editable: bool = False
+    statements_removable: bool = False
+
+    @property
+    def pk(self) -> int:
+        return self.decision.pk
+
+    @property
+    def body(self) -> Body:
+        return self.decision.body
+
+    @property
+    def body_id(self) -> int:
+        return self.decision.body_id
+
+    @property
+    def case_id(self) -> int:
+        return self.decision.case_id
+
+    @property
+    def meeting_date(self) -> date | None:
+        return self.decision.meeting_date
+
+    @property
+    def justered(self) -> bool:
+        return self.decision.justered
+
+    @property
+    def immediate_justering(self) -> bool:
+        return self.decision.immediate_justering
+
+    @property
+    def points(self) -> list[str]:
+        return self.decision.points
+
+    @property
+    def added_text(self) -> str:
+        return self.decision.added_text
+
+
+def statement_rows(decision: Decision) -> tuple[StatementRow, ...]:
+    """The decision's prefetched statements (`_statements_prefetch`) with their lines and texts."""
+    return tuple(
+        StatementRow(
+            statement,
+            line=full_line(statement),
+            html=sanitize(statement.text) if not statement.identical_to_id else "",
+            pending_authors=tuple(a for a in statement.authors.all() if not a.accepted),
+        )
+        for statement in decision.statements.all()
+    )
+
+
+def _edit_flags(decision: Decision) -> dict[str, bool]:
+    """What the city decisions page offers for `decision` (its case read already)."""
+    return {
+        "editable": decision_edit_refusal(decision, "edit_decision") is None,
+        "statements_editable": decision_edit_refusal(decision, "edit_statement") is None,
+        "statements_removable": decision_edit_refusal(decision, "remove_statement") is None,
+    }
 
 
 def answer_of(referral: Referral) -> str:
@@ -231,19 +305,33 @@ def status_board(case_pk: int, today: date | None = None) -> StatusBoard:
     return StatusBoard(case=case, rows=rows, city_decisions=city, memos=memos, today=today, by_answer=by_answer)
 
 
-def city_decisions(case: Case) -> list[Decision]:
-    """Borgarrådsberedningen's and kommunstyrelsen's decisions with their statements, in that order."""
+def city_decision_rows(case: Case) -> list[DecisionRow]:
+    """Borgarrådsberedningen's and kommunstyrelsen's decisions with their statements, in that
+    order, each with what the registrar may do with it now."""
     decisions = (
         Decision.objects.filter(case=case, body__kind__in=[Body.Kind.BORGARRADSBEREDNINGEN, Body.Kind.KOMMUNSTYRELSEN])
         .select_related("body")
         .prefetch_related(_statements_prefetch())
     )
-    decisions = sorted(decisions, key=lambda d: d.body.kind != Body.Kind.BORGARRADSBEREDNINGEN)
-    prepare_statements(decisions)
-    return decisions
+    rows = []
+    for decision in sorted(decisions, key=lambda d: d.body.kind != Body.Kind.BORGARRADSBEREDNINGEN):
+        decision.case = case  # read already; the edit rules read its status
+        rows.append(DecisionRow(decision, statement_rows(decision), **_edit_flags(decision)))
+    return rows
 
 
-def referral_for_registrar(case_pk: int, referral_pk: int) -> tuple[Referral, Decision | None]:
+def city_decisions(case: Case) -> list[Decision]:
+    """The decisions of `city_decision_rows`, each carrying its `statement_list`.
+
+    Only until `views.registrar.case_city_decisions` renders `city_decision_rows` (which carry
+    the page's flags too) instead of setting its flags on these decisions; then this goes."""
+    rows = city_decision_rows(case)
+    for row in rows:
+        row.decision.statement_list = row.statement_list  # type: ignore[attr-defined]
+    return [row.decision for row in rows]
+
+
+def referral_for_registrar(case_pk: int, referral_pk: int) -> tuple[Referral, DecisionRow | None]:
     """One referral with its opinion, and its body's decision with the statements."""
     referral = (
         Referral.objects.select_related("case", "body", "opinion")
@@ -259,8 +347,10 @@ def referral_for_registrar(case_pk: int, referral_pk: int) -> tuple[Referral, De
         .prefetch_related(_statements_prefetch())
         .first()
     )
-    prepare_statements([decision])
-    return referral, decision
+    if decision is None:
+        return referral, None
+    decision.case = referral.case
+    return referral, DecisionRow(decision, statement_rows(decision))
 
 
 def memo_history(case: Case) -> QuerySet[Memo]:
@@ -508,19 +598,49 @@ def api_case_exists(case_pk: int) -> bool:
     return Case.objects.filter(pk=case_pk).exists()
 
 
-def api_referrals(case_pk: int) -> list[Referral]:
-    """The case's referrals in memo order, each with `public_decision` (its justered decision or
-    None) and `published` (whether its opinion, position and decision may be shown). Two queries."""
-    referrals = list(Referral.objects.filter(case_id=case_pk).select_related("body", "opinion").order_by("order", "pk"))
+@dataclass(frozen=True)
+class PublishedReferral:
+    """One referral as the open API shows it: whether its answer is public, and its justered decision."""
+
+    referral: Referral  # with its body and opinion
+    published: bool  # whether its opinion, position and decision may be shown
+    public_decision: Decision | None  # its justered decision, None for an office or until published
+
+    @property
+    def id(self) -> int:
+        return self.referral.pk
+
+    @property
+    def body(self) -> Body:
+        return self.referral.body
+
+    @property
+    def deadline(self) -> date:
+        return self.referral.deadline
+
+    @property
+    def status(self) -> str:
+        return self.referral.status
+
+    @property
+    def order(self) -> int:
+        return self.referral.order
+
+
+def _published(referral: Referral, decision: Decision | None) -> PublishedReferral:
+    if referral.body.makes_decisions:
+        published = referral.status == _R.JUSTERED and decision is not None
+    else:
+        published = referral.status == _R.OPINION_READY
+    return PublishedReferral(referral, published, decision if published else None)
+
+
+def api_referrals(case_pk: int) -> list[PublishedReferral]:
+    """The case's referrals in memo order, each with whether its answer is published and its
+    justered decision. Two queries."""
+    referrals = Referral.objects.filter(case_id=case_pk).select_related("body", "opinion").order_by("order", "pk")
     decisions = {d.body_id: d for d in Decision.objects.filter(case_id=case_pk, justered=True)}
-    for referral in referrals:
-        decision = decisions.get(referral.body_id) if referral.body.makes_decisions else None
-        if referral.body.makes_decisions:
-            referral.published = referral.status == _R.JUSTERED and decision is not None
-        else:
-            referral.published = referral.status == _R.OPINION_READY
-        referral.public_decision = decision if referral.published else None
-    return referrals
+    return [_published(r, decisions.get(r.body_id) if r.body.makes_decisions else None) for r in referrals]
 
 
 def api_positions(case_pk: int) -> QuerySet[Position]:
