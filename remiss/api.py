@@ -28,6 +28,7 @@ from ninja.renderers import JSONRenderer
 from remiss import queries
 from remiss.attribution import full_line
 from remiss.models import Body, Case, Position, Proposal, Referral, Statement
+from remiss.queries import PublishedReferral
 from remiss.richtext import sanitize, to_plain
 
 # Ids are database integers; bounding them keeps a huge number a 422, not a database error.
@@ -193,23 +194,23 @@ class ReferralOut(Schema):
     )
 
     @staticmethod
-    def resolve_status_label(obj: Referral) -> str:
+    def resolve_status_label(obj: PublishedReferral) -> str:
         return _label(Referral.Status, obj.status)
 
     @staticmethod
-    def resolve_position(obj: Referral) -> str | None:
-        return obj.position if obj.published else None
+    def resolve_position(obj: PublishedReferral) -> str | None:
+        return obj.referral.position if obj.published else None
 
     @staticmethod
-    def resolve_opinion(obj: Referral) -> dict[str, Any] | None:
-        opinion = getattr(obj, "opinion", None) if obj.published else None
+    def resolve_opinion(obj: PublishedReferral) -> dict[str, Any] | None:
+        opinion = getattr(obj.referral, "opinion", None) if obj.published else None
         if opinion is None:
             return None
         html = sanitize(opinion.text)
         return {"date": opinion.date, "html": html, "text": to_plain(html)}
 
     @staticmethod
-    def resolve_decision(obj: Referral) -> dict[str, Any] | None:
+    def resolve_decision(obj: PublishedReferral) -> dict[str, Any] | None:
         decision = obj.public_decision
         if decision is None:
             return None

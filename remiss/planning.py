@@ -22,10 +22,10 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from remiss import workflow
+from remiss.dates import long_date
 from remiss.models import Body, Case, Meeting, Referral, User
 
 # When borgarrådsberedningen has no meeting in the calendar, assume it meets this long before
@@ -151,11 +151,6 @@ def last_meeting(
     return max(candidates, default=None)
 
 
-def _sv_date(day: date) -> str:
-    """'14 april 2023', as every other date the registrar reads (the warnings once said 2023-04-14)."""
-    return date_format(day, "j F Y")
-
-
 # --- The plan ---------------------------------------------------------------------------------
 
 
@@ -177,7 +172,7 @@ def plan_city_dates(
                 "Kommunstyrelsen har inget sammanträde före remisstiden %(d)s; lägg in sammanträdet i kalendern "
                 "eller begär anstånd hos departementet. Planen räknar tills vidare med remisstiden."
             )
-            % {"d": _sv_date(remisstid)}
+            % {"d": long_date(remisstid)}
         )
     ks_or_assumed = ks or remisstid
     brb = last_meeting(borgarradsberedningen, before=ks_or_assumed, after=received)
@@ -187,7 +182,7 @@ def plan_city_dates(
                 "Borgarrådsberedningen har inget sammanträde före %(d)s; lägg in sammanträdet i kalendern. "
                 "Planen räknar tills vidare med en vecka före kommunstyrelsen."
             )
-            % {"d": _sv_date(ks_or_assumed)}
+            % {"d": long_date(ks_or_assumed)}
         )
     brb_or_assumed = brb or previous_working_day(ks_or_assumed - timedelta(days=BRB_FALLBACK_DAYS))
     compile_date = subtract_working_days(brb_or_assumed, options.compile_working_days)
@@ -197,7 +192,7 @@ def plan_city_dates(
                 "Sammanställningen skulle behöva vara klar %(c)s, men remissen kom in först %(r)s; "
                 "remisstiden räcker inte för en vanlig beredning."
             )
-            % {"c": _sv_date(compile_date), "r": _sv_date(received)}
+            % {"c": long_date(compile_date), "r": long_date(received)}
         )
     return CityDates(
         remisstid=remisstid,
@@ -220,10 +215,10 @@ def plan_body(
         if meeting is None:
             warnings.append(
                 _(
-                    "%(body)s har inget sammanträde före %(d)s; föreslå justering omedelbart eller ett extra "
-                    "sammanträde."
+                    "%(body)s har inget sammanträde före %(d)s; "
+                    "föreslå justering omedelbart eller ett extra sammanträde."
                 )
-                % {"body": calendar.name, "d": _sv_date(compile_date)}
+                % {"body": calendar.name, "d": long_date(compile_date)}
             )
             justering = True
         elif (compile_date - meeting).days <= options.justering_days:
@@ -234,9 +229,9 @@ def plan_body(
                 )
                 % {
                     "body": calendar.name,
-                    "m": _sv_date(meeting),
+                    "m": long_date(meeting),
                     "n": (compile_date - meeting).days,
-                    "c": _sv_date(compile_date),
+                    "c": long_date(compile_date),
                 }
             )
             justering = True
@@ -248,7 +243,7 @@ def plan_body(
                 "Tiden är knapp för %(body)s: utkastet till tjänsteutlåtande skulle behöva vara klart %(d)s, "
                 "men remissen kom in först %(r)s."
             )
-            % {"body": calendar.name, "d": _sv_date(draft_date), "r": _sv_date(received)}
+            % {"body": calendar.name, "d": long_date(draft_date), "r": long_date(received)}
         )
     dates = BodyDates(
         key=calendar.key,
@@ -381,9 +376,9 @@ def apply_plan(case: Case, plan: Plan, *, by: User | None) -> Applied:
                         _("%(body)s: det föreslagna datumet %(d)s ligger utanför ärendets datum (%(r)s–%(t)s).")
                         % {
                             "body": referral.body.name,
-                            "d": _sv_date(dates.deadline),
-                            "r": _sv_date(case.received),
-                            "t": _sv_date(case.deadline),
+                            "d": long_date(dates.deadline),
+                            "r": long_date(case.received),
+                            "t": long_date(case.deadline),
                         },
                     )
                 )
