@@ -13,7 +13,6 @@ render. What a nämnd changed is `namnd`, a memo's sources `sources`.
 Everything is named here, so `from remiss import history; history.can_view(...)` reads as before.
 """
 
-from remiss.dates import long_datetime
 from remiss.history.display import (
     BOOL,
     DATE,
@@ -64,9 +63,6 @@ from remiss.history.versions import (
 )
 from remiss.provenance import model_label, resolve_model
 
-# The views and `workflow.restore_text` still call it by this name; they move to `remiss.dates.long_datetime`.
-swedish_datetime = long_datetime
-
 __all__ = [
     "BACKGROUND",
     "BOOL",
@@ -112,6 +108,5 @@ __all__ = [
     "person",
     "resolve_model",
     "row_values",
-    "swedish_datetime",
     "version_values",
 ]

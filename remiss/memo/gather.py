@@ -20,9 +20,10 @@ from django.utils.text import slugify
 
 from remiss import attribution
 from remiss.dates import swedish_date
-from remiss.memo.sources import latest_history_ids, load, used_records
+from remiss.memo.sources import load, used_records
 from remiss.models import Body, Case, CityProposal, Decision, Opinion, Referral, Statement
 from remiss.positions import PositionMatrix, breakable, build_matrix
+from remiss.provenance import latest_history_ids
 from remiss.richtext import display
 
 RESERVATIONS_HEADING = "Reservationer m.m."

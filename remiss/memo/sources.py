@@ -1,7 +1,7 @@
 """The memo's read and its provenance.
 
 `load` reads one case and everything the memo says about it in a fixed number of queries,
-whatever the number of bodies. `used_records` and `latest_history_ids` then name the newest
+whatever the number of bodies. `used_records` and `remiss.provenance.latest_history_ids` name the newest
 history row of every record whose text or name went into the memo, so a stored memo can say
 exactly which versions it was compiled from (`MemoData.sources`).
 """
@@ -12,7 +12,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Max, Prefetch
+from django.db.models import Prefetch
 
 from remiss import attribution
 from remiss.models import (
@@ -82,27 +82,6 @@ def load(case: Case) -> Loaded:
 
 
 # --- Provenance ---------------------------------------------------------------------------------
-
-
-def _label(model: type[models.Model]) -> str:
-    return f"{model._meta.app_label}.{model._meta.model_name}"
-
-
-def latest_history_ids(records: dict[type[models.Model], set[int]]) -> list[dict[str, object]]:
-    """[{"model", "pk", "history_id"}] for each record: its newest history row, one query per model."""
-    sources: list[dict[str, object]] = []
-    for model, pks in records.items():
-        if not pks:
-            continue
-        rows = (
-            model.history.model.objects.filter(id__in=pks)  # type: ignore[attr-defined]
-            .order_by()
-            .values("id")
-            .annotate(latest=Max("history_id"))
-        )
-        latest = {row["id"]: row["latest"] for row in rows}
-        sources.extend({"model": _label(model), "pk": pk, "history_id": latest.get(pk)} for pk in sorted(pks))
-    return sources
 
 
 def used_records(loaded: Loaded, matrix: PositionMatrix | None = None) -> dict[type[models.Model], set[int]]:

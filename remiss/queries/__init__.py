@@ -16,7 +16,6 @@ from remiss.queries.decisions import (
     DecisionRow,
     StatementRow,
     city_decision_rows,
-    city_decisions,
     referral_for_registrar,
     statement_rows,
 )
@@ -64,7 +63,6 @@ __all__ = [
     "api_referrals",
     "api_statements",
     "city_decision_rows",
-    "city_decisions",
     "current_of",
     "decision_for_politician",
     "history_row",

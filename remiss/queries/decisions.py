@@ -120,17 +120,6 @@ def city_decision_rows(case: Case) -> list[DecisionRow]:
     return rows
 
 
-def city_decisions(case: Case) -> list[Decision]:
-    """The decisions of `city_decision_rows`, each carrying its `statement_list`.
-
-    Only until `views.registrar.case_city_decisions` renders `city_decision_rows` (which carry
-    the page's flags too) instead of setting its flags on these decisions; then this goes."""
-    rows = city_decision_rows(case)
-    for row in rows:
-        row.decision.statement_list = row.statement_list  # type: ignore[attr-defined]
-    return [row.decision for row in rows]
-
-
 def referral_for_registrar(case_pk: int, referral_pk: int) -> tuple[Referral, DecisionRow | None]:
     """One referral with its opinion, and its body's decision with the statements."""
     referral = (

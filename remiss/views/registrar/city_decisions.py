@@ -38,8 +38,8 @@ def _city_bodies() -> list[Body]:
 @registrar_only
 def case_city_decisions(request, pk: int):
     case = get_object_or_404(Case.objects.select_related("city_proposal"), pk=pk)
-    decisions = queries.city_decisions(case)
-    decided = {d.body_id for d in decisions}
+    decisions = queries.city_decision_rows(case)  # with what the page offers; the workflow asks again on saving
+    decided = {row.decision.body_id for row in decisions}
     posted = request.POST.get("body") if request.method == "POST" else None
     forms_ = []
     for body in _city_bodies():
@@ -66,11 +66,6 @@ def case_city_decisions(request, pk: int):
             messages.success(request, _("%(body)s beslut är registrerat.") % {"body": body_genitive(form.body)})
             warn_unprintable(request, form.cleaned_data)
             return redirect("case_city_decisions", pk=case.pk)
-    for decision in decisions:  # what the page offers; the workflow asks again on saving
-        decision.case = case
-        decision.editable = workflow.decision_edit_refusal(decision, "edit_decision") is None
-        decision.statements_editable = workflow.decision_edit_refusal(decision, "edit_statement") is None
-        decision.statements_removable = workflow.decision_edit_refusal(decision, "remove_statement") is None
     return render_page(request, "city_decisions.html", {"case": case, "decisions": decisions, "forms": forms_})
 
 
