@@ -17,6 +17,7 @@ from remiss.models import (
     Body,
     Case,
     CityProposal,
+    CitySettings,
     Decision,
     Meeting,
     Memo,
@@ -31,6 +32,7 @@ from remiss.models import (
     Seat,
     Statement,
     StatementAuthor,
+    Term,
     User,
 )
 from tests.factories import (
@@ -79,12 +81,36 @@ def assert_violates(save, table: str, *, name: str | None = None, unique: tuple[
 # --- Database constraints ---------------------------------------------------------------------
 
 
-def test_seat_one_per_body():
+def test_seat_one_per_body_without_a_term():
     seat = SeatFactory(role=Seat.Role.LEDAMOT)
     SeatFactory(politician=seat.politician)  # another body: fine
     duplicate = Seat(politician=seat.politician, body=seat.body, role=Seat.Role.ERSATTARE)
-    assert_violates(duplicate.save, "remiss_seat", name="one_seat_per_body", unique=("politician_id", "body_id"))
+    assert_violates(
+        duplicate.save, "remiss_seat", name="one_seat_per_body_without_term", unique=("politician_id", "body_id")
+    )
     assert Seat.objects.filter(politician=seat.politician, body=seat.body).count() == 1
+
+
+def test_seat_one_per_body_and_term():
+    old = Term.objects.create(name="2023–2026", starts=date(2023, 1, 1), ends=date(2026, 12, 31))
+    new = Term.objects.create(name="2027–2030", starts=date(2027, 1, 1), ends=date(2030, 12, 31))
+    seat = SeatFactory(role=Seat.Role.LEDAMOT, term=old)
+    Seat.objects.create(politician=seat.politician, body=seat.body, role=Seat.Role.LEDAMOT, term=new)  # re-elected
+    duplicate = Seat(politician=seat.politician, body=seat.body, role=Seat.Role.ERSATTARE, term=old)
+    assert_violates(
+        duplicate.save, "remiss_seat", name="one_seat_per_body_and_term", unique=("politician_id", "body_id", "term_id")
+    )
+    assert Seat.objects.filter(politician=seat.politician, body=seat.body).count() == 2
+
+
+def test_seat_and_term_start_before_they_end():
+    other = SeatFactory()
+    seat = Seat(politician=other.politician, body=BodyFactory(), role=Seat.Role.LEDAMOT)
+    seat.starts, seat.ends = date(2027, 1, 1), date(2026, 12, 31)
+    assert_violates(seat.save, "remiss_seat", name="seat_starts_before_ends")
+    SeatFactory(starts=date(2027, 1, 1), ends=date(2027, 1, 1))  # one day: allowed
+    term = Term(name="2027–2030", starts=date(2031, 1, 1), ends=date(2030, 12, 31))
+    assert_violates(term.save, "remiss_term", name="term_starts_before_ends")
 
 
 def test_case_deadline_not_before_received():
@@ -275,7 +301,10 @@ def test_reminder_once_per_user_and_key():
 def test_every_constraint_of_the_app_has_a_test_above():
     """A constraint added to a model needs its own IntegrityError test in this module."""
     tested = {
-        "one_seat_per_body",
+        "one_seat_per_body_without_term",
+        "one_seat_per_body_and_term",
+        "seat_starts_before_ends",
+        "term_starts_before_ends",
         "case_deadline_after_received",
         "proposal_number_unique",
         "one_referral_per_body",
@@ -612,6 +641,8 @@ def test_str_of_every_model_is_swedish():
         organisation="Stockholms stad", text="<p>x</p>", assessed_on=date(2027, 1, 1)
     )
     barrier = BarrierReport.objects.create(description="Knappen går inte att nå med tangentbordet.")
+    term = Term.objects.create(name="2027–2030", starts=date(2027, 1, 1), ends=date(2030, 12, 31))
+    city = CitySettings.objects.create(city_name="Göteborgs Stad", signing_place="Göteborg")
 
     expected = {
         moderaterna: "Moderaterna (M)",
@@ -633,6 +664,8 @@ def test_str_of_every_model_is_swedish():
         job: "SOU 2022:67: I kö",
         statement_page: "Tillgänglighetsredogörelse",
         barrier: "Tillgänglighetsbrist: Knappen går inte att nå med tangentbordet.",
+        term: "Mandatperiod 2027–2030",
+        city: "Göteborgs Stad",
     }
     for obj, text in expected.items():
         assert str(obj) == text, type(obj).__name__

@@ -18,9 +18,9 @@ from remiss.models.common import (
     validate_text_length,
 )
 from remiss.models.decisions import Decision, Statement, StatementAuthor
-from remiss.models.people import Body, Party, Politician, Seat, User
+from remiss.models.people import Body, Party, Politician, Seat, Term, User, seat_valid_on
 from remiss.models.planning import Meeting, ReminderLog
-from remiss.models.site import AccessibilityStatement, BarrierReport
+from remiss.models.site import AccessibilityStatement, BarrierReport, CitySettings
 
 __all__ = [
     "MAX_AUTHORS",
@@ -34,6 +34,8 @@ __all__ = [
     "Party",
     "Politician",
     "Seat",
+    "Term",
+    "seat_valid_on",
     "User",
     "Case",
     "Opinion",
@@ -51,4 +53,5 @@ __all__ = [
     "ReminderLog",
     "AccessibilityStatement",
     "BarrierReport",
+    "CitySettings",
 ]

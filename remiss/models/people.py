@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from remiss.models.common import genitive, history
@@ -16,6 +19,7 @@ class User(AbstractUser):
         REGISTRAR = "registrar", _("Registrator")
         OFFICER = "officer", _("Handläggare")
         POLITICIAN = "politician", _("Politiker")
+        ADMIN = "admin", _("Administratör")
         OTHER = "other", _("Övrig")
 
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.OTHER)
@@ -25,6 +29,16 @@ class User(AbstractUser):
         related_name="staff",
         verbose_name=_("arbetar för"),
         help_text=_("De nämnder eller kontor som handläggaren arbetar för."),
+    )
+    # The city's own id of the person (anställnings- or HSA-id), which the identity provider's
+    # claim can be matched against instead of the e-mail address.
+    employee_id = models.CharField(
+        _("anställnings-id"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("Stadens id för personen, t.ex. anställningsnummer; kan användas vid inloggning."),
     )
     # The secret in the address of the user's private calendar feed; made on first use.
     calendar_token = models.CharField(
@@ -82,6 +96,11 @@ class Body(models.Model):
         max_length=150,
         help_text=_("T.ex. Socialförvaltningen eller Skarpnäcks stadsdelsförvaltning."),
     )
+    # A body that was abolished or reorganised away: it takes no new referrals and seats, and every
+    # case it answered keeps it as it was.
+    closed_on = models.DateField(
+        _("nedlagd den"), null=True, blank=True, help_text=_("Lämna tomt så länge organet finns.")
+    )
     history = history()
 
     class Meta:
@@ -100,6 +119,9 @@ class Body(models.Model):
     @property
     def is_city_level(self) -> bool:
         return self.kind in (self.Kind.BORGARRADSBEREDNINGEN, self.Kind.KOMMUNSTYRELSEN)
+
+    def is_open_on(self, day: date) -> bool:
+        return self.closed_on is None or day < self.closed_on
 
     @property
     def administration_genitive(self) -> str:
@@ -133,8 +155,36 @@ class Politician(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+class Term(models.Model):
+    """A mandatperiod: the four years an election fills the seats for, e.g. 2023–2026."""
+
+    name = models.CharField(_("namn"), max_length=30, unique=True, help_text=_("T.ex. 2023–2026."))
+    starts = models.DateField(_("börjar"))
+    ends = models.DateField(_("slutar"))
+    history = history()
+
+    class Meta:
+        verbose_name = _("mandatperiod")
+        verbose_name_plural = _("mandatperioder")
+        ordering = ["starts"]
+        constraints = [
+            models.CheckConstraint(condition=Q(starts__lte=models.F("ends")), name="term_starts_before_ends")
+        ]
+
+    def __str__(self) -> str:
+        return f"Mandatperiod {self.name}"
+
+
+def seat_valid_on(day: date) -> Q:
+    """Seats that hold on `day`: an open end on either side means the seat holds that way."""
+    return (Q(starts__isnull=True) | Q(starts__lte=day)) & (Q(ends__isnull=True) | Q(ends__gte=day))
+
+
 class Seat(models.Model):
-    """A politician's seat in a body, as ledamot (member) or ersättare (substitute)."""
+    """A politician's seat in a body, as ledamot (member) or ersättare (substitute), for a term.
+
+    Who may write in a body's decision is decided by the seat that held on the decision's meeting
+    day, so a new term's seats change nothing in what earlier terms wrote."""
 
     class Role(models.TextChoices):
         LEDAMOT = "ledamot", _("Ledamot")
@@ -145,14 +195,34 @@ class Seat(models.Model):
     )
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="seats", verbose_name=_("organ"))
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+    term = models.ForeignKey(
+        Term,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="seats",
+        verbose_name=_("mandatperiod"),
+    )
+    starts = models.DateField(_("från"), null=True, blank=True, help_text=_("Tomt: från mandatperiodens början."))
+    ends = models.DateField(_("till"), null=True, blank=True, help_text=_("Tomt: tills vidare."))
     history = history()
 
     class Meta:
         verbose_name = _("plats")
         verbose_name_plural = _("platser")
         constraints = [
-            models.UniqueConstraint(fields=["politician", "body"], name="one_seat_per_body"),
+            models.UniqueConstraint(fields=["politician", "body", "term"], name="one_seat_per_body_and_term"),
+            models.UniqueConstraint(
+                fields=["politician", "body"], condition=Q(term__isnull=True), name="one_seat_per_body_without_term"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts__isnull=True) | Q(ends__isnull=True) | Q(starts__lte=models.F("ends")),
+                name="seat_starts_before_ends",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.politician} – {self.get_role_display()} i {self.body}"
+
+    def valid_on(self, day: date) -> bool:
+        return (self.starts is None or self.starts <= day) and (self.ends is None or day <= self.ends)

@@ -56,3 +56,26 @@ class BarrierReport(models.Model):
 
     def __str__(self) -> str:
         return _("Tillgänglighetsbrist: %(start)s") % {"start": self.description[:60]}
+
+
+class CitySettings(models.Model):
+    """The installation's own organisation: its name and the place its decisions are signed.
+
+    One row per installation, made on the first-run page and edited there later; kept in the
+    database with its history rather than in the environment, so a change is dated and signed
+    like any other text. Until the row exists, the first-run page is all an administrator sees."""
+
+    city_name = models.CharField(
+        _("organisationens namn"), max_length=200, help_text=_("Som det står i promemorian, t.ex. Stockholms stad.")
+    )
+    signing_place = models.CharField(
+        _("ort för undertecknande"), max_length=100, help_text=_("Orten i förslag till beslut, t.ex. Stockholm.")
+    )
+    history = history()
+
+    class Meta:
+        verbose_name = _("organisationens inställningar")
+        verbose_name_plural = _("organisationens inställningar")
+
+    def __str__(self) -> str:
+        return self.city_name
