@@ -16,6 +16,11 @@ def is_registrar(user: User) -> bool:
     return user.is_authenticated and (user.role == User.Role.REGISTRAR or user.is_superuser)
 
 
+def is_administrator(user: User) -> bool:
+    """Who keeps the organisation: bodies, people, seats, terms and the first-run settings."""
+    return user.is_authenticated and (user.role == User.Role.ADMIN or user.is_superuser)
+
+
 def politician_of(user: User) -> Politician | None:
     if not user.is_authenticated:
         return None
