@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from remiss import workflow
 from remiss.models import MemoJob
-from remiss.views import officer, politician, registrar
+from remiss.views.conflicts import error_status
 from remiss.workflow import MEMO_JOB_TABLE, ConflictError, InvalidError, LockedError, WorkflowError, find_row
 from remiss.workflow.tables import MEMO_JOB_EVENT_LABELS
 
@@ -55,7 +55,5 @@ def test_each_error_carries_its_status():
 
 @pytest.mark.parametrize("error", ERRORS, ids=[type(e).__name__ for e in ERRORS])
 def test_the_status_is_the_one_the_pages_answer_with(error):
-    """The views' own mappings today; a view may answer `error.http_status` in their place."""
-    assert officer._status_for(error) == error.http_status
-    assert politician._status_for(error) == error.http_status
-    assert registrar._conflict_status(error) == error.http_status
+    """Every page answers a refusal through `views.conflicts.error_status`, which reads the error's own status."""
+    assert error_status(error) == error.http_status
