@@ -13,10 +13,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from remiss import positions, workflow
-from remiss.models import Position
+from remiss.models import Position, Referral
 from remiss.positions_form import PAGE_PARAM, PositionsForm, rows_for_referral
-from remiss.views.common import warn_unprintable
-from remiss.views.conflicts import edit_conflict, error_status
+from remiss.views.common import current_user, warn_unprintable
+from remiss.views.conflicts import edit_conflict, error_status, saved_copy
 from remiss.views.officer.base import ensure_open, load_referral
 from remiss.views.officer.referral_page import positions_url, referral_page
 from remiss.workflow import ConflictError, LockedError, WorkflowError
@@ -47,12 +47,12 @@ def officer_positions(request: HttpRequest, pk: int) -> HttpResponse:
     changes = form.changes()
     try:
         if changes:
-            workflow.save_positions(referral, changes, by=request.user, expected_version=form.version)
+            workflow.save_positions(referral, changes, by=current_user(request), expected_version=form.version)
     except ConflictError as error:
         rows_now = rows_for_referral(referral)  # read after the version in error.current
         pairs = form.conflict_pairs(rows_now)
         # The rows this person changed keep their choices; the others show what is saved now.
-        rebased = form.rebased(rows_now, error.current.positions_version)
+        rebased = form.rebased(rows_now, saved_copy(error, Referral).positions_version)
         return edit_conflict(
             request,
             error,

@@ -14,7 +14,7 @@ from remiss import workflow
 from remiss.access import is_registrar, require
 from remiss.forms import DeclineForm
 from remiss.models import Body, Case, genitive
-from remiss.views.common import confirm_page
+from remiss.views.common import confirm_page, current_user
 
 
 def registrar_only(view):
@@ -22,7 +22,7 @@ def registrar_only(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        require(is_registrar(request.user))
+        require(is_registrar(current_user(request)))
         return view(request, *args, **kwargs)
 
     return login_required(wrapped)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from remiss import queries, workflow
 from remiss.forms import CaseForm, ProposalForm, ProposalSectionForm
 from remiss.models import Case, Proposal
-from remiss.views.common import confirmed, warn_unprintable
+from remiss.views.common import confirmed, current_user, warn_unprintable
 from remiss.views.registrar.base import confirm_event, get_case, refused, registrar_only, render_page
 from remiss.workflow import WorkflowError
 
@@ -35,7 +35,7 @@ def case_create(request):
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            case = workflow.register_case(**form.cleaned_data, by=request.user)
+            case = workflow.register_case(**form.cleaned_data, by=current_user(request))
         except (WorkflowError, ValidationError) as error:
             refused(request, error)
         else:
@@ -51,7 +51,7 @@ def case_edit(request, pk: int):
     form = CaseForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         try:
-            workflow.update_case(case, by=request.user, **form.cleaned_data)
+            workflow.update_case(case, by=current_user(request), **form.cleaned_data)
         except (WorkflowError, ValidationError) as error:
             refused(request, error)
         else:
@@ -121,7 +121,7 @@ def case_event(request, pk: int):
         )
     else:
         try:
-            move(case, by=request.user)
+            move(case, by=current_user(request))
         except WorkflowError as error:
             refused(request, error)
         else:
@@ -138,7 +138,7 @@ def case_proposals(request, pk: int):
     form = ProposalForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            proposal = workflow.add_proposal(case, by=request.user, **form.cleaned_data)
+            proposal = workflow.add_proposal(case, by=current_user(request), **form.cleaned_data)
         except (WorkflowError, ValidationError) as error:
             refused(request, error)
         else:
@@ -173,7 +173,7 @@ def case_proposal_section(request, pk: int, proposal_pk: int):
     if not form.is_valid():
         return _proposals_page(request, case, ProposalForm(case=case), form)
     try:
-        workflow.set_proposal_section(proposal, section=form.cleaned_data["section"], by=request.user)
+        workflow.set_proposal_section(proposal, section=form.cleaned_data["section"], by=current_user(request))
     except (WorkflowError, ValidationError) as error:
         refused(request, error)
     else:

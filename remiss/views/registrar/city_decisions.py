@@ -24,8 +24,8 @@ from remiss.forms import (
 )
 from remiss.models import Body, Case, Decision, Statement
 from remiss.richtext import sanitize
-from remiss.views.common import confirm_justera, confirmed, warn_unprintable
-from remiss.views.conflicts import CONFLICT, edit_conflict, error_status
+from remiss.views.common import confirm_justera, confirmed, current_user, warn_unprintable
+from remiss.views.conflicts import CONFLICT, edit_conflict, error_status, saved_copy
 from remiss.views.registrar.base import body_genitive, refused, registrar_only, render_page
 from remiss.workflow import AuthorSpec, ConflictError, LockedError, WorkflowError
 
@@ -58,7 +58,7 @@ def case_city_decisions(request, pk: int):
                 body=form.body,
                 points=form.cleaned_data["points"],
                 meeting_date=form.cleaned_data["meeting_date"],
-                by=request.user,
+                by=current_user(request),
             )
         except (WorkflowError, ValidationError) as error:
             refused(request, error)
@@ -91,7 +91,7 @@ def city_decision_justera(request, pk: int, did: int):
             back_url=reverse("case_city_decisions", args=[pk]),
         )
     try:
-        workflow.justera(decision, by=request.user)
+        workflow.justera(decision, by=current_user(request))
     except WorkflowError as error:
         refused(request, error)
     else:
@@ -115,7 +115,7 @@ def city_statement(request, pk: int, did: int):
                 backed_proposal=data["backed_proposal"] or "",
                 identical_to=data["identical_to"],
                 author_title=data["author_title"] or "",
-                by=request.user,
+                by=current_user(request),
             )
         except (WorkflowError, ValidationError) as error:
             refused(request, error)
@@ -165,10 +165,10 @@ def city_decision_edit(request, pk: int, did: int):
             points=data["points"],
             meeting_date=data["meeting_date"],
             expected_version=data["version"],
-            by=request.user,
+            by=current_user(request),
         )
     except ConflictError as error:
-        saved = error.current
+        saved = saved_copy(error, Decision)
         return edit_conflict(
             request,
             error,
@@ -244,10 +244,10 @@ def city_statement_edit(request, pk: int, did: int, sid: int):
             identical_to=data["identical_to"],
             author_title=data["author_title"] or "",
             expected_version=data["version"],
-            by=request.user,
+            by=current_user(request),
         )
     except ConflictError as error:
-        saved = error.current
+        saved = saved_copy(error, Statement)
         return edit_conflict(
             request,
             error,
@@ -281,14 +281,14 @@ def city_statement_remove(request, pk: int, did: int, sid: int):
         posted.is_valid()  # always valid: a missing or malformed version cleans to one no row has
         version = posted.cleaned_data["version"]
         try:
-            workflow.remove_statement(statement, expected_version=version, by=request.user)
+            workflow.remove_statement(statement, expected_version=version, by=current_user(request))
         except ConflictError as error:
             # Someone changed it after the page was read: show what it says now and ask again.
             messages.error(
                 request, _("Uttalandet har ändrats sedan du öppnade sidan. Läs det som det är nu och bekräfta igen.")
             )
             statement = _city_statement(pk, did, sid)
-            form = StatementRemoveForm(initial={"version": error.current.version})
+            form = StatementRemoveForm(initial={"version": saved_copy(error, Statement).version})
             status = CONFLICT
         except WorkflowError as error:
             refused(request, error)

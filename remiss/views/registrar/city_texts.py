@@ -18,8 +18,8 @@ from remiss.forms import BackgroundForm, CityProposalForm
 from remiss.models import Case, CityProposal
 from remiss.richtext import sanitize
 from remiss.richtext_input import posted_html
-from remiss.views.common import warn_unprintable
-from remiss.views.conflicts import edit_conflict, error_status
+from remiss.views.common import current_user, warn_unprintable
+from remiss.views.conflicts import edit_conflict, error_status, saved_copy
 from remiss.views.registrar.base import get_case, refused, registrar_only, render_page
 from remiss.workflow import ConflictError, LockedError, WorkflowError
 
@@ -74,13 +74,13 @@ def case_background(request, pk: int):
             case,
             text=form.cleaned_data["text"],
             expected_version=form.cleaned_data["version"],
-            by=request.user,
+            by=current_user(request),
         )
     except ConflictError as error:
         return edit_conflict(
             request,
             error,
-            [(_("Ärendet"), form.cleaned_data["text"], error.current.background)],
+            [(_("Ärendet"), form.cleaned_data["text"], saved_copy(error, Case).background)],
             partial(_background_page, request, case),
             form=BackgroundForm,
         )
@@ -189,9 +189,9 @@ def case_city_proposal(request, pk: int):
     data = dict(form.cleaned_data)
     version = data.pop("version")
     try:
-        workflow.save_city_proposal(case, by=request.user, expected_version=version, **data)
+        workflow.save_city_proposal(case, by=current_user(request), expected_version=version, **data)
     except ConflictError as error:
-        saved = error.current
+        saved = saved_copy(error, CityProposal)
         return edit_conflict(
             request,
             error,

@@ -20,6 +20,7 @@ from remiss.memo.render import STYLESHEET
 from remiss.memo.store import memo_filename
 from remiss.models import Memo, MemoJob
 from remiss.tasks import fail_if_stale, fail_stale_memo_jobs, request_memo, retry_memo
+from remiss.views.common import current_user
 from remiss.views.registrar.base import get_case, refused, registrar_only, render_page
 from remiss.workflow import WorkflowError
 
@@ -44,6 +45,7 @@ def memo_preview(request, pk: int):
     # The memo's own document is made for WeasyPrint; the page takes its body and puts it in the
     # landmarks a browser page needs (skip link, header, main, footer), with the same stylesheet.
     body = re.search(r'<body class="([^"]*)">(.*)</body>', render_html(data), re.DOTALL)
+    assert body is not None, "templates/memo/memo.html always has its <body class>"
     return render(
         request,
         "remiss/registrar/memo_preview.html",
@@ -62,7 +64,7 @@ def memo_preview(request, pk: int):
 def memo_compile(request, pk: int):
     """Queue the memo's compilation (remiss.tasks) and show the job's page, which follows it."""
     case = get_case(pk)
-    job, created = request_memo(case, by=request.user)
+    job, created = request_memo(case, by=current_user(request))
     _memo_job_queued_message(request, job, created)
     return redirect("memo_job", pk=case.pk, job_id=job.pk)
 

@@ -3,6 +3,8 @@ declined), its deadline and its handläggare."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case as SqlCase
@@ -16,9 +18,10 @@ from django.views.decorators.http import require_POST
 
 from remiss import queries, workflow
 from remiss.forms import DeclineForm, ReferForm, ReferralDeadlineForm, ReferralOfficersForm
-from remiss.models import Body, Case, Decision, Referral
+from remiss.models import Body, Case, Referral
+from remiss.queries import DecisionRow
 from remiss.richtext import sanitize
-from remiss.views.common import confirmed, decline_question, warn_unprintable
+from remiss.views.common import confirmed, current_user, decline_question, warn_unprintable
 from remiss.views.conflicts import error_status
 from remiss.views.registrar.base import body_genitive, confirm_event, get_case, refused, registrar_only, render_page
 from remiss.workflow import WorkflowError
@@ -51,7 +54,7 @@ def case_refer(request, pk: int):
     rearranging = "move" in request.POST or request.POST.get("action") == "order"
     if request.method == "POST" and not rearranging and form.is_valid():
         try:
-            created = workflow.refer(case, bodies=form.specs(), by=request.user)
+            created = workflow.refer(case, bodies=form.specs(), by=current_user(request))
         except (WorkflowError, ValidationError) as error:
             refused(request, error)
         else:
@@ -73,14 +76,15 @@ def case_refer(request, pk: int):
 # --- One referral -----------------------------------------------------------------------------
 
 
-def _referral(pk: int, rid: int) -> tuple[Referral, Decision | None]:
+def _referral(pk: int, rid: int) -> tuple[Referral, DecisionRow | None]:
     try:
         return queries.referral_for_registrar(pk, rid)
     except Referral.DoesNotExist as error:
         raise Http404 from error
 
 
-REFERRAL_EVENTS = {
+# The final moves the referral's page offers; declining also takes the optional reason.
+REFERRAL_EVENTS: dict[str, Callable[..., Referral]] = {
     "mark_no_answer": workflow.mark_no_answer,
     "decline": workflow.decline,
 }
@@ -174,7 +178,7 @@ def referral_event(request, pk: int, rid: int):
         )
     else:
         try:
-            move(referral, by=request.user, **(extra or {}))
+            move(referral, by=current_user(request), **(extra or {}))
         except WorkflowError as error:
             refused(request, error)
         else:
@@ -192,7 +196,7 @@ def referral_deadline(request, pk: int, rid: int):
     form = ReferralDeadlineForm(request.POST, referral=referral)
     if form.is_valid():
         try:
-            workflow.set_referral_deadline(referral, deadline=form.cleaned_data["deadline"], by=request.user)
+            workflow.set_referral_deadline(referral, deadline=form.cleaned_data["deadline"], by=current_user(request))
         except (WorkflowError, ValidationError) as error:
             refused(request, error)
         else:
@@ -209,7 +213,7 @@ def referral_officers(request, pk: int, rid: int):
     form = ReferralOfficersForm(request.POST, referral=referral)
     if form.is_valid():
         try:
-            workflow.assign_officers(referral, officers=form.cleaned_data["officers"], by=request.user)
+            workflow.assign_officers(referral, officers=form.cleaned_data["officers"], by=current_user(request))
         except (WorkflowError, ValidationError) as error:
             refused(request, error)
             return _referral_page(request, pk, rid, officers_form=form, status=error_status(error))
