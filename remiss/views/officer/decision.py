@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from remiss import queries, workflow
 from remiss.access import can_act_on_decision, require
 from remiss.attribution import full_line, has_own_text
-from remiss.diff import points_html
+from remiss.diff import Conflict, points_html
 from remiss.forms import NamndDecisionForm
 from remiss.models import Decision, Referral
 from remiss.views.common import confirm_justera, confirmed, current_user, warn_unprintable
@@ -31,7 +31,16 @@ def _statement_lines(decision: Decision | None) -> list[dict]:
     return [{"statement": s, "line": full_line(s), "own_text": has_own_text(s)} for s in statements]
 
 
-def _decision_page(request, referral, decision, form=None, *, conflict=None, error=None, status=200):
+def _decision_page(
+    request: HttpRequest,
+    referral: Referral,
+    decision: Decision | None,
+    form: NamndDecisionForm | None = None,
+    *,
+    conflict: Conflict | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
     can_record = decision is None and referral.status == Referral.Status.OPINION_READY and referral.body.makes_decisions
     can_edit = decision is not None and not decision.justered
     if form is None and (can_record or can_edit):

@@ -13,7 +13,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from remiss import positions, workflow
-from remiss.models import Position, Referral
+from remiss.diff import Conflict
+from remiss.models import Decision, Position, Referral
 from remiss.positions_form import PAGE_PARAM, PositionsForm, rows_for_referral
 from remiss.views.common import current_user, warn_unprintable
 from remiss.views.conflicts import edit_conflict, error_status, saved_copy
@@ -22,7 +23,16 @@ from remiss.views.officer.referral_page import positions_url, referral_page
 from remiss.workflow import ConflictError, LockedError, WorkflowError
 
 
-def _positions_page(request, referral, decision, form: PositionsForm, *, conflict=None, error=None, status=200):
+def _positions_page(
+    request: HttpRequest,
+    referral: Referral,
+    decision: Decision | None,
+    form: PositionsForm,
+    *,
+    conflict: Conflict | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
     """The referral page with the positions form as posted (or rebased after a conflict)."""
     return referral_page(
         request, referral, decision, positions_form=form, positions_conflict=conflict, error=error, status=status

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, Value, When
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -46,7 +46,7 @@ def _referable_bodies(case: Case) -> list[Body]:
 
 
 @registrar_only
-def case_refer(request, pk: int):
+def case_refer(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(pk)
     bodies = _referable_bodies(case)
     form = ReferForm(request.POST if request.method == "POST" else None, case=case, bodies=bodies)
@@ -105,18 +105,18 @@ def _referral_event_question(event: str, referral: Referral) -> str:
 
 
 @registrar_only
-def referral_detail(request, pk: int, rid: int):
+def referral_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     return _referral_page(request, pk, rid)
 
 
 def _referral_page(
-    request,
+    request: HttpRequest,
     pk: int,
     rid: int,
     deadline_form: ReferralDeadlineForm | None = None,
     officers_form: ReferralOfficersForm | None = None,
     status: int = 200,
-):
+) -> HttpResponse:
     referral, decision = _referral(pk, rid)
     opinion = getattr(referral, "opinion", None)
     officers_refusal = workflow.officers_refusal(referral)
@@ -155,7 +155,7 @@ def _referral_event_form(event: str, data: QueryDict) -> tuple[DeclineForm | Non
 
 @registrar_only
 @require_POST
-def referral_event(request, pk: int, rid: int):
+def referral_event(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     referral, _decision = _referral(pk, rid)
     event = request.POST.get("event", "")
     move = REFERRAL_EVENTS.get(event)
@@ -191,7 +191,7 @@ def referral_event(request, pk: int, rid: int):
 
 @registrar_only
 @require_POST
-def referral_deadline(request, pk: int, rid: int):
+def referral_deadline(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     referral, _decision = _referral(pk, rid)
     form = ReferralDeadlineForm(request.POST, referral=referral)
     if form.is_valid():
@@ -207,7 +207,7 @@ def referral_deadline(request, pk: int, rid: int):
 
 @registrar_only
 @require_POST
-def referral_officers(request, pk: int, rid: int):
+def referral_officers(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     """Choose the referral's handläggare among its body's officers (workflow.assign_officers)."""
     referral, _decision = _referral(pk, rid)
     form = ReferralOfficersForm(request.POST, referral=referral)
