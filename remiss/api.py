@@ -20,6 +20,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.conf import settings
+from django.db.models import TextChoices
 from ninja import Field, NinjaAPI, Path, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -38,12 +39,12 @@ MAX_PAGE_SIZE = 200
 MAX_OFFSET = 1_000_000
 
 
-def _literal(choices: type) -> Any:
+def _literal(choices: type[TextChoices]) -> Any:
     """A Literal of a TextChoices' codes, so the schema lists the allowed values."""
-    return Literal[tuple(choices.values)]  # type: ignore[valid-type]
+    return Literal[tuple(choices.values)]
 
 
-def _label(choices: type, value: str) -> str:
+def _label(choices: type[TextChoices], value: str) -> str:
     """The Swedish label of a code ("justered" → "Justerad")."""
     return str(choices(value).label)
 

@@ -42,7 +42,8 @@ class PlanOptions:
     justering_days: int = 7  # a nämnd meeting this close to the compile date needs justering omedelbart
 
     @classmethod
-    def from_settings(cls, **overrides: int) -> PlanOptions:
+    def from_settings(cls, **overrides: int | None) -> PlanOptions:
+        """The settings' values, with each override that is not None (a form's empty field) in place."""
         values = {
             "compile_working_days": getattr(settings, "REMISS_PLAN_COMPILE_WORKING_DAYS", cls.compile_working_days),
             "draft_days": getattr(settings, "REMISS_PLAN_DRAFT_DAYS", cls.draft_days),

@@ -11,13 +11,14 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from remiss.forms import AccessibleForm, VersionForm
+from remiss.forms import AccessibleForm, VersionForm, field_of
 from remiss.models import Position, Proposal, Referral
 from remiss.positions import proposal_label
 from remiss.workflow import PositionChange
@@ -70,13 +71,14 @@ class PositionRowForm(AccessibleForm):
             },
         )
         super().__init__(*args, **kwargs)
-        stance = self.fields["stance"]
+        stance = field_of(self, "stance", forms.ChoiceField)
         stance.choices = [("", _("Inte angivet"))] + list(Position.Stance.choices)
         stance.label = _("Ställningstagande till %(proposal)s") % {"proposal": label}
         self.fields["comment"].label = _("Kommentar till %(proposal)s (valfri)") % {"proposal": label}
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("stance") and (data.get("comment") or "").strip():
             self.add_error("comment", _("Välj ett ställningstagande för att kunna spara en kommentar."))
         return data

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from remiss.dates import long_date
-from remiss.forms.common import AccessibleForm, DateInput, PoliticianChoiceField
+from remiss.forms.common import AccessibleForm, DateInput, PoliticianChoiceField, field_of
 from remiss.models import Body, Case, Politician, Proposal, validate_text_length
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def commissioner_choices():
@@ -88,9 +93,9 @@ class CaseForm(AccessibleForm):
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {name: getattr(instance, name) for name in self.FIELDS}
         super().__init__(*args, **kwargs)
-        self.fields["commissioner"].queryset = commissioner_choices()
+        field_of(self, "commissioner", PoliticianChoiceField).queryset = commissioner_choices()
 
-    def _check_unique(self, name: str, message: str) -> None:
+    def _check_unique(self, name: str, message: StrOrPromise) -> None:
         value = (self.cleaned_data.get(name) or "").strip()
         if not value:
             return
@@ -101,8 +106,9 @@ class CaseForm(AccessibleForm):
         if other is not None:
             self.add_error(name, message % {"value": value, "case": other.full_title})
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         received, deadline = data.get("received"), data.get("deadline")
         if received and deadline and deadline < received:
             self.add_error(
@@ -172,8 +178,9 @@ class ProposalForm(AccessibleForm):
         self.case = case
         super().__init__(*args, **kwargs)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         kind, number = data.get("kind"), (data.get("number") or "").strip()
         if kind and number and Proposal.objects.filter(case=self.case, kind=kind, number=number).exists():
             self.add_error(

@@ -8,6 +8,7 @@ and marks invalid inputs, so screen readers announce what is wrong where.
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 
 from django import forms
 from django.conf import settings
@@ -40,6 +41,18 @@ class AccessibleForm(AccessibleMixin, forms.Form):
 
 class AccessibleModelForm(AccessibleMixin, forms.ModelForm):
     pass
+
+
+F = TypeVar("F", bound=forms.Field)
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """The form's own copy of its declared field `name`, as the field's class, for what a form sets
+    per instance (a queryset, choices): `form.fields` holds every field as a plain `Field`."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
 
 
 class DateInput(forms.DateInput):

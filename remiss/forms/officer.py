@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -124,8 +126,9 @@ class NamndDecisionForm(AccessibleForm):
             raise forms.ValidationError(_("Skriv minst en beslutspunkt."))
         return points
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         points, after = data.get("points"), data.get("added_text_after_point")
         if points and after and has_words(data.get("added_text")) and after > len(points):
             self.add_error(

@@ -59,6 +59,7 @@ from remiss.history.versions import (
     load_history,
     load_subject,
     row_values,
+    text_version,
     version_values,
 )
 from remiss.provenance import model_label, resolve_model
@@ -108,5 +109,6 @@ __all__ = [
     "person",
     "resolve_model",
     "row_values",
+    "text_version",
     "version_values",
 ]

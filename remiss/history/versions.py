@@ -29,7 +29,7 @@ from remiss.history.display import (
     person,
 )
 from remiss.history.kinds import TextKind, kind_for_model
-from remiss.models import validate_text_length
+from remiss.models import Case, CityProposal, Decision, Opinion, Statement, validate_text_length
 from remiss.provenance import history_subject, related_labels, statement_labels, text_history
 
 
@@ -185,10 +185,21 @@ def load_subject(kind: TextKind, pk: int) -> models.Model:
     return history_subject(kind.model, pk)
 
 
-def expected_version(history: History) -> int:
+# The models of the kinds of text (`kinds.KINDS`): each carries a version counter.
+_VERSIONED = (Opinion, Decision, Statement, CityProposal, Case)
+
+
+def text_version(obj: models.Model) -> int:
     """What a restore form carries for optimistic locking: the text's version counter (for the
     case's Ärendet, `Case.version`)."""
-    return history.obj.version  # type: ignore[attr-defined]
+    if not isinstance(obj, _VERSIONED):
+        raise TypeError(f"{type(obj).__name__} is no kind of text with a version counter")
+    return obj.version
+
+
+def expected_version(history: History) -> int:
+    """`text_version` of the text whose history this is."""
+    return text_version(history.obj)
 
 
 # --- One version, of any model a memo names ------------------------------------------------------

@@ -3,6 +3,7 @@ role's final moves share, and the health check."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -16,13 +17,23 @@ from remiss.glyphs import unprintable_message
 from remiss.models import Body, Case, Decision, User, genitive
 
 
+def current_user(request: HttpRequest) -> User:
+    """The logged-in person, as our User. For views behind `login_required` (or a decorator built
+    on it), where Django's AnonymousUser never arrives; should one, it is refused (403), not a 500."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
 @login_required
-def home(request):
-    if is_registrar(request.user):
+def home(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    if is_registrar(user):
         return redirect("case_list")
-    if request.user.role == User.Role.OFFICER:
+    if user.role == User.Role.OFFICER:
         return redirect("officer_home")
-    if request.user.role == User.Role.POLITICIAN:
+    if user.role == User.Role.POLITICIAN:
         return redirect("politician_home")
     return redirect("admin:index")
 

@@ -10,8 +10,9 @@ saved version's number, so that saving again overwrites knowingly.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
 
@@ -21,12 +22,23 @@ from remiss.workflow import ConflictError, WorkflowError
 # A refused save because the text is final or someone saved first: the page again, with this code.
 CONFLICT = 409
 
+M = TypeVar("M", bound=Model)
+
 
 def error_status(error: Exception) -> int:
     """The response code of a page that shows a refusal: the workflow error's own `http_status`
     (409 when the text is final or someone saved first, 200 for a refusal the page explains);
     200 for a form's ValidationError, which the page shows beside its field."""
     return error.http_status if isinstance(error, WorkflowError) else 200
+
+
+def saved_copy(error: ConflictError, model: type[M]) -> M:
+    """What the other person saved, as the model the failed move edits: each workflow move claims
+    the version of one model, so anything else is a programming error (a TypeError, not a guess)."""
+    current = error.current
+    if not isinstance(current, model):
+        raise TypeError(f"a conflict over {type(current).__name__}, not {model.__name__}") from error
+    return current
 
 
 def with_version(data: QueryDict, version: int) -> QueryDict:

@@ -9,32 +9,19 @@ whose compile button (a POST) queues the compilation.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from remiss.access import is_registrar, require
 from remiss.memo.docx import DOCX_CONTENT_TYPE, build_docx, docx_filename
 from remiss.memo.gather import gather
 from remiss.memo.package import ZIP_CONTENT_TYPE, NoStoredMemo, build_package, content_disposition
 from remiss.models import Case
-
-
-def _registrar_only(view):
-    """Anonymous → login page; logged in but not the registrar → 403."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        require(is_registrar(request.user))
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapped)
+from remiss.views.common import current_user
+from remiss.views.registrar.base import registrar_only
 
 
 def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -45,7 +32,7 @@ def _attachment(content: bytes, filename: str, content_type: str) -> HttpRespons
     return response
 
 
-@_registrar_only
+@registrar_only
 @require_http_methods(["GET"])
 def memo_docx(request: HttpRequest, pk: int) -> HttpResponse:
     """The memo as it stands now, as an editable Word file."""
@@ -54,13 +41,13 @@ def memo_docx(request: HttpRequest, pk: int) -> HttpResponse:
     return _attachment(build_docx(data), docx_filename(data), DOCX_CONTENT_TYPE)
 
 
-@_registrar_only
+@registrar_only
 @require_http_methods(["GET"])
 def answer_package(request: HttpRequest, pk: int) -> HttpResponse:
     """The zip for the ministry: the stored PDF/UA memo, .docx and cover letter (följebrev.txt)."""
     case = get_object_or_404(Case, pk=pk)
     try:
-        package = build_package(case, by=request.user)
+        package = build_package(case, by=current_user(request))
     except NoStoredMemo as missing:
         if missing.lost is not None:
             messages.error(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,27 +23,33 @@ from remiss.access import is_registrar, politician_of, require, works_for
 from remiss.dates import long_datetime
 from remiss.history import KINDS, TextKind
 from remiss.models import Case, Decision, Memo, Opinion, Referral, Statement, User
+from remiss.views.common import current_user
 from remiss.views.conflicts import error_status
 from remiss.workflow import WorkflowError
+
+# The menu item a history page marks as current, by role (the registrar's is "cases").
+_NAV_BY_ROLE: dict[str, str] = {User.Role.OFFICER: "officer", User.Role.POLITICIAN: "politician"}
 
 
 def _nav(user: User) -> str:
     if is_registrar(user):
         return "cases"
-    return {User.Role.OFFICER: "officer", User.Role.POLITICIAN: "politician"}.get(user.role, "")
+    return _NAV_BY_ROLE.get(user.role, "")
 
 
 def _int(value: str | None) -> int | None:
+    if value is None or value == "":
+        return None
     try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
+        return int(value)
+    except ValueError:
         return None
 
 
 def _subject(kind: TextKind, pk: int) -> models.Model:
     try:
         return history.load_subject(kind, pk)
-    except kind.model.DoesNotExist:
+    except ObjectDoesNotExist:  # the kind's model's DoesNotExist, the only one load_subject raises
         raise Http404 from None
 
 
@@ -59,7 +66,8 @@ def _back(user: User, kind: TextKind, obj: models.Model) -> tuple[str, str] | No
     """Where the person came from: the text's own page, for the way they work with it."""
     case = history.case_of(obj)
     if kind is history.OPINION:
-        return _back_to_referral(user, obj.referral)  # type: ignore[attr-defined]
+        assert isinstance(obj, Opinion)  # the kind's model
+        return _back_to_referral(user, obj.referral)
     if kind in (history.DECISION, history.STATEMENT_TEXT):
         return _back_to_decision(user, obj, case)
     if not is_registrar(user):
@@ -81,9 +89,13 @@ def _back_to_referral(user: User, referral: Referral) -> tuple[str, str] | None:
 def _back_to_decision(user: User, obj: models.Model, case: Case) -> tuple[str, str] | None:
     """Back from a decision or a statement on it: the author's statement, the politician's or the
     officer's decision page, or the registrar's page of the city's decisions or of the case."""
-    decision = obj if isinstance(obj, Decision) else obj.decision  # type: ignore[attr-defined]
-    if isinstance(obj, Statement) and obj.authors.filter(politician__user_id=user.pk, accepted=True).exists():
-        return reverse("politician_statement_edit", args=[obj.pk]), _("Till uttalandet")
+    if isinstance(obj, Statement):
+        decision = obj.decision
+        if obj.authors.filter(politician__user_id=user.pk, accepted=True).exists():
+            return reverse("politician_statement_edit", args=[obj.pk]), _("Till uttalandet")
+    else:
+        assert isinstance(obj, Decision)  # the decision's kind or the statement's, nothing else
+        decision = obj
     if politician_of(user) is not None:
         return reverse("politician_decision", args=[decision.pk]), _("Till beslutet")
     if works_for(user, decision.body_id):
@@ -99,7 +111,8 @@ def _back_to_decision(user: User, obj: models.Model, case: Case) -> tuple[str, s
 
 def _title(kind: TextKind, obj: models.Model) -> str:
     if kind is history.BACKGROUND:
-        return _("Ärendet (bakgrund) i %(ref)s") % {"ref": obj.reference}  # type: ignore[attr-defined]
+        assert isinstance(obj, Case)  # the kind's model
+        return _("Ärendet (bakgrund) i %(ref)s") % {"ref": obj.reference}
     return str(obj)
 
 
@@ -123,13 +136,14 @@ def _history_page(
             compare_error = str(problem)
     selected_from = _int(first) or (versions[1].history_id if len(versions) > 1 else None)
     selected_to = _int(second) or (versions[0].history_id if versions else None)
-    may_restore = history.can_restore(request.user, kind, obj)
+    user = current_user(request)
+    may_restore = history.can_restore(user, kind, obj)
     refusal = workflow.restore_refusal(obj) if may_restore else None
     return render(
         request,
         "remiss/history/history.html",
         {
-            "nav": _nav(request.user),
+            "nav": _nav(user),
             "kind": kind,
             "obj": obj,
             "title": _title(kind, obj),
@@ -145,7 +159,7 @@ def _history_page(
             "expected_version": history.expected_version(hist),
             "restore_url": reverse(f"history_{kind.key}_restore", args=[_url_pk(kind, obj)]),
             "page_url": history_url(kind, obj),
-            "back": _back(request.user, kind, obj),
+            "back": _back(user, kind, obj),
             "error": error,
             "model_label": history.model_label(kind.model),
         },
@@ -159,7 +173,7 @@ def history_page(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """The versions of one text, newest first, and (with ?fran=&till=) the word diff of two."""
     kind = KINDS[key]
     obj = _subject(kind, pk)
-    require(history.can_view(request.user, kind, obj))
+    require(history.can_view(current_user(request), kind, obj))
     return _history_page(request, kind, obj)
 
 
@@ -169,13 +183,14 @@ def history_restore(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """Restore one version: a new version with the old text; nothing is deleted."""
     kind = KINDS[key]
     obj = _subject(kind, pk)
-    require(history.can_view(request.user, kind, obj) and history.can_restore(request.user, kind, obj))
+    user = current_user(request)
+    require(history.can_view(user, kind, obj) and history.can_restore(user, kind, obj))
     history_id, version = _int(request.POST.get("history_id")), _int(request.POST.get("version"))
     if history_id is None or version is None:
         error = _("Välj en version att återställa och försök igen.")
         return _history_page(request, kind, obj, error=error, status=400)
     try:
-        workflow.restore_text(obj, history_id, by=request.user, expected_version=version)
+        workflow.restore_text(obj, history_id, by=user, expected_version=version)
     except WorkflowError as error:
         obj = _subject(kind, pk)
         return _history_page(request, kind, obj, error=str(error), status=error_status(error))
@@ -198,22 +213,26 @@ def version_page(request: HttpRequest, model: str, history_id: int) -> HttpRespo
         raise Http404
     try:
         row = queries.history_row(model_cls, history_id)
-    except model_cls.history.model.DoesNotExist:  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:  # the history model's DoesNotExist, the only one history_row raises
         raise Http404 from None
     obj = queries.current_of(model_cls, row.id)
-    require(history.can_view_row(request.user, model_cls, obj))
+    user = current_user(request)
+    require(history.can_view_row(user, model_cls, obj))
     kind = history.kind_for_model(model_cls)
     restore = None
-    if kind is not None and obj is not None and history.can_restore(request.user, kind, obj):
+    if kind is not None and obj is not None and history.can_restore(user, kind, obj):
         differs = any(f.value(kind.model, row) != f.value(kind.model, obj) for f in kind.fields)
         if differs and workflow.restore_refusal(obj) is None:
-            restore = {"url": reverse(f"history_{kind.key}_restore", args=[_url_pk(kind, obj)]), "version": obj.version}
+            restore = {
+                "url": reverse(f"history_{kind.key}_restore", args=[_url_pk(kind, obj)]),
+                "version": history.text_version(obj),
+            }
     values = history.row_values(model_cls, row)
     return render(
         request,
         "remiss/history/version.html",
         {
-            "nav": _nav(request.user),
+            "nav": _nav(user),
             "row": row,
             "model_name": str(model_cls._meta.verbose_name),
             "obj": obj,
@@ -239,21 +258,19 @@ def namnd_changes(request: HttpRequest, pk: int) -> HttpResponse:
         referral, decision = queries.referral_with_decision(pk)
     except Referral.DoesNotExist:
         raise Http404 from None
-    require(history.can_view_body_decision(request.user, referral.body_id))
+    user = current_user(request)
+    require(history.can_view_body_decision(user, referral.body_id))
     changes = history.namnd_changes(referral, decision)
     try:
         opinion = referral.opinion
     except Opinion.DoesNotExist:
         opinion = None
-    if decision is not None:
-        back = _back(request.user, history.DECISION, decision)
-    else:
-        back = _back_to_referral(request.user, referral)
+    back = _back(user, history.DECISION, decision) if decision is not None else _back_to_referral(user, referral)
     return render(
         request,
         "remiss/history/namnd_changes.html",
         {
-            "nav": _nav(request.user),
+            "nav": _nav(user),
             "referral": referral,
             "case": referral.case,
             "decision": decision,
@@ -263,7 +280,7 @@ def namnd_changes(request: HttpRequest, pk: int) -> HttpResponse:
             "decision_history_url": reverse("history_decision", args=[decision.pk]) if decision is not None else None,
             "opinion_history_url": (
                 reverse("history_opinion", args=[opinion.pk])
-                if opinion is not None and history.can_view(request.user, history.OPINION, opinion)
+                if opinion is not None and history.can_view(user, history.OPINION, opinion)
                 else None
             ),
         },
@@ -287,7 +304,7 @@ def decision_namnd_changes(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def memo_versions(request: HttpRequest, pk: int) -> HttpResponse:
     """Every text and name a memo was compiled from, with the exact version, its date and its user."""
-    require(is_registrar(request.user))
+    require(is_registrar(current_user(request)))
     try:
         memo = queries.memo_for_versions(pk)
     except Memo.DoesNotExist:

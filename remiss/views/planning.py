@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +22,7 @@ from remiss import calendar_feed, planning
 from remiss.access import is_registrar, require
 from remiss.forms import AccessibleForm
 from remiss.models import Case
+from remiss.views.common import current_user
 
 
 class PlanOptionsForm(AccessibleForm):
@@ -51,7 +52,7 @@ class PlanOptionsForm(AccessibleForm):
         )
 
 
-def _options_form(data, defaults: planning.PlanOptions) -> PlanOptionsForm:
+def _options_form(data: QueryDict, defaults: planning.PlanOptions) -> PlanOptionsForm:
     return PlanOptionsForm(
         data or None, initial={"compile_days": defaults.compile_working_days, "draft_days": defaults.draft_days}
     )
@@ -59,7 +60,8 @@ def _options_form(data, defaults: planning.PlanOptions) -> PlanOptionsForm:
 
 @login_required
 def case_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    require(is_registrar(request.user))
+    user = current_user(request)
+    require(is_registrar(user))
     case = get_object_or_404(Case, pk=pk)
     form = _options_form(request.GET, planning.PlanOptions.from_settings())
     options = form.options()
@@ -78,7 +80,7 @@ def case_plan(request: HttpRequest, pk: int) -> HttpResponse:
             "options": options,
             "fingerprint": planning.plan_fingerprint(plan),
             "changes": sum(1 for r, b in rows if r.deadline != b.deadline and not r.is_closed),
-            "calendar_url": _feed_url(request, calendar_feed.calendar_token_for(request.user)),
+            "calendar_url": _feed_url(request, calendar_feed.calendar_token_for(user)),
         },
     )
 
@@ -86,7 +88,8 @@ def case_plan(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_plan_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    require(is_registrar(request.user))
+    user = current_user(request)
+    require(is_registrar(user))
     case = get_object_or_404(Case, pk=pk)
     form = _options_form(request.POST, planning.PlanOptions.from_settings())
     options = form.options()
@@ -104,7 +107,7 @@ def case_plan_apply(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         return redirect(back)
-    applied = planning.apply_plan(case, plan, by=request.user)
+    applied = planning.apply_plan(case, plan, by=user)
     for _referral, reason in applied.skipped:
         messages.error(request, reason)
     if applied.changed:
@@ -127,14 +130,14 @@ def _feed_url(request: HttpRequest, token: str) -> str:
 @login_required
 def calendar_page(request: HttpRequest) -> HttpResponse:
     """The person's own feed address, made on the first visit."""
-    token = calendar_feed.calendar_token_for(request.user)
+    token = calendar_feed.calendar_token_for(current_user(request))
     return render(request, "remiss/planning/calendar.html", {"calendar_url": _feed_url(request, token)})
 
 
 @login_required
 @require_POST
 def calendar_new_link(request: HttpRequest) -> HttpResponse:
-    calendar_feed.regenerate_calendar_token(request.user)
+    calendar_feed.regenerate_calendar_token(current_user(request))
     messages.success(request, _("Du har fått en ny kalenderlänk. Den gamla länken fungerar inte längre."))
     target = request.POST.get("next", "")
     # Only a printable path on this site: redirect() would look anything else up as a view name

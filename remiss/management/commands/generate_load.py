@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -42,6 +42,8 @@ from remiss.models import (
     StatementAuthor,
     User,
 )
+
+M = TypeVar("M", bound=Model)
 
 REFERENCE_PREFIX = "BEL"
 REGISTRAR = "last.registrator"
@@ -168,10 +170,10 @@ class Generator:
         self.counts: dict[str, tuple[int, int]] = {}
 
     def _bulk(
-        self, objs: list[Model], model: type[Model], *, label: str, user: User | None, history_update: bool = False
-    ) -> list[Model]:
+        self, objs: list[M], model: type[M], *, label: str, user: User | None, history_update: bool = False
+    ) -> list[M]:
         """Insert `objs` with one "+" history row each, and optionally a second "~" version."""
-        created = bulk_create_with_history(
+        created: list[M] = bulk_create_with_history(
             objs, model, batch_size=BATCH, default_user=user, default_change_reason=REASON, default_date=HISTORY_DATE
         )
         history_rows = len(created)
@@ -366,7 +368,8 @@ class Generator:
         main: Politician,
         target: Body,
     ) -> None:
-        statements, authors = [], []
+        statements: list[Statement] = []
+        authors: list[Politician] = []
         for decision in decisions:
             # The main politician speaks in every decision of the target body; elsewhere one in three has a statement.
             if decision.body_id == target.pk:

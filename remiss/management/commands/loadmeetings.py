@@ -44,7 +44,7 @@ class Command(BaseCommand):
                     existing += 1
                     continue
                 meeting = Meeting(body=body, date=day)
-                meeting._change_reason = "Sammanträdeskalender inläst"
+                meeting._change_reason = "Sammanträdeskalender inläst"  # type: ignore[attr-defined]  # read by django-simple-history
                 meeting.full_clean()
                 meeting.save()
                 added += 1

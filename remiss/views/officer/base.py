@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from remiss import queries, workflow
 from remiss.access import can_work_on_referral, require
 from remiss.models import Decision, Opinion, Referral, User
+from remiss.views.common import current_user
 from remiss.workflow import LockedError
 
 _R = Referral.Status
@@ -16,7 +17,7 @@ EDITABLE = (_R.REFERRED, _R.DRAFTING)
 
 
 def require_officer(request: HttpRequest) -> None:
-    require(request.user.role == User.Role.OFFICER)
+    require(current_user(request).role == User.Role.OFFICER)
 
 
 def load_referral(request: HttpRequest, pk: int) -> tuple[Referral, Decision | None]:
@@ -25,7 +26,7 @@ def load_referral(request: HttpRequest, pk: int) -> tuple[Referral, Decision | N
         referral, decision = queries.referral_for_officer(pk)
     except Referral.DoesNotExist:
         raise Http404 from None
-    require(can_work_on_referral(request.user, referral))
+    require(can_work_on_referral(current_user(request), referral))
     return referral, decision
 
 

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from remiss import queries, workflow
 from remiss.access import can_act_on_decision, require
 from remiss.attribution import full_line, has_own_text
-from remiss.diff import points_html
+from remiss.diff import Conflict, points_html
 from remiss.forms import NamndDecisionForm
 from remiss.models import Decision, Referral
-from remiss.views.common import confirm_justera, confirmed, warn_unprintable
-from remiss.views.conflicts import edit_conflict, error_status
+from remiss.views.common import confirm_justera, confirmed, current_user, warn_unprintable
+from remiss.views.conflicts import edit_conflict, error_status, saved_copy
 from remiss.views.officer.base import ensure_open, load_referral
 from remiss.workflow import ConflictError, LockedError, WorkflowError
 
@@ -31,7 +31,16 @@ def _statement_lines(decision: Decision | None) -> list[dict]:
     return [{"statement": s, "line": full_line(s), "own_text": has_own_text(s)} for s in statements]
 
 
-def _decision_page(request, referral, decision, form=None, *, conflict=None, error=None, status=200):
+def _decision_page(
+    request: HttpRequest,
+    referral: Referral,
+    decision: Decision | None,
+    form: NamndDecisionForm | None = None,
+    *,
+    conflict: Conflict | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
     can_record = decision is None and referral.status == Referral.Status.OPINION_READY and referral.body.makes_decisions
     can_edit = decision is not None and not decision.justered
     if form is None and (can_record or can_edit):
@@ -70,8 +79,9 @@ def officer_decision(request: HttpRequest, pk: int) -> HttpResponse:
     referral, decision = load_referral(request, pk)
     if request.method != "POST":
         return _decision_page(request, referral, decision)
+    user = current_user(request)
     if decision is not None:
-        require(can_act_on_decision(request.user, decision))
+        require(can_act_on_decision(user, decision))
     try:
         ensure_open(decision)  # the lock speaks before any field does
     except LockedError as error:
@@ -89,20 +99,20 @@ def officer_decision(request: HttpRequest, pk: int) -> HttpResponse:
     }
     try:
         if decision is None:
-            workflow.record_decision(referral, position=data["position"], by=request.user, **fields)
+            workflow.record_decision(referral, position=data["position"], by=user, **fields)
             messages.success(request, _("Nämndens beslut är registrerat."))
         else:
             workflow.edit_decision_and_position(
                 decision,
                 referral,
                 position=data["position"],
-                by=request.user,
+                by=user,
                 expected_version=data["version"],
                 **fields,
             )
             messages.success(request, _("Beslutet är ändrat."))
     except ConflictError as error:
-        current = error.current
+        current = saved_copy(error, Decision)
         return edit_conflict(
             request,
             error,
@@ -128,7 +138,8 @@ def officer_justera(request: HttpRequest, pk: int) -> HttpResponse:
     referral, decision = load_referral(request, pk)
     if decision is None:
         return _decision_page(request, referral, decision, error=_("Det finns inget beslut att justera ännu."))
-    require(can_act_on_decision(request.user, decision))
+    user = current_user(request)
+    require(can_act_on_decision(user, decision))
     if not confirmed(request) and not decision.justered:  # a justered one gets its refusal at once
         return confirm_justera(
             request,
@@ -138,7 +149,7 @@ def officer_justera(request: HttpRequest, pk: int) -> HttpResponse:
             back_url=reverse("officer_decision", args=[pk]),
         )
     try:
-        workflow.justera(decision, by=request.user)
+        workflow.justera(decision, by=user)
     except WorkflowError as error:
         return _decision_page(request, referral, decision, error=str(error), status=error_status(error))
     messages.success(request, _("Beslutet är justerat. Det och dess uttalanden kan inte längre ändras."))

@@ -13,16 +13,26 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from remiss import positions, workflow
-from remiss.models import Position
+from remiss.diff import Conflict
+from remiss.models import Decision, Position, Referral
 from remiss.positions_form import PAGE_PARAM, PositionsForm, rows_for_referral
-from remiss.views.common import warn_unprintable
-from remiss.views.conflicts import edit_conflict, error_status
+from remiss.views.common import current_user, warn_unprintable
+from remiss.views.conflicts import edit_conflict, error_status, saved_copy
 from remiss.views.officer.base import ensure_open, load_referral
 from remiss.views.officer.referral_page import positions_url, referral_page
 from remiss.workflow import ConflictError, LockedError, WorkflowError
 
 
-def _positions_page(request, referral, decision, form: PositionsForm, *, conflict=None, error=None, status=200):
+def _positions_page(
+    request: HttpRequest,
+    referral: Referral,
+    decision: Decision | None,
+    form: PositionsForm,
+    *,
+    conflict: Conflict | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
     """The referral page with the positions form as posted (or rebased after a conflict)."""
     return referral_page(
         request, referral, decision, positions_form=form, positions_conflict=conflict, error=error, status=status
@@ -47,12 +57,12 @@ def officer_positions(request: HttpRequest, pk: int) -> HttpResponse:
     changes = form.changes()
     try:
         if changes:
-            workflow.save_positions(referral, changes, by=request.user, expected_version=form.version)
+            workflow.save_positions(referral, changes, by=current_user(request), expected_version=form.version)
     except ConflictError as error:
         rows_now = rows_for_referral(referral)  # read after the version in error.current
         pairs = form.conflict_pairs(rows_now)
         # The rows this person changed keep their choices; the others show what is saved now.
-        rebased = form.rebased(rows_now, error.current.positions_version)
+        rebased = form.rebased(rows_now, saved_copy(error, Referral).positions_version)
         return edit_conflict(
             request,
             error,

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from remiss import queries, workflow
 from remiss.forms import DeclineForm, OpinionForm, tie_error
-from remiss.views.common import confirm_page, confirmed, decline_question, page_links, warn_unprintable
-from remiss.views.conflicts import edit_conflict, error_status, with_version
+from remiss.models import Opinion
+from remiss.views.common import confirm_page, confirmed, current_user, decline_question, page_links, warn_unprintable
+from remiss.views.conflicts import edit_conflict, error_status, saved_copy, with_version
 from remiss.views.officer.base import ensure_open, load_referral, require_officer
 from remiss.views.officer.referral_page import referral_page
 from remiss.workflow import ConflictError, LockedError, WorkflowError
@@ -25,9 +26,10 @@ from remiss.workflow import ConflictError, LockedError, WorkflowError
 @login_required
 def officer_home(request: HttpRequest) -> HttpResponse:
     require_officer(request)
-    bodies = list(request.user.bodies.all())
+    user = current_user(request)
+    bodies = list(user.bodies.all())
     open_page, closed_page = queries.officer_referrals(
-        request.user,
+        user,
         body_ids=[b.pk for b in bodies],
         open_page=request.GET.get("sida"),
         closed_page=request.GET.get("sida_avslutade"),
@@ -69,11 +71,11 @@ def officer_referral(request: HttpRequest, pk: int) -> HttpResponse:
             proposed_decision=data["proposed_decision"],
             date=data["date"],
             position=data["position"] if with_position else None,
-            by=request.user,
+            by=current_user(request),
             expected_version=data["version"],
         )
     except ConflictError as error:
-        current = error.current
+        current = saved_copy(error, Opinion)
         return edit_conflict(
             request,
             error,
@@ -90,7 +92,7 @@ def officer_referral(request: HttpRequest, pk: int) -> HttpResponse:
     warn_unprintable(request, data)  # saved, whether or not it can be marked ready below
     if request.POST.get("action") == "ready":
         try:
-            workflow.mark_opinion_ready(referral, by=request.user)
+            workflow.mark_opinion_ready(referral, by=current_user(request))
         except WorkflowError as error:
             referral.refresh_from_db()
             form = OpinionForm(with_version(request.POST, opinion.version), with_position=with_position)
@@ -111,7 +113,7 @@ def officer_reopen_opinion(request: HttpRequest, pk: int) -> HttpResponse:
     referral, decision = load_referral(request, pk)
     try:
         ensure_open(decision)
-        workflow.reopen_opinion(referral, by=request.user)
+        workflow.reopen_opinion(referral, by=current_user(request))
     except WorkflowError as error:
         return referral_page(request, referral, decision, error=str(error), status=error_status(error))
     messages.success(request, _("Tjänsteutlåtandet är öppnat igen och kan ändras."))
@@ -147,7 +149,9 @@ def officer_decline(request: HttpRequest, pk: int) -> HttpResponse:
             back_url=reverse("officer_referral", args=[pk]),
         )
     try:
-        workflow.decline(referral, by=request.user, reason=form.cleaned_data.get("reason", "") if valid else "")
+        workflow.decline(
+            referral, by=current_user(request), reason=form.cleaned_data.get("reason", "") if valid else ""
+        )
     except WorkflowError as error:
         referral.refresh_from_db()
         return referral_page(request, referral, decision, error=str(error), status=error_status(error))

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from remiss import positions, workflow
+from remiss.diff import Conflict
 from remiss.docx_import import DocxUploadForm
 from remiss.forms import DeclineForm, OpinionForm
 from remiss.models import Decision, Opinion, Referral
@@ -32,18 +35,18 @@ def _opinion_form_initial(referral: Referral, opinion: Opinion) -> dict:
 
 
 def referral_page(
-    request,
-    referral,
-    decision,
-    form=None,
+    request: HttpRequest,
+    referral: Referral,
+    decision: Decision | None,
+    form: OpinionForm | None = None,
     *,
-    conflict=None,
-    error=None,
-    status=200,
-    positions_form=None,
-    positions_conflict=None,
-    upload_form=None,
-):
+    conflict: Conflict | None = None,
+    error: str | None = None,
+    status: int = 200,
+    positions_form: PositionsForm | None = None,
+    positions_conflict: Conflict | None = None,
+    upload_form: DocxUploadForm | None = None,
+) -> HttpResponse:
     opinion = opinion_of(referral)
     editable = referral.status in EDITABLE and not (decision is not None and decision.justered)
     if editable and form is None:
@@ -90,8 +93,12 @@ def positions_url(referral: Referral, page: str | int | None) -> str:
 
 
 def _positions_context(
-    request: HttpRequest, referral: Referral, decision: Decision | None, form: PositionsForm | None, conflict=None
-) -> dict:
+    request: HttpRequest,
+    referral: Referral,
+    decision: Decision | None,
+    form: PositionsForm | None,
+    conflict: Conflict | None = None,
+) -> dict[str, Any]:
     rows = rows_for_referral(referral)  # after the referral: its version is never newer
     locked = positions.positions_locked(referral) or (decision is not None and decision.justered)
     page = page_of(rows, request.GET.get(PAGE_PARAM))

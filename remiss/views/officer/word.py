@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from functools import partial
+from typing import TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,12 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from remiss import workflow
-from remiss.diff import word_diff
+from remiss.diff import Conflict, word_diff
 from remiss.docx_import import DocxUploadForm
-from remiss.models import Referral
+from remiss.models import Decision, Opinion, Referral
 from remiss.richtext import sanitize
-from remiss.views.common import warn_unprintable
-from remiss.views.conflicts import CONFLICT, edit_conflict, error_status
+from remiss.views.common import current_user, warn_unprintable
+from remiss.views.conflicts import CONFLICT, edit_conflict, error_status, saved_copy
 from remiss.views.officer.base import ensure_opinion_open, load_referral, opinion_of
 from remiss.views.officer.referral_page import referral_page
 from remiss.workflow import ConflictError, LockedError, WorkflowError
@@ -30,11 +31,24 @@ from remiss.workflow import ConflictError, LockedError, WorkflowError
 WORD_SESSION_KEY = "remiss_word_import"
 
 
-def _pending_import(request: HttpRequest, referral: Referral) -> dict | None:
-    return request.session.get(WORD_SESSION_KEY, {}).get(str(referral.pk))
+class PendingImport(TypedDict):
+    """One converted upload in the session: what the review page shows and the confirm saves."""
+
+    token: str  # the upload the review page showed; a later upload (another tab) replaces it
+    html: str
+    filename: str
+    version: int  # the opinion's version when uploaded: confirming saves over exactly that one
+    tables: int
+    images: int
+    words: int
 
 
-def _set_pending_import(request: HttpRequest, referral: Referral, pending: dict | None) -> None:
+def _pending_import(request: HttpRequest, referral: Referral) -> PendingImport | None:
+    pending: PendingImport | None = request.session.get(WORD_SESSION_KEY, {}).get(str(referral.pk))
+    return pending
+
+
+def _set_pending_import(request: HttpRequest, referral: Referral, pending: PendingImport | None) -> None:
     imports = dict(request.session.get(WORD_SESSION_KEY, {}))
     if pending is None:
         imports.pop(str(referral.pk), None)
@@ -73,7 +87,16 @@ def officer_word_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("officer_word_review", pk=referral.pk)
 
 
-def _word_review_page(request, referral, decision, pending, *, conflict=None, error=None, status=200):
+def _word_review_page(
+    request: HttpRequest,
+    referral: Referral,
+    decision: Decision | None,
+    pending: PendingImport,
+    *,
+    conflict: Conflict | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
     opinion = opinion_of(referral)
     return render(
         request,
@@ -129,11 +152,11 @@ def officer_word_review(request: HttpRequest, pk: int) -> HttpResponse:
             text=pending["html"],
             proposed_decision=opinion.proposed_decision,
             date=opinion.date,
-            by=request.user,
+            by=current_user(request),
             expected_version=pending["version"],
         )
     except ConflictError as error:
-        current = error.current
+        current = saved_copy(error, Opinion)
         pending = {**pending, "version": current.version}  # confirming again now replaces knowingly
         _set_pending_import(request, referral, pending)
         return edit_conflict(

@@ -3,37 +3,44 @@ the refusal message, the case lookup and the question before a final move."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, Concatenate, ParamSpec
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 
 from remiss import workflow
 from remiss.access import is_registrar, require
 from remiss.forms import DeclineForm
 from remiss.models import Body, Case, genitive
-from remiss.views.common import confirm_page
+from remiss.views.common import confirm_page, current_user
+
+P = ParamSpec("P")
 
 
-def registrar_only(view):
+def registrar_only(
+    view: Callable[Concatenate[HttpRequest, P], HttpResponseBase],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
     """Anonymous → login page; logged in but not the registrar → 403."""
 
     @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        require(is_registrar(request.user))
+    def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
+        require(is_registrar(current_user(request)))
         return view(request, *args, **kwargs)
 
     return login_required(wrapped)
 
 
-def render_page(request, template: str, context: dict, status: int = 200):
+def render_page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     context.setdefault("nav", "cases")
     return render(request, f"remiss/registrar/{template}", context, status=status)
 
 
-def refused(request, error: Exception) -> None:
+def refused(request: HttpRequest, error: Exception) -> None:
     """Show the workflow's (or the model's) Swedish reason in the messages region."""
     if isinstance(error, ValidationError):
         for message in error.messages:
@@ -51,7 +58,7 @@ def get_case(pk: int) -> Case:
 
 
 def confirm_event(
-    request,
+    request: HttpRequest,
     case: Case,
     event: str,
     question: str,
@@ -60,7 +67,7 @@ def confirm_event(
     back_url: str,
     back: str = "",
     form: DeclineForm | None = None,
-):
+) -> HttpResponse:
     """The page a final move shows first: `question`, and a button posting `event` to `action`
     again with confirm=1 (and `back`, where to return afterwards)."""
     fields = {"event": event, "back": back} if back else {"event": event}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from remiss import queries, workflow
 from remiss.forms import CaseForm, ProposalForm, ProposalSectionForm
 from remiss.models import Case, Proposal
-from remiss.views.common import confirmed, warn_unprintable
+from remiss.views.common import confirmed, current_user, warn_unprintable
 from remiss.views.registrar.base import confirm_event, get_case, refused, registrar_only, render_page
 from remiss.workflow import WorkflowError
 
@@ -25,17 +25,17 @@ CASES_PER_PAGE = 25
 
 
 @registrar_only
-def case_list(request):
+def case_list(request: HttpRequest) -> HttpResponse:
     page = queries.registrar_case_page(request.GET.get("sida"), CASES_PER_PAGE)
     return render_page(request, "case_list.html", {"page": page, "cases": page.object_list})
 
 
 @registrar_only
-def case_create(request):
+def case_create(request: HttpRequest) -> HttpResponse:
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            case = workflow.register_case(**form.cleaned_data, by=request.user)
+            case = workflow.register_case(**form.cleaned_data, by=current_user(request))
         except (WorkflowError, ValidationError) as error:
             refused(request, error)
         else:
@@ -46,12 +46,12 @@ def case_create(request):
 
 
 @registrar_only
-def case_edit(request, pk: int):
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(pk)
     form = CaseForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         try:
-            workflow.update_case(case, by=request.user, **form.cleaned_data)
+            workflow.update_case(case, by=current_user(request), **form.cleaned_data)
         except (WorkflowError, ValidationError) as error:
             refused(request, error)
         else:
@@ -84,7 +84,7 @@ def _case_event_done(event: str) -> str:
 
 
 @registrar_only
-def case_detail(request, pk: int):
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         board = queries.status_board(pk)
     except Case.DoesNotExist as error:
@@ -104,7 +104,7 @@ def case_detail(request, pk: int):
 
 @registrar_only
 @require_POST
-def case_event(request, pk: int):
+def case_event(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(pk)
     event = request.POST.get("event", "")
     move = CASE_EVENTS.get(event)
@@ -121,7 +121,7 @@ def case_event(request, pk: int):
         )
     else:
         try:
-            move(case, by=request.user)
+            move(case, by=current_user(request))
         except WorkflowError as error:
             refused(request, error)
         else:
@@ -133,12 +133,12 @@ def case_event(request, pk: int):
 
 
 @registrar_only
-def case_proposals(request, pk: int):
+def case_proposals(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(pk)
     form = ProposalForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            proposal = workflow.add_proposal(case, by=request.user, **form.cleaned_data)
+            proposal = workflow.add_proposal(case, by=current_user(request), **form.cleaned_data)
         except (WorkflowError, ValidationError) as error:
             refused(request, error)
         else:
@@ -154,7 +154,9 @@ def case_proposals(request, pk: int):
     return _proposals_page(request, case, form)
 
 
-def _proposals_page(request, case: Case, form: ProposalForm, section_form: ProposalSectionForm | None = None):
+def _proposals_page(
+    request: HttpRequest, case: Case, form: ProposalForm, section_form: ProposalSectionForm | None = None
+) -> HttpResponse:
     """The proposals, each with its section form (the one posted, with its errors, if any), and the add form."""
     proposals = list(case.proposals.all())
     rows = [
@@ -166,14 +168,14 @@ def _proposals_page(request, case: Case, form: ProposalForm, section_form: Propo
 
 @registrar_only
 @require_POST
-def case_proposal_section(request, pk: int, proposal_pk: int):
+def case_proposal_section(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
     case = get_case(pk)
     proposal = get_object_or_404(Proposal, pk=proposal_pk, case=case)
     form = ProposalSectionForm(request.POST, proposal=proposal)
     if not form.is_valid():
         return _proposals_page(request, case, ProposalForm(case=case), form)
     try:
-        workflow.set_proposal_section(proposal, section=form.cleaned_data["section"], by=request.user)
+        workflow.set_proposal_section(proposal, section=form.cleaned_data["section"], by=current_user(request))
     except (WorkflowError, ValidationError) as error:
         refused(request, error)
     else:

@@ -7,6 +7,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from remiss import queries, workflow
 from remiss.attribution import full_line
-from remiss.diff import points_html
+from remiss.diff import Conflict, points_html
 from remiss.forms import (
     CityDecisionEditForm,
     CityDecisionForm,
@@ -24,8 +25,8 @@ from remiss.forms import (
 )
 from remiss.models import Body, Case, Decision, Statement
 from remiss.richtext import sanitize
-from remiss.views.common import confirm_justera, confirmed, warn_unprintable
-from remiss.views.conflicts import CONFLICT, edit_conflict, error_status
+from remiss.views.common import confirm_justera, confirmed, current_user, warn_unprintable
+from remiss.views.conflicts import CONFLICT, edit_conflict, error_status, saved_copy
 from remiss.views.registrar.base import body_genitive, refused, registrar_only, render_page
 from remiss.workflow import AuthorSpec, ConflictError, LockedError, WorkflowError
 
@@ -36,7 +37,7 @@ def _city_bodies() -> list[Body]:
 
 
 @registrar_only
-def case_city_decisions(request, pk: int):
+def case_city_decisions(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("city_proposal"), pk=pk)
     decisions = queries.city_decision_rows(case)  # with what the page offers; the workflow asks again on saving
     decided = {row.decision.body_id for row in decisions}
@@ -58,7 +59,7 @@ def case_city_decisions(request, pk: int):
                 body=form.body,
                 points=form.cleaned_data["points"],
                 meeting_date=form.cleaned_data["meeting_date"],
-                by=request.user,
+                by=current_user(request),
             )
         except (WorkflowError, ValidationError) as error:
             refused(request, error)
@@ -80,7 +81,7 @@ def _city_decision(pk: int, did: int) -> Decision:
 
 @registrar_only
 @require_POST
-def city_decision_justera(request, pk: int, did: int):
+def city_decision_justera(request: HttpRequest, pk: int, did: int) -> HttpResponse:
     decision = _city_decision(pk, did)
     if not confirmed(request) and not decision.justered:  # a justered one gets its refusal at once
         return confirm_justera(
@@ -91,7 +92,7 @@ def city_decision_justera(request, pk: int, did: int):
             back_url=reverse("case_city_decisions", args=[pk]),
         )
     try:
-        workflow.justera(decision, by=request.user)
+        workflow.justera(decision, by=current_user(request))
     except WorkflowError as error:
         refused(request, error)
     else:
@@ -100,7 +101,7 @@ def city_decision_justera(request, pk: int, did: int):
 
 
 @registrar_only
-def city_statement(request, pk: int, did: int):
+def city_statement(request: HttpRequest, pk: int, did: int) -> HttpResponse:
     decision = _city_decision(pk, did)
     form = CityStatementForm(request.POST or None, decision=decision)
     if request.method == "POST" and form.is_valid():
@@ -115,7 +116,7 @@ def city_statement(request, pk: int, did: int):
                 backed_proposal=data["backed_proposal"] or "",
                 identical_to=data["identical_to"],
                 author_title=data["author_title"] or "",
-                by=request.user,
+                by=current_user(request),
             )
         except (WorkflowError, ValidationError) as error:
             refused(request, error)
@@ -128,7 +129,15 @@ def city_statement(request, pk: int, did: int):
     return render_page(request, "city_statement.html", {"case": decision.case, "decision": decision, "form": form})
 
 
-def _city_decision_edit_page(request, decision: Decision, form, *, conflict=None, refusal=None, status=200):
+def _city_decision_edit_page(
+    request: HttpRequest,
+    decision: Decision,
+    form: CityDecisionEditForm,
+    *,
+    conflict: Conflict | None = None,
+    refusal: LockedError | None = None,
+    status: int = 200,
+) -> HttpResponse:
     return render_page(
         request,
         "city_decision_edit.html",
@@ -144,7 +153,7 @@ def _city_decision_edit_page(request, decision: Decision, form, *, conflict=None
 
 
 @registrar_only
-def city_decision_edit(request, pk: int, did: int):
+def city_decision_edit(request: HttpRequest, pk: int, did: int) -> HttpResponse:
     """Correct a recorded city decision's meeting date and points, until justering or the answer."""
     decision = _city_decision(pk, did)
     refusal = workflow.decision_edit_refusal(decision, "edit_decision")
@@ -165,10 +174,10 @@ def city_decision_edit(request, pk: int, did: int):
             points=data["points"],
             meeting_date=data["meeting_date"],
             expected_version=data["version"],
-            by=request.user,
+            by=current_user(request),
         )
     except ConflictError as error:
-        saved = error.current
+        saved = saved_copy(error, Decision)
         return edit_conflict(
             request,
             error,
@@ -197,7 +206,15 @@ def _city_statement(pk: int, did: int, sid: int) -> Statement:
     return statement
 
 
-def _city_statement_edit_page(request, statement: Statement, form, *, conflict=None, refusal=None, status=200):
+def _city_statement_edit_page(
+    request: HttpRequest,
+    statement: Statement,
+    form: CityStatementEditForm,
+    *,
+    conflict: Conflict | None = None,
+    refusal: LockedError | None = None,
+    status: int = 200,
+) -> HttpResponse:
     return render_page(
         request,
         "city_statement.html",
@@ -216,7 +233,7 @@ def _city_statement_edit_page(request, statement: Statement, form, *, conflict=N
 
 
 @registrar_only
-def city_statement_edit(request, pk: int, did: int, sid: int):
+def city_statement_edit(request: HttpRequest, pk: int, did: int, sid: int) -> HttpResponse:
     """Correct a statement on a city decision: kind, authors in order, text and references."""
     statement = _city_statement(pk, did, sid)
     decision = statement.decision
@@ -244,10 +261,10 @@ def city_statement_edit(request, pk: int, did: int, sid: int):
             identical_to=data["identical_to"],
             author_title=data["author_title"] or "",
             expected_version=data["version"],
-            by=request.user,
+            by=current_user(request),
         )
     except ConflictError as error:
-        saved = error.current
+        saved = saved_copy(error, Statement)
         return edit_conflict(
             request,
             error,
@@ -269,7 +286,7 @@ def city_statement_edit(request, pk: int, did: int, sid: int):
 
 
 @registrar_only
-def city_statement_remove(request, pk: int, did: int, sid: int):
+def city_statement_remove(request: HttpRequest, pk: int, did: int, sid: int) -> HttpResponse:
     """Ask "Ta bort …?", then remove the statement (workflow.remove_statement; history keeps it)."""
     statement = _city_statement(pk, did, sid)
     decision = statement.decision
@@ -281,14 +298,14 @@ def city_statement_remove(request, pk: int, did: int, sid: int):
         posted.is_valid()  # always valid: a missing or malformed version cleans to one no row has
         version = posted.cleaned_data["version"]
         try:
-            workflow.remove_statement(statement, expected_version=version, by=request.user)
+            workflow.remove_statement(statement, expected_version=version, by=current_user(request))
         except ConflictError as error:
             # Someone changed it after the page was read: show what it says now and ask again.
             messages.error(
                 request, _("Uttalandet har ändrats sedan du öppnade sidan. Läs det som det är nu och bekräfta igen.")
             )
             statement = _city_statement(pk, did, sid)
-            form = StatementRemoveForm(initial={"version": error.current.version})
+            form = StatementRemoveForm(initial={"version": saved_copy(error, Statement).version})
             status = CONFLICT
         except WorkflowError as error:
             refused(request, error)

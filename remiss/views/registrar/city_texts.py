@@ -8,23 +8,24 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from remiss import positions, workflow
-from remiss.diff import points_html
+from remiss.diff import Conflict, points_html
 from remiss.forms import BackgroundForm, CityProposalForm
 from remiss.models import Case, CityProposal
 from remiss.richtext import sanitize
 from remiss.richtext_input import posted_html
-from remiss.views.common import warn_unprintable
-from remiss.views.conflicts import edit_conflict, error_status
+from remiss.views.common import current_user, warn_unprintable
+from remiss.views.conflicts import edit_conflict, error_status, saved_copy
 from remiss.views.registrar.base import get_case, refused, registrar_only, render_page
 from remiss.workflow import ConflictError, LockedError, WorkflowError
 
 
-def _unsaved(request, fields: list[tuple[str, str]]) -> list[dict]:
+def _unsaved(request: HttpRequest, fields: list[tuple[str, str]]) -> list[dict[str, str]]:
     """What the person typed into a page whose text has since become final, shown (sanitised)
     so it can be copied: a refused save must not make their text vanish."""
     unsaved = []
@@ -35,7 +36,14 @@ def _unsaved(request, fields: list[tuple[str, str]]) -> list[dict]:
     return unsaved
 
 
-def _background_page(request, case: Case, form: BackgroundForm | None = None, *, conflict=None, status: int = 200):
+def _background_page(
+    request: HttpRequest,
+    case: Case,
+    form: BackgroundForm | None = None,
+    *,
+    conflict: Conflict | None = None,
+    status: int = 200,
+) -> HttpResponse:
     """Ärendet's page: the editor, or once the text is final (`workflow.city_texts_refusal`) the
     text read-only with the reason, and on a refused POST what the person typed."""
     refusal = workflow.city_texts_refusal(case)
@@ -59,7 +67,7 @@ def _background_page(request, case: Case, form: BackgroundForm | None = None, *,
 
 
 @registrar_only
-def case_background(request, pk: int):
+def case_background(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(pk)
     if request.method != "POST":
         return _background_page(request, case)
@@ -74,13 +82,13 @@ def case_background(request, pk: int):
             case,
             text=form.cleaned_data["text"],
             expected_version=form.cleaned_data["version"],
-            by=request.user,
+            by=current_user(request),
         )
     except ConflictError as error:
         return edit_conflict(
             request,
             error,
-            [(_("Ärendet"), form.cleaned_data["text"], error.current.background)],
+            [(_("Ärendet"), form.cleaned_data["text"], saved_copy(error, Case).background)],
             partial(_background_page, request, case),
             form=BackgroundForm,
         )
@@ -114,7 +122,9 @@ def _proposal_initial(case: Case, proposal: CityProposal | None) -> tuple[dict, 
     }, prefilled
 
 
-def _locked_city_proposal_page(request, case: Case, proposal: CityProposal | None, refusal: LockedError):
+def _locked_city_proposal_page(
+    request: HttpRequest, case: Case, proposal: CityProposal | None, refusal: LockedError
+) -> HttpResponse:
     """The förslag till beslut read-only, with why it is final (and, on a refused POST, a 409
     with what the person typed, to copy)."""
     refused_post = request.method == "POST"
@@ -145,15 +155,15 @@ def _locked_city_proposal_page(request, case: Case, proposal: CityProposal | Non
 
 
 def _city_proposal_page(
-    request,
+    request: HttpRequest,
     case: Case,
     proposal: CityProposal | None,
     form: CityProposalForm,
     *,
-    prefilled=False,
-    conflict=None,
-    status=200,
-):
+    prefilled: bool = False,
+    conflict: Conflict | None = None,
+    status: int = 200,
+) -> HttpResponse:
     """The förslag till beslut's editor, with the bodies' position sentences to draw on."""
     sentences = list(case.referrals.select_related("body").exclude(position="").order_by("order"))
     return render_page(
@@ -172,7 +182,7 @@ def _city_proposal_page(
 
 
 @registrar_only
-def case_city_proposal(request, pk: int):
+def case_city_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(pk)
     proposal = CityProposal.objects.filter(case=case).first()
     refusal = workflow.city_texts_refusal(case)
@@ -189,9 +199,9 @@ def case_city_proposal(request, pk: int):
     data = dict(form.cleaned_data)
     version = data.pop("version")
     try:
-        workflow.save_city_proposal(case, by=request.user, expected_version=version, **data)
+        workflow.save_city_proposal(case, by=current_user(request), expected_version=version, **data)
     except ConflictError as error:
-        saved = error.current
+        saved = saved_copy(error, CityProposal)
         return edit_conflict(
             request,
             error,

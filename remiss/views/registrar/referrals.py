@@ -3,11 +3,13 @@ declined), its deadline and its handläggare."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, Value, When
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -16,9 +18,10 @@ from django.views.decorators.http import require_POST
 
 from remiss import queries, workflow
 from remiss.forms import DeclineForm, ReferForm, ReferralDeadlineForm, ReferralOfficersForm
-from remiss.models import Body, Case, Decision, Referral
+from remiss.models import Body, Case, Referral
+from remiss.queries import DecisionRow
 from remiss.richtext import sanitize
-from remiss.views.common import confirmed, decline_question, warn_unprintable
+from remiss.views.common import confirmed, current_user, decline_question, warn_unprintable
 from remiss.views.conflicts import error_status
 from remiss.views.registrar.base import body_genitive, confirm_event, get_case, refused, registrar_only, render_page
 from remiss.workflow import WorkflowError
@@ -43,7 +46,7 @@ def _referable_bodies(case: Case) -> list[Body]:
 
 
 @registrar_only
-def case_refer(request, pk: int):
+def case_refer(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(pk)
     bodies = _referable_bodies(case)
     form = ReferForm(request.POST if request.method == "POST" else None, case=case, bodies=bodies)
@@ -51,7 +54,7 @@ def case_refer(request, pk: int):
     rearranging = "move" in request.POST or request.POST.get("action") == "order"
     if request.method == "POST" and not rearranging and form.is_valid():
         try:
-            created = workflow.refer(case, bodies=form.specs(), by=request.user)
+            created = workflow.refer(case, bodies=form.specs(), by=current_user(request))
         except (WorkflowError, ValidationError) as error:
             refused(request, error)
         else:
@@ -73,14 +76,15 @@ def case_refer(request, pk: int):
 # --- One referral -----------------------------------------------------------------------------
 
 
-def _referral(pk: int, rid: int) -> tuple[Referral, Decision | None]:
+def _referral(pk: int, rid: int) -> tuple[Referral, DecisionRow | None]:
     try:
         return queries.referral_for_registrar(pk, rid)
     except Referral.DoesNotExist as error:
         raise Http404 from error
 
 
-REFERRAL_EVENTS = {
+# The final moves the referral's page offers; declining also takes the optional reason.
+REFERRAL_EVENTS: dict[str, Callable[..., Referral]] = {
     "mark_no_answer": workflow.mark_no_answer,
     "decline": workflow.decline,
 }
@@ -101,18 +105,18 @@ def _referral_event_question(event: str, referral: Referral) -> str:
 
 
 @registrar_only
-def referral_detail(request, pk: int, rid: int):
+def referral_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     return _referral_page(request, pk, rid)
 
 
 def _referral_page(
-    request,
+    request: HttpRequest,
     pk: int,
     rid: int,
     deadline_form: ReferralDeadlineForm | None = None,
     officers_form: ReferralOfficersForm | None = None,
     status: int = 200,
-):
+) -> HttpResponse:
     referral, decision = _referral(pk, rid)
     opinion = getattr(referral, "opinion", None)
     officers_refusal = workflow.officers_refusal(referral)
@@ -151,7 +155,7 @@ def _referral_event_form(event: str, data: QueryDict) -> tuple[DeclineForm | Non
 
 @registrar_only
 @require_POST
-def referral_event(request, pk: int, rid: int):
+def referral_event(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     referral, _decision = _referral(pk, rid)
     event = request.POST.get("event", "")
     move = REFERRAL_EVENTS.get(event)
@@ -174,7 +178,7 @@ def referral_event(request, pk: int, rid: int):
         )
     else:
         try:
-            move(referral, by=request.user, **(extra or {}))
+            move(referral, by=current_user(request), **(extra or {}))
         except WorkflowError as error:
             refused(request, error)
         else:
@@ -187,12 +191,12 @@ def referral_event(request, pk: int, rid: int):
 
 @registrar_only
 @require_POST
-def referral_deadline(request, pk: int, rid: int):
+def referral_deadline(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     referral, _decision = _referral(pk, rid)
     form = ReferralDeadlineForm(request.POST, referral=referral)
     if form.is_valid():
         try:
-            workflow.set_referral_deadline(referral, deadline=form.cleaned_data["deadline"], by=request.user)
+            workflow.set_referral_deadline(referral, deadline=form.cleaned_data["deadline"], by=current_user(request))
         except (WorkflowError, ValidationError) as error:
             refused(request, error)
         else:
@@ -203,13 +207,13 @@ def referral_deadline(request, pk: int, rid: int):
 
 @registrar_only
 @require_POST
-def referral_officers(request, pk: int, rid: int):
+def referral_officers(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     """Choose the referral's handläggare among its body's officers (workflow.assign_officers)."""
     referral, _decision = _referral(pk, rid)
     form = ReferralOfficersForm(request.POST, referral=referral)
     if form.is_valid():
         try:
-            workflow.assign_officers(referral, officers=form.cleaned_data["officers"], by=request.user)
+            workflow.assign_officers(referral, officers=form.cleaned_data["officers"], by=current_user(request))
         except (WorkflowError, ValidationError) as error:
             refused(request, error)
             return _referral_page(request, pk, rid, officers_form=form, status=error_status(error))
