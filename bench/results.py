@@ -38,7 +38,7 @@ def _memory_total() -> str:
                 return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
     except OSError:
         pass
-    return "okänt"
+    return "unknown"
 
 
 def _os_name() -> str:
@@ -57,16 +57,16 @@ def _version(module: str) -> str:
 
         return version(module)
     except Exception:  # noqa: BLE001 - a missing package is reported, not fatal
-        return "saknas"
+        return "not installed"
 
 
 def _postgres_version() -> str:
     try:
         out = subprocess.run(["pg_ctl", "--version"], capture_output=True, text=True, timeout=10).stdout.strip()
         match = re.search(r"\d+(?:\.\d+)+", out)  # "pg_ctl (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)"
-        return match.group(0) if match else "saknas"
+        return match.group(0) if match else "not installed"
     except (OSError, subprocess.SubprocessError):
-        return "saknas"
+        return "not installed"
 
 
 def machine() -> str:
@@ -74,11 +74,11 @@ def machine() -> str:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return "\n".join(
         [
-            f"- CPU: {_cpu_model()}, {os.cpu_count()} kärnor; minne {_memory_total()}; belastning vid start {load}",
+            f"- CPU: {_cpu_model()}, {os.cpu_count()} cores; memory {_memory_total()}; load at the start {load}",
             f"- OS: {_os_name()}; Python {platform.python_version()}",
             f"- Django {_version('django')}, WeasyPrint {_version('weasyprint')}, SQLite {sqlite3.sqlite_version}, "
             f"PostgreSQL {_postgres_version()}, gunicorn {_version('gunicorn')}",
-            f"- Körd {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+            f"- Run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         ]
     )
 

@@ -52,6 +52,8 @@ LUA = Path(__file__).resolve().parent / "web.lua"
 PASSWORD = "remiss-last"
 THREADS, CONNECTIONS = 2, 8
 WORKERS = 2 * (os.cpu_count() or 1)
+# The page the others are compared with: /halsa/ with the same session cookie as theirs.
+BASELINE = "Health check (baseline)"
 
 
 @dataclass
@@ -97,7 +99,7 @@ def django_env(tmp: Path) -> dict[str, str]:
 def manage(env: dict[str, str], *args: str) -> str:
     result = subprocess.run([str(PYTHON), "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        sys.exit(f"manage.py {' '.join(args)} misslyckades:\n{result.stdout}\n{result.stderr}")
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
 
 
@@ -135,7 +137,7 @@ def log_in(port: int, username: str) -> str:
     answer = request(port, "POST", "/konto/login/", cookie=f"csrftoken={csrf_cookie}", body=form)
     session = cookies_of(answer).get("sessionid")
     if answer.status != 302 or not session:
-        sys.exit(f"Inloggningen som {username} misslyckades (HTTP {answer.status}).")
+        sys.exit(f"Logging in as {username} failed (HTTP {answer.status}).")
     return f"csrftoken={csrf_cookie}; sessionid={session}"
 
 
@@ -157,14 +159,14 @@ def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Pope
             break
         time.sleep(0.2)
     process.terminate()
-    sys.exit(f"gunicorn startade inte; se {log}:\n{log.read_text()[-3000:]}")
+    sys.exit(f"gunicorn did not start; see {log}:\n{log.read_text()[-3000:]}")
 
 
 def wrk(database: str, page: str, port: int, path: str, cookie: str, duration: int) -> Run:
     """One wrk run; stops the benchmark if any response was not 200 or a socket failed."""
     check = request(port, "GET", path, cookie=cookie)
     if check.status != 200:
-        sys.exit(f"{page}: {path} svarade HTTP {check.status} ({check.getheader('Location')}), inte 200.")
+        sys.exit(f"{page}: {path} answered HTTP {check.status} ({check.getheader('Location')}), not 200.")
     args = [
         "wrk",
         "--latency",
@@ -181,13 +183,13 @@ def wrk(database: str, page: str, port: int, path: str, cookie: str, duration: i
     out = subprocess.run([*args, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True).stdout
     match = re.search(r"^REMISS-WRK (.*)$", out, re.M)
     if not match:
-        sys.exit(f"{page}: wrk gav ingen sammanfattning:\n{out}")
+        sys.exit(f"{page}: wrk gave no summary:\n{out}")
     f = {k: int(v) for k, v in (item.split("=") for item in match.group(1).split())}
     errors = sum(f[k] for k in f if k.startswith("errors_"))
     if f["not_200"] or errors or not f["requests"]:
         sys.exit(
-            f"{page}: {f['not_200']} svar var inte 200 (först HTTP {f['first_bad_status']}), "
-            f"{errors} socketfel, {f['requests']} anrop. Mätningen är ogiltig.\n{out}"
+            f"{page}: {f['not_200']} responses were not 200 (the first: HTTP {f['first_bad_status']}), "
+            f"{errors} socket errors, {f['requests']} requests. The measurement is invalid.\n{out}"
         )
     run = Run(
         database,
@@ -199,7 +201,7 @@ def wrk(database: str, page: str, port: int, path: str, cookie: str, duration: i
         f["p95_us"] / 1000,
         f["p99_us"] / 1000,
     )
-    print(f"  {page:<36} p50 {run.p50_ms:8.1f} ms  p95 {run.p95_ms:8.1f} ms  {run.rps:8.1f} anrop/s", flush=True)
+    print(f"  {page:<36} p50 {run.p50_ms:8.1f} ms  p95 {run.p95_ms:8.1f} ms  {run.rps:8.1f} req/s", flush=True)
     return run
 
 
@@ -209,7 +211,7 @@ def measure(database: str, duration: int, cases: int, out: Path) -> None:
     process = None
     try:
         env = django_env(tmp)
-        print(f"{database}: migrate och generate_load --cases {cases} ...", flush=True)
+        print(f"{database}: migrate and generate_load --cases {cases} ...", flush=True)
         manage(env, "migrate", "--noinput", "-v0")
         started = time.perf_counter()
         manage(env, "generate_load", "--cases", str(cases), "--password", PASSWORD)
@@ -233,13 +235,13 @@ def measure(database: str, duration: int, cases: int, out: Path) -> None:
         )
         deep = max(1, cases // 25 * 3 // 4)
         pages = [
-            ("Hälsokontroll, utan kaka", "/halsa/", ""),
-            ("Hälsokontroll (jämförelsevärde)", "/halsa/", registrar),
-            ("Ärendelistan, sida 1", "/arenden/", registrar),
-            (f"Ärendelistan, sida {deep}", f"/arenden/?sida={deep}", registrar),
-            ("Statustavlan, 60 remissinstanser", f"/arenden/{big_case}/", registrar),
-            ("Handläggarens startsida", "/handlaggare/", officer),
-            ("Politikerns startsida", "/politiker/", politician),
+            ("Health check, no cookie", "/halsa/", ""),
+            (BASELINE, "/halsa/", registrar),
+            ("Case list, page 1", "/arenden/", registrar),
+            (f"Case list, page {deep}", f"/arenden/?sida={deep}", registrar),
+            ("Status board, 60 answering bodies", f"/arenden/{big_case}/", registrar),
+            ("Officer's dashboard", "/handlaggare/", officer),
+            ("Politician's dashboard", "/politiker/", politician),
         ]
         runs = [wrk(database, name, port, path, cookie, duration) for name, path, cookie in pages]
         out.write_text(json.dumps({"seed_seconds": seed_seconds, "runs": [asdict(r) for r in runs]}))
@@ -251,9 +253,9 @@ def measure(database: str, duration: int, cases: int, out: Path) -> None:
 
 
 def table(runs: list[Run]) -> str:
-    base = next(r for r in runs if r.page.startswith("Hälsokontroll (jämförelsevärde)"))
+    base = next(r for r in runs if r.page == BASELINE)
     lines = [
-        "| sida | p50 ms | p95 ms | anrop/s | p50 / hälsa | anrop/s / hälsa |",
+        "| page | p50 ms | p95 ms | req/s | p50 / health | req/s / health |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in runs:
@@ -266,10 +268,10 @@ def table(runs: list[Run]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--duration", type=int, default=10, help="sekunder per wrk-körning (standard 10)")
-    parser.add_argument("--db", default="sqlite,postgres", help="sqlite, postgres eller båda (standard)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run (default 10)")
+    parser.add_argument("--db", default="sqlite,postgres", help="sqlite, postgres or both (the default)")
     parser.add_argument(
-        "--quick", action="store_true", help="röktest: 1 000 ärenden, 2 s per körning, skriver inte RESULTS.md"
+        "--quick", action="store_true", help="smoke run: 1,000 cases, 2 s per run, does not write RESULTS.md"
     )
     parser.add_argument("--inner", help=argparse.SUPPRESS)  # the PostgreSQL half, run inside with-postgres.sh
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -281,7 +283,7 @@ def main() -> None:
         measure(args.inner, duration, cases, args.out)
         return
     if shutil.which("wrk") is None:
-        sys.exit("wrk saknas: kör `make bench-deps` (Debians paket wrk).")
+        sys.exit("wrk is missing: run `make bench-deps` (Debian's package wrk).")
     machine_before = machine()  # its load figure is the load at the start
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -302,63 +304,64 @@ def main() -> None:
             if database == "postgres":
                 inner = ["bash", str(ROOT / "scripts" / "with-postgres.sh"), *inner]
             elif database != "sqlite":
-                sys.exit(f"Okänd databas: {database}")
+                sys.exit(f"Unknown database: {database}")
             env = dict(os.environ)
             if database == "sqlite":
                 env.pop("DATABASE_URL", None)
             if subprocess.run(inner, cwd=ROOT, env=env).returncode != 0 or not out.exists():
-                sys.exit(f"Mätningen på {database} misslyckades.")
+                sys.exit(f"The measurement on {database} failed.")
             results[database] = json.loads(out.read_text())
     sections = []
     for database, data in results.items():
         runs = [Run(**r) for r in data["runs"]]
         name = {"sqlite": "SQLite", "postgres": "PostgreSQL"}[database]
-        text = f"### {name}\n\nData: {cases} ärenden genererade på {data['seed_seconds']:.0f} s.\n\n{table(runs)}"
+        text = f"### {name}\n\nData: {cases} cases generated in {data['seed_seconds']:.0f} s.\n\n{table(runs)}"
         print(f"\n{text}\n")
         sections.append(text)
     if args.quick:
-        print("--quick: RESULTS.md skrivs inte.")
+        print("--quick: RESULTS.md is not written.")
         return
     load_after = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     markdown = "\n".join(
         [
-            "## Webben under last (bench/web.py)",
+            "## The web under load (bench/web.py)",
             "",
             machine_before,
-            f"- Belastning vid slut: {load_after}",
+            f"- Load at the end: {load_after}",
             "",
-            f"gunicorn {WORKERS} synkrona arbetsprocesser (2 × kärnor) på 127.0.0.1, `remiss.settings_production` "
-            "(DEBUG av; bara HTTPS-omdirigeringen av, eftersom lasttestet går över vanlig HTTP). "
-            f"`wrk --latency -t{THREADS} -c{CONNECTIONS} -d{duration}s` per sida, med sessionskakan från en riktig "
-            "inloggning; wrk körs på samma maskin och delar kärnorna med gunicorn och databasen. Varje svar var 200 "
-            "(bench/web.lua räknar alla andra, och en körning med något annat avbryter mätningen). p95 kommer från "
-            "wrk:s latensfördelning (`latency:percentile(95)`). Kvoterna jämför med /halsa/ med samma kaka: "
-            "p50 / hälsa är hur många gånger långsammare sidan är, anrop/s / hälsa hur stor andel av "
-            "hälsokontrollens takt den klarar.",
+            f"gunicorn with {WORKERS} sync workers (2 × cores) on 127.0.0.1, `remiss.settings_production` "
+            "(DEBUG off; only the HTTPS redirect is off, as the load test speaks plain HTTP). "
+            f"`wrk --latency -t{THREADS} -c{CONNECTIONS} -d{duration}s` per page, with the session cookie of a real "
+            "login; wrk runs on the same machine and shares the cores with gunicorn and the database. Every response "
+            "was 200 (bench/web.lua counts all others, and a run with anything else stops the benchmark). p95 comes "
+            "from wrk's latency distribution (`latency:percentile(95)`). The ratios compare with /halsa/ with the same "
+            "cookie: p50 / health is how many times slower the page is, req/s / health what share of the health "
+            "check's rate it manages.",
             "",
             *[s + "\n" for s in sections],
-            "**Vad som gör sidorna snabba.** Sidorna läser en sida i taget: ärendelistan väljer sidans ärenden längs "
-            "indexet `case_received_order` och räknar remissvar bara för dem; handläggarens två listor "
-            "(`?sida=`, `?sida_avslutade=`) och politikerns uttalanden (`?sida=`) visar 25 per sida längs indexen "
-            "`referral_body_deadline` och `author_politician_statements`, och varje plats visar högst fem öppna beslut "
-            "(`decision_body_justered`, ROW_NUMBER per organ). Före detta, mätt en gång med Djangos testklient "
-            "på samma "
-            "data (SQLite, ett anrop i taget): handläggarens startsida 10–15 s och 3 MB HTML, politikerns 20 s, "
-            "ärendelistan 0,4–0,6 s (räkningen av alla 10 000 ärendens remisser före sorteringen). Nu tar varje sidas "
-            "frågor under 10 ms på båda databaserna, och resten är Djangos mallrendering, som delar två kärnor med "
-            "wrk, databasen och andra processer; p50 under last är därför mest kötid. Statustavlan sidindelas inte: "
-            "den har en rad per remissinstans (en remittering per organ och ärende, här 60) och ett fast antal frågor. "
-            "Raderna på statustavlan och de två startsidorna får sina länkar, statusnamn och datum färdiga från "
-            "`remiss/queries.py` (varje URL-mönster vänds en gång per sida, varje datum och statusnamn tas fram en "
-            "gång), översättningarna står utanför looparna och statustavlan räknar uttalandena i SQL; mätt med "
-            "testklienten (SQLite, ett anrop i taget, median av 20) gick statustavlan från 60–70 till 26–35 ms, "
-            "politikerns startsida från 80–95 till 60 ms CPU-tid och handläggarens mall från 16 till 6 ms.\n\n"
-            "**Sessionen.** Varje inloggat anrop skriver sessionen (`SESSION_SAVE_EVERY_REQUEST`, för den glidande "
-            "utloggningen efter 8 timmar). Det är skillnaden mellan de två hälsokontrollerna, och på SQLite köar "
-            "skrivningarna på databasens enda skrivlås.",
+            "**What makes the pages fast.** The pages read one page at a time: the case list picks the page's cases "
+            "along the index `case_received_order` and counts referral answers for those only; the officer's two lists "
+            "(`?sida=`, `?sida_avslutade=`) and the politician's statements (`?sida=`) show 25 per page along the "
+            "indexes `referral_body_deadline` and `author_politician_statements`, and each seat shows at most five "
+            "open decisions (`decision_body_justered`, ROW_NUMBER per body). Before this, measured once with "
+            "Django's test client on the same data (SQLite, one request at a time): the officer's dashboard "
+            "10–15 s and 3 MB of HTML, the politician's 20 s, the case list 0.4–0.6 s (counting the referrals of "
+            "all 10,000 cases before sorting). Now each page's queries take under 10 ms on both databases, and the "
+            "rest is Django's template rendering, which shares two cores with wrk, the database and other "
+            "processes; p50 under load is therefore mostly queueing time. The status board is not paginated: it has "
+            "one row per answering body (one referral per body and case, here 60) and a fixed number of queries. "
+            "The rows of the status board and of the two dashboards get their links, status names and dates ready "
+            "from `remiss/queries/` (each URL pattern is reversed once per page, each date and status name is "
+            "worked out once), the translations sit outside the loops, and the status board counts the statements "
+            "in SQL; measured with the test client (SQLite, one request at a time, median of 20) the status board "
+            "went from 60–70 to 26–35 ms, the politician's dashboard from 80–95 to 60 ms of CPU time and the "
+            "officer's template from 16 to 6 ms.\n\n"
+            "**The session.** Every logged-in request writes the session (`SESSION_SAVE_EVERY_REQUEST`, for the "
+            "sliding logout after 8 hours). That is the difference between the two health checks, and on SQLite "
+            "the writes queue on the database's single write lock.",
         ]
     )
-    print(f"Skrev {write_section('web', markdown)}")
+    print(f"Wrote {write_section('web', markdown)}")
 
 
 if __name__ == "__main__":
