@@ -239,7 +239,7 @@ def namnd_changes(request: HttpRequest, pk: int) -> HttpResponse:
         referral, decision = queries.referral_with_decision(pk)
     except Referral.DoesNotExist:
         raise Http404 from None
-    require(history.can_view_body_decision(request.user, referral.body_id))
+    require(history.can_view_body_decision(request.user, referral.body_id, decision))
     changes = history.namnd_changes(referral, decision)
     try:
         opinion = referral.opinion
