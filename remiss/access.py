@@ -3,13 +3,27 @@
 The rules are the process's: an officer works only on their own body's referrals; politicians
 write statements only in bodies where they hold a seat, and never touch opinions or decisions;
 only the registrar registers, refers and compiles; nothing justered changes for anyone.
+
+Seats have terms (mandatperioder). What a politician may write in a decision is decided by the
+seat that held on the decision's meeting date (`seat_for`), never by today's seats, so a new
+term changes nothing in what an earlier one wrote. A politician whose seats in a body have all
+ended starts no new statement there (`new_statement_refusal`), but still reads the decisions
+their seats covered and, until justering, edits the statements they already wrote: the decision
+was theirs, and a reservation announced at the meeting is written down before justering.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from datetime import date
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from remiss.dates import long_date
 from remiss.models import Body, Decision, Politician, Referral, Seat, Statement, StatementAuthor, User
+from remiss.models.decisions import seat_held_on
 
 
 def is_registrar(user: User) -> bool:
@@ -47,20 +61,62 @@ def can_record_decision(user: User, referral: Referral) -> bool:
     return works_for(user, referral.body_id)
 
 
-def seat_in(user: User, body: Body | int) -> Seat | None:
+def _body_id(body: Body | int) -> int:
+    return body if isinstance(body, int) else body.pk
+
+
+def seat_in(user: User, body: Body | int, day: date | None = None) -> Seat | None:
+    """The user's seat in the body that holds on `day` (today when not given)."""
     politician = politician_of(user)
     if politician is None:
         return None
-    body_id = body if isinstance(body, int) else body.pk
-    return Seat.objects.filter(politician=politician, body_id=body_id).first()
+    return seat_held_on(politician.pk, _body_id(body), day or timezone.localdate())
+
+
+def seat_for(user: User, decision: Decision) -> Seat | None:
+    """The seat that decides what the user may write in the decision: the one held on its meeting
+    date (`Decision.seat_day`), of whatever term."""
+    return seat_in(user, decision.body_id, decision.seat_day())
+
+
+def ended_seat_in(user: User, body: Body | int) -> Seat | None:
+    """The user's last seat in the body when every seat they have there ended before today; None
+    while one still holds or begins later (or they never had one)."""
+    politician = politician_of(user)
+    if politician is None:
+        return None
+    seats = Seat.objects.filter(politician=politician, body_id=_body_id(body))
+    if seats.filter(Q(ends__isnull=True) | Q(ends__gte=timezone.localdate())).exists():
+        return None
+    return seats.select_related("body").order_by(F("ends").desc(nulls_last=True), "-pk").first()
+
+
+def new_statement_refusal(user: User, decision: Decision) -> str | None:
+    """Why the user may not start a new statement in the decision, in Swedish; None when they may.
+
+    The justering lock is the workflow's to say (`workflow.ensure_editable`); this is the seat's.
+    """
+    ended = ended_seat_in(user, decision.body_id)
+    if ended is not None and ended.ends is not None:
+        return _("Din plats i %(body)s upphörde den %(date)s. Du kan inte längre skriva nya uttalanden där.") % {
+            "body": ended.body.name_in_text,
+            "date": long_date(ended.ends),
+        }
+    if seat_for(user, decision) is None:
+        return _("Du hade ingen plats i %(body)s den %(date)s och kan inte skriva ett uttalande i det beslutet.") % {
+            "body": decision.body.name_in_text,
+            "date": long_date(decision.seat_day()),
+        }
+    return None
 
 
 def can_add_statement(user: User, decision: Decision) -> bool:
-    return not decision.justered and seat_in(user, decision.body_id) is not None
+    return not decision.justered and new_statement_refusal(user, decision) is None
 
 
 def can_edit_statement(user: User, statement: Statement) -> bool:
-    """Only an accepted author edits, and only until the decision is justered."""
+    """Only an accepted author edits, and only until the decision is justered: also one whose seat
+    has since ended, as the statement was made while it held."""
     politician = politician_of(user)
     if politician is None or statement.decision.justered:
         return False
@@ -95,8 +151,14 @@ def statement_kinds_for(seat: Seat | None) -> list[str]:
 
 
 def can_view_statements(user: User, decision: Decision) -> bool:
-    """A politician sees a decision and its statements where they hold a seat."""
-    return seat_in(user, decision.body_id) is not None
+    """A politician sees a decision and its statements when a seat of theirs (of any term) held on
+    its meeting date, or when they are an author of (or invited to) one of its statements."""
+    politician = politician_of(user)
+    if politician is None:
+        return False
+    if seat_held_on(politician.pk, decision.body_id, decision.seat_day()) is not None:
+        return True
+    return StatementAuthor.objects.filter(statement__decision=decision, politician=politician).exists()
 
 
 def is_statement_author(user: User, statement: Statement) -> bool:
@@ -106,12 +168,13 @@ def is_statement_author(user: User, statement: Statement) -> bool:
 
 
 def can_endorse(user: User, statement: Statement) -> bool:
-    """An ersättare of the body may stand behind a statement made in that decision (not their own).
+    """An ersättare of the body on the meeting date may stand behind a statement made in that
+    decision (not their own).
 
-    Whether the decision is still open is the workflow's question: it answers with the Swedish
-    locked message rather than a bare 403.
+    Whether the decision is still open is the workflow's question, and whether their seat has ended
+    `new_statement_refusal`'s: both answer with a Swedish message rather than a bare 403.
     """
-    seat = seat_in(user, statement.decision.body_id)
+    seat = seat_for(user, statement.decision)
     if seat is None or seat.role != Seat.Role.ERSATTARE:
         return False
     return not statement.authors.filter(politician_id=seat.politician_id).exists()

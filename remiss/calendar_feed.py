@@ -9,8 +9,8 @@ What a feed holds:
   to them, each on its svarsdatum;
 - a registrar: every open case's remisstid, its open referrals' svarsdatum and, while the case
   is not yet compiled, the planned compile date when both city meetings are in the calendar;
-- everyone: the meetings of the bodies they work for or hold a seat in, and for a registrar
-  borgarrådsberedningen's and kommunstyrelsen's.
+- everyone: the meetings of the bodies they work for or hold a seat in on the meeting's day, and
+  for a registrar borgarrådsberedningen's and kommunstyrelsen's.
 Every event is a whole day with a UID that stays the same from one download to the next.
 """
 
@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from remiss.access import is_registrar
-from remiss.models import Body, Case, Meeting, Referral, Seat, User
+from remiss.models import Body, Case, Meeting, Referral, Seat, User, seat_valid_on
 from remiss.planning import PlanOptions, city_meeting_dates, plan_city_dates
 
 PRODID = "-//Remisshantering//remiss//SV"
@@ -193,9 +193,11 @@ def _compile_events(cases: list[Case], link: _Links) -> list[FeedEvent]:
 
 
 def _meeting_bodies(user: User, registrar: bool) -> Q:
-    """The bodies whose meetings the user sees: those they work for or hold a seat in, and for a
-    registrar borgarrådsberedningen and kommunstyrelsen."""
-    bodies = Q(body__in=user.bodies.all()) | Q(body__in=Seat.objects.filter(politician__user=user).values("body"))
+    """The meetings the user sees: those of the bodies they work for, those where they hold a seat
+    on the meeting's day (a seat of a new term brings that term's meetings, an ended one no more),
+    and for a registrar borgarrådsberedningen's and kommunstyrelsen's."""
+    seated = Seat.objects.filter(seat_valid_on(OuterRef("date")), politician__user=user, body=OuterRef("body"))
+    bodies = Q(body__in=user.bodies.all()) | Q(Exists(seated))
     if registrar:
         bodies |= Q(body__kind__in=[Body.Kind.BORGARRADSBEREDNINGEN, Body.Kind.KOMMUNSTYRELSEN])
     return bodies

@@ -19,11 +19,18 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from remiss import workflow
-from remiss.models import Body, Case, Decision, Party, Politician, Seat, Statement, User
+from remiss.models import Body, Case, CitySettings, Decision, Party, Politician, Seat, Statement, Term, User
 from remiss.workflow import AuthorSpec, ReferralSpec
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "sou_2022_67.json"
 DEMO_PASSWORD = "remiss-demo"
+
+# The case was handled in the mandatperiod 2023–2026. Its seats begin with the term and are left
+# open-ended ("tills vidare"), as a city's seats are until the next term's are imported and the
+# old ones ended; so the demo users can still try writing statements in later cases.
+DEMO_TERM = {"name": "2023–2026", "starts": date(2023, 1, 1), "ends": date(2026, 12, 31)}
+# The organisation the demo is: made only when the installation has none yet.
+CITY_SETTINGS = {"city_name": "Stockholms stad", "signing_place": "Stockholm"}
 
 # Which seeded politicians get a login, and each officer's body. Usernames are what the README lists.
 POLITICIAN_USERS = {
@@ -34,6 +41,11 @@ POLITICIAN_USERS = {
     "henrietta-ludwig": "henrietta.ludwig",
     "alexander-ojanne": "alexander.ojanne",
 }
+
+
+def _day(value: str) -> date:
+    """A date the fixture must give (SCHEMA.md)."""
+    return date.fromisoformat(value)
 
 
 def _date(value: str | None) -> date | None:
@@ -63,6 +75,8 @@ def load_demo(path: Path = FIXTURE) -> bool:
         b["key"]: _get_or_create(Body, name=b["name"], defaults={k: v for k, v in b.items() if k != "key"})
         for b in data["bodies"]
     }
+    _get_or_create(CitySettings, defaults=CITY_SETTINGS)
+    term = _get_or_create(Term, name=DEMO_TERM["name"], defaults=DEMO_TERM)
     politicians = {}
     for p in data["politicians"]:
         politician = _get_or_create(
@@ -72,7 +86,13 @@ def load_demo(path: Path = FIXTURE) -> bool:
             defaults={"party": parties[p["party"]]},
         )
         for seat in p["seats"]:
-            _get_or_create(Seat, politician=politician, body=bodies[seat["body"]], defaults={"role": seat["role"]})
+            _get_or_create(
+                Seat,
+                politician=politician,
+                body=bodies[seat["body"]],
+                term=term,
+                defaults={"role": seat["role"], "starts": term.starts},
+            )
         politicians[p["key"]] = politician
     users = _load_users(bodies, politicians)
     registrar = users["registrator"]
@@ -101,7 +121,7 @@ def _user(username: str, first: str, last: str, role: str, **extra) -> User:
     if user is None:
         user = User(username=username, first_name=first, last_name=last, role=role, **extra)
         user.password = _demo_password_hash()
-        user._change_reason = "Demoanvändare"
+        user._change_reason = "Demoanvändare"  # type: ignore[attr-defined]  # read by django-simple-history
         user.save()
     return user
 
@@ -132,7 +152,7 @@ def _load_users(bodies: dict[str, Body], politicians: dict[str, Politician]) -> 
         user = _user(username, politician.first_name, politician.last_name, User.Role.POLITICIAN)
         if politician.user_id != user.pk:
             politician.user = user
-            politician._change_reason = "Demoanvändare kopplad"
+            politician._change_reason = "Demoanvändare kopplad"  # type: ignore[attr-defined]  # read by simple-history
             politician.save()
         users[username] = user
     return users
@@ -172,8 +192,8 @@ def _load_case(data, bodies, politicians, users, registrar: User) -> Case:
         sender=c["sender"],
         city_dnr=c["city_dnr"],
         ministry_dnr=c.get("ministry_dnr", ""),
-        received=_date(c["received"]),
-        deadline=_date(c["deadline"]),
+        received=_day(c["received"]),
+        deadline=_day(c["deadline"]),
         commissioner=politicians[c["commissioner"]],
         memo_title=c.get("memo_title", ""),
         by=registrar,
@@ -192,7 +212,7 @@ def _load_case(data, bodies, politicians, users, registrar: User) -> Case:
     referrals_spec = sorted(data["referrals"], key=lambda r: r["order"])
     referrals = workflow.refer(
         case,
-        bodies=[ReferralSpec(bodies[r["body"]], _date(r["deadline"])) for r in referrals_spec],
+        bodies=[ReferralSpec(bodies[r["body"]], _day(r["deadline"])) for r in referrals_spec],
         by=registrar,
     )
     statements: dict[str, Statement] = {}
@@ -213,7 +233,7 @@ def _load_case(data, bodies, politicians, users, registrar: User) -> Case:
             d = spec["decision"]
             decision = workflow.record_decision(
                 referral,
-                meeting_date=_date(d["meeting_date"]),
+                meeting_date=_day(d["meeting_date"]),
                 points=d["points"],
                 added_text=d.get("added_text_html", ""),
                 added_text_after_point=d.get("added_text_after_point") or 1,

@@ -76,6 +76,18 @@ class PoliticianFactory(DjangoModelFactory):
     party = factory.SubFactory(PartyFactory)
 
 
+class TermFactory(DjangoModelFactory):
+    """A mandatperiod: 2023–2026 unless told otherwise."""
+
+    class Meta:
+        model = models.Term
+        django_get_or_create = ("name",)
+
+    starts = date(2023, 1, 1)
+    ends = factory.LazyAttribute(lambda o: date(o.starts.year + 3, 12, 31))
+    name = factory.LazyAttribute(lambda o: f"{o.starts.year}–{o.ends.year}")
+
+
 class SeatFactory(DjangoModelFactory):
     class Meta:
         model = models.Seat

@@ -4,7 +4,10 @@ decisions and the statements on them."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from remiss.attribution import attribution
@@ -20,7 +23,17 @@ from remiss.forms.common import (
     points_field,
 )
 from remiss.ids import IdChoiceField
-from remiss.models import Body, Case, Decision, Politician, Statement, genitive
+from remiss.models import (
+    Body,
+    Case,
+    Decision,
+    Politician,
+    Seat,
+    Statement,
+    StatementAuthor,
+    genitive,
+    seat_valid_on,
+)
 
 
 class BackgroundForm(AccessibleForm):
@@ -85,7 +98,7 @@ class CityProposalForm(AccessibleForm):
 
 def city_decision_initial(case: Case, body: Body) -> str:
     if body.kind == Body.Kind.BORGARRADSBEREDNINGEN:
-        return _("Borgarrådsberedningen tillstyrker föredragande borgarrådets förslag.")
+        return str(_("Borgarrådsberedningen tillstyrker föredragande borgarrådets förslag."))
     proposal = getattr(case, "city_proposal", None)
     return "\n".join(proposal.decision_points) if proposal else ""
 
@@ -167,7 +180,7 @@ class CityStatementForm(AccessibleForm):
         self.decision = decision
         super().__init__(*args, **kwargs)
         seated = (
-            Politician.objects.filter(seats__body=decision.body)
+            Politician.objects.filter(self.possible_authors(decision))
             .select_related("party")
             .order_by("last_name", "first_name")
         )
@@ -183,11 +196,16 @@ class CityStatementForm(AccessibleForm):
                 label=_("”m.fl.” efter författare %(n)d") % {"n": slot},
                 required=False,
             )
-        self.fields["identical_to"].queryset = (
+        self._choices("identical_to").queryset = (
             Statement.objects.filter(decision__case_id=decision.case_id)
             .select_related("decision__body")
             .prefetch_related("authors__politician__party")
         )
+
+    def possible_authors(self, decision: Decision) -> Q:
+        """Who may stand as an author: the politicians seated in the body on its meeting date (not today)."""
+        seats = Seat.objects.filter(seat_valid_on(decision.seat_day()), body_id=decision.body_id)
+        return Q(pk__in=seats.values("politician_id"))
 
     def author_rows(self):
         """(person, m.fl.) bound fields, one pair per slot, for the template."""
@@ -212,8 +230,12 @@ class CityStatementForm(AccessibleForm):
                 chosen.append((politician, bool(self.cleaned_data.get(f"author_{n}_mfl"))))
         return chosen
 
-    def clean(self):
-        data = super().clean()
+    def _choices(self, name: str) -> StatementChoiceField:
+        return cast(StatementChoiceField, self.fields[name])
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         seen = set()
         for n in range(1, self.AUTHOR_SLOTS + 1):
             politician = data.get(f"author_{n}")
@@ -273,8 +295,9 @@ class CityStatementEditForm(CityStatementForm):
         accepted = [a for a in statement.authors.all() if a.accepted]
         self.AUTHOR_SLOTS = max(CityStatementForm.AUTHOR_SLOTS, len(accepted))
         super().__init__(*args, decision=statement.decision, **kwargs)
-        self.fields["identical_to"].queryset = self.fields["identical_to"].queryset.exclude(pk=statement.pk)
-        self.fields["endorses"].queryset = (
+        identical_to = self._choices("identical_to")
+        identical_to.queryset = cast(QuerySet[Statement], identical_to.queryset).exclude(pk=statement.pk)
+        self._choices("endorses").queryset = (
             Statement.objects.filter(decision_id=statement.decision_id)
             .exclude(pk=statement.pk)
             .select_related("decision__body")
@@ -282,6 +305,12 @@ class CityStatementEditForm(CityStatementForm):
         )
         if not self.is_bound:
             self.initial.update(self.initial_for(statement, accepted))
+
+    def possible_authors(self, decision: Decision) -> Q:
+        """Also the statement's own authors, so the form shows them as they stand: one whose seat no
+        longer covers the meeting date (a date corrected since) is refused by name, never dropped."""
+        own = StatementAuthor.objects.filter(statement=self.statement, accepted=True).values("politician_id")
+        return super().possible_authors(decision) | Q(pk__in=own)
 
     @staticmethod
     def initial_for(statement: Statement, accepted) -> dict:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from remiss.attribution import full_line
 from remiss.forms.common import AccessibleForm, RichTextField, VersionField, has_words
 from remiss.ids import IdChoiceField, IdMultipleChoiceField
-from remiss.models import Decision, Politician, Seat, Statement
+from remiss.models import Decision, Politician, Seat, Statement, seat_valid_on
 
 
 class SeatedPoliticiansField(IdMultipleChoiceField):
-    """Politicians with a seat in one body, labelled with party and seat ('ledamot', 'ersättare')."""
+    """Politicians with a seat in one body on one day, labelled with party and seat ('ledamot', 'ersättare')."""
 
     widget = forms.CheckboxSelectMultiple
 
@@ -90,21 +92,23 @@ class PoliticianStatementForm(AccessibleForm):
         kind.widget.choices = [(k, label) for k, label in Statement.Kind.choices if k in allowed_kinds]
         if len(allowed_kinds) == 1 and not self.is_bound:
             self.initial.setdefault("kind", allowed_kinds[0])
-        coauthors = self.fields["coauthors"]
+        coauthors = cast(SeatedPoliticiansField, self.fields["coauthors"])
         exclude = [politician.pk]
         if statement is not None:
             exclude += [a.politician_id for a in statement.authors.all()]
+        # Co-authors must have held a seat on the meeting date: the seats of that day, not today's.
+        seats = Seat.objects.filter(seat_valid_on(decision.seat_day()), body_id=decision.body_id)
         coauthors.queryset = (
-            Politician.objects.filter(seats__body_id=decision.body_id)
+            Politician.objects.filter(pk__in=seats.values("politician_id"))
             .exclude(pk__in=exclude)
             .select_related("party")
             .order_by("last_name", "first_name")
         )
-        coauthors.roles = dict(Seat.objects.filter(body_id=decision.body_id).values_list("politician_id", "role"))
+        coauthors.roles = dict(seats.values_list("politician_id", "role"))
         others = Statement.objects.filter(decision__case_id=decision.case_id)
         if statement is not None:
             others = others.exclude(pk=statement.pk)
-        self.fields["identical_to"].queryset = (
+        cast(SameCaseStatementField, self.fields["identical_to"]).queryset = (
             others.select_related("decision__body")
             .prefetch_related(
                 "authors__politician__party",
@@ -112,8 +116,9 @@ class PoliticianStatementForm(AccessibleForm):
             .order_by("decision__body__name", "order", "pk")
         )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind") or (self.statement.kind if self.statement is not None else None)
         if kind and kind != Statement.Kind.RESERVATION:
             if (data.get("backed_proposal") or "").strip():

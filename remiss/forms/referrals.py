@@ -1,13 +1,18 @@
 """The registrar's forms for referring a case and for one referral: the bodies and their
-deadlines, a new deadline, the handläggare; and the reason a body declines with."""
+deadlines, a new deadline, the handläggare; and the reason a body declines with.
+
+A closed body (`Body.closed_on`) is not offered for a new referral, and one closing later must
+answer before it closes; its earlier referrals are untouched."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import Any, cast
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from remiss.dates import long_date
@@ -58,8 +63,9 @@ class ReferralChoiceForm(AccessibleForm):
         """Whether the box was ticked, read before (and whatever) validation says."""
         return bool(self["chosen"].value())
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("chosen"):
             return data
         deadline = data.get("deadline")
@@ -67,10 +73,38 @@ class ReferralChoiceForm(AccessibleForm):
             if "deadline" not in self.errors:
                 self.add_error("deadline", _("Ange ett svarsdatum för %(body)s.") % {"body": self.body.name_in_text})
         else:
-            message = check_referral_deadline(self.case, deadline)
+            message = check_referral_deadline(self.case, deadline) or _closing_before(self.body, deadline)
             if message:
                 self.add_error("deadline", message)
         return data
+
+
+def _closing_before(body: Body, deadline: date) -> str | None:
+    """A body about to close cannot be asked to answer on or after its closing day."""
+    if body.closed_on is not None and deadline >= body.closed_on:
+        return _("%(body)s läggs ned den %(closed)s; svarsdatumet måste ligga före det.") % {
+            "body": body.name,
+            "closed": long_date(body.closed_on),
+        }
+    return None
+
+
+def closed_body_message(body: Body) -> str:
+    return _("%(body)s är nedlagd sedan %(closed)s och kan inte få nya remisser.") % {
+        "body": body.name,
+        "closed": long_date(body.closed_on),
+    }
+
+
+CHOSEN_KEY = re.compile(r"^b(\d{1,12})-chosen$")
+
+
+def posted_closed_bodies(data, today: date) -> list[Body]:
+    """Closed bodies whose box a post ticks anyway (the page offers none): each gets refused by name."""
+    ids = [int(m.group(1)) for key, value in (data or {}).items() if (m := CHOSEN_KEY.match(key)) and value]
+    if not ids:
+        return []
+    return list(Body.objects.filter(pk__in=ids, closed_on__lte=today).order_by("name"))
 
 
 ORDER_MOVE = re.compile(r"^(up|down)-(\d{1,12})$")
@@ -89,6 +123,11 @@ class ReferForm:
     def __init__(self, data=None, *, case: Case, bodies: list[Body]):
         self.case = case
         self.is_bound = data is not None
+        today = timezone.localdate()
+        # A closed body keeps its old referrals but is offered for no new one; ticking it anyway
+        # (a stale page, a crafted post) is refused with its name, never silently dropped.
+        bodies = [body for body in bodies if body.is_open_on(today)]
+        self.closed_chosen = posted_closed_bodies(data, today) if self.is_bound else []
         self.rows = [
             ReferralChoiceForm(
                 data,
@@ -134,8 +173,11 @@ class ReferForm:
 
     def is_valid(self) -> bool:
         valid = all([row.is_valid() for row in self.rows])
-        if valid and not self.chosen_rows():
-            self.non_field_errors.append(_("Välj minst en remissinstans."))
+        for message in map(closed_body_message, self.closed_chosen):
+            if message not in self.non_field_errors:
+                self.non_field_errors.append(message)
+        if valid and not self.closed_chosen and not self.chosen_rows():
+            self.non_field_errors.append(str(_("Välj minst en remissinstans.")))
         return valid and not self.non_field_errors
 
     @property
@@ -187,7 +229,7 @@ class OfficersField(IdMultipleChoiceField):
             if error.code != "invalid_choice":
                 raise
             ids = [v for v in value if valid_id(v)]
-            strangers = User.objects.filter(pk__in=ids).exclude(pk__in=self.queryset.values("pk"))
+            strangers = User.objects.filter(pk__in=ids).exclude(pk__in=cast(QuerySet[User], self.queryset).values("pk"))
             names = ", ".join(u.get_full_name() or u.username for u in strangers)
             if names and self.body is not None:
                 raise forms.ValidationError(
@@ -216,7 +258,7 @@ class ReferralOfficersForm(AccessibleForm):
         assigned = [o.pk for o in referral.officers.all()]
         kwargs.setdefault("initial", {"officers": assigned})
         super().__init__(*args, **kwargs)
-        field = self.fields["officers"]
+        field = cast(OfficersField, self.fields["officers"])
         field.body = referral.body
         # The body's active officers, and whoever is assigned now (so that they show, ticked).
         field.queryset = (

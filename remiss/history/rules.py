@@ -25,13 +25,19 @@ def _city_text_visible(user: User, case: Case) -> bool:
     return user.is_authenticated and case.status in (Case.Status.DECIDED, Case.Status.ANSWERED)
 
 
-def can_view_body_decision(user: User, body_id: int) -> bool:
-    """A body's decision: its officers, the registrar and everyone with a seat in it."""
-    return access.is_registrar(user) or access.works_for(user, body_id) or access.seat_in(user, body_id) is not None
+def can_view_body_decision(user: User, body_id: int, decision: Decision | None = None) -> bool:
+    """A body's decision: its officers, the registrar, and the politicians `access.can_view_statements`
+    lets see it (a seat held on its meeting date, of any term, or a statement of theirs in it).
+    Without a decision yet (the förvaltning's proposal alone), the politicians seated there today."""
+    if access.is_registrar(user) or access.works_for(user, body_id):
+        return True
+    if decision is not None:
+        return access.can_view_statements(user, decision)
+    return access.seat_in(user, body_id) is not None
 
 
 def can_view_decision(user: User, decision: Decision) -> bool:
-    return can_view_body_decision(user, decision.body_id)
+    return can_view_body_decision(user, decision.body_id, decision)
 
 
 def can_view_statement(user: User, statement: Statement) -> bool:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import DateField, F, Q, Value
+from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from remiss.dates import long_date
 from remiss.models.cases import Case
 from remiss.models.common import genitive, history, validate_text_length
-from remiss.models.people import Body, Politician, Seat, User
+from remiss.models.people import Body, Politician, Seat, User, seat_valid_on
 
 
 class Decision(models.Model):
@@ -68,6 +73,37 @@ class Decision(models.Model):
     def numbered(self) -> bool:
         """A single decision is written without a number, as in the minutes."""
         return len(self.points) > 1
+
+    def seat_day(self, today: date | None = None) -> date:
+        """The day whose seats decide who may write in this decision: its meeting date.
+
+        Without one, today, but never after the case's remisstid: the meeting cannot be later (see
+        `clean`), so an old decision recorded without its date (the demo's city decisions) keeps the
+        seats of its own term after a new term begins. `seat_day_sql` is the same rule in SQL.
+        """
+        if self.meeting_date is not None:
+            return self.meeting_date
+        return min(today or timezone.localdate(), self.case.deadline)
+
+
+def seat_day_sql(today: date, prefix: str = "") -> Coalesce:
+    """`Decision.seat_day` as an expression on a query of decisions (`prefix` reaches them by relation)."""
+    return Coalesce(
+        F(f"{prefix}meeting_date"),
+        Least(Value(today, output_field=DateField()), F(f"{prefix}case__deadline")),
+        output_field=DateField(),
+    )
+
+
+def seat_held_on(politician_id: int, body_id: int, day: date) -> Seat | None:
+    """The politician's seat in the body that holds on `day`. Should two terms' seats overlap (one
+    left open-ended), the one that began last holds."""
+    return (
+        Seat.objects.filter(seat_valid_on(day), politician_id=politician_id, body_id=body_id)
+        .select_related("term", "body")
+        .order_by(F("starts").desc(nulls_last=True), "-pk")
+        .first()
+    )
 
 
 class Statement(models.Model):
@@ -209,17 +245,29 @@ class StatementAuthor(models.Model):
         return str(self.politician)
 
     def clean(self) -> None:
-        """The process's rule: who may make which kind of statement in a body."""
+        """The process's rule: who may make which kind of statement in a body. The seat that counts
+        is the one held on the decision's meeting date (`Decision.seat_day`), so the seats of a later
+        term change nothing in an earlier term's decisions."""
         if not (self.statement_id and self.politician_id):
             return
         statement = self.statement
         body = statement.decision.body
-        seat = Seat.objects.filter(politician_id=self.politician_id, body=body).first()
-        if seat is None:
+        day = statement.decision.seat_day()
+        seat = seat_held_on(self.politician_id, body.pk, day)
+        if seat is None and not Seat.objects.filter(politician_id=self.politician_id, body=body).exists():
             raise ValidationError(
                 _("%(name)s har ingen plats i %(body)s och kan inte stå bakom ett uttalande där."),
                 params={"name": self.politician.full_name, "body": body.name_in_text},
                 code="no_seat",
+            )
+        if seat is None:
+            raise ValidationError(
+                _(
+                    "%(name)s hade ingen plats i %(body)s den %(date)s "
+                    "och kan inte stå bakom ett uttalande i det beslutet."
+                ),
+                params={"name": self.politician.full_name, "body": body.name_in_text, "date": long_date(day)},
+                code="no_seat_on_day",
             )
         if statement.kind == Statement.Kind.ERSATTARYTTRANDE and seat.role != Seat.Role.ERSATTARE:
             raise ValidationError(

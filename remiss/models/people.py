@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import Combinable
 from django.utils.translation import gettext_lazy as _
 
+from remiss.dates import long_date
 from remiss.models.common import genitive, history
 
 
@@ -175,8 +178,9 @@ class Term(models.Model):
         return f"Mandatperiod {self.name}"
 
 
-def seat_valid_on(day: date) -> Q:
-    """Seats that hold on `day`: an open end on either side means the seat holds that way."""
+def seat_valid_on(day: date | Combinable) -> Q:
+    """Seats that hold on `day`: an open end on either side means the seat holds that way. `day` may
+    be an expression (`OuterRef("date")`) for seats holding on each row's own day."""
     return (Q(starts__isnull=True) | Q(starts__lte=day)) & (Q(ends__isnull=True) | Q(ends__gte=day))
 
 
@@ -226,3 +230,17 @@ class Seat(models.Model):
 
     def valid_on(self, day: date) -> bool:
         return (self.starts is None or self.starts <= day) and (self.ends is None or day <= self.ends)
+
+    def clean(self) -> None:
+        """A closed body takes no new seats: one beginning on or after its closing day (or with no
+        beginning at all) is refused. Its earlier seats stay and can still be corrected."""
+        body = self.body if self.body_id else None
+        if not self._state.adding or body is None or body.closed_on is None:
+            return
+        begins = self.starts or (self.term.starts if self.term_id and self.term else None)
+        if begins is None or begins >= body.closed_on:
+            raise ValidationError(
+                _("%(body)s är nedlagd från och med %(date)s och kan inte få platser som börjar då eller senare."),
+                params={"body": body.name, "date": long_date(body.closed_on)},
+                code="body_closed",
+            )

@@ -259,7 +259,7 @@ def namnd_changes(request: HttpRequest, pk: int) -> HttpResponse:
     except Referral.DoesNotExist:
         raise Http404 from None
     user = current_user(request)
-    require(history.can_view_body_decision(user, referral.body_id))
+    require(history.can_view_body_decision(user, referral.body_id, decision))
     changes = history.namnd_changes(referral, decision)
     try:
         opinion = referral.opinion
