@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 
 from remiss.models import Body, Party
 from remiss.models import genitive as genitive_of
-from remiss.organisation import people, seats
 from remiss.organisation.columns import BODY_KIND_WORDS, BODY_KINDS, COLUMNS, RowKind
 from remiss.organisation.context import Action, Context, Outcome, Plan, Tracker
 from remiss.organisation.existing import Existing, load_existing
+from remiss.organisation.people import plan_politician, plan_staff
 from remiss.organisation.read import ImportFile, RawRow
+from remiss.organisation.seats import end_previous, plan_seat
 from remiss.organisation.values import CellError, choice, name_in_text, parse_date, text
 
 ORDER = (RowKind.PARTY, RowKind.BODY, RowKind.POLITICIAN, RowKind.STAFF, RowKind.SEAT)
@@ -46,7 +47,7 @@ def plan_import(
             if row.kind == kind:
                 outcomes[position] = _plan_row(ctx, row)
     plan.outcomes = [outcomes[position] for position in sorted(outcomes)]
-    seats.end_previous(ctx, plan, ends_previous_on)
+    end_previous(ctx, plan, ends_previous_on)
     return plan
 
 
@@ -98,9 +99,10 @@ def _plan_body(ctx: Context, row: RawRow, outcome: Outcome) -> None:
     outcome.subject = name
     if ctx.duplicate(outcome, RowKind.BODY, name.lower()):
         return
-    kind = choice(row.cells, "typ", BODY_KINDS, BODY_KIND_WORDS)
     body = ctx.bodies.get(name.lower())
     tracker = Tracker(body or Body(name=name))
+    ctx.add_body(tracker.obj)  # first: rows that name the body find it even when this row has an error
+    kind = choice(row.cells, "typ", BODY_KINDS, BODY_KIND_WORDS)
     tracker.set("kind", kind)
     in_text = text(row.cells, "namn i löptext")
     if in_text or body is None:
@@ -116,15 +118,14 @@ def _plan_body(ctx: Context, row: RawRow, outcome: Outcome) -> None:
     if closed is not None:
         tracker.set("closed_on", closed)
     ctx.finish(outcome, tracker)
-    ctx.add_body(tracker.obj)
 
 
 PLANNERS = {
     RowKind.PARTY: _plan_party,
     RowKind.BODY: _plan_body,
-    RowKind.POLITICIAN: people.plan_politician,
-    RowKind.STAFF: people.plan_staff,
-    RowKind.SEAT: seats.plan_seat,
+    RowKind.POLITICIAN: plan_politician,
+    RowKind.STAFF: plan_staff,
+    RowKind.SEAT: plan_seat,
 }
 
 

@@ -10,6 +10,7 @@ Nothing here touches the database.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -161,7 +162,10 @@ def _column_number(letters: bytes) -> int:
 
 
 def _decode(content: bytes) -> str:
-    """CSV as Excel writes it: UTF-8 (with or without BOM), or Windows-1252 from an older Excel."""
+    """CSV as Excel writes it: UTF-8 (with or without BOM), UTF-16 ("Unicode text"), or Windows-1252
+    from an older Excel."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return content.decode("utf-16", errors="replace")
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -73,6 +73,9 @@ def org_import(request: HttpRequest) -> HttpResponse:
     if not form.is_valid() or form.imported is None:
         return _upload_page(request, form)
     _forget(request)
+    plan = plan_import(form.imported, ends_previous_on=form.ends_on)
+    if plan.has_errors:
+        return _preview_page(request, plan, token="")  # nothing to confirm, so nothing is kept
     token = uploads.store(form.content, form.suffix)
     request.session[SESSION_KEY] = {
         "token": token,
@@ -80,7 +83,6 @@ def org_import(request: HttpRequest) -> HttpResponse:
         "suffix": form.suffix,
         "ends": form.ends_on.isoformat() if form.ends_on else "",
     }
-    plan = plan_import(form.imported, ends_previous_on=form.ends_on)
     return _preview_page(request, plan, token)
 
 
