@@ -412,6 +412,35 @@ def test_ends_previous_on_a_given_day():
 
 
 @pytest.mark.django_db
+def test_a_term_is_found_and_written_with_either_dash():
+    Term.objects.create(name="2023-2026", starts=date(2022, 11, 1), ends=date(2026, 10, 31))
+    platser = copy.deepcopy(BASE["Platser"])
+    platser[0]["mandatperiod"] = "2027-2030"
+    run(sheets(Platser=platser))
+    assert sorted(Term.objects.values_list("name", "starts")) == [
+        ("2023-2026", date(2022, 11, 1)),  # the existing one, as the admin wrote it
+        ("2027–2030", date(2027, 1, 1)),  # the new one, written with an en dash
+    ]
+    assert Seat.objects.filter(term__name="2023-2026", starts=date(2022, 11, 1)).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_concurrent_save_rolls_the_whole_import_back(monkeypatch):
+    """Another administrator adds the same party between the plan and the save."""
+    planned = workflow.organisation_import.plan_import
+
+    def plan_then_someone_else_saves(*args, **kwargs):
+        plan = planned(*args, **kwargs)
+        Party.objects.create(abbreviation="S", name="Socialdemokraterna", genitive="Socialdemokraternas")
+        return plan
+
+    monkeypatch.setattr(workflow.organisation_import, "plan_import", plan_then_someone_else_saves)
+    with pytest.raises(workflow.WorkflowError, match="Någon annan ändrade organisationen samtidigt"):
+        run(BASE)
+    assert counts() == (0, 0, 0, 0, 0, 0)
+
+
+@pytest.mark.django_db
 def test_a_file_without_seats_ends_no_seats():
     run(BASE)
     data = sheets()
@@ -605,6 +634,18 @@ def test_page_with_errors_shows_them_and_offers_no_import(client, administrator)
     assert "Rad 2 på bladet Organ: ”förening” i kolumnen ”typ” är inget giltigt värde" in page
     assert 'value="confirm"' not in page
     assert SESSION_KEY not in client.session  # nothing to confirm, so the file is not kept
+
+
+@pytest.mark.django_db
+def test_page_ends_previous_terms_seats_on_the_chosen_day(client, administrator):
+    run(BASE)
+    client.force_login(administrator)
+    page = upload(client, xlsx(next_term_file()), ends_previous_on="2026-10-14").content.decode()
+    assert "Platser som avslutas den 14 oktober 2026" in page
+    assert "Bo Berg (M), ersättare i Skarpnäcks stadsdelsnämnd (2023–2026)" in page
+    token = client.session[SESSION_KEY]["token"]
+    client.post(reverse("org_import_confirm"), {"token": token, "action": "confirm"})
+    assert set(Seat.objects.filter(term__name=TERM).values_list("ends", flat=True)) == {date(2026, 10, 14)}
 
 
 @pytest.mark.django_db

@@ -84,6 +84,7 @@ def _set_identity(tracker: Tracker, ctx: Context, row: RawRow) -> None:
 def plan_politician(ctx: Context, row: RawRow, outcome: Outcome) -> None:
     first, last = text(row.cells, "förnamn"), text(row.cells, "efternamn")
     email, employee_id = text(row.cells, "e-post"), text(row.cells, "anställnings-id")
+    outcome.subject = f"{first} {last} ({text(row.cells, 'parti')})"
     party = ctx.party(text(row.cells, "parti"))
     if party is None:
         raise CellError(_("Partiet %(party)s finns varken i filen eller i systemet.") % {"party": row.cells["parti"]})

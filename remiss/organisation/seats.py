@@ -66,12 +66,13 @@ def _body(ctx: Context, row: RawRow) -> Body:
 
 def _term(ctx: Context, row: RawRow) -> Term:
     """The term the row names; a new one (planned once, from its name) when the database lacks it."""
-    name = text(row.cells, "mandatperiod")
-    term = ctx.terms.get(term_key(name))
+    typed = text(row.cells, "mandatperiod")
+    term = ctx.terms.get(term_key(typed))
     if term is None:
-        starts, ends = term_dates(name)
+        starts, ends = term_dates(typed)
+        name = term_key(typed)  # written one way, '2027–2030', as the admin's help text shows it
         term = Term(name=name, starts=starts, ends=ends)
-        ctx.terms[term_key(name)] = term
+        ctx.terms[name] = term
         ctx.writes.save(term, set())
         ctx.notes.append(
             _("Mandatperioden %(name)s läggs till: %(starts)s – %(ends)s.")
@@ -81,6 +82,9 @@ def _term(ctx: Context, row: RawRow) -> Term:
 
 
 def plan_seat(ctx: Context, row: RawRow, outcome: Outcome) -> None:
+    # What the row says, until it is known whose seat it is.
+    who = [text(row.cells, c) for c in ("förnamn", "efternamn", "e-post", "anställnings-id")]
+    outcome.subject = f"{' '.join(w for w in who if w)}, {text(row.cells, 'organ')}"
     politician, body, term = _politician(ctx, row), _body(ctx, row), _term(ctx, row)
     role = choice(row.cells, "roll", SEAT_ROLES, SEAT_ROLE_WORDS)
     starts, ends = parse_date(row.cells, "från"), parse_date(row.cells, "till")

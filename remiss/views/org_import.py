@@ -117,6 +117,9 @@ def org_import_confirm(request: HttpRequest) -> HttpResponse:
     except workflow.ImportRefused as refused:
         # The database changed since the preview, so a row no longer fits: show the rows again.
         return _preview_page(request, refused.plan, pending["token"], error=str(refused))
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("org_import")
     _forget(request)
     messages.success(request, plan.done_message())
     return redirect("org_import")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -46,12 +46,20 @@ def import_reason(filename: str) -> str:
 
 
 def import_organisation(imported: ImportFile, *, by: User | None, ends_previous_on: date | None = None) -> Plan:
-    """Save what `imported` says; returns the plan it followed. ImportRefused when a row has an error."""
-    with transaction.atomic():
-        plan = plan_import(imported, ends_previous_on=ends_previous_on)
-        if plan.has_errors:
-            raise ImportRefused(plan)
-        _write(plan.writes, by, import_reason(imported.filename))
+    """Save what `imported` says; returns the plan it followed. ImportRefused when a row has an error,
+    WorkflowError when a concurrent save got in the way; either way nothing is saved."""
+    try:
+        with transaction.atomic():
+            plan = plan_import(imported, ends_previous_on=ends_previous_on)
+            if plan.has_errors:
+                raise ImportRefused(plan)
+            _write(plan.writes, by, import_reason(imported.filename))
+    except IntegrityError as error:
+        # Only another save of the same records at the same moment gets here: the plan checked every
+        # key against the database inside this transaction.
+        raise WorkflowError(
+            _("Någon annan ändrade organisationen samtidigt. Inget har importerats; försök igen.")
+        ) from error
     return plan
 
 

@@ -71,6 +71,8 @@ class Command(BaseCommand):
         except workflow.ImportRefused as refused:
             self._show(refused.plan, verbose=True)
             raise CommandError(str(refused)) from refused
+        except workflow.WorkflowError as error:
+            raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(plan.done_message()))
 
     def _confirmed(self) -> bool:
