@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from remiss import workflow
 from remiss.models import Body, Party, Politician, Seat, Term, User
-from remiss.organisation import Action, ReadError, plan_import, read_file
+from remiss.organisation import Action, ReadError, plan_import, read_file, uploads
 from remiss.organisation.read import MAX_BYTES, MAX_ROWS
 from remiss.organisation.values import name_in_text
 from remiss.views.org_import import SESSION_KEY
@@ -130,8 +130,8 @@ def test_first_import_creates_everything_with_history_reason_on_every_row():
     assert (term.name, term.starts, term.ends) == (TERM, date(2023, 1, 1), date(2026, 12, 31))
     reason = "Import av organisation: organisation.xlsx"
     for model in (Party, Body, Politician, Seat, Term, User):
-        assert model.history.count() == model.objects.count()  # type: ignore[attr-defined]
-        assert set(model.history.values_list("history_change_reason", flat=True)) == {reason}  # type: ignore[attr-defined]
+        assert model.history.count() == model.objects.count()
+        assert set(model.history.values_list("history_change_reason", flat=True)) == {reason}
 
 
 @pytest.mark.django_db
@@ -229,11 +229,11 @@ def test_preview_shows_create_change_and_unchanged_and_writes_nothing():
 @pytest.mark.django_db
 def test_same_file_twice_changes_nothing():
     run(BASE)
-    histories = [m.history.count() for m in (Party, Body, Politician, Seat, Term, User)]  # type: ignore[attr-defined]
+    histories = [m.history.count() for m in (Party, Body, Politician, Seat, Term, User)]
     plan = run(BASE)
     assert set(actions(plan).values()) == {Action.UNCHANGED}
     assert not plan.changes_anything and plan.ended == []
-    assert [m.history.count() for m in (Party, Body, Politician, Seat, Term, User)] == histories  # type: ignore[attr-defined]
+    assert [m.history.count() for m in (Party, Body, Politician, Seat, Term, User)] == histories
 
 
 @pytest.mark.django_db
@@ -274,7 +274,7 @@ def test_officer_bodies_change_is_shown_and_saved():
     assert list(User.objects.get(username="sara").bodies.values_list("name", flat=True)) == [
         "Skarpnäcks stadsdelsnämnd"
     ]
-    assert User.history.filter(username="sara").count() == 2  # type: ignore[attr-defined]
+    assert User.history.filter(username="sara").count() == 2
 
 
 # --- Errors: nothing is written ------------------------------------------------------------------
@@ -396,7 +396,7 @@ def test_next_terms_file_adds_new_seats_and_ends_the_old_ones():
         ("Anna", "Socialnämnden", date(2027, 1, 1), None),
         ("Cecilia", "Skarpnäcks stadsdelsnämnd", date(2027, 1, 1), None),
     ]
-    reasons = set(Seat.history.filter(history_type="~").values_list("history_change_reason", flat=True))  # type: ignore[attr-defined]
+    reasons = set(Seat.history.filter(history_type="~").values_list("history_change_reason", flat=True))
     assert reasons == {"Import av organisation: val2026.xlsx"}
     # The same file again: nothing more ends, nothing changes.
     again = preview(next_term_file())
@@ -599,17 +599,20 @@ def upload(client, content: bytes, name: str = "organisation.xlsx", **data):
 def test_page_previews_then_imports_on_confirmation(client, administrator):
     client.force_login(administrator)
     assert client.get(reverse("org_import")).status_code == 200
-    response = upload(client, xlsx(BASE))
+    xlsx_content = xlsx(BASE)
+    response = upload(client, xlsx_content)
     assert response.status_code == 200
     page = response.content.decode()
     assert "Så här skulle organisation.xlsx importeras" in page and "Inget är sparat än." in page
     assert "Rad 2 på bladet Organ" in page
     assert counts()[:5] == (0, 0, 0, 0, 0)
     token = client.session[SESSION_KEY]["token"]
+    assert uploads.load(token, ".xlsx") == xlsx_content
     response = client.post(reverse("org_import_confirm"), {"token": token, "action": "confirm"}, follow=True)
     assert "Importen av organisation.xlsx är klar: 13 nya" in response.content.decode()
+    assert uploads.load(token, ".xlsx") is None  # the kept file is gone
     assert counts() == (2, 3, 3, 3, 1, 5)  # and the administrator
-    assert set(Body.history.values_list("history_user__username", flat=True)) == {"admin"}  # type: ignore[attr-defined]
+    assert set(Body.history.values_list("history_user__username", flat=True)) == {"admin"}
     assert SESSION_KEY not in client.session
     # The token is spent: confirming again imports nothing and says why.
     response = client.post(reverse("org_import_confirm"), {"token": token, "action": "confirm"}, follow=True)
@@ -665,6 +668,16 @@ def test_confirm_with_another_token_imports_nothing(client, administrator):
     response = client.post(reverse("org_import_confirm"), {"token": "x" * 32, "action": "confirm"}, follow=True)
     assert "Den uppladdade filen finns inte längre" in response.content.decode()
     assert counts()[:5] == (0, 0, 0, 0, 0)
+
+
+def test_a_kept_upload_is_only_found_by_a_well_formed_token():
+    token = uploads.store(b"radtyp\n", ".csv")
+    assert uploads.load(token, ".csv") == b"radtyp\n"
+    for bad in ("../" + token, token + "/..", "", "x" * 200, token[:-1] + "."):
+        assert uploads.load(bad, ".csv") is None
+    assert uploads.load(token, "/../../etc/passwd") is None
+    uploads.discard(token, ".csv")
+    assert uploads.load(token, ".csv") is None
 
 
 @pytest.mark.django_db
@@ -793,7 +806,7 @@ def test_thousand_politicians_import_in_a_bounded_number_of_queries(django_asser
     assert plan.count(Action.CREATE) == 8 + 30 + 1000 + 1000 + 30
     assert (Body.objects.count(), Politician.objects.count(), Seat.objects.count()) == (30, 1000, 1000)
     assert User.objects.filter(role=User.Role.POLITICIAN).count() == 500
-    assert Seat.history.count() == 1000  # type: ignore[attr-defined]
+    assert Seat.history.count() == 1000
     with django_assert_max_num_queries(20):
         again = plan_import(imported)
     assert again.count(Action.UNCHANGED) == 2068 and not again.changes_anything
