@@ -102,6 +102,7 @@ bench-deps:
 
 bench: system-deps bench-deps install-dev
 	$(PY) bench/memo.py
+	$(PY) bench/import_organisation.py
 	PG_DEB_PACKAGES="$(DEB_PG)" $(PY) bench/web.py
 
 clean:

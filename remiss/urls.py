@@ -22,4 +22,6 @@ urlpatterns = [
     *planning.urlpatterns,
     path("", include("remiss.views.history")),
     path("", include("remiss.views.exports")),
+    # The administrator's organisation import, under /organisation/import/.
+    path("", include("remiss.views.org_import")),
 ]

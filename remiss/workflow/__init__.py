@@ -12,6 +12,7 @@ The modules, by the record they change:
 - `moves`: a case's or a referral's status move, checked against its table.
 - `cases`, `referrals`, `decisions`, `statements`, `positions`, `city` (the city's own texts),
   `memo_jobs`, `barriers`, `restore`: the moves themselves.
+- `organisation_import`: saving a checked organisation file (parties, bodies, people, seats) at once.
 
 Callers import from here (`from remiss import workflow`); the names below are the public API.
 The package imports nothing from `remiss.history`, `remiss.queries`, `remiss.views` or
@@ -42,6 +43,7 @@ from remiss.workflow.decisions import (
     record_decision,
 )
 from remiss.workflow.memo_jobs import create_memo_job, move_memo_job, note_memo_job_task
+from remiss.workflow.organisation_import import ImportRefused, import_organisation, import_reason
 from remiss.workflow.positions import (
     POSITIONS_CONFLICT,
     PositionChange,
@@ -158,6 +160,10 @@ __all__ = [
     "note_memo_job_task",
     # accessibility barriers (barriers)
     "report_barrier",
+    # the organisation import (organisation_import)
+    "ImportRefused",
+    "import_organisation",
+    "import_reason",
     # restoring an earlier version (restore)
     "RESTORED_FIELDS",
     "restore_refusal",
