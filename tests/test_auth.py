@@ -10,9 +10,10 @@ import importlib.util
 import socket
 from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import pytest
 from django.contrib.auth import get_user
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -22,6 +23,7 @@ from remiss.auth.backends import CityAccountBackend, describe
 from remiss.auth.config import ROLES, form_action_sources, login_config, parse_group_map
 from remiss.auth.logout import end_session_url
 from remiss.models import User
+from tests import oidc_provider
 from tests.factories import BodyFactory, OfficerFactory, UserFactory
 
 ISSUER = "https://login.stad.example/tenant/v2.0"
@@ -291,6 +293,36 @@ def test_the_city_backend_ignores_password_logins(db, city):
     assert CityAccountBackend().authenticate(request, username="kalle", password="x") is None
 
 
+def _signed(claims: dict) -> tuple[CityAccountBackend, str]:
+    """A backend that verifies with the client secret (HS256), and a token it signed so."""
+    backend = CityAccountBackend()
+    backend.OIDC_RP_SIGN_ALGO = "HS256"
+    backend.OIDC_RP_CLIENT_SECRET = "hemligt-och-langt-nog-for-hs256-0123456789"
+    token = jwt.encode({"sub": "a1", "nonce": "n1", **claims}, backend.OIDC_RP_CLIENT_SECRET, algorithm="HS256")
+    return backend, token
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"iss": "https://login.annan.example/v2.0", "aud": "remiss"},
+        {"iss": ISSUER, "aud": "en-annan-app"},
+        {"iss": ISSUER, "aud": ["remiss", "en-annan-app"], "azp": "en-annan-app"},
+    ],
+)
+def test_an_id_token_from_another_issuer_or_for_another_client_is_refused(db, city, claims):
+    backend, token = _signed(claims)
+    with pytest.raises(SuspiciousOperation):
+        backend.verify_token(token, nonce="n1")
+
+
+def test_an_id_token_for_this_client_from_the_issuer_passes(db, city):
+    backend, token = _signed({"iss": ISSUER, "aud": ["remiss", "graph"], "azp": "remiss"})
+    assert backend.verify_token(token, nonce="n1")["sub"] == "a1"
+    with pytest.raises(SuspiciousOperation):  # the library's nonce check still applies
+        backend.verify_token(token, nonce="n2")
+
+
 # --- Matching the person, and groups ---------------------------------------------------------------------
 
 
@@ -404,3 +436,18 @@ def test_a_provider_without_logout_ends_remiss_session_only(db, city):
     request = RequestFactory().post("/konto/logout/")
     request.session = {"oidc_id_token": "eyJ.token"}  # type: ignore[assignment]
     assert end_session_url(request) == ""
+
+
+# --- The test provider's fixture -----------------------------------------------------------------------
+
+
+def test_the_provider_fixture_names_the_make_target_without_node(monkeypatch):
+    monkeypatch.setattr(oidc_provider.shutil, "which", lambda name: None)
+    with pytest.raises(pytest.fail.Exception, match=r"node is missing.*`make test`"):
+        oidc_provider.require_node()
+
+
+def test_the_provider_fixture_names_the_make_target_without_the_package(monkeypatch):
+    monkeypatch.setattr(oidc_provider, "PACKAGE", oidc_provider.ROOT / "node_modules" / "nothing" / "package.json")
+    with pytest.raises(pytest.fail.Exception, match=r"oidc-provider npm package.*`make test`.*npm ci"):
+        oidc_provider.require_node()

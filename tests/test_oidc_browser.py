@@ -94,6 +94,7 @@ def city_login(oidc, settings):
     policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
     policy["DIRECTIVES"]["form-action"] += form_action_sources(oidc.issuer, {})
     settings.CONTENT_SECURITY_POLICY = policy
+    settings.AXES_ENABLED = True  # as in production (tests/conftest.py turns it off for the test client)
     city_provider.forget_discovery()
 
 
