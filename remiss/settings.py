@@ -15,6 +15,8 @@ from typing import Any
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from remiss.auth.config import form_action_sources, login_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
@@ -150,10 +152,13 @@ LOGOUT_REDIRECT_URL = "login"
 
 # --- Security shared by every environment (production adds more in remiss/settings_production.py)
 
-# django-axes first: it refuses a locked-out login before the password is even checked.
+# django-axes first: it refuses a locked-out login before the password is even checked. Then
+# passwords (only superusers' when REMISS_PASSWORD_LOGIN is off), then the city's identity
+# provider, which acts only on its own callback (remiss.auth.backends).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "remiss.auth.backends.PasswordBackend",
+    "remiss.auth.backends.CityAccountBackend",
 ]
 
 # Argon2 for new passwords; the others stay so that older hashes still verify (and are upgraded
@@ -184,6 +189,37 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     },
 }
+
+# --- Login through the city's identity provider (OpenID Connect; remiss.auth, README "Login")
+# Every value comes from the environment (remiss.auth.config documents and checks them). Without
+# REMISS_OIDC_ISSUER and REMISS_OIDC_CLIENT_ID only passwords log in, as before.
+_login = login_config(os.environ)
+REMISS_PASSWORD_LOGIN = _login.password_login
+REMISS_OIDC_ISSUER = _login.issuer
+REMISS_OIDC_ENDPOINTS = _login.endpoints  # explicit ones; the others are discovered at the first login
+REMISS_OIDC_USE_USERINFO = _login.use_userinfo
+REMISS_OIDC_MATCH = _login.match  # email, employee_id or username
+REMISS_OIDC_MATCH_CLAIM = _login.match_claim
+REMISS_OIDC_GROUPS_CLAIM = _login.groups_claim
+REMISS_OIDC_GROUP_MAP = _login.group_map  # empty: roles and bodies are kept in remiss
+REMISS_LOGIN_CONTACT = _login.contact  # whom a person who is not in remiss should contact
+# mozilla-django-oidc's own settings. Its views and backend are remiss's subclasses, which read the
+# endpoints at login (not at import), show a Swedish page for every refusal and never create a user.
+OIDC_RP_CLIENT_ID = _login.client_id
+OIDC_RP_CLIENT_SECRET = _login.client_secret
+OIDC_RP_SCOPES = _login.scopes
+OIDC_RP_SIGN_ALGO = _login.sign_algo
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the provider's logout
+OIDC_TIMEOUT = _login.timeout  # seconds for each call to the provider (the library waits forever by default)
+OIDC_AUTHENTICATE_CLASS = "remiss.auth.views.AuthenticateView"
+OIDC_CALLBACK_CLASS = "remiss.auth.views.CallbackView"
+OIDC_OP_LOGOUT_URL_METHOD = "remiss.auth.logout.provider_logout_url"
+# Logging out redirects from the logout form to the provider: allowed by form-action.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += form_action_sources(_login.issuer, _login.endpoints)
 
 # Login throttling (django-axes): five failed logins for one username from one address lock that
 # pair out for 15 minutes; a successful login resets that pair's count. Twenty failed logins from

@@ -5,10 +5,17 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from remiss.auth import views as auth_views
 from remiss.views import accessibility, common, officer, planning, politician, registrar
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Login and logout (remiss.auth) ahead of Django's own at the same addresses; the city's
+    # identity provider under oidc/ (authenticate/, callback/, logout/).
+    path("konto/login/", auth_views.LoginView.as_view(), name="login"),
+    path("konto/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/utloggad/", auth_views.logged_out, name="logged_out"),
+    path("oidc/", include("mozilla_django_oidc.urls")),
     path("konto/", include("django.contrib.auth.urls")),
     path("api/", include("remiss.api", namespace="api")),
     path("", common.home, name="home"),
