@@ -11,9 +11,12 @@ PIP := $(VENV)/bin/pip
 # fontconfig's fc-list to find them.
 DEB_RUN := fonts-dejavu-core fonts-dejavu-extra fonts-noto-core fonts-symbola fonts-droid-fallback fontconfig
 DEB_TEST := $(DEB_RUN) poppler-utils chromium
-# axe-core for the browser tests' accessibility checks: pinned in package.json/package-lock.json,
-# installed into node_modules by npm (Debian's `npm`, added only when no npm is on the PATH).
-AXE := node_modules/axe-core/axe.min.js
+# The browser tests' node packages, pinned in package.json/package-lock.json and installed into
+# node_modules by npm (Debian's `npm`, added only when no npm is on the PATH): axe-core for the
+# accessibility checks, and oidc-provider, the OpenID Connect provider the login tests run against.
+# npm writes node_modules/.package-lock.json on every install, so a lock file that changed (a new
+# package) installs again.
+NODE_PACKAGES := node_modules/.package-lock.json
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The server for `make test-postgres`: the OS's initdb/pg_ctl, installed by the script when missing.
 DEB_PG := postgresql
@@ -67,11 +70,11 @@ demo: migrate
 run: system-deps demo
 	PY=$(PY) bash scripts/run-dev.sh
 
-$(AXE): $(wildcard package-lock.json) | system-deps-test
+$(NODE_PACKAGES): $(wildcard package-lock.json) | system-deps-test
 	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 	touch $@
 
-test: system-deps-test install-dev $(AXE)
+test: system-deps-test install-dev $(NODE_PACKAGES)
 	$(PY) -m pytest -q
 
 # Lint, formatting, types and migrations, in that order; separate from `make test`. mypy is to
@@ -88,7 +91,7 @@ check: install-dev
 # The whole suite again, on a throwaway PostgreSQL that scripts/with-postgres.sh starts on a free
 # port in a temp dir and removes afterwards.
 .PHONY: test-postgres
-test-postgres: system-deps-test install-dev $(AXE)
+test-postgres: system-deps-test install-dev $(NODE_PACKAGES)
 	PG_DEB_PACKAGES="$(DEB_PG)" bash scripts/with-postgres.sh $(PY) -m pytest -q
 
 # Benchmarks (never in CI): the memo and the web under load. They print their figures and write
