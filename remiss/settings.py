@@ -265,6 +265,10 @@ REMISS_DOCX_SLOT_DIR = os.environ.get(
 )
 
 # The city whose memo this is; it stands in the memo's metadata and file names.
+# Where an uploaded organisation file waits between its preview and the administrator's confirm
+# (at most 24 hours). Empty: a directory of this installation's own under the system's temp dir.
+# With several app servers it must be a directory they share.
+REMISS_ORG_IMPORT_DIR = os.environ.get("REMISS_ORG_IMPORT_DIR", "")
 REMISS_CITY = os.environ.get("REMISS_CITY", "Stockholms stad")
 
 # Deadline planning and reminders (`manage.py send_reminders`). Reminders go out this many days

@@ -21,12 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.utils.translation import gettext as _
 
+from remiss import workflow
 from remiss.auth import refusals
 from remiss.models import Body, User
-from remiss.workflow.base import _attribute
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +58,6 @@ def groups_of(claims: Mapping[str, Any], claim: str) -> list[str]:
     return [str(group) for group in value]
 
 
-@transaction.atomic
 def apply_groups(user: User, claims: Mapping[str, Any]) -> User:
     """Set the user's role and bodies from their groups (when a mapping is configured)."""
     mapping: dict[str, dict[str, Any]] = settings.REMISS_OIDC_GROUP_MAP
@@ -72,18 +69,4 @@ def apply_groups(user: User, claims: Mapping[str, Any]) -> User:
     if missing:
         log.error("REMISS_OIDC_GROUP_MAP names bodies that do not exist in remiss: %s", ", ".join(missing))
         raise refusals.misconfigured()
-    locked = User.objects.select_for_update().get(pk=user.pk)
-    if locked.role == grants.role and set(locked.bodies.values_list("pk", flat=True)) == {b.pk for b in bodies}:
-        return user
-    locked.role = grants.role
-    names = ", ".join(body.name for body in bodies) or _("inga")
-    _attribute(
-        locked,
-        locked,
-        _("Roll (%(role)s) och organ (%(bodies)s) från stadens grupper vid inloggningen")
-        % {"role": locked.get_role_display(), "bodies": names},
-    )
-    locked.save(update_fields=["role"])
-    locked.bodies.set(bodies)
-    user.role = locked.role
-    return user
+    return workflow.apply_login_grants(user, role=grants.role, bodies=bodies)

@@ -35,7 +35,7 @@ def upload_dir() -> Path:
     default = Path(tempfile.gettempdir()) / (
         "remiss-org-import-" + hashlib.sha256(str(settings.BASE_DIR).encode()).hexdigest()[:12]
     )
-    path = Path(getattr(settings, "REMISS_ORG_IMPORT_DIR", default))
+    path = Path(settings.REMISS_ORG_IMPORT_DIR) if settings.REMISS_ORG_IMPORT_DIR else default
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 

@@ -42,6 +42,7 @@ from remiss.workflow.decisions import (
     record_city_decision,
     record_decision,
 )
+from remiss.workflow.login import apply_login_grants
 from remiss.workflow.memo_jobs import create_memo_job, move_memo_job, note_memo_job_task
 from remiss.workflow.organisation_import import ImportRefused, import_organisation, import_reason
 from remiss.workflow.positions import (
@@ -89,6 +90,7 @@ from remiss.workflow.tables import (
 )
 
 __all__ = [
+    "apply_login_grants",
     # errors (base)
     "ConflictError",
     "InvalidError",
