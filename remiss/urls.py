@@ -5,7 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from remiss.views import accessibility, common, officer, planning, politician, registrar
+from remiss.views import accessibility, common, officer, organisation, planning, politician, registrar
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -20,6 +20,7 @@ urlpatterns = [
     *officer.urlpatterns,
     *politician.urlpatterns,
     *planning.urlpatterns,
+    *organisation.urlpatterns,
     path("", include("remiss.views.history")),
     path("", include("remiss.views.exports")),
 ]

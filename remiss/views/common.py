@@ -10,21 +10,28 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from remiss import workflow
-from remiss.access import is_registrar
+from remiss import city, workflow
+from remiss.access import is_administrator, is_registrar
 from remiss.glyphs import unprintable_message
 from remiss.models import Body, Case, Decision, User, genitive
 
 
 @login_required
 def home(request):
+    """Each person's own start; an administrator of an installation nobody has set up yet is
+    sent to the first-run page (everyone else keeps working: see remiss.views.organisation.setup)."""
+    if is_administrator(request.user) and not city.is_set_up():
+        return redirect("org_first_run")
     if is_registrar(request.user):
         return redirect("case_list")
     if request.user.role == User.Role.OFFICER:
         return redirect("officer_home")
     if request.user.role == User.Role.POLITICIAN:
         return redirect("politician_home")
-    return redirect("admin:index")
+    if is_administrator(request.user):
+        return redirect("org_home")
+    # Logged in, but no role in the app yet: say so, in Swedish, rather than show the Django admin's login.
+    return render(request, "remiss/no_role.html")
 
 
 def warn_unprintable(request: HttpRequest, *values: object) -> None:

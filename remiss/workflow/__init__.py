@@ -12,6 +12,8 @@ The modules, by the record they change:
 - `moves`: a case's or a referral's status move, checked against its table.
 - `cases`, `referrals`, `decisions`, `statements`, `positions`, `city` (the city's own texts),
   `memo_jobs`, `barriers`, `restore`: the moves themselves.
+- `organisation` (the city's settings, bodies, meeting calendars, parties, terms) and `people`
+  (accounts, politicians, seats): what an administrator keeps.
 
 Callers import from here (`from remiss import workflow`); the names below are the public API.
 The package imports nothing from `remiss.history`, `remiss.queries`, `remiss.views` or
@@ -42,6 +44,18 @@ from remiss.workflow.decisions import (
     record_decision,
 )
 from remiss.workflow.memo_jobs import create_memo_job, move_memo_job, note_memo_job_task
+from remiss.workflow.organisation import (
+    add_meeting,
+    claim_history_version,
+    history_version,
+    name_in_text_from,
+    remove_meeting,
+    save_body,
+    save_city_settings,
+    save_party,
+    save_term,
+)
+from remiss.workflow.people import end_seat, save_politician, save_seat, save_user_account
 from remiss.workflow.positions import (
     POSITIONS_CONFLICT,
     PositionChange,
@@ -158,6 +172,20 @@ __all__ = [
     "note_memo_job_task",
     # accessibility barriers (barriers)
     "report_barrier",
+    # the organisation (organisation, people)
+    "add_meeting",
+    "claim_history_version",
+    "end_seat",
+    "history_version",
+    "name_in_text_from",
+    "remove_meeting",
+    "save_body",
+    "save_city_settings",
+    "save_party",
+    "save_politician",
+    "save_seat",
+    "save_term",
+    "save_user_account",
     # restoring an earlier version (restore)
     "RESTORED_FIELDS",
     "restore_refusal",
