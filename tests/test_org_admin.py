@@ -21,7 +21,19 @@ from remiss import city, workflow
 from remiss.accessibility import current_statement
 from remiss.memo.gather import gather
 from remiss.memo.package import zip_filename
-from remiss.models import Body, CityProposal, CitySettings, Meeting, Party, Politician, Seat, Term, User
+from remiss.models import (
+    AccessibilityStatement,
+    BarrierReport,
+    Body,
+    CityProposal,
+    CitySettings,
+    Meeting,
+    Party,
+    Politician,
+    Seat,
+    Term,
+    User,
+)
 from remiss.workflow import ConflictError, WorkflowError
 from tests import test_browser as browser_tests
 from tests.browser_support import AxeAudit
@@ -96,6 +108,8 @@ def _org_pages(body: Body, seat: Seat, party: Party, term: Term, account: User) 
             "org_term_new",
             "org_parties",
             "org_party_new",
+            "org_statement",
+            "org_barriers",
         )
     ]
     pages += [
@@ -115,13 +129,21 @@ def _org_pages(body: Body, seat: Seat, party: Party, term: Term, account: User) 
 def org_world(set_up, term, namnd):
     seat = SeatFactory(body=namnd, term=term)
     meeting = Meeting.objects.create(body=namnd, date=date(2030, 3, 4))
-    return {"body": namnd, "seat": seat, "party": seat.politician.party, "term": term, "meeting": meeting}
+    barrier = BarrierReport.objects.create(description="Knappen går inte att nå med tangentbordet.")
+    return {
+        "body": namnd,
+        "seat": seat,
+        "party": seat.politician.party,
+        "term": term,
+        "meeting": meeting,
+        "barrier": barrier,
+    }
 
 
 def _snapshot() -> list:
     return [
         list(model.objects.order_by("pk").values_list())
-        for model in (Body, Meeting, Party, Politician, Seat, Term, CitySettings, User)
+        for model in (Body, Meeting, Party, Politician, Seat, Term, CitySettings, User, BarrierReport)
     ]
 
 
@@ -137,6 +159,7 @@ def test_everyone_but_an_administrator_is_refused_every_page_and_post(client, or
         client.force_login(users[who])
     pages = _org_pages(org_world["body"], org_world["seat"], org_world["party"], org_world["term"], officer)
     remove = reverse("org_meeting_remove", args=[org_world["body"].pk, org_world["meeting"].pk])
+    handled = reverse("org_barrier_handled", args=[org_world["barrier"].pk])
     before = _snapshot()
     for page in pages:
         for response in (
@@ -147,8 +170,9 @@ def test_everyone_but_an_administrator_is_refused_every_page_and_post(client, or
                 assert response.status_code == 302 and response["Location"].startswith(reverse("login")), page
             else:
                 assert response.status_code == 403, (page, response.status_code)
-    response = client.post(remove)
-    assert response.status_code == (302 if who == "anonymous" else 403)
+    for action in (remove, handled):
+        response = client.post(action, {"handled": "on"})
+        assert response.status_code == (302 if who == "anonymous" else 403)
     assert _snapshot() == before
 
 
@@ -710,6 +734,47 @@ def test_an_administrator_adds_and_edits_a_party(admin_client):
     assert "Miljöpartiet de gröna" in text(admin_client.get(reverse("org_parties"), {"q": "gröna"}))
 
 
+# --- The accessibility statement and reported barriers -------------------------------------------
+
+
+def test_an_administrator_edits_the_accessibility_statement_from_the_shipped_text(admin_client, administrator):
+    page = text(admin_client.get(reverse("org_statement")))
+    assert "Ingen redogörelse är sparad än" in page and 'value="Exempelstads kommun"' in page
+    data = {
+        "organisation": "Exempelstads kommun",
+        "text": "Tjänsten är delvis förenlig.",
+        "contact_email": "tillganglighet@exempel.se",
+        "assessed_on": "2031-02-01",
+    }
+    response = admin_client.post(reverse("org_statement"), data)
+    assert response["Location"] == reverse("accessibility")
+    statement = AccessibilityStatement.objects.get()
+    assert statement.text == "<p>Tjänsten är delvis förenlig.</p>" and statement.assessed_on == date(2031, 2, 1)
+    assert statement.history.get().history_user == administrator
+    assert "Tjänsten är delvis förenlig." in text(admin_client.get(reverse("accessibility")))
+    read_at = version_of(statement)
+    workflow.save_accessibility_statement(
+        organisation="Exempelstads kommun", text="<p>Nyare.</p>", assessed_on=date(2031, 3, 1), by=administrator
+    )
+    stale = admin_client.post(reverse("org_statement"), data | {"text": "Annan text.", "version": read_at})
+    assert stale.status_code == 409 and AccessibilityStatement.objects.get().text == "<p>Nyare.</p>"
+    bad = admin_client.post(reverse("org_statement"), data | {"contact_email": "nej", "assessed_on": ""})
+    assert "Skriv en giltig e-postadress" in text(bad) and "Ange när tillgängligheten senast bedömdes." in text(bad)
+
+
+def test_an_administrator_marks_a_reported_barrier_handled(admin_client, administrator):
+    report = BarrierReport.objects.create(description="Kontrasten är för låg.", email="a@exempel.se")
+    page = text(admin_client.get(reverse("org_barriers")))
+    assert "Kontrasten är för låg." in page and "Markera som hanterad" in page
+    admin_client.post(reverse("org_barrier_handled", args=[report.pk]), {"handled": "on"})
+    report.refresh_from_db()
+    assert report.handled and report.history.first().history_change_reason == "Markerad som hanterad"
+    assert "Kontrasten" not in text(admin_client.get(reverse("org_barriers"), {"ohanterade": "1"}))
+    admin_client.post(reverse("org_barrier_handled", args=[report.pk]), {})
+    report.refresh_from_db()
+    assert not report.handled
+
+
 # --- No input is a 500 ------------------------------------------------------------------------------
 
 
@@ -787,6 +852,7 @@ def test_an_administrator_sets_up_the_city_and_edits_a_body_in_a_browser(new_pag
     term = Term.objects.create(name="2027–2030", starts=date(2027, 1, 1), ends=date(2030, 12, 31))
     seat = SeatFactory(body=StadsdelsnamndFactory(name="Enskede-Årsta-Vantörs stadsdelsnämnd"), term=term)
     OfficerFactory(username="handlaggaren", bodies=[seat.body])
+    BarrierReport.objects.create(description="Knappen går inte att nå med tangentbordet.", page="/organisation/")
     for name, label in (
         ("org_accounts", "användarkonton"),
         ("org_account_new", "nytt konto"),
@@ -795,6 +861,8 @@ def test_an_administrator_sets_up_the_city_and_edits_a_body_in_a_browser(new_pag
         ("org_terms", "mandatperioder"),
         ("org_parties", "partier"),
         ("org_settings", "namn och ort"),
+        ("org_statement", "tillgänglighetsredogörelsen"),
+        ("org_barriers", "anmälda brister"),
     ):
         page.goto(reverse(name))
         audit.check(page, f"Administratör: {label}")

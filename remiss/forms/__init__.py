@@ -41,7 +41,9 @@ from remiss.forms.common import (
 )
 from remiss.forms.officer import NamndDecisionForm, OpinionForm
 from remiss.forms.organisation import (
+    AccessibilityStatementForm,
     AccountForm,
+    BarrierHandledForm,
     BodyForm,
     CitySettingsForm,
     MeetingForm,
@@ -77,8 +79,10 @@ __all__ = [
     "TOO_LONG",
     "AccessibleForm",
     "AccessibleMixin",
+    "AccessibilityStatementForm",
     "AccessibleModelForm",
     "AccountForm",
+    "BarrierHandledForm",
     "BodyForm",
     "CitySettingsForm",
     "MeetingForm",

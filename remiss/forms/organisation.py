@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from remiss.dates import long_date
-from remiss.forms.common import TOO_LONG, AccessibleForm, DateInput, VersionField
+from remiss.forms.common import TOO_LONG, AccessibleForm, DateInput, RichTextField, VersionField
 from remiss.ids import IdChoiceField, IdMultipleChoiceField
 from remiss.models import Body, Party, Politician, Seat, Term, User
 from remiss.models.cases import EARLIEST_CASE_DATE, LATEST_CASE_DATE
@@ -296,3 +296,39 @@ class SeatEndForm(OrganisationForm):
         help_text=_("Den sista dag platsen gäller. Platsen finns kvar, med sin historik."),
         required_message=_("Ange den sista dagen."),
     )
+
+
+# --- The accessibility statement -----------------------------------------------------------------
+
+
+class AccessibilityStatementForm(OrganisationForm):
+    """The statement's own part; how to report a barrier and the right to complain to Digg are
+    fixed in the page, so no edit can drop them."""
+
+    organisation = text_field(
+        _("Organisation"),
+        200,
+        help_text=_("Den som står bakom tjänsten, t.ex. Stockholms stad."),
+        required_message=_("Skriv vem som står bakom tjänsten."),
+    )
+    text = RichTextField(
+        label=_("Redogörelse"),
+        help_text=_("Hur tillgänglig tjänsten är och vilka brister som är kända, med mellanrubriker vid behov."),
+        error_messages={"required": _("Skriv redogörelsen.")},
+    )
+    contact_email = forms.EmailField(
+        label=_("E-post för synpunkter"),
+        max_length=254,
+        required=False,
+        help_text=_("Anmälningar om brister skickas hit. Tom: de skickas till administratörerna (ADMINS)."),
+        error_messages={"invalid": _("Skriv en giltig e-postadress, till exempel namn@exempel.se.")},
+    )
+    assessed_on = date_field(
+        _("Senast bedömd"),
+        help_text=_("Dagen tjänstens tillgänglighet senast bedömdes."),
+        required_message=_("Ange när tillgängligheten senast bedömdes."),
+    )
+
+
+class BarrierHandledForm(AccessibleForm):
+    handled = forms.BooleanField(required=False)

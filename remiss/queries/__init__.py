@@ -34,6 +34,7 @@ from remiss.queries.open_api import (
 )
 from remiss.queries.organisation import (
     PER_PAGE,
+    BarrierRow,
     BodyPeople,
     BodyRow,
     ChangeRow,
@@ -43,6 +44,7 @@ from remiss.queries.organisation import (
     PartyRow,
     TermRow,
     Versioned,
+    barrier_page,
     body_for_edit,
     body_meetings,
     body_page,
@@ -53,6 +55,7 @@ from remiss.queries.organisation import (
     party_page,
     record_changes,
     search_words,
+    statement_for_edit,
     term_for_edit,
     term_page,
 )
@@ -82,6 +85,7 @@ __all__ = [
     # the Organisation section (organisation, people)
     "PER_PAGE",
     "AccountRow",
+    "BarrierRow",
     "BodyPeople",
     "BodyRow",
     "ChangeRow",
@@ -95,6 +99,7 @@ __all__ = [
     "Versioned",
     "account_for_edit",
     "account_page",
+    "barrier_page",
     "body_for_edit",
     "body_meetings",
     "body_page",
@@ -110,6 +115,7 @@ __all__ = [
     "search_words",
     "seat_for_edit",
     "seat_page",
+    "statement_for_edit",
     "term_for_edit",
     "term_page",
     # the other pages

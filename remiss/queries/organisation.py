@@ -20,7 +20,19 @@ from django.utils import timezone
 from django_stubs_ext import WithAnnotations
 
 from remiss.dates import date_labels, long_datetime
-from remiss.models import Body, CitySettings, Meeting, Party, Politician, Seat, Term, User, seat_valid_on
+from remiss.models import (
+    AccessibilityStatement,
+    BarrierReport,
+    Body,
+    CitySettings,
+    Meeting,
+    Party,
+    Politician,
+    Seat,
+    Term,
+    User,
+    seat_valid_on,
+)
 from remiss.provenance import history_of
 from remiss.queries.common import choice_labels, pk_urls, with_rows
 
@@ -299,3 +311,26 @@ def term_page(q: str | None, number: str | int | None, today: date | None = None
 
 def term_for_edit(pk: int) -> WithAnnotations[Term, Versioned]:
     return with_version(Term.objects.all()).get(pk=pk)
+
+
+# --- The accessibility statement and reported barriers -------------------------------------------
+
+
+def statement_for_edit() -> WithAnnotations[AccessibilityStatement, Versioned] | None:
+    """The saved statement with its version, or None while the shipped default is shown."""
+    return with_version(AccessibilityStatement.objects.order_by("pk")).first()
+
+
+@dataclass(frozen=True)
+class BarrierRow:
+    report: BarrierReport
+    received_label: str  # "21 mars 2030 kl. 10:15"
+
+
+def barrier_page(number: str | int | None, *, unhandled: bool = False) -> Page[BarrierRow]:
+    """Reported barriers, the newest first; `unhandled` only those not yet handled. Two queries."""
+    rows = BarrierReport.objects.order_by("-created_at", "-pk")
+    if unhandled:
+        rows = rows.filter(handled=False)
+    page = _page(rows, number)
+    return with_rows(page, [BarrierRow(r, long_datetime(r.created_at)) for r in page.object_list])

@@ -12,8 +12,8 @@ The modules, by the record they change:
 - `moves`: a case's or a referral's status move, checked against its table.
 - `cases`, `referrals`, `decisions`, `statements`, `positions`, `city` (the city's own texts),
   `memo_jobs`, `barriers`, `restore`: the moves themselves.
-- `organisation` (the city's settings, bodies, meeting calendars, parties, terms) and `people`
-  (accounts, politicians, seats): what an administrator keeps.
+- `organisation` (the city's settings, bodies, meeting calendars, parties, terms, the
+  accessibility statement) and `people` (accounts, politicians, seats): what an administrator keeps.
 
 Callers import from here (`from remiss import workflow`); the names below are the public API.
 The package imports nothing from `remiss.history`, `remiss.queries`, `remiss.views` or
@@ -48,8 +48,10 @@ from remiss.workflow.organisation import (
     add_meeting,
     claim_history_version,
     history_version,
+    mark_barrier_report,
     name_in_text_from,
     remove_meeting,
+    save_accessibility_statement,
     save_body,
     save_city_settings,
     save_party,
@@ -177,8 +179,10 @@ __all__ = [
     "claim_history_version",
     "end_seat",
     "history_version",
+    "mark_barrier_report",
     "name_in_text_from",
     "remove_meeting",
+    "save_accessibility_statement",
     "save_body",
     "save_city_settings",
     "save_party",

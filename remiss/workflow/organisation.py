@@ -1,6 +1,6 @@
 """The organisation an administrator keeps: the city's own settings, bodies and their meeting
-calendars, parties, terms of office (the people: accounts, politicians and seats, are in
-`organisation_people`).
+calendars, parties, terms of office, the accessibility statement and the barriers reported from
+it (the people: accounts, politicians and seats, are in `people`).
 
 Nothing here is ever deleted but a meeting date: a body that is abolished is closed (`closed_on`),
 a seat that ends gets its end date, so every case that named them keeps them as they were. Each
@@ -20,8 +20,9 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from remiss.dates import long_date
-from remiss.models import Body, CitySettings, Meeting, Party, Term, User
+from remiss.models import AccessibilityStatement, BarrierReport, Body, CitySettings, Meeting, Party, Term, User
 from remiss.provenance import history_of
+from remiss.richtext import sanitize
 from remiss.workflow.base import ConflictError, WorkflowError, _delete, _locked, _save
 
 M = TypeVar("M", bound=models.Model)
@@ -268,3 +269,39 @@ def save_term(
     _check_term(term, starts, ends)
     term.name, term.starts, term.ends = name, starts, ends
     return _save(term, by, _("Mandatperioden upplagd") if created else _("Mandatperioden ändrad"))
+
+
+# --- The accessibility statement and the barriers reported from it -------------------------------
+
+
+@transaction.atomic
+def save_accessibility_statement(
+    *,
+    organisation: str,
+    text: str,
+    contact_email: str = "",
+    assessed_on: date,
+    by: User | None,
+    expected_version: int | None = None,
+) -> AccessibilityStatement:
+    """Save the tillgänglighetsredogörelse's own part (one per installation); the statutory parts
+    are the page's. The first save replaces the shipped default text."""
+    statement = AccessibilityStatement.objects.select_for_update().order_by("pk").first()
+    first = statement is None
+    if statement is None:
+        statement = AccessibilityStatement()
+    else:
+        claim_history_version(statement, expected_version)
+    statement.organisation, statement.contact_email = _text(organisation), _text(contact_email)
+    statement.text, statement.assessed_on = sanitize(text), assessed_on
+    return _save(
+        statement, by, _("Tillgänglighetsredogörelsen sparad") if first else _("Tillgänglighetsredogörelsen ändrad")
+    )
+
+
+@transaction.atomic
+def mark_barrier_report(report: BarrierReport, *, handled: bool, by: User | None) -> BarrierReport:
+    """A reported barrier handled (or not after all); the report itself stays as it came in."""
+    report = _locked(BarrierReport, report.pk)
+    report.handled = handled
+    return _save(report, by, _("Markerad som hanterad") if handled else _("Markerad som ohanterad"))

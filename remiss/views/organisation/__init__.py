@@ -1,20 +1,22 @@
 """The Organisation section: what an administrator keeps, in the application and in Swedish.
 
 Bodies and their meeting calendars, user accounts (the bodies an officer works for among them),
-politicians, seats, terms of office and parties; the city's own settings, and the first-run page
-of an empty installation. Only administrators (`remiss.access.is_administrator`) reach these
-pages: anonymous visitors go to the login page, everyone else gets 403. Reads come from
-`remiss.queries`, validation from `remiss.forms.organisation`, every change goes through
-`remiss.workflow` (`organisation` and `people`). The Django admin stays, for superusers only.
+politicians, seats, terms of office and parties; the city's own settings and the first-run page
+of an empty installation; the accessibility statement and the barriers reported from it. Only
+administrators (`remiss.access.is_administrator`) reach these pages: anonymous visitors go to
+the login page, everyone else gets 403. Reads come from `remiss.queries`, validation from
+`remiss.forms.organisation`, every change goes through `remiss.workflow` (`organisation` and
+`people`). The Django admin stays, for superusers only.
 
 One module per page group: `setup` (start page, first run, settings), `bodies` (with their
-calendars), `people` (accounts, politicians) and `seats` (with terms and parties); what they share
-is in `base`. The routes are all here. `organisation/import/` is the import's, not this list's.
+calendars), `people` (accounts, politicians), `seats` (with terms and parties) and `statement`
+(accessibility); what they share is in `base`. The routes are all here; `organisation/import/`
+is the import's, not this list's.
 """
 
 from django.urls import path
 
-from remiss.views.organisation import bodies, people, seats, setup
+from remiss.views.organisation import bodies, people, seats, setup, statement
 
 urlpatterns = [
     path("organisation/", setup.org_home, name="org_home"),
@@ -45,4 +47,11 @@ urlpatterns = [
     path("organisation/partier/", seats.org_parties, name="org_parties"),
     path("organisation/partier/nytt/", seats.org_party_new, name="org_party_new"),
     path("organisation/partier/<int:pk>/", seats.org_party_edit, name="org_party_edit"),
+    path("organisation/tillganglighet/", statement.org_statement, name="org_statement"),
+    path("organisation/tillganglighet/anmalningar/", statement.org_barriers, name="org_barriers"),
+    path(
+        "organisation/tillganglighet/anmalningar/<int:pk>/hanterad/",
+        statement.org_barrier_handled,
+        name="org_barrier_handled",
+    ),
 ]
