@@ -48,7 +48,8 @@ def current_statement() -> StatementPage:
     saved = AccessibilityStatement.objects.order_by("pk").first()
     if saved is None:
         return StatementPage(city_name(), mark_safe(default_text()), DEFAULT_ASSESSED_ON, None, True)
-    # The text passed the rich-text allowlist when it was saved (the admin's form sanitises it).
+    # The text passed the rich-text allowlist when it was saved (workflow.save_accessibility_statement
+    # and the Django admin's form both sanitise it).
     return StatementPage(saved.organisation, mark_safe(saved.text), saved.assessed_on, saved.updated_at, False)
 
 
@@ -68,7 +69,7 @@ def send_barrier_report(report_id: int) -> None:
     """Mail the report to the statement's contact address, or to the administrators (ADMINS).
 
     Called after the report is committed: a mail server that is down loses no report, which is
-    listed in the admin either way."""
+    listed in the Organisation section either way."""
     report = BarrierReport.objects.get(pk=report_id)
     subject = f"Anmäld tillgänglighetsbrist ({report.created_at:%Y-%m-%d %H:%M})"
     body = render_to_string("remiss/accessibility/report_mail.txt", {"report": report})
