@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import mail_admins, send_mail
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from remiss.city import city_name
 from remiss.models import AccessibilityStatement, BarrierReport
 
 # When the shipped text was last checked against the software (the date the statement states).
@@ -47,8 +47,9 @@ def current_statement() -> StatementPage:
     """The saved statement, or the shipped default while an administrator has saved none."""
     saved = AccessibilityStatement.objects.order_by("pk").first()
     if saved is None:
-        return StatementPage(settings.REMISS_CITY, mark_safe(default_text()), DEFAULT_ASSESSED_ON, None, True)
-    # The text passed the rich-text allowlist when it was saved (the admin's form sanitises it).
+        return StatementPage(city_name(), mark_safe(default_text()), DEFAULT_ASSESSED_ON, None, True)
+    # The text passed the rich-text allowlist when it was saved (workflow.save_accessibility_statement
+    # and the Django admin's form both sanitise it).
     return StatementPage(saved.organisation, mark_safe(saved.text), saved.assessed_on, saved.updated_at, False)
 
 
@@ -68,7 +69,7 @@ def send_barrier_report(report_id: int) -> None:
     """Mail the report to the statement's contact address, or to the administrators (ADMINS).
 
     Called after the report is committed: a mail server that is down loses no report, which is
-    listed in the admin either way."""
+    listed in the Organisation section either way."""
     report = BarrierReport.objects.get(pk=report_id)
     subject = f"Anmäld tillgänglighetsbrist ({report.created_at:%Y-%m-%d %H:%M})"
     body = render_to_string("remiss/accessibility/report_mail.txt", {"report": report})

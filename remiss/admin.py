@@ -1,4 +1,9 @@
-"""The Django admin: for the registrar's and an administrator's corrections, with history.
+"""The Django admin: for a superuser's corrections, with history.
+
+Administrators keep the organisation in the application itself (the Organisation section,
+`remiss.views.organisation`), in Swedish and through the workflow; this admin, with its groups,
+permissions and internal fields, is open to superusers only (`superusers_only`), whatever
+staff flag or permissions an account has.
 
 Statuses are read-only here: they change only through `remiss.workflow`. A justered decision
 and its statements are read-only here too, as everywhere.
@@ -16,6 +21,14 @@ from remiss.accessibility import current_statement
 from remiss.forms import RichTextField
 from remiss.ids import IdMultipleChoiceField
 from remiss.richtext import sanitize
+
+
+def superusers_only(request) -> bool:
+    """The admin's door: an active superuser. A staff account with permissions is not enough."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = superusers_only  # type: ignore[method-assign]
 
 
 class SanitizesRichText:
@@ -55,7 +68,7 @@ ID_FIELDS = {ManyToManyField: {"form_class": IdMultipleChoiceField}}
 @admin.register(models.User)
 class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     formfield_overrides = ID_FIELDS
-    fieldsets = DjangoUserAdmin.fieldsets + ((_("Remiss"), {"fields": ("role", "bodies")}),)
+    fieldsets = DjangoUserAdmin.fieldsets + ((_("Remiss"), {"fields": ("role", "employee_id", "bodies")}),)
     list_display = ("username", "first_name", "last_name", "role", "is_staff")
     list_filter = ("role", "is_staff")
     filter_horizontal = ("bodies", "groups", "user_permissions")
@@ -70,6 +83,21 @@ class PartyAdmin(SimpleHistoryAdmin):
 class BodyAdmin(SimpleHistoryAdmin):
     list_display = ("name", "kind", "administration")
     list_filter = ("kind",)
+
+
+@admin.register(models.Term)
+class TermAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "starts", "ends")
+
+
+@admin.register(models.CitySettings)
+class CitySettingsAdmin(SimpleHistoryAdmin):
+    """One row per installation; the first-run page makes it, the Organisation section edits it."""
+
+    list_display = ("city_name", "signing_place")
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not models.CitySettings.objects.exists()
 
 
 class SeatInline(admin.TabularInline):

@@ -33,6 +33,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from remiss.city import city_name
 from remiss.models import Case, Referral, ReminderLog, User, genitive
 from remiss.planning import PlanOptions, city_meeting_dates, plan_city_dates
 
@@ -182,8 +183,11 @@ def _link(reminder: Reminder, user: User) -> str:
     return f"{settings.REMISS_BASE_URL}{path}"
 
 
-def build_message(reminder: Reminder, user: User, *, days_ahead: int, connection=None) -> EmailMessage:
-    """The Swedish e-mail for one reminder to one person."""
+def build_message(
+    reminder: Reminder, user: User, *, days_ahead: int, connection=None, city: str | None = None
+) -> EmailMessage:
+    """The Swedish e-mail for one reminder to one person; `city` is the organisation's name, when
+    the caller has read it once for many messages."""
     context = {
         "reminder": reminder,
         "user": user,
@@ -199,7 +203,7 @@ def build_message(reminder: Reminder, user: User, *, days_ahead: int, connection
         "link": _link(reminder, user),
         "days_ahead": days_ahead,
         "repeat_days": OVERDUE_REPEAT_DAYS,
-        "city": getattr(settings, "REMISS_CITY", ""),
+        "city": city if city is not None else city_name(),
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string("remiss/email/reminder_subject.txt", context).split())
@@ -223,6 +227,7 @@ def send_reminders(today: date, days_ahead: int | None = None, *, dry_run: bool 
     reminders = due_reminders(today, days_ahead)
     logged = set(ReminderLog.objects.filter(key__in=[r.key for r in reminders]).values_list("user_id", "key"))
     connection = None if dry_run else get_connection()
+    city = city_name()
     for reminder in reminders:
         for user in reminder.recipients:
             if not user.email:
@@ -242,7 +247,7 @@ def send_reminders(today: date, days_ahead: int | None = None, *, dry_run: bool 
                     if not created:
                         report.already_sent += 1
                         continue
-                    build_message(reminder, user, days_ahead=days_ahead, connection=connection).send()
+                    build_message(reminder, user, days_ahead=days_ahead, connection=connection, city=city).send()
             except Exception:  # noqa: BLE001 - one failed address must not stop the others
                 logger.exception("Påminnelsen %s till %s kunde inte skickas", reminder.key, user.email)
                 report.failed += 1

@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from remiss.auth import views as auth_views
-from remiss.views import accessibility, common, officer, planning, politician, registrar
+from remiss.views import accessibility, common, officer, organisation, planning, politician, registrar
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -27,6 +27,7 @@ urlpatterns = [
     *officer.urlpatterns,
     *politician.urlpatterns,
     *planning.urlpatterns,
+    *organisation.urlpatterns,
     path("", include("remiss.views.history")),
     path("", include("remiss.views.exports")),
     # The administrator's organisation import, under /organisation/import/.

@@ -1,8 +1,9 @@
 """Forms: they validate input and nothing else. Saving goes through `remiss.workflow`.
 
 One module per page group: `common` (what every form shares), `cases`, `referrals` and `city`
-(the registrar's), `officer`, `politician` and `accessibility`. Every public name is here too,
-so `from remiss.forms import CaseForm` does not depend on which module holds it.
+(the registrar's), `officer`, `politician`, `accessibility` and `organisation` (the
+administrator's). Every public name is here too, so `from remiss.forms import CaseForm` does not
+depend on which module holds it.
 """
 
 from remiss.forms.accessibility import BarrierReportForm
@@ -40,6 +41,20 @@ from remiss.forms.common import (
     validate_upload_size,
 )
 from remiss.forms.officer import NamndDecisionForm, OpinionForm
+from remiss.forms.organisation import (
+    AccessibilityStatementForm,
+    AccountForm,
+    BarrierHandledForm,
+    BodyForm,
+    CitySettingsForm,
+    MeetingForm,
+    OrganisationForm,
+    PartyForm,
+    PoliticianForm,
+    SeatEndForm,
+    SeatForm,
+    TermForm,
+)
 from remiss.forms.politician import (
     PoliticianStatementEditForm,
     PoliticianStatementForm,
@@ -65,7 +80,19 @@ __all__ = [
     "TOO_LONG",
     "AccessibleForm",
     "AccessibleMixin",
+    "AccessibilityStatementForm",
     "AccessibleModelForm",
+    "AccountForm",
+    "BarrierHandledForm",
+    "BodyForm",
+    "CitySettingsForm",
+    "MeetingForm",
+    "OrganisationForm",
+    "PartyForm",
+    "PoliticianForm",
+    "SeatEndForm",
+    "SeatForm",
+    "TermForm",
     "BackgroundForm",
     "BarrierReportForm",
     "CaseForm",

@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -290,7 +289,7 @@ def gather(case: Case) -> MemoData:
         case_pk=case.pk,
         reference=case.reference,
         full_title=case.full_title,
-        city=settings.REMISS_CITY,
+        city=loaded.city,
         sender_line=f"Remiss från {case.sender}" if case.sender else "",
         deadline_line=f"Remisstid den {swedish_date(case.deadline)}",
         city_dnr=case.city_dnr,

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from remiss.city import city_name
 from remiss.dates import swedish_date
 from remiss.memo.docx import build_docx
 from remiss.memo.gather import MemoData, gather
@@ -42,7 +42,7 @@ ZIP_CONTENT_TYPE = "application/zip"
 
 def zip_filename(case: Case) -> str:
     """'Stockholms stad SOU 2022:67 remissvar.zip' (the download's UTF-8 name)."""
-    return f"{package_name(settings.REMISS_CITY, case.reference)}.zip"
+    return f"{package_name(city_name(), case.reference)}.zip"
 
 
 def content_disposition(filename: str) -> str:

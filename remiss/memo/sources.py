@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Prefetch
 
 from remiss import attribution
+from remiss.city import city_name_subquery, name_or_fallback
 from remiss.models import (
     Body,
     Case,
@@ -51,10 +52,16 @@ class Loaded:
     decisions: dict[int, Decision]  # by body pk
     proposals: list[Proposal] = field(default_factory=list)
     positions: list[Position] = field(default_factory=list)
+    city: str = ""  # the organisation's name (remiss.city), read with the case
 
 
 def load(case: Case) -> Loaded:
-    case = Case.objects.select_related("commissioner__party", "city_proposal").get(pk=case.pk)
+    # The organisation's name comes in the case's own query, so the memo's query count stays fixed.
+    case = (
+        Case.objects.select_related("commissioner__party", "city_proposal")
+        .annotate(configured_city=city_name_subquery())
+        .get(pk=case.pk)
+    )
     try:
         proposal: CityProposal | None = case.city_proposal
     except CityProposal.DoesNotExist:
@@ -78,7 +85,8 @@ def load(case: Case) -> Loaded:
             statement.endorses = by_pk[statement.endorses_id]
     proposals = list(Proposal.objects.filter(case=case).order_by("order", "pk"))
     positions = list(Position.objects.filter(referral__case=case).order_by("pk"))
-    return Loaded(case, proposal, referrals, opinions, decisions, proposals, positions)
+    city = name_or_fallback(case.configured_city)  # annotated above
+    return Loaded(case, proposal, referrals, opinions, decisions, proposals, positions, city)
 
 
 # --- Provenance ---------------------------------------------------------------------------------

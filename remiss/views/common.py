@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from remiss import workflow
-from remiss.access import is_registrar
+from remiss import city, workflow
+from remiss.access import is_administrator, is_registrar
 from remiss.glyphs import unprintable_message
 from remiss.models import Body, Case, Decision, User, genitive
 
@@ -28,14 +28,21 @@ def current_user(request: HttpRequest) -> User:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Each person's own start; an administrator of an installation nobody has set up yet is
+    sent to the first-run page (everyone else keeps working: see remiss.views.organisation.setup)."""
     user = current_user(request)
+    if is_administrator(user) and not city.is_set_up():
+        return redirect("org_first_run")
     if is_registrar(user):
         return redirect("case_list")
     if user.role == User.Role.OFFICER:
         return redirect("officer_home")
     if user.role == User.Role.POLITICIAN:
         return redirect("politician_home")
-    return redirect("admin:index")
+    if is_administrator(user):
+        return redirect("org_home")
+    # Logged in, but no role in the app yet: say so, in Swedish, rather than show the Django admin's login.
+    return render(request, "remiss/no_role.html")
 
 
 def warn_unprintable(request: HttpRequest, *values: object) -> None:

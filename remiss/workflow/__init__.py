@@ -13,6 +13,8 @@ The modules, by the record they change:
 - `cases`, `referrals`, `decisions`, `statements`, `positions`, `city` (the city's own texts),
   `memo_jobs`, `barriers`, `restore`: the moves themselves.
 - `organisation_import`: saving a checked organisation file (parties, bodies, people, seats) at once.
+- `organisation` (the city's settings, bodies, meeting calendars, parties, terms, the
+  accessibility statement) and `people` (accounts, politicians, seats): what an administrator keeps.
 
 Callers import from here (`from remiss import workflow`); the names below are the public API.
 The package imports nothing from `remiss.history`, `remiss.queries`, `remiss.views` or
@@ -44,7 +46,21 @@ from remiss.workflow.decisions import (
 )
 from remiss.workflow.login import apply_login_grants
 from remiss.workflow.memo_jobs import create_memo_job, move_memo_job, note_memo_job_task
+from remiss.workflow.organisation import (
+    add_meeting,
+    claim_history_version,
+    history_version,
+    mark_barrier_report,
+    name_in_text_from,
+    remove_meeting,
+    save_accessibility_statement,
+    save_body,
+    save_city_settings,
+    save_party,
+    save_term,
+)
 from remiss.workflow.organisation_import import ImportRefused, import_organisation, import_reason
+from remiss.workflow.people import end_seat, save_politician, save_seat, save_user_account
 from remiss.workflow.positions import (
     POSITIONS_CONFLICT,
     PositionChange,
@@ -166,6 +182,22 @@ __all__ = [
     "ImportRefused",
     "import_organisation",
     "import_reason",
+    # the organisation (organisation, people)
+    "add_meeting",
+    "claim_history_version",
+    "end_seat",
+    "history_version",
+    "mark_barrier_report",
+    "name_in_text_from",
+    "remove_meeting",
+    "save_accessibility_statement",
+    "save_body",
+    "save_city_settings",
+    "save_party",
+    "save_politician",
+    "save_seat",
+    "save_term",
+    "save_user_account",
     # restoring an earlier version (restore)
     "RESTORED_FIELDS",
     "restore_refusal",

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from remiss.city import signing_place
 from remiss.models import Body, Case, CityProposal, Opinion, Politician, Proposal, Referral, User
 from remiss.workflow.base import LockedError, WorkflowError, _locked, _save
 from remiss.workflow.moves import _move_case
@@ -45,7 +46,7 @@ def register_case(
         memo_title=memo_title.strip(),
     )
     _save(case, by, _("Ärendet registrerat"))
-    CityProposal.objects.create(case=case)
+    CityProposal.objects.create(case=case, signed_place=signing_place())
     return case
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from remiss.city import signing_place
 from remiss.models import Case, CityProposal, User
 from remiss.richtext import sanitize
 from remiss.workflow.base import LockedError, WorkflowError, _claim_version, _locked, _save
@@ -57,7 +58,7 @@ def save_city_proposal(
     unknown = set(fields) - allowed
     if unknown:
         raise WorkflowError(_("Fälten %(f)s ändras inte här.") % {"f": ", ".join(sorted(unknown))})
-    proposal, _created = CityProposal.objects.get_or_create(case=case)
+    proposal, _created = CityProposal.objects.get_or_create(case=case, defaults={"signed_place": signing_place()})
     for name in ("summary", "views"):
         if name in fields:
             fields[name] = sanitize(fields[name])

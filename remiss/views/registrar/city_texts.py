@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from remiss import positions, workflow
+from remiss.city import signing_place
 from remiss.diff import Conflict, points_html
 from remiss.forms import BackgroundForm, CityProposalForm
 from remiss.models import Case, CityProposal
@@ -109,7 +110,7 @@ def _proposal_initial(case: Case, proposal: CityProposal | None) -> tuple[dict, 
     shows such a draft; with no body's position yet there is none, and no note to explain one."""
     if proposal is None:
         draft = positions.draft_summary_with_stances(case)
-        return {"summary": draft, "signed_place": "Stockholm"}, bool(draft)
+        return {"summary": draft, "signed_place": signing_place()}, bool(draft)
     draft = positions.draft_summary_with_stances(case) if not proposal.summary.strip() else ""
     prefilled = bool(draft)
     return {
