@@ -9,9 +9,11 @@ Statuses are read-only here: they change only through `remiss.workflow`. A juste
 and its statements are read-only here too, as everywhere.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import ManyToManyField
+from django.db.models import Field, ManyToManyField
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -22,6 +24,13 @@ from remiss.forms import RichTextField
 from remiss.ids import IdMultipleChoiceField
 from remiss.richtext import sanitize
 
+# The two mixins below extend ModelAdmin's own methods; the type checker sees them as ModelAdmins,
+# while at run time they stay plain mixins placed before SimpleHistoryAdmin.
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
+
 
 def superusers_only(request) -> bool:
     """The admin's door: an active superuser. A staff account with permissions is not enough."""
@@ -31,7 +40,7 @@ def superusers_only(request) -> bool:
 admin.site.has_permission = superusers_only  # type: ignore[method-assign]
 
 
-class SanitizesRichText:
+class SanitizesRichText(_AdminBase):
     """Admin mixin: the rich-text fields are the forms' `RichTextField`, with the editor, so the
     same rule holds: typed plain text is stored as that text, the editor's HTML meets the
     allowlist and a save that would lose words is refused. They pass the allowlist once more
@@ -62,13 +71,13 @@ class SanitizesRichText:
 
 # Many-to-many choices (a user's bodies, a referral's officers) checked by remiss.ids, so that
 # an id too large for the database is a form error and not an OverflowError.
-ID_FIELDS = {ManyToManyField: {"form_class": IdMultipleChoiceField}}
+ID_FIELDS: dict[type[Field], dict[str, Any]] = {ManyToManyField: {"form_class": IdMultipleChoiceField}}
 
 
 @admin.register(models.User)
 class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     formfield_overrides = ID_FIELDS
-    fieldsets = DjangoUserAdmin.fieldsets + ((_("Remiss"), {"fields": ("role", "employee_id", "bodies")}),)
+    fieldsets = (*(DjangoUserAdmin.fieldsets or ()), (_("Remiss"), {"fields": ("role", "employee_id", "bodies")}))
     list_display = ("username", "first_name", "last_name", "role", "is_staff")
     list_filter = ("role", "is_staff")
     filter_horizontal = ("bodies", "groups", "user_permissions")
@@ -140,7 +149,7 @@ class OpinionAdmin(SanitizesRichText, SimpleHistoryAdmin):
     list_display = ("referral", "date")
 
 
-class LockedWhenJustered:
+class LockedWhenJustered(_AdminBase):
     """Admin mixin: nothing justered may be changed, not even by an administrator."""
 
     def decision_of(self, obj):

@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from remiss.forms import AccessibleForm, DateInput
+from remiss.forms import AccessibleForm, DateInput, validate_upload_size
 from remiss.organisation.read import MAX_BYTES, ImportFile, ReadError, read_file, too_big_message
 
 SUFFIXES = (".xlsx", ".csv")
@@ -106,6 +106,7 @@ class ImportUploadForm(AccessibleForm):
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
         name = PurePath(upload.name or "").name[:200]
+        validate_upload_size(upload)  # the installation's limit for every upload, named in Swedish
         if (upload.size or 0) > MAX_BYTES:
             raise forms.ValidationError(too_big_message(), code="too_big")
         if PurePath(name).suffix.lower() not in SUFFIXES:
