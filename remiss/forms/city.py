@@ -15,6 +15,7 @@ from remiss.dates import long_date
 from remiss.forms.common import (
     AccessibleForm,
     DateInput,
+    DecisionForm,
     PoliticianChoiceField,
     RichTextField,
     VersionField,
@@ -103,7 +104,7 @@ def city_decision_initial(case: Case, body: Body) -> str:
     return "\n".join(proposal.decision_points) if proposal else ""
 
 
-class CityDecisionForm(AccessibleForm):
+class CityDecisionForm(DecisionForm):
     """Borgarrådsberedningen's or kommunstyrelsen's decision."""
 
     meeting_date = forms.DateField(
@@ -124,20 +125,6 @@ class CityDecisionForm(AccessibleForm):
         super().__init__(*args, **kwargs)
         self.fields["meeting_date"].label = _("%(body)s sammanträdesdatum") % {"body": genitive_name(body)}
         self.fields["points"].label = _("%(body)s beslutspunkter") % {"body": genitive_name(body)}
-
-    def clean_meeting_date(self):
-        meeting = self.cleaned_data.get("meeting_date")
-        if meeting and meeting > self.case.deadline:
-            raise forms.ValidationError(
-                _("Sammanträdet kan inte ligga efter remisstiden (%(d)s).") % {"d": long_date(self.case.deadline)}
-            )
-        return meeting
-
-    def clean_points(self):
-        points = lines_to_points(self.cleaned_data.get("points", ""))
-        if not points:
-            raise forms.ValidationError(_("Skriv minst en beslutspunkt."))
-        return points
 
 
 def genitive_name(body: Body) -> str:

@@ -14,8 +14,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from remiss.dates import long_date
 from remiss.ids import IdChoiceField
-from remiss.models import Politician, validate_text_length
+from remiss.models import Case, Politician, validate_text_length
 from remiss.richtext import sanitize, to_plain
 from remiss.richtext_input import Posted, RichTextarea, rich_text_html
 
@@ -184,3 +185,24 @@ class PoliticianChoiceField(IdChoiceField):
 
     def label_from_instance(self, obj: Politician) -> str:
         return f"{obj.full_name} ({obj.party.abbreviation})"
+
+
+class DecisionForm(AccessibleForm):
+    """A body's decision as a form records it: its meeting lies within the case's remisstid and it
+    has at least one decision point. The nämnd's own form and the registrar's city decisions alike."""
+
+    case: Case
+
+    def clean_meeting_date(self):
+        meeting = self.cleaned_data.get("meeting_date")
+        if meeting and meeting > self.case.deadline:
+            raise forms.ValidationError(
+                _("Sammanträdet kan inte ligga efter remisstiden (%(d)s).") % {"d": long_date(self.case.deadline)}
+            )
+        return meeting
+
+    def clean_points(self):
+        points = lines_to_points(self.cleaned_data.get("points", ""))
+        if not points:
+            raise forms.ValidationError(_("Skriv minst en beslutspunkt."))
+        return points

@@ -7,14 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from remiss.dates import long_date
 from remiss.forms.common import (
     AccessibleForm,
     DateInput,
+    DecisionForm,
     RichTextField,
     VersionField,
     has_words,
-    lines_to_points,
     points_field,
 )
 from remiss.models import Case, Decision, Referral
@@ -55,7 +54,7 @@ class OpinionForm(AccessibleForm):
             del self.fields["position"]
 
 
-class NamndDecisionForm(AccessibleForm):
+class NamndDecisionForm(DecisionForm):
     """An answering nämnd's decision on its administration's opinion."""
 
     meeting_date = forms.DateField(
@@ -111,20 +110,6 @@ class NamndDecisionForm(AccessibleForm):
             "position": referral.position,
             "version": decision.version,
         }
-
-    def clean_meeting_date(self):
-        meeting = self.cleaned_data.get("meeting_date")
-        if meeting and meeting > self.case.deadline:
-            raise forms.ValidationError(
-                _("Sammanträdet kan inte ligga efter remisstiden (%(d)s).") % {"d": long_date(self.case.deadline)}
-            )
-        return meeting
-
-    def clean_points(self):
-        points = lines_to_points(self.cleaned_data.get("points", ""))
-        if not points:
-            raise forms.ValidationError(_("Skriv minst en beslutspunkt."))
-        return points
 
     def clean(self) -> dict[str, Any]:
         super().clean()
