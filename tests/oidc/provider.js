@@ -35,6 +35,13 @@ const ACCOUNTS = {
     name: 'Rita Registrator',
     groups: ['remiss-registratorer', 'alla-anstallda'],
   },
+  // A politician (tests/test_put_into_service.py): remiss knows her from the organisation import.
+  pia: {
+    email: 'pia.politiker@stad.example',
+    employee_id: 'E3003',
+    name: 'Pia Politiker',
+    groups: ['alla-anstallda'],
+  },
   okand: {
     email: 'okand.person@stad.example',
     employee_id: 'E9999',
