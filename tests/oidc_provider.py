@@ -37,6 +37,7 @@ ACCOUNTS = {
         "groups": ["remiss-registratorer", "alla-anstallda"],
     },
     "okand": {"email": "okand.person@stad.example", "employee_id": "E9999", "groups": ["alla-anstallda"]},
+    "pia": {"email": "pia.politiker@stad.example", "employee_id": "E3003", "groups": ["alla-anstallda"]},
 }
 
 
