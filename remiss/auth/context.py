@@ -12,6 +12,9 @@ from remiss.auth import provider
 
 
 def password_change(request: HttpRequest) -> dict[str, bool]:
-    user = request.user
-    usable = user.is_authenticated and user.has_usable_password()
-    return {"may_change_password": bool(usable and (provider.password_login() or user.is_superuser))}
+    # A page answered before the authentication middleware ran (the 405 and 404 of
+    # remiss.middleware) has no user: it offers nothing.
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.has_usable_password():
+        return {"may_change_password": False}
+    return {"may_change_password": provider.password_login() or user.is_superuser}
