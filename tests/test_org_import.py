@@ -135,6 +135,19 @@ def test_first_import_creates_everything_with_history_reason_on_every_row():
 
 
 @pytest.mark.django_db
+def test_a_long_file_name_is_cut_to_what_the_history_reason_holds():
+    """The reason column holds 100 characters (PostgreSQL refuses more); the file's name is the
+    person's, so a long one is cut with an ellipsis rather than failing the import."""
+    name = "Organisation och förtroendevalda efter valet 2026, slutlig version från kommunledningskontoret.xlsx"
+    run(BASE, name=name)
+    reasons = set(Party.history.values_list("history_change_reason", flat=True))
+    assert len(reasons) == 1
+    (reason,) = reasons
+    assert len(reason) == 100
+    assert reason.startswith("Import av organisation: Organisation och förtroendevalda") and reason.endswith("…")
+
+
+@pytest.mark.django_db
 def test_politician_with_email_or_employee_id_gets_a_linked_user_without_password():
     run(BASE)
     anna = Politician.objects.get(first_name="Anna")

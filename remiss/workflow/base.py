@@ -79,12 +79,23 @@ def _validated(obj: M) -> M:
     return obj
 
 
+# django-simple-history's reason column holds 100 characters; PostgreSQL refuses more.
+REASON_LENGTH = 100
+
+
+def history_reason(text: str) -> str:
+    """A history reason as the column can hold it: without NUL, and cut with an ellipsis when a
+    name in it (a body's, an officer's, an uploaded file's) makes it longer than 100 characters."""
+    text = _without_nul(text)
+    return text if len(text) <= REASON_LENGTH else text[: REASON_LENGTH - 1] + "…"
+
+
 def _attribute(obj: models.Model, by: User | None, reason: str) -> None:
     """Give the next history row (a save's or a delete's) its user and reason.
 
     django-simple-history reads these two attributes, which Django's model has no stub for."""
     obj._history_user = by  # type: ignore[attr-defined]  # read by django-simple-history
-    obj._change_reason = _without_nul(reason)  # type: ignore[attr-defined]  # read by django-simple-history
+    obj._change_reason = history_reason(reason)  # type: ignore[attr-defined]  # read by django-simple-history
 
 
 def _save(obj: M, by: User | None, reason: str, **kwargs: Any) -> M:

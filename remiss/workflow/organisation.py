@@ -27,14 +27,6 @@ from remiss.workflow.base import ConflictError, WorkflowError, _delete, _locked,
 
 M = TypeVar("M", bound=models.Model)
 
-# The history table's reason column holds 100 characters.
-REASON_LENGTH = 100
-
-
-def reason(text: str) -> str:
-    """A history reason cut to what the column holds, so a long name never fails a save."""
-    return text if len(text) <= REASON_LENGTH else text[: REASON_LENGTH - 1] + "…"
-
 
 def history_version(obj: models.Model) -> int:
     """The id of the record's newest history row: the version an edit page read it at (0 if none)."""
@@ -172,7 +164,7 @@ def save_body(
     body.name, body.kind, body.administration = name, kind, _text(administration)
     body.name_in_text = _text(name_in_text) or name_in_text_from(name, kind)
     body.closed_on = closed_on
-    return _save(body, by, reason(_body_reason(was_closed, body, created)))
+    return _save(body, by, _body_reason(was_closed, body, created))
 
 
 # --- Meeting calendars --------------------------------------------------------------------------
@@ -191,14 +183,14 @@ def add_meeting(body: Body, *, day: date, by: User | None) -> Meeting:
         raise WorkflowError(
             _("%(name)s har redan ett sammanträde den %(date)s.") % {"name": body.name, "date": long_date(day)}
         )
-    return _save(Meeting(body=body, date=day), by, reason(_("Sammanträde den %(date)s") % {"date": long_date(day)}))
+    return _save(Meeting(body=body, date=day), by, _("Sammanträde den %(date)s") % {"date": long_date(day)})
 
 
 @transaction.atomic
 def remove_meeting(meeting: Meeting, *, by: User | None) -> None:
     """Take a date out of the calendar; the deletion is a version of its own in the history."""
     meeting = _locked(Meeting, meeting.pk)
-    _delete(meeting, by, reason(_("Sammanträdet den %(date)s borttaget") % {"date": long_date(meeting.date)}))
+    _delete(meeting, by, _("Sammanträdet den %(date)s borttaget") % {"date": long_date(meeting.date)})
 
 
 # --- Parties ------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from remiss.models import User
 from remiss.organisation import ImportFile, Plan, plan_import
 from remiss.organisation.context import MODEL_ORDER, Writes
-from remiss.workflow.base import WorkflowError
+from remiss.workflow.base import WorkflowError, history_reason
 
 BATCH_SIZE = 500
 
@@ -42,7 +42,7 @@ class ImportRefused(WorkflowError):
 
 
 def import_reason(filename: str) -> str:
-    return _("Import av organisation: %(file)s") % {"file": filename[:200]}
+    return history_reason(_("Import av organisation: %(file)s") % {"file": filename})
 
 
 def import_organisation(imported: ImportFile, *, by: User | None, ends_previous_on: date | None = None) -> Plan:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from remiss.dates import long_date
 from remiss.models import Body, Party, Politician, Seat, Term, User
 from remiss.workflow.base import WorkflowError, _locked, _save
-from remiss.workflow.organisation import _locked_or_new, _text, _unique, claim_history_version, reason
+from remiss.workflow.organisation import _locked_or_new, _text, _unique, claim_history_version
 
 # --- User accounts ------------------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ def _account_reason(created: bool, bodies: list[Body] | None, before: set[int]) 
         # simple-history keeps no rows for the many-to-many: the reason says who they work for now.
         names = ", ".join(b.name for b in bodies) or _("inga")
         text = _("%(text)s; arbetar för: %(names)s") % {"text": text, "names": names}
-    return reason(text)
+    return text
 
 
 @transaction.atomic
@@ -194,4 +194,4 @@ def end_seat(seat: Seat, *, ends: date, by: User | None, expected_version: int |
     claim_history_version(seat, expected_version)
     _check_seat_dates(seat.term, seat.starts, ends)
     seat.ends = ends
-    return _save(seat, by, reason(_("Platsen avslutad den %(date)s") % {"date": long_date(ends)}))
+    return _save(seat, by, _("Platsen avslutad den %(date)s") % {"date": long_date(ends)})

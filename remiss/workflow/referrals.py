@@ -40,14 +40,13 @@ def officers_refusal(referral: Referral) -> LockedError | None:
 
 
 def _officers_reason(officers: Sequence[User]) -> str:
-    """The history reason names who was assigned: simple-history keeps no M2M rows, and the
-    reason column holds at most 100 characters."""
+    """The history reason names who was assigned: simple-history keeps no M2M rows (a long list is
+    cut to the reason column's length by `_attribute`)."""
     if not officers:
         return _("Handläggare borttagna")
-    reason = _("Handläggare tilldelade: %(names)s") % {
+    return _("Handläggare tilldelade: %(names)s") % {
         "names": ", ".join(o.get_full_name() or o.username for o in officers)
     }
-    return reason if len(reason) <= 100 else reason[:99] + "…"
 
 
 @transaction.atomic
