@@ -357,6 +357,11 @@ def test_an_administrator_adds_a_body_whose_running_text_name_is_written_from_it
         reverse("org_body_new"), _body_data(name="Skarpnäcks stadsdelsnämnd", kind="stadsdelsnamnd", administration="S")
     )
     assert Body.objects.get(name="Skarpnäcks stadsdelsnämnd").name_in_text == "Skarpnäcks stadsdelsnämnd"
+    # The same rule as the organisation import's: a name that begins with a genitive keeps its capital.
+    admin_client.post(
+        reverse("org_body_new"), _body_data(name="Stockholms stadsarkiv", kind="office", administration="Stadsarkivet")
+    )
+    assert Body.objects.get(name="Stockholms stadsarkiv").name_in_text == "Stockholms stadsarkiv"
     page = text(admin_client.get(reverse("org_body_new")))
     assert "Lämna tomt så skrivs det av namnet." in page
 

@@ -15,10 +15,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from remiss import workflow
-from remiss.models import Body, Party, Politician, Seat, Term, User
+from remiss.models import Body, Party, Politician, Seat, Term, User, derived_name_in_text
 from remiss.organisation import Action, ReadError, plan_import, read_file, uploads
 from remiss.organisation.read import MAX_BYTES, MAX_ROWS
-from remiss.organisation.values import name_in_text
 from remiss.views.org_import import SESSION_KEY
 from tests.factories import (
     BodyFactory,
@@ -200,7 +199,7 @@ def test_seats_start_with_their_term_and_stay_open():
     ],
 )
 def test_name_in_running_text_is_derived(name, kind, expected):
-    assert name_in_text(name, kind) == expected
+    assert derived_name_in_text(name, kind) == expected
 
 
 @pytest.mark.django_db

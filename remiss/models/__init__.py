@@ -18,7 +18,7 @@ from remiss.models.common import (
     validate_text_length,
 )
 from remiss.models.decisions import Decision, Statement, StatementAuthor
-from remiss.models.people import Body, Party, Politician, Seat, Term, User, seat_valid_on
+from remiss.models.people import Body, Party, Politician, Seat, Term, User, derived_name_in_text, seat_valid_on
 from remiss.models.planning import Meeting, ReminderLog
 from remiss.models.site import AccessibilityStatement, BarrierReport, CitySettings
 
@@ -35,6 +35,7 @@ __all__ = [
     "Politician",
     "Seat",
     "Term",
+    "derived_name_in_text",
     "seat_valid_on",
     "User",
     "Case",

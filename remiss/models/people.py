@@ -131,6 +131,18 @@ class Body(models.Model):
         return genitive(self.administration)
 
 
+def derived_name_in_text(name: str, kind: str) -> str:
+    """How a body's name reads mid-sentence when nobody wrote it: "Socialnämnden" → "socialnämnden",
+    "Stadsledningskontoret" → "stadsledningskontoret". A stadsdelsnämnd's name begins with its
+    district ("Skarpnäcks stadsdelsnämnd"), and so does any name whose first word is a genitive
+    ("Stockholms stadsarkiv"): proper nouns keep their capital. The organisation import and the
+    Organisation section's body form both derive it here."""
+    words = name.split()
+    if kind == Body.Kind.STADSDELSNAMND or (len(words) > 1 and words[0].endswith("s")):
+        return name
+    return name[:1].lower() + name[1:]
+
+
 class Politician(models.Model):
     first_name = models.CharField(_("förnamn"), max_length=100)
     last_name = models.CharField(_("efternamn"), max_length=100)

@@ -17,7 +17,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from remiss.models import Body, Party
+from remiss.models import Body, Party, derived_name_in_text
 from remiss.models import genitive as genitive_of
 from remiss.organisation.columns import BODY_KIND_WORDS, BODY_KINDS, COLUMNS, RowKind
 from remiss.organisation.context import Action, Context, Outcome, Plan, Tracker
@@ -25,7 +25,7 @@ from remiss.organisation.existing import Existing, load_existing
 from remiss.organisation.people import plan_politician, plan_staff
 from remiss.organisation.read import ImportFile, RawRow
 from remiss.organisation.seats import end_previous, plan_seat
-from remiss.organisation.values import CellError, choice, name_in_text, parse_date, text
+from remiss.organisation.values import CellError, choice, parse_date, text
 
 ORDER = (RowKind.PARTY, RowKind.BODY, RowKind.POLITICIAN, RowKind.STAFF, RowKind.SEAT)
 
@@ -106,7 +106,7 @@ def _plan_body(ctx: Context, row: RawRow, outcome: Outcome) -> None:
     tracker.set("kind", kind)
     in_text = text(row.cells, "namn i löptext")
     if in_text or body is None:
-        tracker.set("name_in_text", in_text or name_in_text(name, kind))
+        tracker.set("name_in_text", in_text or derived_name_in_text(name, kind))
     administration = text(row.cells, "förvaltning")
     if not administration and body is None:
         if kind != Body.Kind.OFFICE:

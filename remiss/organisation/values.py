@@ -11,7 +11,6 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from remiss.models import Body
 from remiss.organisation.read import Cell
 
 # "2023–2026", "2023-2026", "2023 — 2026": a term named by its first and last year.
@@ -60,17 +59,6 @@ def choice(cells: dict[str, Cell], column: str, choices: dict[str, str], allowed
             % {"value": value[:40], "column": column, "allowed": ", ".join(allowed)}
         )
     return found
-
-
-def name_in_text(name: str, kind: str) -> str:
-    """How a body's name reads mid-sentence: "Socialnämnden" → "socialnämnden",
-    "Stadsledningskontoret" → "stadsledningskontoret". A stadsdelsnämnd's name begins with its
-    district ("Skarpnäcks stadsdelsnämnd"), and so does any name whose first word is a genitive
-    ("Stockholms stadsarkiv"): proper nouns keep their capital."""
-    words = name.split()
-    if kind == Body.Kind.STADSDELSNAMND or (len(words) > 1 and words[0].endswith("s")):
-        return name
-    return name[:1].lower() + name[1:]
 
 
 def same_term_name(a: str, b: str) -> bool:

@@ -20,7 +20,17 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from remiss.dates import long_date
-from remiss.models import AccessibilityStatement, BarrierReport, Body, CitySettings, Meeting, Party, Term, User
+from remiss.models import (
+    AccessibilityStatement,
+    BarrierReport,
+    Body,
+    CitySettings,
+    Meeting,
+    Party,
+    Term,
+    User,
+    derived_name_in_text,
+)
 from remiss.provenance import history_of
 from remiss.richtext import sanitize
 from remiss.workflow.base import ConflictError, WorkflowError, _delete, _locked, _save
@@ -104,17 +114,6 @@ def save_city_settings(
 # --- Bodies -------------------------------------------------------------------------------------
 
 
-def name_in_text_from(name: str, kind: str) -> str:
-    """How a body's name reads mid-sentence when nobody wrote it: 'Socialnämnden' → 'socialnämnden'.
-
-    A stadsdelsnämnd is named after its district ('Skarpnäcks stadsdelsnämnd'), so its name is
-    kept as it is; every other kind is a common noun and starts with a small letter."""
-    name = _text(name)
-    if kind == Body.Kind.STADSDELSNAMND or not name:
-        return name
-    return name[0].lower() + name[1:]
-
-
 def _check_body_kind(body: Body, kind: str) -> None:
     """A body that has answered keeps its kind (an office's answers are opinions, a nämnd's are
     decisions); and the city has one kommunstyrelse and one borgarrådsberedning at a time."""
@@ -162,7 +161,7 @@ def save_body(
     _unique(Body, body, _("Det finns redan ett organ som heter %(name)s.") % {"name": name}, name=name)
     _check_body_kind(body, kind)
     body.name, body.kind, body.administration = name, kind, _text(administration)
-    body.name_in_text = _text(name_in_text) or name_in_text_from(name, kind)
+    body.name_in_text = _text(name_in_text) or derived_name_in_text(_text(name), kind)
     body.closed_on = closed_on
     return _save(body, by, _body_reason(was_closed, body, created))
 
