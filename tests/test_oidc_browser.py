@@ -79,9 +79,9 @@ def oidc(live_server):
         yield running
 
 
-@pytest.fixture(autouse=True)
-def city_login(oidc, settings):
-    """remiss set up as in production with the city's login: passwords off, endpoints discovered."""
+def switch_on_city_login(settings, oidc) -> None:
+    """The city's login as production sets it up: passwords off (but a superuser's), endpoints
+    discovered, matched by e-mail, roles and bodies kept in remiss."""
     settings.REMISS_OIDC_ISSUER = oidc.issuer
     settings.OIDC_RP_CLIENT_ID = CLIENT_ID
     settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
@@ -94,8 +94,14 @@ def city_login(oidc, settings):
     policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
     policy["DIRECTIVES"]["form-action"] += form_action_sources(oidc.issuer, {})
     settings.CONTENT_SECURITY_POLICY = policy
-    settings.AXES_ENABLED = True  # as in production (tests/conftest.py turns it off for the test client)
     city_provider.forget_discovery()
+
+
+@pytest.fixture(autouse=True)
+def city_login(oidc, settings):
+    """remiss set up as in production with the city's login."""
+    switch_on_city_login(settings, oidc)
+    settings.AXES_ENABLED = True  # as in production (tests/conftest.py turns it off for the test client)
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 from datetime import UTC, date, datetime
@@ -25,8 +24,6 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from remiss.attribution import full_line
-from remiss.auth import provider as city_provider
-from remiss.auth.config import form_action_sources
 from remiss.demo import load_demo
 from remiss.memo import gather, render_html
 from remiss.models import Body, Case, CitySettings, Politician, Seat, Statement, Term, User
@@ -37,7 +34,7 @@ from tests.browser_support import AxeAudit
 from tests.factories import CaseFactory, DecisionFactory
 from tests.oidc_provider import running_provider
 from tests.test_browser import expect_message, field, login
-from tests.test_oidc_browser import CLIENT_ID, CLIENT_SECRET, expect_logged_in, start_city_login
+from tests.test_oidc_browser import CLIENT_ID, CLIENT_SECRET, expect_logged_in, start_city_login, switch_on_city_login
 from tests.test_org_import import csv_bytes, xlsx
 
 # test_browser's chromium and pages (CSP on, JavaScript errors fail the test), and test_terms's
@@ -123,24 +120,6 @@ ROWS = sum(len(rows) for rows in ORGANISATION.values())
 def oidc(live_server):
     with running_provider(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, base_url=live_server.url) as running:
         yield running
-
-
-def switch_on_city_login(settings, oidc) -> None:
-    """The city's login as tests/test_oidc_browser.py's `city_login` sets it up: passwords off
-    (but a superuser's), matched by e-mail, roles and bodies kept in remiss."""
-    settings.REMISS_OIDC_ISSUER = oidc.issuer
-    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
-    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
-    settings.OIDC_RP_SCOPES = "openid email profile employee groups"
-    settings.REMISS_OIDC_ENDPOINTS = {}
-    settings.REMISS_PASSWORD_LOGIN = False
-    settings.REMISS_OIDC_MATCH = "email"
-    settings.REMISS_OIDC_MATCH_CLAIM = "email"
-    settings.REMISS_OIDC_GROUP_MAP = {}
-    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
-    policy["DIRECTIVES"]["form-action"] += form_action_sources(oidc.issuer, {})
-    settings.CONTENT_SECURITY_POLICY = policy
-    city_provider.forget_discovery()
 
 
 def beside(page: Page, new_page) -> Page:
